@@ -6,7 +6,7 @@ The hierarchy::
     ├── InputError (ValueError)      bad data or arguments given by the caller
     │   ├── SchemaError              a schema file or override is wrong
     │   ├── ColumnError              one column cannot be used as declared
-    │   └── UnknownMethodError       (KeyError too) a test, metric or detector name is not registered
+    │   └── UnknownMethodError       (KeyError too) a name not in a registry
     ├── ConfigError                  a YAML configuration is invalid
     ├── ProfileFormatError           a profile file is corrupt or of another format version
     └── MissingDependency (ImportError)
@@ -85,7 +85,7 @@ class ProfileFormatError(WatchkeeperError):
     """A profile file is corrupt, truncated, or written by an unsupported format version."""
 
 
-class MissingDependency(WatchkeeperError, ImportError):
+class MissingDependency(WatchkeeperError, ImportError):  # noqa: N818 (httpx's name)
     """An optional dependency is missing.
 
     >>> str(MissingDependency("pandas", "pandas"))

@@ -1,0 +1,11 @@
+"""The ``watchkeeper`` command: a thin layer over the Python API.
+
+Each sub-command lives in its own ``_name.py`` module exposing
+``add_parser(subparsers)``; the parser it adds sets ``func``, which takes the parsed
+arguments and returns the exit code. Exit codes: 0 fine, 1 a check failed (drift with
+``--fail-on-drift``, a failing suite), 2 bad input.
+"""
+
+from watchkeeper.cli._main import main
+
+__all__ = ["main"]

@@ -1,0 +1,200 @@
+"""One adapter per source, each turning its input into Arrow.
+
+Frames (pandas, polars), Arrow tables and record batches, and files (parquet, CSV,
+JSONL, and globs or lists of them) all become a :class:`pyarrow.Table`, or a stream of
+record batches for data larger than memory.
+"""
+
+from __future__ import annotations
+
+import glob as globlib
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from watchkeeper._exceptions import InputError, MissingDependency
+
+__all__ = ["FILE_FORMATS", "expand_paths", "iter_batches", "read_table", "to_table"]
+
+FILE_FORMATS = {
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+}
+
+PathLike = str | Path
+
+
+def expand_paths(source: PathLike | Sequence[PathLike]) -> list[Path]:
+    """The files named by ``source``: a path, a glob pattern, or a list of either.
+
+    >>> expand_paths("no/such/*.parquet")
+    Traceback (most recent call last):
+    ...
+    watchkeeper._exceptions.InputError: no file matches 'no/such/*.parquet'; ...
+    """
+    items = [source] if isinstance(source, str | Path) else list(source)
+    paths: list[Path] = []
+    for item in items:
+        text = str(item)
+        if any(ch in text for ch in "*?["):
+            matches = sorted(globlib.glob(text, recursive=True))
+            if not matches:
+                raise InputError(f"no file matches {text!r}; check the pattern and the folder")
+            paths.extend(Path(m) for m in matches)
+        else:
+            path = Path(text)
+            if not path.exists():
+                raise InputError(f"file {text!r} does not exist; check the path")
+            if path.is_dir():
+                raise InputError(
+                    f"{text!r} is a folder; name the files or a glob such as {text}/*.parquet"
+                )
+            paths.append(path)
+    if not paths:
+        raise InputError("no input files were given")
+    return paths
+
+
+def _file_format(path: Path) -> str:
+    suffixes = [s.lower() for s in path.suffixes]
+    for suffix in reversed(suffixes):
+        if suffix in FILE_FORMATS:
+            return FILE_FORMATS[suffix]
+    known = ", ".join(sorted(FILE_FORMATS))
+    raise InputError(f"file {str(path)!r} has an unknown format; use one of {known}")
+
+
+def _read_file(path: Path, encoding: str = "utf-8") -> pa.Table:
+    fmt = _file_format(path)
+    try:
+        if fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            return pq.read_table(path)
+        if fmt == "csv":
+            import pyarrow.csv as pcsv
+
+            delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+            return pcsv.read_csv(
+                path,
+                read_options=pcsv.ReadOptions(encoding=encoding),
+                parse_options=pcsv.ParseOptions(delimiter=delimiter),
+            )
+        import pyarrow.json as pjson
+
+        return pjson.read_json(path)
+    except pa.ArrowInvalid as error:
+        raise _explain(path, fmt, error) from None
+    except OSError as error:
+        raise InputError(f"cannot read {fmt} file {str(path)!r}: {error}") from None
+
+
+def _explain(path: Path, fmt: str, error: Exception) -> InputError:
+    text = str(error)
+    if "UTF8" in text or "UTF-8" in text or "utf-8" in text:
+        return InputError(
+            f"file {str(path)!r} is not valid UTF-8 text; convert it (iconv -f latin1 -t utf-8) "
+            "or pass its encoding (--encoding latin-1)"
+        )
+    if "Empty CSV" in text or "empty" in text.lower():
+        return InputError(f"file {str(path)!r} is empty; it needs a header row and data")
+    return InputError(f"file {str(path)!r} is not a readable {fmt} file: {text.splitlines()[0]}")
+
+
+def _unify(tables: list[pa.Table], paths: list[Path]) -> pa.Table:
+    if len(tables) == 1:
+        return tables[0]
+    try:
+        return pa.concat_tables(tables, promote_options="permissive")
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
+        names = ", ".join(str(p) for p in paths[:3])
+        raise InputError(
+            f"files {names}... do not share one schema ({error}); give files of one layout"
+        ) from None
+
+
+def read_table(source: PathLike | Sequence[PathLike], *, encoding: str = "utf-8") -> pa.Table:
+    """Read a file, a glob or a list of files into one Arrow table."""
+    paths = expand_paths(source)
+    return _unify([_read_file(p, encoding) for p in paths], paths)
+
+
+def _from_pandas(obj: Any) -> pa.Table:
+    try:
+        return pa.Table.from_pandas(obj, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        # Columns of mixed Python types (say numbers and strings) have no Arrow type;
+        # keep them as text so the quality checks can report the mismatches.
+        frame = obj.copy()
+        for name in frame.columns:
+            if frame[name].dtype == object:
+                frame[name] = frame[name].map(lambda v: v if v is None else str(v))
+        return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def to_table(source: Any, *, encoding: str = "utf-8") -> pa.Table:
+    """Any supported input as an Arrow table.
+
+    Accepts a :class:`pyarrow.Table` or ``RecordBatch``, a pandas or polars
+    ``DataFrame``, a mapping of column name to values, or a path, glob or list of paths.
+
+    >>> to_table({"x": [1.0, 2.0]}).num_rows
+    2
+    """
+    if isinstance(source, pa.Table):
+        return source
+    if isinstance(source, pa.RecordBatch):
+        return pa.Table.from_batches([source])
+    if isinstance(source, str | Path) or (
+        isinstance(source, list | tuple) and source and isinstance(source[0], str | Path)
+    ):
+        return read_table(source, encoding=encoding)
+    if isinstance(source, dict):
+        try:
+            return pa.table(source)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError) as error:
+            raise InputError(f"cannot turn the mapping into a table: {error}") from None
+    module = type(source).__module__.split(".")[0]
+    if module == "pandas":
+        return _from_pandas(source)
+    if module == "polars":
+        try:
+            return source.to_arrow()
+        except ImportError:
+            raise MissingDependency("pyarrow", "polars") from None
+    raise InputError(
+        f"cannot read data of type {type(source).__name__}; give a pandas or polars "
+        "DataFrame, a pyarrow Table, or a path to a parquet, CSV or JSONL file"
+    )
+
+
+def iter_batches(
+    source: PathLike | Sequence[PathLike], *, batch_size: int = 65_536, encoding: str = "utf-8"
+) -> Iterator[pa.RecordBatch]:
+    """Stream record batches from files without reading them whole into memory."""
+    for path in expand_paths(source):
+        fmt = _file_format(path)
+        try:
+            if fmt == "parquet":
+                import pyarrow.parquet as pq
+
+                yield from pq.ParquetFile(path).iter_batches(batch_size=batch_size)
+            elif fmt == "csv":
+                import pyarrow.csv as pcsv
+
+                reader = pcsv.open_csv(
+                    path,
+                    read_options=pcsv.ReadOptions(encoding=encoding, block_size=1 << 24),
+                )
+                yield from reader
+            else:
+                yield from _read_file(path, encoding).to_batches(max_chunksize=batch_size)
+        except pa.ArrowInvalid as error:
+            raise _explain(path, fmt, error) from None
