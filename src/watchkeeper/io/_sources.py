@@ -82,11 +82,13 @@ def _read_file(path: Path, encoding: str = "utf-8") -> pa.Table:
             import pyarrow.csv as pcsv
 
             delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-            return pcsv.read_csv(
+            table = pcsv.read_csv(
                 path,
                 read_options=pcsv.ReadOptions(encoding=encoding),
                 parse_options=pcsv.ParseOptions(delimiter=delimiter),
             )
+            _reject_binary(path, table)
+            return table
         import pyarrow.json as pjson
 
         return pjson.read_json(path)
@@ -94,6 +96,16 @@ def _read_file(path: Path, encoding: str = "utf-8") -> pa.Table:
         raise _explain(path, fmt, error) from None
     except OSError as error:
         raise InputError(f"cannot read {fmt} file {str(path)!r}: {error}") from None
+
+
+def _reject_binary(path: Path, table: pa.Table) -> None:
+    """Arrow reads text that is not valid UTF-8 as binary; a person meant text."""
+    for field in table.schema:
+        if pa.types.is_binary(field.type) or pa.types.is_large_binary(field.type):
+            raise InputError(
+                f"file {str(path)!r} is not valid UTF-8 text (column {field.name!r}); "
+                "convert it (iconv -f latin1 -t utf-8) or pass its encoding (--encoding latin-1)"
+            )
 
 
 def _explain(path: Path, fmt: str, error: Exception) -> InputError:

@@ -1,0 +1,170 @@
+"""The report: drift and data quality of current data against a reference.
+
+Computation happens in :func:`report`; the :class:`Report` it returns is data, which
+renders itself as JSON (:meth:`Report.to_dict`), HTML (:meth:`Report.to_html`) and a
+terminal summary (:meth:`Report.summary`). Rendering reads results and never computes
+statistics.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from watchkeeper._exceptions import InputError
+from watchkeeper._progress import Progress
+from watchkeeper._version import __version__
+from watchkeeper.drift import DatasetDrift, DriftPolicy, compare_values, extract_all
+from watchkeeper.io import to_table
+from watchkeeper.quality import QualityConfig, QualityResult, assess_quality
+from watchkeeper.schema import ColumnKind, Schema, infer_schema
+
+__all__ = ["SCHEMA_VERSION", "DatasetInfo", "Report", "report"]
+
+# The version of the JSON form; bump the minor for additions, the major for changes.
+SCHEMA_VERSION = "1.0"
+
+_EXTRACTED_KINDS = (ColumnKind.NUMERIC, ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN)
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """Where a side of the comparison came from, and its shape."""
+
+    name: str | None
+    n_rows: int
+    n_columns: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "n_rows": self.n_rows, "n_columns": self.n_columns}
+
+
+@dataclass(frozen=True)
+class Report:
+    """Drift and data quality of ``current`` against ``reference``."""
+
+    reference: DatasetInfo
+    current: DatasetInfo
+    schema: Schema
+    drift: DatasetDrift
+    quality: QualityResult
+    created_at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The versioned JSON form, documented in docs/report-schema.md."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "watchkeeper_version": __version__,
+            "created_at": self.created_at,
+            "reference": self.reference.to_dict(),
+            "current": self.current.to_dict(),
+            "schema": self.schema.to_dict(),
+            "drift": self.drift.to_dict(),
+            "quality": self.quality.to_dict(),
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
+
+    def save_json(self, path: str | Path) -> Path:
+        path = Path(path)
+        path.write_text(self.to_json(), encoding="utf-8")
+        return path
+
+    def to_html(self) -> str:
+        """A self-contained HTML page (no network needed to view it)."""
+        from watchkeeper.report._html import render_html
+
+        return render_html(self.to_dict())
+
+    def save_html(self, path: str | Path) -> Path:
+        path = Path(path)
+        path.write_text(self.to_html(), encoding="utf-8")
+        return path
+
+    def _repr_html_(self) -> str:
+        from watchkeeper.report._html import render_html
+
+        return render_html(self.to_dict(), embedded=True)
+
+    def summary(self, *, color: bool = False) -> str:
+        """A plain-text summary for the terminal."""
+        from watchkeeper.report._terminal import render_summary
+
+        return render_summary(self.to_dict(), color=color)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+def _source_name(source: Any) -> str | None:
+    if isinstance(source, str | Path):
+        return str(source)
+    if isinstance(source, list | tuple) and source and isinstance(source[0], str | Path):
+        return ", ".join(str(s) for s in source)
+    return type(source).__name__
+
+
+def report(
+    reference: Any,
+    current: Any,
+    *,
+    schema: Schema | Mapping[str, Any] | None = None,
+    policy: DriftPolicy | None = None,
+    quality: QualityConfig | None = None,
+    progress: bool | Progress = False,
+    names: tuple[str | None, str | None] | None = None,
+) -> Report:
+    """Compare ``current`` with ``reference``: drift per column, and data quality.
+
+    Either side may be a pandas or polars frame, an Arrow table, or a parquet, CSV or
+    JSONL path or glob. The schema is inferred from the reference; ``schema`` overrides
+    it (a :class:`~watchkeeper.schema.Schema`, or a mapping as in a schema YAML file).
+    ``names`` labels the two sides in the output (by default the paths or the types).
+
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(7)
+    >>> ref = {"age": rng.normal(40, 10, 2000), "plan": rng.choice(["a", "b", "c"], 2000)}
+    >>> cur = {"age": rng.normal(46, 10, 2000), "plan": rng.choice(["a", "b", "c"], 2000)}
+    >>> result = report(ref, cur)
+    >>> result.drift.drifted_columns
+    ['age']
+    >>> result.to_dict()["drift"]["columns"][0]["method"]
+    'ks'
+    """
+    bar = progress if isinstance(progress, Progress) else Progress(enabled=bool(progress))
+    ref_table: pa.Table = to_table(reference)
+    cur_table: pa.Table = to_table(current)
+    if ref_table.num_columns == 0:
+        raise InputError("the reference has no columns; give a table with at least one column")
+    resolved = schema if isinstance(schema, Schema) else infer_schema(ref_table, schema)
+    specs = [spec for spec in resolved if spec.kind in _EXTRACTED_KINDS]
+    bar.start("reading columns", 2 * len(specs))
+    ref_values = extract_all(ref_table, specs, bar.step)
+    cur_values = extract_all(cur_table, specs, bar.step)
+    bar.start("comparing columns", sum(1 for s in resolved if s.compared))
+    drift = compare_values(resolved, ref_values, cur_values, policy, bar.step)
+    quality_result = assess_quality(
+        ref_table,
+        cur_table,
+        resolved,
+        reference_values=ref_values,
+        current_values=cur_values,
+        config=quality,
+    )
+    bar.finish()
+    ref_name, cur_name = names or (_source_name(reference), _source_name(current))
+    return Report(
+        reference=DatasetInfo(ref_name, ref_table.num_rows, ref_table.num_columns),
+        current=DatasetInfo(cur_name, cur_table.num_rows, cur_table.num_columns),
+        schema=resolved,
+        drift=drift,
+        quality=quality_result,
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
