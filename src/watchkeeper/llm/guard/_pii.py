@@ -1,0 +1,185 @@
+"""Personal data in text: e-mail, phone numbers, payment cards, IBANs, US SSNs, IPs.
+
+A finding's score is higher when the match is more certainly personal data: a
+payment card that passes Luhn and an IBAN that passes mod-97 score near 1, a phone
+number (a pattern with no checksum) lower. Higher is worse.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from watchkeeper.llm.guard._results import Finding, ScanOutcome, drop_overlaps
+
+__all__ = ["PII_KINDS", "iban_is_valid", "luhn_is_valid", "scan_pii", "ssn_is_valid"]
+
+# Every quantifier is bounded, so a long run of look-alike characters costs
+# O(n * bound), never O(n^2) or worse.
+_EMAIL = re.compile(
+    r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@"
+    r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![\w-])"
+)
+_PHONE = re.compile(
+    r"(?<![\w+])(?:\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){1,5}"
+    r"|\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}"
+    r"|\d{3}[.-]\d{3}[.-]\d{4})(?![\w])"
+)
+_CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
+_IBAN = re.compile(
+    r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Za-z0-9])"
+)
+_SSN = re.compile(r"(?<![\d-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\d-])")
+_IPV4 = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w]|\.\d)")
+_IPV6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")
+
+# Published IBAN lengths (ISO 13616 registry) for the countries that use it.
+_IBAN_LENGTHS = {
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22,
+    "BH": 22, "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22,
+    "DK": 18, "DO": 28, "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FO": 18, "FR": 27,
+    "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28, "HR": 21, "HU": 28,
+    "IE": 22, "IL": 23, "IQ": 23, "IS": 26, "IT": 27, "JO": 30, "KW": 30, "KZ": 20,
+    "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "MC": 27, "MD": 24,
+    "ME": 22, "MK": 19, "MR": 27, "MT": 31, "MU": 30, "NL": 18, "NO": 15, "PK": 24,
+    "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "SA": 24, "SC": 31,
+    "SE": 24, "SI": 19, "SK": 24, "SM": 27, "ST": 25, "SV": 28, "TL": 23, "TN": 24,
+    "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
+}  # fmt: skip
+
+# Card brands by issuer prefix (ISO/IEC 7812 ranges as published by the networks).
+_CARD_PREFIX = re.compile(r"4|5[1-5]|2(?:22[1-9]|2[3-9]\d|[3-6]\d\d|7[01]\d|720)|3[47]|6011|65|64[4-9]|35|3(?:0[0-5]|[68])|62")  # fmt: skip  # noqa: E501
+# SSNs the Social Security Administration says were never issued to a person.
+_SSN_NEVER_ISSUED = frozenset({"078051120", "219099999", "123456789"})
+
+
+def luhn_is_valid(digits: str) -> bool:
+    """Whether a string of digits passes the Luhn check (ISO/IEC 7812-1).
+
+    >>> luhn_is_valid("4539578763621486"), luhn_is_valid("4539578763621487")
+    (True, False)
+    """
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = ord(char) - 48
+        if position % 2 == 1:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
+
+
+def iban_is_valid(iban: str) -> bool:
+    """Whether ``iban`` (spaces allowed) has its country's length and passes mod-97.
+
+    >>> iban_is_valid("GB82 WEST 1234 5698 7654 32"), iban_is_valid("GB82 WEST 1234 5698 7654 33")
+    (True, False)
+    """
+    compact = iban.replace(" ", "").upper()
+    if _IBAN_LENGTHS.get(compact[:2]) != len(compact) or not compact.isalnum():
+        return False
+    rearranged = compact[4:] + compact[:4]
+    number = "".join(str(int(char, 36)) for char in rearranged)
+    return int(number) % 97 == 1
+
+
+def ssn_is_valid(area: str, group: str, serial: str) -> bool:
+    """Whether an SSN could have been issued: area not 000, 666 or 9xx; no zero parts.
+
+    >>> ssn_is_valid("536", "22", "1234"), ssn_is_valid("666", "22", "1234")
+    (True, False)
+    """
+    if area in {"000", "666"} or area.startswith("9") or group == "00" or serial == "0000":
+        return False
+    return area + group + serial not in _SSN_NEVER_ISSUED
+
+
+def _emails(text: str) -> list[Finding]:
+    return [Finding(m.start(), m.end(), "email", 0.95, 0.95) for m in _EMAIL.finditer(text)]
+
+
+def _phones(text: str) -> list[Finding]:
+    found = []
+    for match in _PHONE.finditer(text):
+        digits = sum(char.isdigit() for char in match.group())
+        if 9 <= digits <= 15:
+            found.append(Finding(match.start(), match.end(), "phone_number", 0.8, 0.7))
+    return found
+
+
+def _cards(text: str) -> list[Finding]:
+    found = []
+    for match in _CARD.finditer(text):
+        digits = re.sub(r"[ -]", "", match.group())
+        if 13 <= len(digits) <= 19 and _CARD_PREFIX.match(digits) and luhn_is_valid(digits):
+            found.append(Finding(match.start(), match.end(), "credit_card", 1.0, 0.99))
+    return found
+
+
+def _ibans(text: str) -> list[Finding]:
+    return [
+        Finding(m.start(), m.end(), "iban", 1.0, 0.99)
+        for m in _IBAN.finditer(text)
+        if iban_is_valid(m.group())
+    ]
+
+
+def _ssns(text: str) -> list[Finding]:
+    return [
+        Finding(m.start(), m.end(), "us_ssn", 0.9, 0.85)
+        for m in _SSN.finditer(text)
+        if ssn_is_valid(m.group(1), m.group(3), m.group(4))
+    ]
+
+
+def _ips(text: str) -> list[Finding]:
+    found = []
+    for match in _IPV4.finditer(text):
+        try:
+            address = ipaddress.IPv4Address(match.group())
+        except ValueError:
+            continue
+        # Loopback and unspecified addresses identify nobody.
+        if not (address.is_loopback or address.is_unspecified):
+            found.append(Finding(match.start(), match.end(), "ip_address", 0.7, 0.8))
+    for match in _IPV6.finditer(text):
+        candidate = match.group()
+        if candidate.count(":") < 2 or not any(ch.isalnum() for ch in candidate):
+            continue
+        try:
+            address6 = ipaddress.IPv6Address(candidate)
+        except ValueError:
+            continue
+        if not (address6.is_loopback or address6.is_unspecified):
+            found.append(Finding(match.start(), match.end(), "ip_address", 0.7, 0.8))
+    return found
+
+
+_KINDS = {
+    "email": _emails,
+    "phone_number": _phones,
+    "credit_card": _cards,
+    "iban": _ibans,
+    "us_ssn": _ssns,
+    "ip_address": _ips,
+}
+
+
+def scan_pii(text: str, options: Mapping[str, Any]) -> ScanOutcome:
+    """Find personal data in ``text``; ``options['kinds']`` restricts the kinds.
+
+    >>> out = scan_pii("mail jane.doe@example.org or call +44 20 7946 0958", {})
+    >>> [f.kind for f in out.findings], out.score
+    (['email', 'phone_number'], 0.95)
+    """
+    kinds = options.get("kinds") or tuple(_KINDS)
+    findings: list[Finding] = []
+    for kind in kinds:
+        findings.extend(_KINDS[kind](text))
+    return ScanOutcome.from_findings(drop_overlaps(findings))
+
+
+PII_KINDS = tuple(_KINDS)

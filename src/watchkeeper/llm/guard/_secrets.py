@@ -1,0 +1,115 @@
+"""Credentials in text: provider key formats, private key blocks, JWTs, random tokens.
+
+Each provider pattern follows the format its vendor documents (prefix, alphabet,
+length). A token that matches no known format but is long and random (high Shannon
+entropy per character) is reported as ``high_entropy_token`` with a lower score.
+Higher scores are worse.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+from watchkeeper.llm.guard._results import Finding, ScanOutcome, drop_overlaps
+
+__all__ = ["SECRET_KINDS", "scan_secrets", "shannon_entropy"]
+
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("aws_access_key_id", re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}(?![A-Z0-9])")),  # noqa: E501
+    ("aws_secret_access_key", re.compile(
+        r"(?i:aws)[\w .-]{0,20}?(?i:secret|private)[\w .-]{0,20}?['\"]?\s{0,3}[:=]\s{0,3}['\"]?"
+        r"([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])")),
+    ("gcp_api_key", re.compile(r"(?<![\w-])AIza[0-9A-Za-z_-]{35}(?![\w-])")),
+    ("azure_storage_key", re.compile(r"AccountKey=[A-Za-z0-9+/]{86}==")),
+    ("azure_client_secret", re.compile(r"(?<![\w~.-])[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![\w~.-])")),  # noqa: E501
+    ("github_token", re.compile(r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})(?![A-Za-z0-9_])")),  # noqa: E501
+    ("gitlab_token", re.compile(r"(?<![\w-])glpat-[A-Za-z0-9_-]{20}(?![\w-])")),
+    ("slack_token", re.compile(r"(?<![\w-])xox[abposr]-[A-Za-z0-9-]{10,72}(?![\w-])")),
+    ("slack_webhook", re.compile(r"https://hooks\.slack\.com/services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{24}")),
+    ("stripe_key", re.compile(r"(?<![\w-])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{24,99}(?![\w-])")),
+    ("anthropic_api_key", re.compile(r"(?<![\w-])sk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{80,120}(?![\w-])")),  # noqa: E501
+    ("openai_api_key", re.compile(r"(?<![\w-])sk-(?:proj-|svcacct-|admin-)?(?!ant-)[A-Za-z0-9_-]{20,200}(?![\w-])")),  # noqa: E501
+    ("jwt", re.compile(r"(?<![\w-])eyJ[A-Za-z0-9_-]{5,2000}\.eyJ[A-Za-z0-9_-]{5,8000}\.[A-Za-z0-9_-]{0,2000}(?![\w-])")),  # noqa: E501
+)  # fmt: skip
+_PEM_BEGIN = re.compile(r"-----BEGIN (?:[A-Z0-9]{1,16} ){0,3}PRIVATE KEY(?: BLOCK)?-----")
+_PEM_END = re.compile(r"-----END (?:[A-Z0-9]{1,16} ){0,3}PRIVATE KEY(?: BLOCK)?-----")
+_PEM_MAX_BODY = 20_000
+_TOKEN = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{20,256}={0,2}(?![A-Za-z0-9+/=_-])")
+
+_SCORES = {"high_entropy_token": (0.6, 0.5), "jwt": (0.9, 0.9)}
+SECRET_KINDS = (*(name for name, _ in _PATTERNS), "private_key", "high_entropy_token")
+
+
+def shannon_entropy(token: str) -> float:
+    """Shannon entropy of ``token`` in bits per character.
+
+    >>> shannon_entropy("aaaa"), shannon_entropy("abcd")
+    (0.0, 2.0)
+    """
+    if not token:
+        return 0.0
+    counts = Counter(token)
+    length = len(token)
+    return -sum(n / length * math.log2(n / length) for n in counts.values()) + 0.0
+
+
+def _jwt_header_ok(token: str) -> bool:
+    header = token.split(".", 1)[0]
+    try:
+        decoded = base64.urlsafe_b64decode(header + "=" * (-len(header) % 4))
+        parsed = json.loads(decoded)
+    except (binascii.Error, ValueError):
+        return False
+    return isinstance(parsed, dict) and "alg" in parsed
+
+
+def _random_enough(token: str, min_entropy: float) -> bool:
+    classes = sum(
+        (
+            any(c.islower() for c in token),
+            any(c.isupper() for c in token),
+            any(c.isdigit() for c in token),
+        )
+    )
+    if classes < 3:
+        # Lower-case hex digests (git SHAs, checksums) and words are not credentials.
+        return False
+    return shannon_entropy(token) >= min_entropy
+
+
+def scan_secrets(text: str, options: Mapping[str, Any]) -> ScanOutcome:
+    """Find credentials in ``text``; ``options['min_entropy']`` (default 4.0 bits).
+
+    >>> out = scan_secrets("key=AKIAIOSFODNN7EXAMPLE", {})
+    >>> [(f.kind, f.score) for f in out.findings]
+    [('aws_access_key_id', 1.0)]
+    """
+    min_entropy = float(options.get("min_entropy", 4.0))
+    findings: list[Finding] = []
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            start, end = match.span(1) if pattern.groups else match.span()
+            if kind == "jwt" and not _jwt_header_ok(match.group()):
+                continue
+            score, confidence = _SCORES.get(kind, (1.0, 0.95))
+            findings.append(Finding(start, end, kind, score, confidence))
+    for match in _PEM_BEGIN.finditer(text):
+        tail = _PEM_END.search(text, match.end(), match.end() + _PEM_MAX_BODY)
+        end = tail.end() if tail else min(len(text), match.end() + 64)
+        findings.append(Finding(match.start(), end, "private_key", 1.0, 0.99))
+    for match in _TOKEN.finditer(text):
+        if any(f.start <= match.start() < f.end for f in findings):
+            continue
+        if _random_enough(match.group(), min_entropy):
+            score, confidence = _SCORES["high_entropy_token"]
+            findings.append(
+                Finding(match.start(), match.end(), "high_entropy_token", score, confidence)
+            )
+    return ScanOutcome.from_findings(drop_overlaps(findings))
