@@ -1,5 +1,23 @@
-"""Model performance: realized metrics per chunk, thresholds, and label-free estimation."""
+"""Model performance: realized metrics per chunk, thresholds, delayed labels, and
+label-free estimation (CBPE for classification, DLE for regression).
 
+Direction is metadata: each registered :class:`Metric` says ``higher_is_better``.
+See ``docs/performance.md`` for assumptions and the values used on degenerate chunks.
+"""
+
+from watchkeeper.performance._cbpe import CBPE
+from watchkeeper.performance._chunking import (
+    Chunk,
+    Chunker,
+    CountChunker,
+    PeriodChunker,
+    RollingChunker,
+    SizeChunker,
+)
+from watchkeeper.performance._dle import DLE
+from watchkeeper.performance._inputs import PROBABILITY_SUM_TOLERANCE
+from watchkeeper.performance._labels import join_labels
+from watchkeeper.performance._realized import calculate_performance
 from watchkeeper.performance._registry import (
     DEFAULT_METRICS,
     METRICS,
@@ -8,6 +26,18 @@ from watchkeeper.performance._registry import (
     get_metric,
     metric_names,
 )
+from watchkeeper.performance._results import (
+    ChunkResult,
+    LabelJoin,
+    MetricResult,
+    PerformanceResult,
+)
+from watchkeeper.performance._thresholds import (
+    ConstantThreshold,
+    RelativeThreshold,
+    StandardDeviationThreshold,
+    Threshold,
+)
 from watchkeeper.performance._warning_classes import (
     DegenerateChunkWarning,
     PerformanceWarning,
@@ -15,13 +45,32 @@ from watchkeeper.performance._warning_classes import (
 )
 
 __all__ = [
+    "CBPE",
     "DEFAULT_METRICS",
+    "DLE",
     "METRICS",
+    "PROBABILITY_SUM_TOLERANCE",
+    "Chunk",
+    "ChunkResult",
+    "Chunker",
+    "ConstantThreshold",
+    "CountChunker",
     "DegenerateChunkWarning",
+    "LabelJoin",
     "Metric",
+    "MetricResult",
+    "PerformanceResult",
     "PerformanceWarning",
+    "PeriodChunker",
+    "RelativeThreshold",
+    "RollingChunker",
+    "SizeChunker",
+    "StandardDeviationThreshold",
+    "Threshold",
     "UnreliableEstimateWarning",
+    "calculate_performance",
     "compute_metric",
     "get_metric",
+    "join_labels",
     "metric_names",
 ]

@@ -188,7 +188,7 @@ def binary_average_precision(
     if n_pos == 0:
         warn_degenerate(metric, "there are no positive rows")
         return float("nan")
-    order = np.argsort(-score, kind="stable")
+    order = np.argsort(-score)
     sorted_score = score[order]
     # One point per distinct threshold: the last row of each run of tied scores.
     last = np.r_[np.flatnonzero(np.diff(sorted_score)), score.size - 1]

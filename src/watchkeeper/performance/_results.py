@@ -1,0 +1,169 @@
+"""Result objects: frozen dataclasses with a stable, versioned JSON form (``to_dict``).
+
+NaN values (a metric undefined on a chunk) become ``null`` in the JSON form.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from watchkeeper._exceptions import InputError
+
+__all__ = ["SCHEMA_VERSION", "ChunkResult", "LabelJoin", "MetricResult", "PerformanceResult"]
+
+SCHEMA_VERSION = 1
+
+
+def _num(value: float | None) -> float | None:
+    return None if value is None or math.isnan(value) else value
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """One metric on one chunk: its value, sampling error, band, thresholds and alert.
+
+    ``value`` is realized or, for CBPE/DLE, estimated; ``realized`` is the realized
+    value next to an estimate when the chunk has labels. ``period`` is ``reference`` or
+    ``analysis``; only analysis chunks alert.
+    """
+
+    index: int
+    key: str
+    period: str
+    start: int
+    end: int
+    n_rows: int
+    n_labelled: int
+    value: float
+    sampling_error: float
+    lower_band: float | None
+    upper_band: float | None
+    lower_threshold: float | None
+    upper_threshold: float | None
+    alert: bool
+    realized: float | None = None
+    start_time: str | None = None
+    end_time: str | None = None
+
+    @property
+    def label_coverage(self) -> float:
+        """Share of the chunk's rows that have a label (NaN for an empty chunk)."""
+        return self.n_labelled / self.n_rows if self.n_rows else float("nan")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "index": self.index,
+            "key": self.key,
+            "period": self.period,
+            "start": self.start,
+            "end": self.end,
+            "start_time": self.start_time,
+            "end_time": self.end_time,
+            "n_rows": self.n_rows,
+            "n_labelled": self.n_labelled,
+            "label_coverage": _num(self.label_coverage),
+            "value": _num(self.value),
+            "sampling_error": _num(self.sampling_error),
+            "lower_band": _num(self.lower_band),
+            "upper_band": _num(self.upper_band),
+            "lower_threshold": _num(self.lower_threshold),
+            "upper_threshold": _num(self.upper_threshold),
+            "alert": self.alert,
+            "realized": _num(self.realized),
+        }
+
+
+@dataclass(frozen=True)
+class MetricResult:
+    """One metric over every chunk of one segment (``segment`` None: all rows)."""
+
+    metric: str
+    segment: str | None
+    higher_is_better: bool
+    baseline: float
+    lower_threshold: float | None
+    upper_threshold: float | None
+    chunks: tuple[ChunkResult, ...]
+
+    @property
+    def analysis(self) -> tuple[ChunkResult, ...]:
+        """The analysis chunks only."""
+        return tuple(c for c in self.chunks if c.period == "analysis")
+
+    @property
+    def alerts(self) -> tuple[int, ...]:
+        """Indexes of the analysis chunks that alert."""
+        return tuple(c.index for c in self.analysis if c.alert)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "metric": self.metric,
+            "segment": self.segment,
+            "higher_is_better": self.higher_is_better,
+            "baseline": _num(self.baseline),
+            "lower_threshold": _num(self.lower_threshold),
+            "upper_threshold": _num(self.upper_threshold),
+            "chunks": [c.to_dict() for c in self.chunks],
+        }
+
+
+@dataclass(frozen=True)
+class LabelJoin:
+    """What happened when labels were joined to predictions by id."""
+
+    n_predictions: int
+    n_labels: int
+    n_matched: int
+    n_missing: int
+    n_unknown_ids: int
+    n_duplicate_ids: int
+
+    def to_dict(self) -> dict[str, int]:
+        """JSON-ready form."""
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class PerformanceResult:
+    """Realized (``method="realized"``) or estimated (``"cbpe"``, ``"dle"``) performance."""
+
+    method: str
+    problem: str
+    classes: tuple[Any, ...]
+    chunker: str
+    threshold: str
+    metrics: tuple[MetricResult, ...]
+    notes: tuple[str, ...] = ()
+    label_join: LabelJoin | None = None
+
+    @property
+    def has_alerts(self) -> bool:
+        """Whether any analysis chunk of any metric alerts."""
+        return any(m.alerts for m in self.metrics)
+
+    def metric(self, name: str, segment: str | None = None) -> MetricResult:
+        """The result of one metric (and segment)."""
+        for result in self.metrics:
+            if result.metric == name and result.segment == segment:
+                return result
+        raise InputError(f"no result for metric {name!r} and segment {segment!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, versioned by ``schema_version``."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "kind": "performance",
+            "method": self.method,
+            "problem": self.problem,
+            "classes": [c if isinstance(c, int | float | str) else str(c) for c in self.classes],
+            "chunker": self.chunker,
+            "threshold": self.threshold,
+            "has_alerts": self.has_alerts,
+            "notes": list(self.notes),
+            "label_join": None if self.label_join is None else self.label_join.to_dict(),
+            "metrics": [m.to_dict() for m in self.metrics],
+        }
