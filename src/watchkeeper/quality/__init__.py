@@ -1,0 +1,46 @@
+"""Data-quality checks of current data against a reference.
+
+:func:`assess_quality` measures both datasets once and runs every registered check;
+each :class:`Finding` names a column (or None for a whole dataset), the check, a
+severity (``critical`` is worse than ``warning``, worse than ``info``) and a message
+with the value and the fix. The checks and their thresholds are documented in
+docs/quality.md.
+"""
+
+from watchkeeper.quality import _checks as _checks  # registers the built-in checks
+from watchkeeper.quality._assess import assess_quality
+from watchkeeper.quality._config import QualityConfig
+from watchkeeper.quality._duplicates import count_duplicate_rows
+from watchkeeper.quality._facts import (
+    ColumnQuality,
+    ColumnSide,
+    DatasetQuality,
+    MissingChange,
+    NumericSummary,
+    OutlierFacts,
+    RangeFacts,
+    UnseenFacts,
+)
+from watchkeeper.quality._findings import Finding, QualityResult, Severity
+from watchkeeper.quality._registry import Check, available_checks, get_check, register_check
+
+__all__ = [
+    "Check",
+    "ColumnQuality",
+    "ColumnSide",
+    "DatasetQuality",
+    "Finding",
+    "MissingChange",
+    "NumericSummary",
+    "OutlierFacts",
+    "QualityConfig",
+    "QualityResult",
+    "RangeFacts",
+    "Severity",
+    "UnseenFacts",
+    "assess_quality",
+    "available_checks",
+    "count_duplicate_rows",
+    "get_check",
+    "register_check",
+]

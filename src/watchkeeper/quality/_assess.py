@@ -1,0 +1,202 @@
+"""The entry point: measure both datasets once, then run every registered check.
+
+Findings are sorted worst first (critical, warning, info), dataset-level findings
+before column findings, then by column name.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Literal
+
+import pyarrow as pa
+
+from watchkeeper._exceptions import ColumnError
+from watchkeeper.io import (
+    CategoricalValues,
+    ColumnValues,
+    NumericValues,
+    extract_column,
+)
+from watchkeeper.quality import _checks  # noqa: F401  (registers the built-in checks)
+from watchkeeper.quality._config import QualityConfig
+from watchkeeper.quality._duplicates import count_duplicate_rows
+from watchkeeper.quality._facts import ColumnQuality, ColumnSide, DatasetQuality, fraction
+from watchkeeper.quality._findings import Finding, QualityResult
+from watchkeeper.quality._measure import (
+    arrow_family,
+    column_side,
+    missing_change,
+    outlier_facts,
+    range_facts,
+    unseen_facts,
+)
+from watchkeeper.quality._registry import Check, available_checks, get_check
+from watchkeeper.schema import ColumnRole, ColumnSpec, Schema
+
+__all__ = ["assess_quality"]
+
+
+def _check_names(table: pa.Table, dataset: str) -> set[str]:
+    names = table.column_names
+    if len(set(names)) != len(names):
+        twice = next(n for n, count in Counter(names).items() if count > 1)
+        raise ColumnError(twice, f"appears more than once in {dataset}", "rename one of them")
+    return set(names)
+
+
+def _values(
+    spec: ColumnSpec, table: pa.Table, given: Mapping[str, ColumnValues] | None
+) -> ColumnValues:
+    if given is not None and spec.name in given:
+        return given[spec.name]
+    return extract_column(table.column(spec.name), spec)
+
+
+def _measure_column(
+    spec: ColumnSpec,
+    reference: pa.Table,
+    current: pa.Table,
+    names: tuple[set[str], set[str]],
+    given: tuple[Mapping[str, ColumnValues] | None, Mapping[str, ColumnValues] | None],
+    config: QualityConfig,
+) -> ColumnQuality:
+    name = spec.name
+    in_ref, in_cur = name in names[0], name in names[1]
+    ref_type = reference.schema.field(name).type if in_ref else None
+    cur_type = current.schema.field(name).type if in_cur else None
+    column = ColumnQuality(
+        name=name,
+        kind=spec.kind,
+        role=spec.role,
+        in_reference=in_ref,
+        in_current=in_cur,
+        reference_type=None if ref_type is None else str(ref_type),
+        current_type=None if cur_type is None else str(cur_type),
+        reference_family=None if ref_type is None else arrow_family(ref_type),
+        current_family=None if cur_type is None else arrow_family(cur_type),
+    )
+    if spec.role == ColumnRole.IGNORED:
+        return column
+    ref_values = _values(spec, reference, given[0]) if in_ref else None
+    cur_values = _values(spec, current, given[1]) if in_cur else None
+    ref_side = None if ref_values is None else column_side(ref_values)
+    cur_side = None if cur_values is None else column_side(cur_values)
+    column = replace(column, reference=ref_side, current=cur_side)
+    if ref_side is not None and cur_side is not None:
+        column = replace(column, missing_change=missing_change(ref_side, cur_side))
+    if not column.values_checked:
+        return column
+    if isinstance(ref_values, NumericValues) and isinstance(cur_values, NumericValues):
+        column = replace(
+            column,
+            range=range_facts(ref_values, cur_values),
+            outliers=outlier_facts(ref_values, cur_values, config.iqr_factor),
+        )
+    elif isinstance(ref_values, CategoricalValues) and isinstance(cur_values, CategoricalValues):
+        column = replace(column, unseen=unseen_facts(ref_values, cur_values, config.unseen_top))
+    return column
+
+
+def _dataset(
+    name: Literal["reference", "current"],
+    table: pa.Table,
+    sides: list[ColumnSide],
+    count_duplicates: bool,
+) -> DatasetQuality:
+    n_duplicates: int | None = None
+    reason: str | None = None
+    if count_duplicates:
+        n_duplicates, reason = count_duplicate_rows(table)
+    return DatasetQuality(
+        name=name,
+        n_rows=table.num_rows,
+        n_columns=table.num_columns,
+        n_duplicate_rows=n_duplicates,
+        duplicate_share=None if n_duplicates is None else fraction(n_duplicates, table.num_rows),
+        n_missing_cells=sum(side.n_missing for side in sides),
+        duplicates_unchecked=reason,
+    )
+
+
+def _selected(config: QualityConfig) -> list[Check]:
+    for name in [*config.disabled, *config.severities]:
+        get_check(name)  # an unknown name raises, listing the known ones
+    return [check for check in available_checks() if check.name not in config.disabled]
+
+
+def assess_quality(
+    reference: pa.Table,
+    current: pa.Table,
+    schema: Schema,
+    *,
+    reference_values: Mapping[str, ColumnValues] | None = None,
+    current_values: Mapping[str, ColumnValues] | None = None,
+    config: QualityConfig | None = None,
+) -> QualityResult:
+    """Data-quality findings for ``current`` against ``reference``, read per ``schema``.
+
+    ``schema`` is usually inferred from the reference; columns of ``current`` that are
+    not in it are reported as added and not checked further. ``reference_values`` and
+    ``current_values`` are columns already extracted with
+    :func:`~watchkeeper.io.extract_column` (by name); a column absent from them is
+    extracted here.
+
+    >>> import numpy as np, pyarrow as pa
+    >>> from watchkeeper.schema import infer_schema
+    >>> rng = np.random.default_rng(0)
+    >>> ref = pa.table({"id": np.arange(1000), "age": rng.normal(40, 10, 1000),
+    ...                 "plan": rng.choice(["a", "b"], 1000)})
+    >>> age = rng.normal(40, 10, 1000)
+    >>> age[:100] = np.nan
+    >>> cur = pa.table({"id": np.arange(1000, 2000), "age": age,
+    ...                 "plan": rng.choice(["a", "b", "c"], 1000)})
+    >>> result = assess_quality(ref, cur, infer_schema(ref))
+    >>> for f in result.findings:
+    ...     print(f.severity.value, f.column, f.check, round(f.value, 3))
+    warning age missing_share_change 0.1
+    warning plan unseen_categories 0.321
+    info age missing_share 0.1
+    >>> result.counts_by_severity()
+    {'critical': 0, 'warning': 2, 'info': 1}
+    """
+    config = config or QualityConfig()
+    checks = _selected(config)
+    names = (_check_names(reference, "the reference"), _check_names(current, "current"))
+    given = (reference_values, current_values)
+    columns = [_measure_column(spec, reference, current, names, given, config) for spec in schema]
+    in_schema = set(schema.names)
+    columns.extend(
+        ColumnQuality(
+            name=name,
+            kind=None,
+            role=None,
+            in_reference=name in names[0],
+            in_current=True,
+            reference_type=None,
+            current_type=str(current.schema.field(name).type),
+            current_family=arrow_family(current.schema.field(name).type),
+        )
+        for name in current.column_names
+        if name not in in_schema
+    )
+    count_duplicates = "duplicate_rows" not in config.disabled
+    ref_dataset = _dataset(
+        "reference", reference, [c.reference for c in columns if c.reference], count_duplicates
+    )
+    cur_dataset = _dataset(
+        "current", current, [c.current for c in columns if c.current], count_duplicates
+    )
+    findings: list[Finding] = []
+    for check in checks:
+        if check.scope == "dataset":
+            found = list(check.func(ref_dataset, cur_dataset, config))
+        else:
+            found = [f for column in columns for f in check.func(column, config)]
+        override = config.severities.get(check.name)
+        if override is not None:
+            found = [replace(f, severity=override) for f in found]
+        findings.extend(found)
+    return QualityResult(findings, ref_dataset, cur_dataset, columns)
