@@ -1,0 +1,26 @@
+"""DLE: close to the realized error when the loss depends on the features."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from watchkeeper.performance import DLE, SizeChunker
+
+
+def _data(n: int, seed: int, low: float = -1.0) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(low, 1, n)
+    y = x + rng.normal(0, 0.1 + 0.5 * (x > 0), n)
+    return {"x": x, "pred": x, "y": y}
+
+
+def test_dle_tracks_a_shift_to_where_the_model_errs() -> None:
+    ref, shifted = _data(20_000, 0), _data(6000, 1, low=0.0)
+    dle = DLE(features=["x"], y_pred="pred", y_true="y", chunker=SizeChunker(2000)).fit(ref)
+    result = dle.estimate(shifted)
+    for name in ("mae", "rmse"):
+        metric = result.metric(name)
+        for chunk in metric.analysis:
+            assert chunk.value == pytest.approx(chunk.realized, rel=0.1)
+            assert chunk.alert  # errors about doubled, far beyond 3 sigma
