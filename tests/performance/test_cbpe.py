@@ -81,3 +81,12 @@ def test_fit_needs_targets_and_scores() -> None:
         CBPE(y_pred="pred", y_score="p").fit(_calibrated(100, 0))
     with pytest.raises(InputError, match="before estimate"):
         CBPE(y_pred="pred", y_score="p").estimate(_calibrated(100, 0))
+
+
+def test_every_classification_metric_can_be_estimated() -> None:
+    from watchkeeper.performance import METRICS
+    from watchkeeper.performance._cbpe import _SCORE_ESTIMATORS
+
+    for name, metric in METRICS.items():
+        if "binary" in metric.problems:
+            assert metric.from_confusion is not None or name in _SCORE_ESTIMATORS, name
