@@ -37,17 +37,17 @@ _PAGE_STYLE = (
     "body{margin:0;background:#fff}@media (prefers-color-scheme: dark){body{background:#0d1117}}"
 )
 _TABLE_HEADERS = (
-    # (sort key, label, numeric?)
-    ("column", "Column", False),
-    ("kind", "Kind", False),
-    ("method", "Method", False),
-    ("statistic", "Statistic", True),
-    ("threshold", "Threshold", True),
-    ("p_value", "p-value", True),
-    ("p_value_adjusted", "Adj. p", True),
-    ("effect", "Effect", True),
-    ("floor", "Floor", True),
-    ("verdict", "Verdict", False),
+    # (sort key, label, cell class); "wk-opt" columns give way on narrow screens.
+    ("column", "Column", "wk-name"),
+    ("kind", "Kind", "wk-opt"),
+    ("method", "Method", ""),
+    ("statistic", "Statistic", "wk-num"),
+    ("threshold", "Threshold", "wk-num wk-opt"),
+    ("p_value", "p-value", "wk-num"),
+    ("p_value_adjusted", "Adj. p", "wk-num wk-opt"),
+    ("effect", "Effect", "wk-num"),
+    ("floor", "Floor", "wk-num wk-opt"),
+    ("verdict", "Verdict", ""),
 )
 
 
@@ -212,18 +212,24 @@ def _column_row(section: str, index: int, column: Mapping[str, Any]) -> str:
     effect = column.get("effect_size") or {}
     # The effect's method is the same for every column of a kind (the policy line says
     # which), so it is a tooltip rather than a second line in every row.
-    effect_title = f' title="{_e(effect["method"])}"' if effect.get("method") else ""
+    effect_value = _e(format_number(effect.get("value")))
+    if effect.get("method"):
+        effect_value = f'<span title="{_e(effect["method"])}">{effect_value}</span>'
+    contents = (
+        _e(column.get("column", "")),
+        _e(column.get("kind", "")),
+        _e(column.get("method", "")),
+        _e(format_number(column.get("statistic"))),
+        _e(format_number(column.get("threshold"))),
+        _e(format_number(column.get("p_value"), 3)),
+        _e(format_number(column.get("p_value_adjusted"), 3)),
+        effect_value,
+        _e(format_number(effect.get("min_effect"))),
+        _verdict_badge(column),
+    )
     cells = (
-        f'<td class="wk-name">{_e(column.get("column", ""))}</td>',
-        f"<td>{_e(column.get('kind', ''))}</td>",
-        f"<td>{_e(column.get('method', ''))}</td>",
-        f'<td class="wk-num">{_e(format_number(column.get("statistic")))}</td>',
-        f'<td class="wk-num">{_e(format_number(column.get("threshold")))}</td>',
-        f'<td class="wk-num">{_e(format_number(column.get("p_value"), 3))}</td>',
-        f'<td class="wk-num">{_e(format_number(column.get("p_value_adjusted"), 3))}</td>',
-        f'<td class="wk-num"{effect_title}>{_e(format_number(effect.get("value")))}</td>',
-        f'<td class="wk-num">{_e(format_number(effect.get("min_effect")))}</td>',
-        f"<td>{_verdict_badge(column)}</td>",
+        f'<td class="{css}">{content}</td>' if css else f"<td>{content}</td>"
+        for (_, _, css), content in zip(_TABLE_HEADERS, contents, strict=True)
     )
     return (
         f'<tr class="wk-row" tabindex="0" aria-expanded="false" data-section="{section}" '
@@ -253,9 +259,10 @@ def _column_table(
     prefix: str, section: str, columns: Sequence[Mapping[str, Any]], caption: str
 ) -> str:
     head = "".join(
-        f'<th scope="col" data-key="{key}"{" class=wk-num" if numeric else ""}>'
-        f'<button type="button" class="wk-sort">{label}</button></th>'
-        for key, label, numeric in _TABLE_HEADERS
+        f'<th scope="col" data-key="{key}"'
+        + (f' class="{css}">' if css else ">")
+        + f'<button type="button" class="wk-sort">{label}</button></th>'
+        for key, label, css in _TABLE_HEADERS
     )
     body = "".join(_column_row(section, i, c) for i, c in enumerate(columns))
     return (
