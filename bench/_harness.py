@@ -5,7 +5,9 @@ Measuring a command
 `measure(cmd)` starts the command with `subprocess.Popen` and reaps it with `os.wait4`,
 which hands back the rusage of that one child. Wall time is `time.perf_counter()` from
 just before the spawn to the return of `wait4`, so it covers interpreter start-up and
-imports: what a user waits for when they type the command.
+imports: what a user waits for when they type the command. CPU time (user + system, from
+the same `wait4` rusage, descendants included) is reported beside it: on a shared machine
+it moves far less than wall time when neighbours compete for the cores.
 
 Peak RSS is taken from two sources and the larger one is reported:
 
@@ -67,6 +69,7 @@ class Measurement:
     cmd: tuple[str, ...]
     returncode: int
     wall_seconds: float
+    cpu_seconds: float  # user + system time of the child and its reaped descendants
     peak_rss_bytes: int
     maxrss_bytes: int  # ru_maxrss from wait4: largest single process, exact
     sampled_tree_rss_bytes: int  # largest sampled sum over the process tree
@@ -86,6 +89,7 @@ class Measurement:
             "cmd": list(self.cmd),
             "returncode": self.returncode,
             "wall_seconds": round(self.wall_seconds, 4),
+            "cpu_seconds": round(self.cpu_seconds, 4),
             "peak_rss_bytes": self.peak_rss_bytes,
             "maxrss_bytes": self.maxrss_bytes,
             "sampled_tree_rss_bytes": self.sampled_tree_rss_bytes,
@@ -202,6 +206,7 @@ def measure(
             cmd=args,
             returncode=proc.returncode,
             wall_seconds=wall,
+            cpu_seconds=usage.ru_utime + usage.ru_stime,
             peak_rss_bytes=max(maxrss, sampler.peak),
             maxrss_bytes=maxrss,
             sampled_tree_rss_bytes=sampler.peak,

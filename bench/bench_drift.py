@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -47,7 +48,7 @@ TIMEOUT_SECONDS = 1800.0
 
 # Targets from the issue ("Performance to reach").
 TARGET_VS_SCIPY = 1.5
-TARGET_EVIDENTLY_OVER_WK = 10.0
+TARGET_OVER_EVIDENTLY = 10.0
 TARGET_RSS_VS_READ = 1.5
 
 
@@ -58,6 +59,9 @@ class Run:
     measurement: h.Measurement | None = None
     drifted: tuple[str, ...] | None = None
     note: str = ""
+    walls: tuple[float, ...] = ()  # every repeat's wall time, seconds
+    rss: tuple[int, ...] = ()  # every repeat's peak RSS, bytes
+    load: tuple[float, ...] = ()  # 1-minute load average just before each repeat
 
 
 def watchkeeper_executable() -> Path | None:
@@ -96,25 +100,40 @@ def _run(
     tool: str,
     cmd: list[str],
     parse: Callable[[], tuple[str, ...]] | None,
+    repeat: int = 1,
 ) -> Run:
+    """Run `cmd` `repeat` times; keep the fastest run (the least disturbed by neighbours)."""
     print(f"  {tool:<12} running ...", end="", flush=True)
-    m = h.measure(cmd, timeout=TIMEOUT_SECONDS)
-    if not m.ok:
-        print(f" FAILED (exit {m.returncode})", flush=True)
-        print("    " + m.tail().replace("\n", "\n    "), flush=True)
-        return Run(tool, "failed", m, note=f"exit {m.returncode}: {m.tail(3)}")
+    measurements: list[h.Measurement] = []
+    load: list[float] = []
+    for _ in range(repeat):
+        load.append(round(os.getloadavg()[0], 2))
+        m = h.measure(cmd, timeout=TIMEOUT_SECONDS)
+        if not m.ok:
+            print(f" FAILED (exit {m.returncode})", flush=True)
+            print("    " + m.tail().replace("\n", "\n    "), flush=True)
+            return Run(tool, "failed", m, note=f"exit {m.returncode}: {m.tail(3)}")
+        measurements.append(m)
+    best = min(measurements, key=lambda m: m.wall_seconds)
+    walls = tuple(round(m.wall_seconds, 3) for m in measurements)
+    rss = tuple(m.peak_rss_bytes for m in measurements)
     drifted: tuple[str, ...] | None = None
-    note = ""
     if parse is not None:
         try:
             drifted = parse()
         except (OSError, ValueError, KeyError, TypeError) as error:
-            note = f"could not read its verdicts: {error!r}"
-    print(f" {m.wall_seconds:.2f} s, {h.fmt_mib(m.peak_rss_bytes)} MiB", flush=True)
-    return Run(tool, "ok", m, drifted, note)
+            print(f" ran, but its output could not be read: {error!r}", flush=True)
+            return Run(tool, "failed", best, note=f"unreadable output: {error!r}")
+    spread = f" (runs: {', '.join(f'{w:.2f}' for w in walls)})" if repeat > 1 else ""
+    print(
+        f" {best.wall_seconds:.2f} s{spread}, cpu {best.cpu_seconds:.2f} s,"
+        f" {h.fmt_mib(best.peak_rss_bytes)} MiB",
+        flush=True,
+    )
+    return Run(tool, "ok", best, drifted, walls=walls, rss=rss, load=tuple(load))
 
 
-def bench_size(n: int, tools: tuple[str, ...]) -> dict[str, Any]:
+def bench_size(n: int, tools: tuple[str, ...], repeat: int) -> dict[str, Any]:
     print(f"\n=== N = {n:,} rows per side x 25 columns ===", flush=True)
     folder = workload.ensure_workload(n)
     truth = json.loads((folder / "ground_truth.json").read_text())
@@ -124,7 +143,7 @@ def bench_size(n: int, tools: tuple[str, ...]) -> dict[str, Any]:
 
     if "read" in tools:
         runs["read"] = _run(
-            "read", [sys.executable, str(PEERS / "read_arrow.py"), str(ref), str(cur)], None
+            "read", [sys.executable, str(PEERS / "read_arrow.py"), str(ref), str(cur)], None, repeat
         )
 
     if "watchkeeper" in tools:
@@ -149,7 +168,9 @@ def bench_size(n: int, tools: tuple[str, ...]) -> dict[str, Any]:
                 "--html",
                 str(wk_html),
             ]
-            runs["watchkeeper"] = _run("watchkeeper", cmd, lambda: _flagged_watchkeeper(wk_json))
+            runs["watchkeeper"] = _run(
+                "watchkeeper", cmd, lambda: _flagged_watchkeeper(wk_json), repeat
+            )
 
     if "scipy" in tools:
         sp_json = out / "scipy" / "drift.json"
@@ -162,7 +183,7 @@ def bench_size(n: int, tools: tuple[str, ...]) -> dict[str, Any]:
             "--json",
             str(sp_json),
         ]
-        runs["scipy"] = _run("scipy", cmd, lambda: _flagged_peer(sp_json))
+        runs["scipy"] = _run("scipy", cmd, lambda: _flagged_peer(sp_json), repeat)
 
     if "evidently" in tools:
         try:
@@ -184,116 +205,113 @@ def bench_size(n: int, tools: tuple[str, ...]) -> dict[str, Any]:
     return summarise(n, truth, runs)
 
 
-def _wall(runs: dict[str, Run], tool: str) -> float | None:
+def _figure(runs: dict[str, Run], tool: str, attr: str) -> float | None:
+    """wall_seconds, cpu_seconds or peak_rss_bytes of a tool's kept run, None if it did not run."""
     run = runs.get(tool)
-    return run.measurement.wall_seconds if run and run.status == "ok" and run.measurement else None
+    if run is None or run.status != "ok" or run.measurement is None:
+        return None
+    return float(getattr(run.measurement, attr))
 
 
-def _rss(runs: dict[str, Run], tool: str) -> int | None:
-    run = runs.get(tool)
-    return (
-        run.measurement.peak_rss_bytes if run and run.status == "ok" and run.measurement else None
-    )
+def _detection(run: Run, shifted: set[str], unshifted: set[str]) -> dict[str, Any]:
+    if run.drifted is None:
+        return {}
+    flagged = set(run.drifted)
+    return {
+        "flagged": sorted(flagged),
+        "caught": len(shifted & flagged),
+        "missed": sorted(shifted - flagged),
+        "false_alarms": sorted(unshifted & flagged),
+    }
 
 
 def summarise(n: int, truth: dict[str, Any], runs: dict[str, Run]) -> dict[str, Any]:
     shifted, unshifted = set(truth["shifted"]), set(truth["unshifted"])
-    scipy_wall, read_rss = _wall(runs, "scipy"), _rss(runs, "read")
+
+    def fig(tool: str, attr: str) -> float | None:
+        return _figure(runs, tool, attr)
+
     rows: list[list[object]] = []
     tools_json: dict[str, Any] = {}
     for tool, run in runs.items():
         entry: dict[str, Any] = {"status": run.status, "note": run.note}
-        wall, rss = _wall(runs, tool), _rss(runs, tool)
-        caught = alarms = "-"
-        if run.drifted is not None:
-            flagged = set(run.drifted)
-            entry["flagged"] = sorted(flagged)
-            entry["missed"] = sorted(shifted - flagged)
-            entry["false_alarms"] = sorted(unshifted & flagged)
-            entry["caught"] = len(shifted & flagged)
-            caught = f"{entry['caught']}/{len(shifted)}"
-            alarms = f"{len(entry['false_alarms'])}/{len(unshifted)}"
+        entry.update(_detection(run, shifted, unshifted))
         if run.measurement is not None:
             entry["measurement"] = run.measurement.to_json()
+            entry["all_wall_seconds"] = list(run.walls)
+            entry["all_peak_rss_bytes"] = list(run.rss)
+            entry["load_average_before"] = list(run.load)
         tools_json[tool] = entry
         if run.status != "ok":
-            rows.append([tool, "-", "-", "-", "-", "-", "-", "-", f"{run.status}: {run.note}"])
+            rows.append([tool, *["-"] * 9, f"{run.status}: {run.note}"])
             continue
-        misses = ", ".join(entry.get("missed", []))
-        extra = ", ".join(entry.get("false_alarms", []))
+        caught = alarms = "-"
+        if "caught" in entry:
+            caught = f"{entry['caught']}/{len(shifted)}"
+            alarms = f"{len(entry['false_alarms'])}/{len(unshifted)}"
         detail = "; ".join(
-            part
-            for part in (f"missed {misses}" if misses else "", f"false {extra}" if extra else "")
-            if part
+            f"{label} {', '.join(entry[key])}"
+            for label, key in (("missed", "missed"), ("false", "false_alarms"))
+            if entry.get(key)
+        )
+        wall, cpu, rss = (
+            fig(tool, "wall_seconds"),
+            fig(tool, "cpu_seconds"),
+            fig(tool, "peak_rss_bytes"),
         )
         rows.append(
             [
                 tool,
                 h.fmt_seconds(wall),
-                h.fmt_mib(rss),
-                h.fmt_ratio(h.ratio(wall, scipy_wall)),
-                h.fmt_ratio(h.ratio(rss, _rss(runs, "scipy"))),
-                h.fmt_ratio(h.ratio(rss, read_rss)),
+                h.fmt_seconds(cpu),
+                h.fmt_mib(None if rss is None else int(rss)),
+                h.fmt_ratio(h.ratio(wall, fig("scipy", "wall_seconds"))),
+                h.fmt_ratio(h.ratio(cpu, fig("scipy", "cpu_seconds"))),
+                h.fmt_ratio(h.ratio(rss, fig("scipy", "peak_rss_bytes"))),
+                h.fmt_ratio(h.ratio(rss, fig("read", "peak_rss_bytes"))),
                 caught,
                 alarms,
                 detail,
             ]
         )
     h.print_table(
-        f"N = {n:,}: wall time, peak RSS, detection "
+        f"N = {n:,}: time, peak RSS, detection "
         f"({len(shifted)} shifted, {len(unshifted)} unshifted columns)",
-        [
-            "tool",
-            "wall s",
-            "RSS MiB",
-            "time/scipy",
-            "RSS/scipy",
-            "RSS/read",
-            "caught",
-            "false alarms",
-            "detail",
-        ],
+        ["tool", "wall s", "cpu s", "RSS MiB", "wall/scipy", "cpu/scipy", "RSS/scipy",
+         "RSS/read", "caught", "false alarms", "detail"],
         rows,
-    )
-    wk_wall, wk_rss, ev_wall = (
-        _wall(runs, "watchkeeper"),
-        _rss(runs, "watchkeeper"),
-        _wall(runs, "evidently"),
-    )
+    )  # fmt: skip
+
+    def r(top: str, bottom: str, attr: str) -> float | None:
+        return h.ratio(fig(top, attr), fig(bottom, attr))
+
     ratios = {
-        "watchkeeper_over_scipy_wall": h.ratio(wk_wall, scipy_wall),
-        "evidently_over_watchkeeper_wall": h.ratio(ev_wall, wk_wall),
-        "evidently_over_scipy_wall": h.ratio(ev_wall, scipy_wall),
-        "watchkeeper_over_read_rss": h.ratio(wk_rss, read_rss),
-        "watchkeeper_over_scipy_rss": h.ratio(wk_rss, _rss(runs, "scipy")),
-        "evidently_over_watchkeeper_rss": h.ratio(_rss(runs, "evidently"), wk_rss),
+        "watchkeeper_over_scipy_wall": r("watchkeeper", "scipy", "wall_seconds"),
+        "watchkeeper_over_scipy_cpu": r("watchkeeper", "scipy", "cpu_seconds"),
+        "evidently_over_watchkeeper_wall": r("evidently", "watchkeeper", "wall_seconds"),
+        "evidently_over_watchkeeper_cpu": r("evidently", "watchkeeper", "cpu_seconds"),
+        "evidently_over_scipy_wall": r("evidently", "scipy", "wall_seconds"),
+        "watchkeeper_over_read_rss": r("watchkeeper", "read", "peak_rss_bytes"),
+        "watchkeeper_over_scipy_rss": r("watchkeeper", "scipy", "peak_rss_bytes"),
+        "evidently_over_watchkeeper_rss": r("evidently", "watchkeeper", "peak_rss_bytes"),
     }
+    vs_ev = TARGET_OVER_EVIDENTLY
     checks = [
-        (
-            "watchkeeper / scipy wall",
-            ratios["watchkeeper_over_scipy_wall"],
-            f"<= {TARGET_VS_SCIPY}x",
-        ),
-        (
-            "evidently / watchkeeper wall",
-            ratios["evidently_over_watchkeeper_wall"],
-            f">= {TARGET_EVIDENTLY_OVER_WK}x",
-        ),
-        (
-            "watchkeeper RSS / read RSS",
-            ratios["watchkeeper_over_read_rss"],
-            f"<= {TARGET_RSS_VS_READ}x",
-        ),
-        ("evidently / scipy wall", ratios["evidently_over_scipy_wall"], ""),
-        ("evidently / watchkeeper RSS", ratios["evidently_over_watchkeeper_rss"], ""),
-    ]
+        ("watchkeeper / scipy, wall", "watchkeeper_over_scipy_wall", "<=", TARGET_VS_SCIPY),
+        ("watchkeeper / scipy, cpu", "watchkeeper_over_scipy_cpu", "<=", TARGET_VS_SCIPY),
+        ("evidently / watchkeeper, wall", "evidently_over_watchkeeper_wall", ">=", vs_ev),
+        ("evidently / watchkeeper, cpu", "evidently_over_watchkeeper_cpu", ">=", vs_ev),
+        ("watchkeeper RSS / read RSS", "watchkeeper_over_read_rss", "<=", TARGET_RSS_VS_READ),
+        ("evidently / scipy, wall", "evidently_over_scipy_wall", "", 0.0),
+        ("evidently / watchkeeper, RSS", "evidently_over_watchkeeper_rss", "", 0.0),
+    ]  # fmt: skip
     print()
-    for label, value, target in checks:
+    for label, key, op, limit in checks:
+        value = ratios[key]
         verdict = ""
-        if value is not None and target:
-            limit = float(target.split()[1].rstrip("x"))
-            met = value <= limit if target.startswith("<=") else value >= limit
-            verdict = "  (target " + target + (": met)" if met else ": NOT met)")
+        if value is not None and op:
+            met = value <= limit if op == "<=" else value >= limit
+            verdict = f"  (target {op} {limit:g}x: {'met' if met else 'NOT met'})"
         print(f"  {label:<30} {h.fmt_ratio(value):>8}{verdict}")
     return {
         "rows_per_side": n,
@@ -312,6 +330,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--tools", default=",".join(TOOLS), help=f"comma-separated subset of {','.join(TOOLS)}"
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="runs per tool, fastest kept (Evidently always runs once: it takes minutes)",
+    )
     args = parser.parse_args(argv)
     if args.sizes:
         sizes = [int(float(s)) for s in args.sizes.split(",")]
@@ -324,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
 
     machine = h.machine_info()
     print(f"machine: {machine['cpus']} CPUs ({machine['cpu_model']}), {machine['memory_gib']} GiB")
-    results = [bench_size(n, tools) for n in sizes]
+    results = [bench_size(n, tools, args.repeat) for n in sizes]
     payload = {
         "benchmark": "drift",
         "machine": machine,
