@@ -1,0 +1,198 @@
+"""The types the service's parts exchange: metric points, monitors, channels, alerts.
+
+Pure data, no behaviour beyond validation and JSON forms, so that the store, the
+monitor evaluator, the alert state machine, the notifiers, the exposition and the
+configuration loader can be written and tested apart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, Literal
+
+__all__ = [
+    "AlertEvent",
+    "AlertState",
+    "ChannelSpec",
+    "Condition",
+    "MetricPoint",
+    "MonitorSpec",
+    "Severity",
+    "alert_key",
+    "segment_key",
+]
+
+
+class Severity(StrEnum):
+    """How bad an alert is; ``critical`` pages someone."""
+
+    INFO = "info"
+    WARNING = "warning"
+    CRITICAL = "critical"
+
+
+class AlertState(StrEnum):
+    FIRING = "firing"
+    RESOLVED = "resolved"
+
+
+def segment_key(segment: Mapping[str, Any] | None) -> str | None:
+    """A canonical text for a segment mapping (sorted ``key=value`` pairs).
+
+    >>> segment_key({"region": "eu", "tier": "gold"})
+    'region=eu,tier=gold'
+    >>> segment_key({}) is None
+    True
+    """
+    if not segment:
+        return None
+    return ",".join(f"{k}={segment[k]}" for k in sorted(segment))
+
+
+@dataclass(frozen=True)
+class MetricPoint:
+    """One value of one metric for one window of one model version."""
+
+    model: str
+    version: str
+    metric: str
+    value: float
+    window_start: datetime
+    window_end: datetime
+    feature: str | None = None
+    segment: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "version": self.version,
+            "metric": self.metric,
+            "value": self.value,
+            "window_start": self.window_start.isoformat(),
+            "window_end": self.window_end.isoformat(),
+            "feature": self.feature,
+            "segment": self.segment,
+        }
+
+
+ConditionKind = Literal["above", "below", "outside", "relative_to_baseline", "sigma_band"]
+
+
+@dataclass(frozen=True)
+class Condition:
+    """When a monitor's metric is in breach.
+
+    - ``above``: value > threshold; ``below``: value < threshold;
+    - ``outside``: value < low or value > high;
+    - ``relative_to_baseline``: |value - baseline| / |baseline| > threshold
+      (``direction`` "up", "down" or "both");
+    - ``sigma_band``: value outside baseline mean +/- k standard deviations.
+    """
+
+    kind: ConditionKind
+    threshold: float | None = None
+    low: float | None = None
+    high: float | None = None
+    k: float | None = None
+    direction: Literal["up", "down", "both"] = "both"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "threshold": self.threshold,
+            "low": self.low,
+            "high": self.high,
+            "k": self.k,
+            "direction": self.direction,
+        }
+
+
+@dataclass(frozen=True)
+class MonitorSpec:
+    """A monitor declared as code: a metric, a condition, a severity and where to tell."""
+
+    name: str
+    model: str
+    metric: str
+    condition: Condition
+    severity: Severity = Severity.WARNING
+    columns: tuple[str, ...] = ()
+    min_samples: int = 100
+    cooldown: timedelta = timedelta(hours=1)
+    channels: tuple[str, ...] = ()
+    version: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ChannelSpec:
+    """A notification channel; ``settings`` depend on ``type``.
+
+    Secrets (webhook signing secrets, SMTP passwords, routing keys) are named by the
+    environment variable that holds them (``secret_env``, ``password_env``), never
+    written in the file.
+    """
+
+    name: str
+    type: Literal["webhook", "slack", "email", "pagerduty"]
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+
+def alert_key(
+    monitor: str, model: str, version: str, feature: str | None, segment: str | None
+) -> str:
+    """The de-duplication key of an alert: one per monitor, model, version, feature, segment.
+
+    >>> alert_key("drift", "churn", "v1", "age", None)
+    '73dd1cfa71e7edc4'
+    """
+    text = "\x1f".join([monitor, model, version, feature or "", segment or ""])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class AlertEvent:
+    """A change of an alert's state, as sent to a notification channel."""
+
+    key: str
+    monitor: str
+    model: str
+    version: str
+    metric: str
+    state: AlertState
+    severity: Severity
+    value: float
+    condition: Condition
+    window_start: datetime
+    window_end: datetime
+    fired_at: datetime
+    feature: str | None = None
+    segment: str | None = None
+    resolved_at: datetime | None = None
+    message: str = ""
+    url: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "monitor": self.monitor,
+            "model": self.model,
+            "version": self.version,
+            "metric": self.metric,
+            "feature": self.feature,
+            "segment": self.segment,
+            "state": self.state.value,
+            "severity": self.severity.value,
+            "value": self.value,
+            "condition": self.condition.to_dict(),
+            "window_start": self.window_start.isoformat(),
+            "window_end": self.window_end.isoformat(),
+            "fired_at": self.fired_at.isoformat(),
+            "resolved_at": None if self.resolved_at is None else self.resolved_at.isoformat(),
+            "message": self.message,
+            "url": self.url,
+        }
