@@ -16,11 +16,22 @@ def _data(n: int, seed: int, low: float = -1.0) -> dict[str, np.ndarray]:
 
 
 def test_dle_tracks_a_shift_to_where_the_model_errs() -> None:
-    ref, shifted = _data(20_000, 0), _data(6000, 1, low=0.0)
-    dle = DLE(features=["x"], y_pred="pred", y_true="y", chunker=SizeChunker(2000)).fit(ref)
+    ref, shifted = _data(10_000, 0), _data(6000, 1, low=0.0)
+    dle = DLE(features=["x"], y_pred="pred", y_true="y", metrics=["mae", "rmse"],
+              chunker=SizeChunker(1000), model_params={"max_iter": 30}).fit(ref)  # fmt: skip
     result = dle.estimate(shifted)
     for name in ("mae", "rmse"):
         metric = result.metric(name)
         for chunk in metric.analysis:
             assert chunk.value == pytest.approx(chunk.realized, rel=0.1)
             assert chunk.alert  # errors about doubled, far beyond 3 sigma
+
+
+def test_dle_without_scikit_learn_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from watchkeeper import MissingDependency
+
+    monkeypatch.setitem(sys.modules, "sklearn.ensemble", None)
+    with pytest.raises(MissingDependency, match=r"watchkeeper\[ml\]"):
+        DLE(features=["x"], y_pred="pred", y_true="y").fit(_data(100, 0))

@@ -71,9 +71,11 @@ def realized_values(
         rows = slice(chunk.start, chunk.end)
         mask = data.labelled[rows]
         labelled[i] = int(mask.sum())
-        y_pred = None if data.y_pred is None else data.y_pred[rows][mask]
-        proba = None if data.proba is None else data.proba[rows][mask]
-        values[i] = metric.evaluate(problem, data.y_true[rows][mask], y_pred, proba, n_classes)
+        # Fully labelled chunks (the usual case) are sliced as views, not copied.
+        pick: slice | NDArray[np.bool_] = slice(None) if labelled[i] == chunk.size else mask
+        y_pred = None if data.y_pred is None else data.y_pred[rows][pick]
+        proba = None if data.proba is None else data.proba[rows][pick]
+        values[i] = metric.evaluate(problem, data.y_true[rows][pick], y_pred, proba, n_classes)
     return values, labelled
 
 
