@@ -16,7 +16,7 @@ from watchkeeper.quality._config import QualityConfig
 from watchkeeper.quality._facts import ColumnQuality, ColumnSide, DatasetQuality
 from watchkeeper.quality._findings import DatasetName, Finding, Severity
 from watchkeeper.quality._registry import register_check
-from watchkeeper.schema import ColumnRole
+from watchkeeper.schema import ColumnKind, ColumnRole
 
 __all__ = ["format_share"]
 
@@ -438,7 +438,11 @@ def constant_column(column: ColumnQuality, config: QualityConfig) -> Iterator[Fi
         return side is not None and side.n_distinct == 1 and side.n_present >= 2
 
     def value(side: ColumnSide) -> str:
-        return "" if side.constant_value is None else f" ({side.constant_value})"
+        if side.constant_value is None:
+            return ""
+        if column.kind in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN):
+            return f" ({side.constant_value!r})"
+        return f" ({side.constant_value})"
 
     name = column.name
     if constant(ref) and ref is not None:
