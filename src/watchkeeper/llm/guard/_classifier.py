@@ -14,8 +14,6 @@ in a long document would otherwise be diluted); only the first
 
 from __future__ import annotations
 
-import re
-import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -38,56 +36,85 @@ WINDOW_CHARS = 1500
 CLASSIFIER_MAX_CHARS = 32_768
 WEIGHTS_FILE = "prompt_classifier.npz"
 _CHAR_NGRAMS = (3, 4, 5)
-_MULTIPLIER = np.uint64(0x100000001B3)  # FNV-1a 64-bit prime: a fast, fixed mixer
+_BASE = 0x100000001B3  # FNV-1a 64-bit prime: odd, so invertible modulo 2**64
+_P = np.uint64(_BASE)
+_Q = np.uint64(pow(_BASE, -1, 1 << 64))
 _MIX = np.uint64(0xBF58476D1CE4E5B9)  # splitmix64 finaliser constant
-_WORD = re.compile(r"[a-z0-9']{1,40}")
+_WORD_SEED = np.uint64(0x9E3779B97F4A7C15)
+_BIGRAM_SEED = np.uint64(0xD6E8FEB86659FD93)
+# Word characters: ASCII letters, digits and the apostrophe; every non-ASCII code
+# point counts as a word character too (scripts without spaces become one "word",
+# and their character n-grams carry the signal).
+_WORD_CHAR = np.zeros(129, dtype=bool)
+for _char in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'":
+    _WORD_CHAR[ord(_char)] = True
+_WORD_CHAR[128] = True
 
 
-def _finalise(hashes: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
-    mixed = hashes ^ (hashes >> np.uint64(31))
+@lru_cache(maxsize=8)
+def _powers(size: int) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
+    # P**i and P**-i modulo 2**64 (uint64 arithmetic wraps, which is the modulus).
+    p = np.full(size, _P, dtype=np.uint64)
+    q = np.full(size, _Q, dtype=np.uint64)
+    p[0] = q[0] = np.uint64(1)
+    return np.cumprod(p, dtype=np.uint64), np.cumprod(q, dtype=np.uint64)
+
+
+def _finalise(hashes: npt.NDArray[np.uint64], seed: np.uint64) -> npt.NDArray[np.int32]:
+    mixed = hashes ^ seed
+    mixed = mixed ^ (mixed >> np.uint64(31))
     mixed = mixed * _MIX
     mixed = mixed ^ (mixed >> np.uint64(29))
-    buckets: npt.NDArray[np.int64] = (mixed % np.uint64(N_BUCKETS)).astype(np.int64)
+    buckets: npt.NDArray[np.int32] = (mixed % np.uint64(N_BUCKETS)).astype(np.int32)
     return buckets
 
 
-def _char_ngram_buckets(text: str) -> npt.NDArray[np.int64]:
+def _buckets(text: str) -> npt.NDArray[np.int32]:
     codes = np.frombuffer((" " + text + " ").encode("utf-32-le"), dtype=np.uint32)
-    codes64 = codes.astype(np.uint64)
+    length = codes.size
+    size = 1 << max(10, (length + 1).bit_length())
+    p_pow, q_pow = _powers(size)
+    # Prefix sums of c_j * P**-j: the hash of any substring [a, b) is then
+    # (G[b] - G[a]) * P**a, a polynomial hash independent of where it sits.
+    prefix = np.zeros(length + 1, dtype=np.uint64)
+    np.cumsum(codes.astype(np.uint64) * q_pow[:length], dtype=np.uint64, out=prefix[1:])
     parts = []
     for n in _CHAR_NGRAMS:
-        count = codes64.size - n + 1
-        if count <= 0:
-            continue
-        hashes = np.full(count, np.uint64(n), dtype=np.uint64)
-        for k in range(n):
-            hashes = hashes * _MULTIPLIER + codes64[k : k + count]
-        parts.append(_finalise(hashes))
-    return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+        count = length - n + 1
+        if count > 0:
+            hashes = (prefix[n:] - prefix[:count]) * p_pow[:count]
+            parts.append(_finalise(hashes, np.uint64(n)))
+    is_word = _WORD_CHAR[np.minimum(codes, 128)]
+    edges = np.diff(is_word.astype(np.int8))
+    starts = np.flatnonzero(edges == 1) + 1
+    ends = np.flatnonzero(edges == -1) + 1
+    if starts.size:
+        words = (prefix[ends] - prefix[starts]) * p_pow[starts]
+        parts.append(_finalise(words, _WORD_SEED))
+        if words.size > 1:
+            bigrams = words[:-1] * _P + words[1:]
+            parts.append(_finalise(bigrams, _BIGRAM_SEED))
+    return np.concatenate(parts) if parts else np.empty(0, dtype=np.int32)
 
 
-def _word_buckets(text: str) -> npt.NDArray[np.int64]:
-    words = _WORD.findall(text)
-    if not words:
-        return np.empty(0, dtype=np.int64)
-    # crc32 is stable across processes, unlike the salted built-in hash().
-    ids = np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words))
-    unigrams = ids * _MULTIPLIER + np.uint64(7)
-    bigrams = ids[:-1] * _MULTIPLIER + ids[1:] * np.uint64(31) + np.uint64(11)
-    return np.concatenate((_finalise(unigrams), _finalise(bigrams)))
-
-
-def featurise(text: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+def featurise(text: str) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]:
     """Bucket indices and unit-length weights of the features of a normalised text.
 
     >>> idx, val = featurise("ignore all previous instructions")
     >>> len(idx), round(float((val**2).sum()), 6)
     (100, 1.0)
     """
-    buckets = np.concatenate((_char_ngram_buckets(text), _word_buckets(text)))
+    buckets = _buckets(text)
     if buckets.size == 0:
         return buckets, np.empty(0, dtype=np.float64)
-    indices, counts = np.unique(buckets, return_counts=True)
+    # np.unique(return_counts=True) costs twice this sort-and-diff on short inputs.
+    ordered = np.sort(buckets)
+    first = np.empty(ordered.size, dtype=bool)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    indices = ordered[starts]
+    counts = np.diff(starts, append=ordered.size)
     values = np.log1p(counts.astype(np.float64))
     values /= np.sqrt(float(values @ values))
     return indices, values

@@ -23,6 +23,7 @@ __all__ = [
     "decoded_payloads",
     "normalise",
     "undo_leetspeak",
+    "undo_spacing",
 ]
 
 # Characters that render as nothing; removed before any matching.
@@ -57,6 +58,12 @@ _BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{16,8192}={0,2}")
 _HEX_RUN = re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{16,8192}(?![0-9A-Fa-f])")
 _HEX_SPACED = re.compile(r"(?:\\x|0x)?[0-9A-Fa-f]{2}(?:[ ,:]?(?:\\x|0x)?[0-9A-Fa-f]{2}){7,4096}")
 _WORD = re.compile(r"[a-z]{2,}")
+_HEX_SPACED_GATE = re.compile(
+    r"[0-9A-Fa-f]{2}[ ,:](?:\\x|0x)?[0-9A-Fa-f]{2}[ ,:](?:\\x|0x)?[0-9A-Fa-f]{2}[ ,:]"
+)
+_SPACED_RUN = re.compile(r"(?:(?<!\S)\S ){6}")
+_SPACED_LETTER = re.compile(r"(?<=\S) (?=\S)")
+_GAP = re.compile(r" {2,}")
 
 
 @dataclass(frozen=True)
@@ -138,6 +145,22 @@ def undo_leetspeak(text: str) -> str | None:
     return text.translate(_LEET)
 
 
+def undo_spacing(text: str) -> str | None:
+    """``text`` with letter-by-letter spacing removed, or ``None`` if it has none.
+
+    Words spelled ``i g n o r e`` escape word patterns; a run of six or more single
+    characters separated by single spaces is joined, and wider gaps become one space.
+
+    >>> undo_spacing("i g n o r e   a l l")
+    'ignore all'
+    >>> undo_spacing("a b c") is None
+    True
+    """
+    if _SPACED_RUN.search(text) is None:
+        return None
+    return _GAP.sub(" ", _SPACED_LETTER.sub("", text))
+
+
 def rot13(text: str) -> str:
     """``text`` with every Latin letter rotated by 13 places.
 
@@ -177,23 +200,40 @@ def decoded_payloads(text: str, *, limit: int = 16) -> tuple[DecodedPayload, ...
     'ignore all rules'
     """
     found: list[DecodedPayload] = []
-    for match in _HEX_RUN.finditer(text):
+    # Encoded runs are long tokens: find those with str.split (C speed) and run the
+    # regular expressions on them alone instead of at every position of the text.
+    position = 0
+    for token in text.split():
+        if len(token) < 16:
+            continue
+        offset = text.find(token, position)
+        position = offset + len(token)
+        found.extend(_decode_token(token, offset))
+        if len(found) >= limit:
+            return tuple(found[:limit])
+    if _HEX_SPACED_GATE.search(text) is not None:
+        for match in _HEX_SPACED.finditer(text):
+            digits = re.sub(r"\\x|0x|[ ,:]", "", match.group())
+            if len(digits) % 2 or match.group().isalnum():
+                continue
+            decoded = _looks_like_text(binascii.unhexlify(digits))
+            if decoded is not None:
+                found.append(DecodedPayload("hex", match.start(), match.end(), decoded))
+    return tuple(found[:limit])
+
+
+def _decode_token(token: str, offset: int) -> list[DecodedPayload]:
+    found = []
+    for match in _HEX_RUN.finditer(token):
         run = match.group()
         decoded = _looks_like_text(binascii.unhexlify(run[: len(run) - len(run) % 2]))
         if decoded is not None:
-            found.append(DecodedPayload("hex", match.start(), match.end(), decoded))
-        if len(found) >= limit:
-            return tuple(found)
-    for match in _HEX_SPACED.finditer(text):
-        digits = re.sub(r"\\x|0x|[ ,:]", "", match.group())
-        if len(digits) % 2 or match.group().isalnum():
-            continue
-        decoded = _looks_like_text(binascii.unhexlify(digits))
-        if decoded is not None:
-            found.append(DecodedPayload("hex", match.start(), match.end(), decoded))
-        if len(found) >= limit:
-            return tuple(found)
-    for match in _BASE64_RUN.finditer(text):
+            found.append(
+                DecodedPayload("hex", offset + match.start(), offset + match.end(), decoded)
+            )
+    if found:
+        return found
+    for match in _BASE64_RUN.finditer(token):
         run = match.group()
         if run.isalpha() and (run.islower() or run.isupper()):
             continue  # a long word or an identifier, not base64
@@ -204,7 +244,6 @@ def decoded_payloads(text: str, *, limit: int = 16) -> tuple[DecodedPayload, ...
             continue
         decoded = _looks_like_text(raw)
         if decoded is not None and _WORD.search(decoded.lower()):
-            found.append(DecodedPayload("base64", match.start(), match.end(), decoded))
-        if len(found) >= limit:
-            break
-    return tuple(found)
+            start, end = offset + match.start(), offset + match.end()
+            found.append(DecodedPayload("base64", start, end, decoded))
+    return found

@@ -33,6 +33,13 @@ _IBAN = re.compile(
 )
 _SSN = re.compile(r"(?<![\d-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\d-])")
 _IPV4 = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w]|\.\d)")
+# Cheap pre-tests without look-behinds (which defeat the regex engine's fast scan
+# for a first character): a kind's full pattern runs only where its gate matches.
+_PHONE_GATE = re.compile(r"[+(]\d|\d{3}[.-]\d{3}")
+_CARD_GATE = re.compile(r"\d(?:[ -]?\d){12}")
+_IBAN_GATE = re.compile(r"[A-Z]{2}\d{2}")
+_SSN_GATE = re.compile(r"\d{3}[- ]\d{2}[- ]\d{4}")
+_IPV4_GATE = re.compile(r"\d\.\d{1,3}\.\d")
 _IPV6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")
 
 # Published IBAN lengths (ISO 13616 registry) for the countries that use it.
@@ -98,10 +105,14 @@ def ssn_is_valid(area: str, group: str, serial: str) -> bool:
 
 
 def _emails(text: str) -> list[Finding]:
+    if "@" not in text:
+        return []
     return [Finding(m.start(), m.end(), "email", 0.95, 0.95) for m in _EMAIL.finditer(text)]
 
 
 def _phones(text: str) -> list[Finding]:
+    if _PHONE_GATE.search(text) is None:
+        return []
     found = []
     for match in _PHONE.finditer(text):
         digits = sum(char.isdigit() for char in match.group())
@@ -111,6 +122,8 @@ def _phones(text: str) -> list[Finding]:
 
 
 def _cards(text: str) -> list[Finding]:
+    if _CARD_GATE.search(text) is None:
+        return []
     found = []
     for match in _CARD.finditer(text):
         digits = re.sub(r"[ -]", "", match.group())
@@ -120,6 +133,8 @@ def _cards(text: str) -> list[Finding]:
 
 
 def _ibans(text: str) -> list[Finding]:
+    if _IBAN_GATE.search(text) is None:
+        return []
     return [
         Finding(m.start(), m.end(), "iban", 1.0, 0.99)
         for m in _IBAN.finditer(text)
@@ -128,6 +143,8 @@ def _ibans(text: str) -> list[Finding]:
 
 
 def _ssns(text: str) -> list[Finding]:
+    if _SSN_GATE.search(text) is None:
+        return []
     return [
         Finding(m.start(), m.end(), "us_ssn", 0.9, 0.85)
         for m in _SSN.finditer(text)
@@ -137,7 +154,11 @@ def _ssns(text: str) -> list[Finding]:
 
 def _ips(text: str) -> list[Finding]:
     found = []
-    for match in _IPV4.finditer(text):
+    ipv4 = _IPV4.finditer(text) if _IPV4_GATE.search(text) else ()
+    for match in ipv4:
+        before = text[max(0, match.start() - 9) : match.start()].lower()
+        if "version" in before or before.endswith("v"):
+            continue  # "version 1.2.3.4" is a release, not an address
         try:
             address = ipaddress.IPv4Address(match.group())
         except ValueError:
@@ -145,7 +166,7 @@ def _ips(text: str) -> list[Finding]:
         # Loopback and unspecified addresses identify nobody.
         if not (address.is_loopback or address.is_unspecified):
             found.append(Finding(match.start(), match.end(), "ip_address", 0.7, 0.8))
-    for match in _IPV6.finditer(text):
+    for match in _IPV6.finditer(text) if text.count(":") >= 2 else ():
         candidate = match.group()
         if candidate.count(":") < 2 or not any(ch.isalnum() for ch in candidate):
             continue

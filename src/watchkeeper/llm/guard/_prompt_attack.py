@@ -19,13 +19,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from watchkeeper.llm.guard._classifier import attack_probability
-from watchkeeper.llm.guard._normalise import decoded_payloads, normalise, rot13, undo_leetspeak
+from watchkeeper.llm.guard._hidden_text import reveal_tag_text
+from watchkeeper.llm.guard._normalise import (
+    decoded_payloads,
+    normalise,
+    rot13,
+    undo_leetspeak,
+    undo_spacing,
+)
 from watchkeeper.llm.guard._results import Finding, ScanOutcome
 
-__all__ = ["ATTACK_HEAD_CHARS", "ATTACK_PATTERNS", "ATTACK_TAIL_CHARS", "scan_prompt_attack"]
+__all__ = [
+    "ATTACK_HEAD_CHARS",
+    "ATTACK_PATTERNS",
+    "ATTACK_TAIL_CHARS",
+    "AttackPattern",
+    "scan_prompt_attack",
+]
 
 ATTACK_HEAD_CHARS = 49_152
 ATTACK_TAIL_CHARS = 16_384
@@ -33,65 +47,110 @@ ATTACK_TAIL_CHARS = 16_384
 _OVERRIDE_VERB = r"(?:ignore|disregard|forget|override|bypass|overlook|skip|neglect|abandon|drop)"
 _RULES = (
     r"(?:instructions?|rules|prompts?|directives?|guidelines|guardrails|restrictions|"
-    r"constraints|polic(?:y|ies)|programming|commands?|orders|context|training)"
+    r"constraints|polic(?:y|ies)|programming|commands?|orders|context|training|directions)"
 )
 _EARLIER = (
     r"(?:previous|prior|above|earlier|preceding|initial|original|system|old|existing|developer)"
 )
 
-# (family, weight, pattern). Weights are the probability that a text containing the
-# pattern is an attack, set by hand from the evaluation set (data/llm_eval).
-ATTACK_PATTERNS: tuple[tuple[str, float, re.Pattern[str]], ...] = (
-    ("instruction_override", 0.9, re.compile(
+
+@dataclass(frozen=True)
+class AttackPattern:
+    """One scored pattern: ``weight`` is the probability that a text matching it is an
+    attack, set by hand; the regex runs only when one of ``triggers`` is a substring
+    of the text (a substring test costs a fraction of a regex scan)."""
+
+    family: str
+    weight: float
+    triggers: tuple[str, ...]
+    pattern: re.Pattern[str]
+
+
+_OVERRIDE_WORDS = ("ignor", "disregard", "forget", "overrid", "bypass", "overlook", "skip",
+                   "neglect", "abandon", "drop")  # fmt: skip
+ATTACK_PATTERNS: tuple[AttackPattern, ...] = (
+    AttackPattern("instruction_override", 0.9, _OVERRIDE_WORDS, re.compile(
         rf"\b{_OVERRIDE_VERB}\b[\w ,']{{0,30}}?\b{_EARLIER}\b[\w ,']{{0,20}}?\b{_RULES}\b")),
-    ("instruction_override", 0.75, re.compile(
+    AttackPattern("instruction_override", 0.75, _OVERRIDE_WORDS, re.compile(
         rf"\b{_OVERRIDE_VERB}\b (?:all|any|every|each)\b[\w ,']{{0,20}}?\b{_RULES}\b")),
-    ("instruction_override", 0.55, re.compile(
+    AttackPattern("instruction_override", 0.55, _OVERRIDE_WORDS, re.compile(
         rf"\b{_OVERRIDE_VERB}\b (?:your|the)\b[\w ,']{{0,15}}?\b{_RULES}\b")),
-    ("new_instructions", 0.6, re.compile(
+    AttackPattern("new_instructions", 0.6, ("instruction", "*", "from now on"), re.compile(
         r"\b(?:new|updated|real|actual|true|important) (?:system )?instructions?\b\s{0,3}[:*!-]"
         r"|\*{2,3} ?new\b|\bfrom now on,? (?:you|your|ignore|always|only)\b")),
-    ("prompt_leaking", 0.85, re.compile(
+    AttackPattern(
+        "prompt_leaking", 0.85,
+        ("prompt", "instruction", "message", "rules", "configuration", "directive"),
+        re.compile(
         r"\b(?:reveal|show|print|repeat|output|display|tell me|give me|share|leak|disclose|"
         r"spell out|write out|dump|recite|what (?:is|are|was|were))\b[\w ,']{0,30}?"
         r"\b(?:system|initial|original|hidden|secret|first|previous|internal|developer) "
         r"(?:prompts?|instructions?|messages?|rules|configuration|directives)\b")),
-    ("prompt_leaking", 0.7, re.compile(
+    AttackPattern("prompt_leaking", 0.7, ("above", "before this", "preceding"), re.compile(
         r"\b(?:repeat|print|output|copy)\b[\w ,']{0,20}?\b(?:words|text|everything|all) "
         r"(?:above|before this|preceding)\b")),
-    ("role_play_jailbreak", 0.8, re.compile(
+    AttackPattern(
+        "role_play_jailbreak", 0.8,
+        ("anything now", "jailbr", "developer mode", "god", "dan mode", "evil", "amoral",
+        "immoral", "filtered", "censored", "restricted"),
+        re.compile(
         r"\b(?:do anything now|jailbr(?:oken|eak) mode|developer mode (?:enabled|output)|"
         r"god ?mode|dan mode|evil (?:mode|confidant)|unfiltered and amoral|"
         r"(?:un ?(?:filtered|censored|restricted)|amoral|immoral) (?:ai|assistant|chatbot|model|"
         r"version|persona|character|mode))\b")),
-    ("role_play_jailbreak", 0.6, re.compile(
+    AttackPattern(
+        "role_play_jailbreak", 0.6,
+        ("guidelines", "restriction", "filter", "limitation", "censorship", "boundaries", "rules",
+        "polic"),
+        re.compile(
         r"\b(?:no|without|free of|free from|not bound by|doesn't have|does not have|"
-        r"don't have|do not have) (?:any )?(?:ethical|moral|content|safety)? ?"
+        r"don't have|do not have) (?:any |all )?(?:ethical|moral|content|safety)? ?"
         r"(?:guidelines|restrictions|filters|limitations|censorship|boundaries|rules|policies)\b")),
-    ("role_play_jailbreak", 0.45, re.compile(
+    AttackPattern(
+        "role_play_jailbreak", 0.45,
+        ("you are now", "pretend", "act as", "in character", "role", "respond as"),
+        re.compile(
         r"\b(?:you are now|from now on you are|pretend (?:to be|you are|that you)|"
         r"act as (?:if you were|an? )|stay in character|roleplay as|role-play as|"
         r"you will respond as)\b")),
-    ("refusal_suppression", 0.5, re.compile(
+    AttackPattern(
+        "refusal_suppression", 0.5,
+        ("refuse", "decline", "apologi", "say", "warning", "disclaimer", "character", "mention"),
+        re.compile(
         r"\b(?:do not|don't|never|must not|cannot|can't) (?:ever )?(?:refuse|decline|apologi[sz]e|"
         r"say (?:that )?(?:you|i) can(?:not|'t)|include (?:any )?(?:warnings?|disclaimers?)|"
         r"break character|mention (?:that )?you are an ai)\b")),
-    ("authority_claim", 0.55, re.compile(
+    AttackPattern(
+        "authority_claim", 0.55,
+        ("override", "mode", "access", "command", "privilege", "i am"),
+        re.compile(
         r"\b(?:admin(?:istrator)?|developer|system|root|sudo|maintenance|debug) "
         r"(?:override|mode|access|command|privileges?) (?:enabled|activated|granted|on)\b"
         r"|\bi am (?:your|the) (?:developer|creator|administrator|admin|owner)\b")),
-    ("chat_template_injection", 0.65, re.compile(
+    AttackPattern(
+        "chat_template_injection", 0.65,
+        ("<|", "inst]", "<<sys", "<</sys", "system", "assistant"),
+        re.compile(
         r"<\|im_start\|>|<\|im_end\|>|<\|(?:system|user|assistant|endoftext)\|>|\[/?inst\]|<</?sys>>"
         r"|(?:^|\n)\s{0,3}#{0,3}\s{0,3}(?:system|assistant)\s{0,3}:\s{0,3}(?:you|ignore|new)\b")),
-    ("exfiltration", 0.6, re.compile(
+    AttackPattern(
+        "exfiltration", 0.6,
+        ("](http", "send", "post", "forward", "upload", "exfiltrat", "email"),
+        re.compile(
         r"!\[[^\]\n]{0,100}\]\(https?://[^)\s]{1,300}\?[^)\s]{1,500}\)"
         r"|\b(?:send|post|forward|upload|exfiltrate|email)\b[\w ,']{0,40}?\b(?:to|at)\b "
         r"(?:https?://|\S{1,64}@\S{1,64}\.[a-z]{2,10}\b)")),
-    ("encoded_instruction", 0.5, re.compile(
+    AttackPattern(
+        "encoded_instruction", 0.5,
+        ("base64", "rot13", "rot-13", "hex", "caesar", "cipher", "binary", "morse"),
+        re.compile(
         r"\b(?:decode|decrypt|translate|convert)\b[\w ,']{0,30}?\b(?:base64|rot13|rot-13|hex|"
         r"caesar|cipher|binary|morse)\b[^.\n]{0,80}?\b(?:follow|execute|obey|do what|perform|"
         r"carry out|act on|comply)\b")),
-    ("multilingual_override", 0.9, re.compile(
+    AttackPattern(
+        "multilingual_override", 0.9,
+        ("ignor", "vergiss", "忽略", "игнорируй", "無視"),
+        re.compile(
         r"ignor(?:e[zr]?|a|iere|ate)\b.{0,30}?\b(?:instructions?|instrucciones|istruzioni|"
         r"instruções|anweisungen|consignes)\b.{0,20}?(?:précédentes|anteriores|previas|"
         r"precedenti|vorherigen|bisherigen)"
@@ -114,10 +173,13 @@ def _segments(text: str) -> list[tuple[int, str]]:
 
 def _match_patterns(text: str) -> dict[str, tuple[float, int, int]]:
     found: dict[str, tuple[float, int, int]] = {}
-    for family, weight, pattern in ATTACK_PATTERNS:
+    for item in ATTACK_PATTERNS:
+        family, weight = item.family, item.weight
         if family in found and found[family][0] >= weight:
             continue
-        match = pattern.search(text)
+        if not any(trigger in text for trigger in item.triggers):
+            continue
+        match = item.pattern.search(text)
         if match is not None:
             found[family] = (weight, match.start(), match.end())
     return found
@@ -148,6 +210,13 @@ def _scan_segment(offset: int, segment: str) -> tuple[list[Finding], float]:
     if leet is not None:
         variants.append(("leetspeak", leet, 0, len(segment)))
     variants.append(("rot13", rot13(folded.text), 0, len(segment)))
+    spaced = undo_spacing(folded.text)
+    if spaced is not None:
+        variants.append(("spacing", spaced, 0, len(segment)))
+    if not segment.isascii():
+        smuggled = reveal_tag_text(segment)
+        if smuggled:
+            variants.append(("unicode_tags", smuggled.lower(), 0, len(segment)))
     payloads = decoded_payloads(segment)
     for payload in payloads:
         variants.append(
