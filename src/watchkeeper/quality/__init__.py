@@ -7,7 +7,8 @@ with the value and the fix. The checks and their thresholds are documented in
 docs/quality.md.
 """
 
-from watchkeeper.quality import _checks as _checks  # registers the built-in checks
+from watchkeeper.quality import _checks as _checks  # registers the built-in checks, in order
+from watchkeeper.quality import _value_checks as _value_checks
 from watchkeeper.quality._assess import assess_quality
 from watchkeeper.quality._config import QualityConfig
 from watchkeeper.quality._duplicates import count_duplicate_rows

@@ -20,7 +20,7 @@ from watchkeeper.io import (
     NumericValues,
     extract_column,
 )
-from watchkeeper.quality import _checks  # noqa: F401  (registers the built-in checks)
+from watchkeeper.quality import _checks, _value_checks  # noqa: F401  (register the checks)
 from watchkeeper.quality._config import QualityConfig
 from watchkeeper.quality._duplicates import count_duplicate_rows
 from watchkeeper.quality._facts import ColumnQuality, ColumnSide, DatasetQuality, fraction

@@ -61,7 +61,7 @@ class Finding:
     value: float | None = None
     dataset: DatasetName | None = None
     threshold: float | None = None
-    details: Mapping[str, Any] = field(default_factory=dict)
+    details: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
     def sort_key(self) -> tuple[int, int, str, str, str]:
         """Severity first, then dataset-level findings, then column, check and side."""
