@@ -90,3 +90,12 @@ def test_every_classification_metric_can_be_estimated() -> None:
     for name, metric in METRICS.items():
         if "binary" in metric.problems:
             assert metric.from_confusion is not None or name in _SCORE_ESTIMATORS, name
+
+
+def test_small_reference_class_warns_that_the_estimate_is_unreliable() -> None:
+    from watchkeeper.performance import UnreliableEstimateWarning
+
+    data = _calibrated(1500, 0, a=0.3, b=8.0)  # very few positives
+    assert data["y"].sum() < 100
+    with pytest.warns(UnreliableEstimateWarning, match="too little data"):
+        CBPE(y_pred="pred", y_score="p", y_true="y", metrics=["accuracy"]).fit(data)

@@ -69,4 +69,4 @@ def test_missing_column_exits_2_naming_column_and_file(
     )
     assert code == 2
     err = capsys.readouterr().err
-    assert "'nope'" in err and "ref.parquet" in err
+    assert "'nope' is not in the reference data (" in err and "ref.parquet" in err

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from watchkeeper._exceptions import InputError
-from watchkeeper.cli._performance import read_input, score_spec
+from watchkeeper.cli._performance import name_files, read_input, score_spec
 from watchkeeper.performance import CBPE, DLE, SizeChunker
 from watchkeeper.performance._results import PerformanceResult
 
@@ -61,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
             raise InputError("give --score for CBPE (classification) or --feature for DLE")
         result = estimator.fit(reference).estimate(analysis)
     except InputError as error:
-        raise InputError(f"{args.reference} / {args.analysis}: {error}") from None
+        message = name_files(str(error), reference=args.reference, analysis=args.analysis)
+        raise InputError(message) from None
     rows = chunk_rows(result)
     payload = {"method": result.method, "problem": result.problem, "notes": list(result.notes),
                "chunks": rows, "result": result.to_dict()}  # fmt: skip

@@ -34,6 +34,13 @@ def score_spec(values: list[str] | None) -> Any:
     return values[0] if len(values) == 1 else values
 
 
+def name_files(message: str, **paths: str) -> str:
+    """The message with each data set's file named after it ("the reference data (a.csv)")."""
+    for role, path in paths.items():
+        message = message.replace(f"the {role} data", f"the {role} data ({path})")
+    return message
+
+
 def summary(result: PerformanceResult) -> str:
     """One line per metric for the terminal."""
     lines = []
@@ -67,8 +74,8 @@ def run(args: argparse.Namespace) -> int:
             chunker=SizeChunker(args.chunk_size) if args.chunk_size else None,
         )
     except InputError as error:
-        # Name the file: a column problem in CURRENT reads "current data" in the message.
-        raise InputError(f"{args.reference} / {args.current}: {error}") from None
+        message = name_files(str(error), reference=args.reference, current=args.current)
+        raise InputError(message) from None
     write_outputs(result, args)
     print(summary(result), file=sys.stdout)
     return EXIT_ALERT if args.fail_on_alert and result.has_alerts else EXIT_OK

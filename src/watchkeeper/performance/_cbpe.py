@@ -22,11 +22,13 @@ errors come from the realized metric on the reference chunks.
 When not to trust it: under concept drift (``P(y | x)`` changed, which CBPE cannot see:
 it assumes only the inputs moved), when the calibration on the reference is poor (few
 rows per class, reference not like production), when the analysis scores fall where the
-reference had few rows, and on small chunks (see the sampling error).
+reference had few rows, and on small chunks (see the sampling error). A class with fewer
+than 100 reference rows (or non-rows) raises an :class:`UnreliableEstimateWarning`.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -48,7 +50,7 @@ from watchkeeper.performance._realized import Series, assemble, realized_values,
 from watchkeeper.performance._registry import DEFAULT_METRICS, Metric, get_metric
 from watchkeeper.performance._results import PerformanceResult
 from watchkeeper.performance._thresholds import StandardDeviationThreshold, Threshold
-from watchkeeper.performance._warning_classes import warn_degenerate
+from watchkeeper.performance._warning_classes import UnreliableEstimateWarning, warn_degenerate
 
 __all__ = ["CBPE"]
 
@@ -57,7 +59,10 @@ _Knots = tuple[FloatArray, FloatArray]
 _FOLDS = 3
 # Beyond this many rows the calibration check runs on an evenly spaced subsample: the
 # decision is stable long before, and the final fit still uses every row.
-_CHECK_ROWS = 200_000
+_CHECK_ROWS = 100_000
+# Below this many reference rows of a class (or of its complement), isotonic calibration
+# is mostly noise; the estimate is produced with an UnreliableEstimateWarning.
+_MIN_CLASS_ROWS = 100
 
 
 def _fit_isotonic(score: FloatArray, outcome: FloatArray) -> _Knots:
@@ -236,7 +241,7 @@ class CBPE:
         ref, problem, classes = prepare_reference(
             reference, self._columns(), problem=self.problem, positive_label=self.positive_label
         )
-        if problem == "regression" or ref.proba is None or ref.y_true is None:
+        if classes is None or ref.proba is None or ref.y_true is None:
             raise InputError("CBPE estimates classification; give y_score and a class target")
         names = tuple(self.metrics) if self.metrics else DEFAULT_METRICS[problem]
         self.metrics_: tuple[Metric, ...] = tuple(get_metric(n, problem) for n in names)
@@ -249,6 +254,15 @@ class CBPE:
         self.calibrators_: dict[int, _Knots] = {}
         for k in columns:
             outcome = (y == k).astype(np.float64)
+            rare = int(min(outcome.sum(), outcome.size - outcome.sum()))
+            if rare < _MIN_CLASS_ROWS:
+                warnings.warn(
+                    f"class {classes.to_pylist()[k]!r} has {rare} reference rows on one side "
+                    f"(fewer than {_MIN_CLASS_ROWS}); its calibration, and so every estimate, "
+                    "rests on too little data: use a larger reference",
+                    UnreliableEstimateWarning,
+                    stacklevel=2,
+                )
             wanted = self.calibration == "isotonic" or (
                 self.calibration == "auto" and _calibration_helps(raw[:, k], outcome)
             )
