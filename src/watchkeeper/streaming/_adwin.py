@@ -120,10 +120,11 @@ class ADWIN(DriftDetector):
     def update(self, x: float) -> None:
         """Add one value; every ``clock`` values the window is tested for a change."""
         try:
-            if x - x and bad_real(x):
+            if x - x:
+                bad_real(self, x)
                 return
         except TypeError:
-            bad_real(x)
+            bad_real(self, x)
         if self._drift_detected:
             self._reset()
         self._pending.append(x)

@@ -12,11 +12,12 @@ convention), except ADWIN, whose method already drops the stale part of its wind
 keyword parameters unchanged as public attributes and its derived state private,
 rebuilt by one ``_reset()``.
 
-Missing values: a ``float('nan')`` is skipped, leaving the state and both flags as
-they were, because a missing value carries no evidence for or against a change.
-An infinite value, a value that is not a number, or (for the binary detectors) a
-value other than 0, 1, ``False`` or ``True`` raises
-:class:`~watchkeeper._exceptions.InputError`.
+Missing values: a ``float('nan')`` is skipped, because it carries no evidence for or
+against a change. The statistics stay as they were and so does ``warning_detected``;
+``drift_detected`` goes back to False (a drift is reported once) and a detector that
+had just signalled a drift restarts, as it would at its next update. An infinite
+value, a value that is not a number, or (for the binary detectors) a value other
+than 0, 1, ``False`` or ``True`` raises :class:`~watchkeeper._exceptions.InputError`.
 """
 
 from __future__ import annotations
@@ -86,27 +87,40 @@ class BinaryDriftDetector(DriftDetector):
     input_kind: ClassVar[InputKind] = "binary"
 
 
-def bad_real(x: object) -> bool:
-    """Handle a value that failed the fast finiteness check: True to skip it, else raise.
+def bad_real(detector: DriftDetector, x: object) -> None:
+    """Skip a NaN (see the module docstring) or raise for a value no detector takes.
 
-    >>> bad_real(float("nan"))
-    True
+    >>> from watchkeeper.streaming import ADWIN
+    >>> bad_real(ADWIN(), float("nan"))
     """
     if isinstance(x, float) and math.isnan(x):
-        return True
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+        if detector._drift_detected:
+            detector._reset()
+        return
+    if isinstance(x, (int, float)):
         raise InputError(f"streaming detectors take finite numbers, got {x!r}; clip or drop it")
+    if not isinstance(x, (str, bytes)):
+        # Other number types (numpy booleans, Decimal) take this slow path once.
+        try:
+            value = float(x)  # type: ignore[arg-type]  # anything float() accepts
+        except (TypeError, ValueError):
+            pass
+        else:
+            detector.update(value)
+            return
     raise InputError(f"streaming detectors take numbers, got {x!r} ({type(x).__name__})")
 
 
-def bad_binary(x: object) -> bool:
-    """Handle a value that is not 0/1: True to skip a NaN, else raise.
+def bad_binary(detector: DriftDetector, x: object) -> None:
+    """Skip a NaN (see the module docstring) or raise for a value that is not 0 or 1.
 
-    >>> bad_binary(float("nan"))
-    True
+    >>> from watchkeeper.streaming import DDM
+    >>> bad_binary(DDM(), float("nan"))
     """
     if isinstance(x, float) and math.isnan(x):
-        return True
+        if detector._drift_detected:
+            detector._reset()
+        return
     raise InputError(
         f"binary drift detectors take 0/1 or False/True (1 = the model was wrong), got {x!r}"
     )

@@ -78,10 +78,11 @@ class CUSUM(DriftDetector):
     def update(self, x: float) -> None:
         """Add one value; during the burn-in it only feeds the parameter estimates."""
         try:
-            if x - x and bad_real(x):
+            if x - x:
+                bad_real(self, x)
                 return
         except TypeError:
-            bad_real(x)
+            bad_real(self, x)
         if self._drift_detected:
             self._reset()
         if not self._ready:

@@ -80,17 +80,20 @@ class EWMAChart(DriftDetector):
     def update(self, x: float) -> None:
         """Add one value; during the burn-in it only feeds the parameter estimates."""
         try:
-            if x - x and bad_real(x):
+            if x - x:
+                bad_real(self, x)
                 return
         except TypeError:
-            bad_real(x)
+            bad_real(self, x)
         if self._drift_detected:
             self._reset()
         if not self._ready:
             self._burn_in(x)
             return
         lam = self.lam
-        z = lam * x + (1.0 - lam) * self._z
+        # z + lam (x - z) rather than lam x + (1 - lam) z: exact on a constant
+        # stream, where the limits are zero wide.
+        z = self._z + lam * (x - self._z)
         self._z = z
         self._decay *= (1.0 - lam) * (1.0 - lam)
         dev = z - self._mu

@@ -130,10 +130,11 @@ class KSWIN(DriftDetector):
     def update(self, x: float) -> None:
         """Add one value; once the window is full, test its newest part against the rest."""
         try:
-            if x - x and bad_real(x):
+            if x - x:
+                bad_real(self, x)
                 return
         except TypeError:
-            bad_real(x)
+            bad_real(self, x)
         if self._drift_detected:
             self._reset()
         window = self._window

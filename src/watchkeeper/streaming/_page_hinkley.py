@@ -74,10 +74,11 @@ class PageHinkley(DriftDetector):
     def update(self, x: float) -> None:
         """Add one value and test the cumulative deviation against ``threshold``."""
         try:
-            if x - x and bad_real(x):
+            if x - x:
+                bad_real(self, x)
                 return
         except TypeError:
-            bad_real(x)
+            bad_real(self, x)
         if self._drift_detected:
             self._reset()
         n = self._n + 1

@@ -67,7 +67,7 @@ class DDM(BinaryDriftDetector):
         elif x == 0:
             error = 0
         else:
-            bad_binary(x)
+            bad_binary(self, x)
             return
         if self._drift_detected:
             self._reset()

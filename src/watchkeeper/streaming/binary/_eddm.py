@@ -67,7 +67,7 @@ class EDDM(BinaryDriftDetector):
             self._n += 1
             return
         if x != 1:
-            bad_binary(x)
+            bad_binary(self, x)
             return
         if self._drift_detected:
             self._reset()

@@ -81,10 +81,10 @@ class HDDM_W(BinaryDriftDetector):  # noqa: N801 - the method's published name
         """Add one prediction outcome: True or 1 if the model was wrong."""
         try:
             if not 0 <= x <= 1:
-                bad_binary(x)
+                bad_binary(self, x)
                 return
         except TypeError:
-            bad_binary(x)
+            bad_binary(self, x)
         if self._drift_detected:
             self._reset()
         x = float(x)
