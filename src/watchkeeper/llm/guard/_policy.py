@@ -82,7 +82,9 @@ class Policy:
                 path=path,
             )
         scanners = dict(_default_scanners())
-        section = data.get("scanners") or {}
+        section = data.get("scanners", {})
+        if section is None:
+            section = {}
         if not isinstance(section, Mapping):
             raise ConfigError("'scanners' must map scanner names to settings", path=path)
         for name, settings in section.items():
