@@ -74,11 +74,12 @@ def test_nulls_nan_and_signed_zero_follow_pandas() -> None:
 
 
 def test_collisions_are_resolved_exactly(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Make every row hash alike: the exact grouping of candidates must still count right.
-    monkeypatch.setattr(_duplicates, "_mix", lambda acc, codes: np.zeros_like(acc))
-    table = pa.table({"x": [1.0, 2.0, 1.0, -0.0, 0.0, None], "s": list("abaccd")})
-    assert count_duplicate_rows(table) == (pandas_duplicates(table), None)
+    # With a zero multiplier a row's hash is its last column's code alone, so rows that
+    # share 's' collide: the exact grouping of candidates must still count right.
+    monkeypatch.setattr(_duplicates, "_MULTIPLIER", np.uint64(0))
+    table = pa.table({"x": [1.0, 2.0, 1.0, -0.0, 0.0, None, 3.0], "s": list("abaccdd")})
     assert pandas_duplicates(table) == 2
+    assert count_duplicate_rows(table) == (2, None)
 
 
 def test_degenerate_tables() -> None:

@@ -14,6 +14,8 @@ rejects. On the usual table, with few duplicates, this costs a few vectorised pa
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
@@ -27,71 +29,71 @@ _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # odd, so multiplying is a bijectio
 _MISSING = np.uint64(0x5BD1E9955BD1E995)
 
 
-def _float_codes(column: pa.ChunkedArray) -> U64Array:
-    as_float = column.cast(pa.float64()) if column.type != pa.float64() else column
-    x = np.asarray(as_float.to_numpy(), dtype=np.float64)
-    # Adding zero makes a fresh array and turns -0.0 into 0.0; every NaN (nulls arrive
-    # as NaN) then gets one code.
-    x = x + 0.0
-    codes = x.view(np.uint64)
-    nan = np.isnan(x)
-    if nan.any():
-        codes[nan] = _MISSING
-    return codes
+def _float_codes(chunks: Iterable[pa.Array]) -> Iterator[U64Array]:
+    for chunk in chunks:
+        x = np.asarray(chunk.to_numpy(zero_copy_only=False), dtype=np.float64)
+        # Adding zero makes a fresh array and turns -0.0 into 0.0; every NaN (nulls
+        # arrive as NaN) then gets one code.
+        x = x + 0.0
+        codes = x.view(np.uint64)
+        nan = np.isnan(x)
+        if nan.any():
+            codes[nan] = _MISSING
+        yield codes
 
 
-def _integer_codes(column: pa.ChunkedArray) -> U64Array:
-    as_int = column.cast(pa.int64()) if column.type != pa.int64() else column
-    if not as_int.null_count:
-        return np.asarray(as_int.to_numpy(), dtype=np.int64).view(np.uint64)
-    filled = pc.fill_null(as_int, 0)
-    codes = np.asarray(filled.to_numpy(), dtype=np.int64).view(np.uint64).copy()
-    codes[np.asarray(pc.is_null(as_int).to_numpy(), dtype=bool)] = _MISSING
-    return codes
+def _integer_codes(chunks: Iterable[pa.Array]) -> Iterator[U64Array]:
+    for chunk in chunks:
+        if not chunk.null_count:
+            yield np.asarray(chunk.to_numpy(), dtype=np.int64).view(np.uint64)
+            continue
+        filled = pc.fill_null(chunk, 0)
+        codes = np.asarray(filled.to_numpy(), dtype=np.int64).view(np.uint64).copy()
+        codes[np.asarray(pc.is_null(chunk).to_numpy(zero_copy_only=False), dtype=bool)] = _MISSING
+        yield codes
 
 
-def _dictionary_codes(column: pa.ChunkedArray) -> U64Array:
-    # One dictionary for the whole chunked array, so indices compare across chunks.
-    encoded = pc.dictionary_encode(column, null_encoding="encode")
-    chunks = [
-        np.asarray(chunk.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
-        for chunk in encoded.chunks
-    ]
-    if not chunks:
-        return np.empty(0, dtype=np.uint64)
-    return np.concatenate(chunks).view(np.uint64)
+def _index_codes(chunks: Iterable[pa.DictionaryArray]) -> Iterator[U64Array]:
+    for chunk in chunks:
+        yield np.asarray(chunk.indices.to_numpy(zero_copy_only=False), dtype=np.int64).view(
+            np.uint64
+        )
 
 
-def _column_codes(column: pa.ChunkedArray) -> U64Array | None:
-    """64-bit codes equal exactly when the values are equal; None for types that have
-    no such codes (lists, structs, maps)."""
+def _column_codes(column: pa.ChunkedArray) -> Iterator[U64Array] | None:
+    """64-bit codes per chunk, equal exactly when the values are equal; None for types
+    that have no such codes (lists, structs, maps). Chunk by chunk, so that a column read
+    from many row groups is never copied whole."""
     dtype = column.type
     if pa.types.is_dictionary(dtype):
         column = column.cast(dtype.value_type)
         dtype = column.type
     if pa.types.is_floating(dtype):
-        return _float_codes(column)
+        if dtype != pa.float64():
+            column = column.cast(pa.float64())
+        return _float_codes(column.chunks)
     if pa.types.is_integer(dtype) and not pa.types.is_uint64(dtype):
-        return _integer_codes(column)
+        return _integer_codes(column.cast(pa.int64()).chunks)
     if pa.types.is_boolean(dtype) or pa.types.is_temporal(dtype):
         try:
-            return _integer_codes(column.cast(pa.int64()))
+            return _integer_codes(column.cast(pa.int64()).chunks)
         except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
             pass
     if pa.types.is_null(dtype):
-        return np.full(len(column), _MISSING, dtype=np.uint64)
+        return iter([np.full(len(column), _MISSING, dtype=np.uint64)])
     try:
-        return _dictionary_codes(column)
+        # One dictionary for the whole chunked array, so indices compare across chunks.
+        encoded = pc.dictionary_encode(column, null_encoding="encode")
     except (pa.ArrowNotImplementedError, pa.ArrowInvalid, pa.ArrowTypeError):
         return None
+    return _index_codes(encoded.chunks)
 
 
-def _mix(acc: U64Array, codes: U64Array) -> U64Array:
+def _mix(acc: U64Array, codes: U64Array) -> None:
     # A polynomial hash in wrapping uint64 arithmetic, in place: two passes per column.
     # Its collisions are rare and only add candidates, which the exact grouping rejects.
     acc *= _MULTIPLIER
     acc += codes
-    return acc
 
 
 def _normalised(table: pa.Table) -> pa.Table:
@@ -128,13 +130,16 @@ def count_duplicate_rows(table: pa.Table) -> tuple[int | None, str | None]:
     acc = np.zeros(n_rows, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for name, column in zip(table.column_names, table.columns, strict=True):
-            codes = _column_codes(column)
-            if codes is None:
+            chunk_codes = _column_codes(column)
+            if chunk_codes is None:
                 return None, (
                     f"column {name!r} has type {column.type}, whose values rows cannot be "
                     "compared on"
                 )
-            acc = _mix(acc, codes)
+            start = 0
+            for codes in chunk_codes:
+                _mix(acc[start : start + codes.size], codes)
+                start += codes.size
     ordered = np.sort(acc)
     repeated = ordered[1:] == ordered[:-1]
     if not repeated.any():
