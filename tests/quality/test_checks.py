@@ -241,3 +241,10 @@ def test_identifier_roles_skip_value_checks() -> None:
     result = assess(ref, cur, schema)
     assert not only(result, "unseen_categories")
     assert not only(result, "missing_column")  # the ignored column may go
+
+
+def test_column_outside_a_narrower_schema_is_added() -> None:
+    schema = Schema([ColumnSpec("x", ColumnKind.NUMERIC)])
+    result = assess({"x": [1.0, 2.0], "y": [1.0, 2.0]}, {"x": [1.0, 2.0], "y": [3.0, 4.0]}, schema)
+    [added] = only(result, "added_column")
+    assert "is in current but not in the schema" in added.message

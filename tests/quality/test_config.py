@@ -37,3 +37,10 @@ def test_severities_and_disabled_are_normalised() -> None:
     assert data["severities"] == {"row_count": "info"}
     assert data["disabled"] == ["duplicate_rows"]
     assert data["missing_rise_warning"] == 0.05
+
+
+def test_configs_are_hashable_values() -> None:
+    a = QualityConfig(severities={"row_count": Severity.INFO})
+    b = QualityConfig(severities={"row_count": Severity.INFO})
+    assert a == b and hash(a) == hash(b)
+    assert a != QualityConfig()

@@ -180,12 +180,13 @@ def missing_column(column: ColumnQuality, config: QualityConfig) -> Iterator[Fin
 def added_column(column: ColumnQuality, config: QualityConfig) -> Iterator[Finding]:
     if column.in_schema or not column.in_current:
         return
+    where = "the schema" if column.in_reference else "the reference"
     yield Finding(
         column.name,
         "added_column",
         Severity.INFO,
-        f"column {column.name!r} ({column.current_type}) is in current but not in the "
-        "reference, so it is not checked; add it to the reference to watch it",
+        f"column {column.name!r} ({column.current_type}) is in current but not in {where}, "
+        f"so it is not checked; add it to {where} to watch it",
         None,
         "current",
     )

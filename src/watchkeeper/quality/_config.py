@@ -73,7 +73,8 @@ class QualityConfig:
     # looks like an identifier, and the unseen-category finding says so.
     identifier_distinct_share: float = 0.5
     significance: float = 0.001
-    severities: Mapping[str, Severity] = field(default_factory=dict)
+    # Left out of the hash: a mapping has none, and the thresholds identify a config.
+    severities: Mapping[str, Severity] = field(default_factory=dict, hash=False)
     disabled: Collection[str] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
