@@ -1,0 +1,117 @@
+"""The service's settings, read once from the environment and then passed around.
+
+Nothing reads the environment at import time: :meth:`Settings.from_env` is called
+by whoever starts the service (the CLI, a test) and the result is injected.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import Any
+
+from watchkeeper._exceptions import InputError
+
+__all__ = ["DEFAULT_DATABASE_URL", "Settings", "parse_duration"]
+
+DEFAULT_DATABASE_URL = "sqlite:///watchkeeper.db"
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def parse_duration(text: str | int | float | timedelta) -> timedelta:
+    """A duration from ``"1h"``, ``"15m"``, ``"30s"``, ``"1d"``, ``"2w"`` or seconds.
+
+    >>> parse_duration("15m")
+    datetime.timedelta(seconds=900)
+    >>> parse_duration(3600) == parse_duration("1h")
+    True
+    """
+    if isinstance(text, timedelta):
+        value = text
+    elif isinstance(text, int | float) and not isinstance(text, bool):
+        value = timedelta(seconds=float(text))
+    else:
+        raw = str(text).strip().lower()
+        try:
+            if raw and raw[-1] in _UNITS:
+                value = timedelta(seconds=float(raw[:-1]) * _UNITS[raw[-1]])
+            else:
+                value = timedelta(seconds=float(raw))
+        except ValueError:
+            raise InputError(
+                f"duration {text!r} is not understood; write a number with a unit, "
+                "e.g. '30s', '15m', '1h', '1d'"
+            ) from None
+    if value <= timedelta(0):
+        raise InputError(f"duration {text!r} must be positive; e.g. '1h'")
+    return value
+
+
+def _flag(environ: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = environ.get(name)
+    if raw is None:
+        return default
+    text = raw.strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise InputError(f"environment variable {name}={raw!r} is not a boolean; use 1/0 or true/false")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the service needs to know about its deployment.
+
+    >>> s = Settings.from_env({"WATCHKEEPER_WINDOW": "15m", "WATCHKEEPER_DEV": "1"})
+    >>> s.window, s.dev, s.database_url
+    (datetime.timedelta(seconds=900), True, 'sqlite:///watchkeeper.db')
+    """
+
+    database_url: str = DEFAULT_DATABASE_URL
+    window: timedelta = timedelta(hours=1)
+    max_body_bytes: int = 16 * 1024 * 1024
+    auth_enabled: bool = True
+    dev: bool = False
+    public_url: str | None = None
+    config_path: str | None = None
+    graphite: str | None = None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read ``WATCHKEEPER_*`` variables (``os.environ`` when ``environ`` is None).
+
+        Recognised: ``DATABASE_URL``, ``WINDOW``, ``MAX_BODY_BYTES``, ``AUTH``
+        (``0`` turns auth off), ``DEV``, ``PUBLIC_URL``, ``CONFIG``, ``GRAPHITE``.
+        """
+        env: Mapping[str, str] = os.environ if environ is None else environ
+        max_body = env.get("WATCHKEEPER_MAX_BODY_BYTES")
+        try:
+            max_body_bytes = int(max_body) if max_body else cls.max_body_bytes
+        except ValueError:
+            raise InputError(
+                f"environment variable WATCHKEEPER_MAX_BODY_BYTES={max_body!r} is not an "
+                "integer; give a byte count such as 16777216"
+            ) from None
+        if max_body_bytes <= 0:
+            raise InputError("WATCHKEEPER_MAX_BODY_BYTES must be positive")
+        window = env.get("WATCHKEEPER_WINDOW")
+        return cls(
+            database_url=env.get("WATCHKEEPER_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            window=parse_duration(window) if window else cls.window,
+            max_body_bytes=max_body_bytes,
+            auth_enabled=_flag(env, "WATCHKEEPER_AUTH", True),
+            dev=_flag(env, "WATCHKEEPER_DEV", False),
+            public_url=env.get("WATCHKEEPER_PUBLIC_URL") or None,
+            config_path=env.get("WATCHKEEPER_CONFIG") or None,
+            graphite=env.get("WATCHKEEPER_GRAPHITE") or None,
+        )
+
+    def with_(self, **changes: Any) -> Settings:
+        """A copy with some fields changed (``dataclasses.replace``)."""
+        return replace(self, **changes)
