@@ -32,8 +32,11 @@ def make_traffic(n: int, *, drifted: bool, seed: int) -> pa.Table:
     shares = [0.35, 0.25, 0.25, 0.15] if drifted else [0.5, 0.25, 0.15, 0.1]
     channel = rng.choice(channels, n, p=shares)
     region = rng.choice(["north", "south", "east", "west"], n)
-    score = 1 / (1 + np.exp(-(-2.0 + 3.5 * debt_ratio - (income - 50_000) / 40_000)))
-    approved = (rng.random(n) > score).astype(np.int64)
+    # The model's probability that an application is approved; the labels follow it,
+    # except in drifted traffic, where the world changed under the model (concept drift).
+    score = 1 / (1 + np.exp(-(2.0 - 3.5 * debt_ratio + (income - 50_000) / 40_000)))
+    truth = score if not drifted else np.clip(score - 0.25 * (channel == "partner"), 0, 1)
+    approved = (rng.random(n) < truth).astype(np.int64)
     if drifted:
         # A broken upstream join: some debt ratios arrive missing.
         debt_ratio[rng.random(n) < 0.08] = np.nan
@@ -46,7 +49,7 @@ def make_traffic(n: int, *, drifted: bool, seed: int) -> pa.Table:
             "channel": channel,
             "region": region,
             "score": score,
-            "prediction": (score < 0.5).astype(np.int64),
+            "prediction": (score >= 0.5).astype(np.int64),
             "target": approved,
         }
     )

@@ -24,6 +24,8 @@ from html import escape
 from importlib.resources import files
 from typing import Any
 
+from watchkeeper.report._html_performance import performance_section
+
 __all__ = ["render_html"]
 
 _SEVERITIES = ("critical", "warning", "info")
@@ -415,6 +417,7 @@ def _body(prefix: str, report: Mapping[str, Any], embedded: bool) -> str:
         + _verdict(drift)
         + _policy_line(drift.get("policy"))
         + _drift_sections(prefix, drift)
+        + performance_section(prefix, report.get("performance"))
         + _quality(prefix, quality)
         + _skipped(prefix, list(drift.get("skipped") or []))
         + _footer(report)

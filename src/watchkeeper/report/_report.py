@@ -23,7 +23,7 @@ from watchkeeper._version import __version__
 from watchkeeper.drift import DatasetDrift, DriftPolicy, compare_values, extract_all
 from watchkeeper.io import to_table
 from watchkeeper.quality import QualityConfig, QualityResult, assess_quality
-from watchkeeper.schema import ColumnKind, Schema, infer_schema
+from watchkeeper.schema import ColumnKind, ColumnRole, Schema, infer_schema
 
 __all__ = ["SCHEMA_VERSION", "DatasetInfo", "Report", "report"]
 
@@ -55,6 +55,7 @@ class Report:
     drift: DatasetDrift
     quality: QualityResult
     created_at: str
+    performance: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The versioned JSON form, documented in docs/report-schema.md."""
@@ -67,6 +68,7 @@ class Report:
             "schema": self.schema.to_dict(),
             "drift": self.drift.to_dict(),
             "quality": self.quality.to_dict(),
+            "performance": self.performance,
         }
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -111,6 +113,35 @@ def _source_name(source: Any) -> str | None:
     return type(source).__name__
 
 
+def _performance(schema: Schema, reference: pa.Table, current: pa.Table) -> dict[str, Any] | None:
+    """Realized performance per chunk, when both sides carry the target and predictions."""
+    targets = schema.with_role(ColumnRole.TARGET)
+    predictions = schema.with_role(ColumnRole.PREDICTION)
+    scores = schema.with_role(ColumnRole.SCORE)
+    if len(targets) != 1 or not (predictions or scores):
+        return None
+    needed = [targets[0].name, *(c.name for c in predictions[:1]), *(c.name for c in scores)]
+    if any(name not in table.column_names for name in needed for table in (reference, current)):
+        return None
+    if min(reference.num_rows, current.num_rows) < 20:
+        return None
+    from watchkeeper.performance import calculate_performance
+
+    score: str | list[str] | None = None
+    if len(scores) == 1:
+        score = scores[0].name
+    elif scores:
+        score = [c.name for c in scores]
+    result = calculate_performance(
+        reference,
+        current,
+        y_true=targets[0].name,
+        y_pred=predictions[0].name if predictions else None,
+        y_score=score,
+    )
+    return result.to_dict()
+
+
 def report(
     reference: Any,
     current: Any,
@@ -122,6 +153,9 @@ def report(
     names: tuple[str | None, str | None] | None = None,
 ) -> Report:
     """Compare ``current`` with ``reference``: drift per column, and data quality.
+
+    When both sides carry the target and a prediction or score column (by schema role),
+    the report also holds realized performance per chunk against the reference.
 
     Either side may be a pandas or polars frame, an Arrow table, or a parquet, CSV or
     JSONL path or glob. The schema is inferred from the reference; ``schema`` overrides
@@ -158,6 +192,7 @@ def report(
         current_values=cur_values,
         config=quality,
     )
+    performance = _performance(resolved, ref_table, cur_table)
     bar.finish()
     ref_name, cur_name = names or (_source_name(reference), _source_name(current))
     return Report(
@@ -167,4 +202,5 @@ def report(
         drift=drift,
         quality=quality_result,
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        performance=performance,
     )
