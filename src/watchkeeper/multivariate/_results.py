@@ -1,0 +1,211 @@
+"""Typed, JSON-ready results of the multivariate and uncertainty drift methods.
+
+Every result is a frozen dataclass with ``to_dict()`` returning plain Python values
+(floats, ints, strings, lists), tagged with ``result_type`` and ``version`` so that
+stored JSON can be read back by a later release.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "ChunkValue",
+    "DescriptorDrift",
+    "MMDResult",
+    "MultivariateDriftResult",
+    "UncertaintyDriftResult",
+]
+
+RESULT_VERSION = 1
+
+
+def _clean(value: Any) -> Any:
+    # numpy scalars sneak in from computations; JSON wants plain floats and ints.
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        return value.item()
+    return value
+
+
+@dataclass(frozen=True)
+class ChunkValue:
+    """The value of a drift measure on one chunk of rows ``[start, stop)``.
+
+    >>> ChunkValue(0, "current", 0, 10, 0.7, None, 0.4, 0.6, True).to_dict()["alert"]
+    True
+    """
+
+    index: int
+    period: str
+    start: int
+    stop: int
+    value: float
+    sampling_error: float | None
+    lower_threshold: float | None
+    upper_threshold: float | None
+    alert: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-Python form for JSON."""
+        return {
+            "index": self.index,
+            "period": self.period,
+            "start": self.start,
+            "stop": self.stop,
+            "value": _clean(self.value),
+            "sampling_error": _clean(self.sampling_error),
+            "lower_threshold": _clean(self.lower_threshold),
+            "upper_threshold": _clean(self.upper_threshold),
+            "alert": bool(self.alert),
+        }
+
+
+@dataclass(frozen=True)
+class MultivariateDriftResult:
+    """Per-chunk values of one multivariate measure, reference chunks first.
+
+    ``higher_is_worse`` says how to read ``value``; ``parameters`` records what the
+    method used (components kept, folds, rows sampled, ...), so a reader can tell how
+    the number was made.
+
+    >>> r = MultivariateDriftResult("demo", (), None, None, True, {"k": 1})
+    >>> r.drift_detected, r.to_dict()["parameters"]
+    (False, {'k': 1})
+    """
+
+    method: str
+    chunks: tuple[ChunkValue, ...]
+    lower_threshold: float | None
+    upper_threshold: float | None
+    higher_is_worse: bool
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def reference_chunks(self) -> tuple[ChunkValue, ...]:
+        """Chunks cut from the reference data."""
+        return tuple(c for c in self.chunks if c.period == "reference")
+
+    @property
+    def current_chunks(self) -> tuple[ChunkValue, ...]:
+        """Chunks cut from the current data."""
+        return tuple(c for c in self.chunks if c.period == "current")
+
+    @property
+    def drift_detected(self) -> bool:
+        """Whether any current chunk raised an alert."""
+        return any(c.alert for c in self.current_chunks)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-Python form for JSON."""
+        return {
+            "result_type": "multivariate_drift",
+            "version": RESULT_VERSION,
+            "method": self.method,
+            "higher_is_worse": self.higher_is_worse,
+            "lower_threshold": _clean(self.lower_threshold),
+            "upper_threshold": _clean(self.upper_threshold),
+            "drift_detected": self.drift_detected,
+            "parameters": {k: _clean(v) for k, v in self.parameters.items()},
+            "chunks": [c.to_dict() for c in self.chunks],
+        }
+
+
+@dataclass(frozen=True)
+class MMDResult:
+    """A two-sample MMD test: the unbiased MMD^2 estimate and its p-value.
+
+    >>> MMDResult("permutation", 0.01, 0.2, 1.5, 10, 10, 0.05, 99, None).drift_detected
+    False
+    """
+
+    method: str
+    statistic: float
+    p_value: float
+    bandwidth: float
+    n_reference: int
+    n_current: int
+    alpha: float
+    n_permutations: int | None
+    n_features: int | None
+
+    @property
+    def drift_detected(self) -> bool:
+        """Whether the p-value is below ``alpha``."""
+        return self.p_value < self.alpha
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-Python form for JSON."""
+        return {
+            "result_type": "mmd_test",
+            "version": RESULT_VERSION,
+            "method": self.method,
+            "statistic": _clean(self.statistic),
+            "p_value": _clean(self.p_value),
+            "bandwidth": _clean(self.bandwidth),
+            "n_reference": self.n_reference,
+            "n_current": self.n_current,
+            "alpha": self.alpha,
+            "n_permutations": self.n_permutations,
+            "n_features": self.n_features,
+            "drift_detected": self.drift_detected,
+        }
+
+
+@dataclass(frozen=True)
+class DescriptorDrift:
+    """Drift of one uncertainty descriptor (entropy or margin)."""
+
+    name: str
+    ks_statistic: float
+    ks_p_value: float
+    wasserstein_normalized: float
+    reference_mean: float
+    current_mean: float
+    alpha: float
+
+    @property
+    def drift_detected(self) -> bool:
+        """Whether the KS p-value is below ``alpha``."""
+        return self.ks_p_value < self.alpha
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-Python form for JSON."""
+        return {
+            "name": self.name,
+            "ks_statistic": _clean(self.ks_statistic),
+            "ks_p_value": _clean(self.ks_p_value),
+            "wasserstein_normalized": _clean(self.wasserstein_normalized),
+            "reference_mean": _clean(self.reference_mean),
+            "current_mean": _clean(self.current_mean),
+            "alpha": self.alpha,
+            "drift_detected": self.drift_detected,
+        }
+
+
+@dataclass(frozen=True)
+class UncertaintyDriftResult:
+    """Drift of model uncertainty: entropy and margin of the predicted probabilities."""
+
+    entropy: DescriptorDrift
+    margin: DescriptorDrift
+    n_reference: int
+    n_current: int
+
+    @property
+    def drift_detected(self) -> bool:
+        """Whether entropy or margin drifted."""
+        return self.entropy.drift_detected or self.margin.drift_detected
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-Python form for JSON."""
+        return {
+            "result_type": "uncertainty_drift",
+            "version": RESULT_VERSION,
+            "n_reference": self.n_reference,
+            "n_current": self.n_current,
+            "drift_detected": self.drift_detected,
+            "entropy": self.entropy.to_dict(),
+            "margin": self.margin.to_dict(),
+        }
