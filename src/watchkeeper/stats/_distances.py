@@ -28,7 +28,7 @@ import numpy.typing as npt
 from scipy import special
 
 from watchkeeper.stats._registry import TestResult, register_method
-from watchkeeper.stats._validation import as_counts, as_samples
+from watchkeeper.stats._validation import as_counts, as_samples, rescaled
 
 __all__ = [
     "SHARE_FLOOR",
@@ -65,23 +65,24 @@ SYMMETRIC_METHODS = frozenset(
 
 
 def _cdf_gaps(ref: FloatArray, cur: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """``n1 * n2 * |F_ref - F_cur|`` on each interval between pooled values, and widths.
+    """``|F_ref - F_cur|`` on each interval between consecutive pooled values, and widths.
 
     A stable argsort of two concatenated sorted runs is a single merge (timsort finds
-    the runs), far cheaper than scipy's sorts; integer steps keep the CDF gap exact.
+    the runs), far cheaper than scipy's sorts; integer steps keep the CDF gap exact
+    until the one division.
     """
     n1, n2 = ref.size, cur.size
     pooled = np.concatenate((ref, cur))
     order = np.argsort(pooled, kind="stable")
     widths = np.diff(pooled[order])
     steps = np.where(order[:-1] < n1, n2, -n1)
-    gaps = np.abs(np.cumsum(steps)).astype(np.float64)
+    gaps = np.abs(np.cumsum(steps)) / (float(n1) * float(n2))
     return gaps, widths
 
 
 def _wasserstein(ref: FloatArray, cur: FloatArray) -> float:
     gaps, widths = _cdf_gaps(ref, cur)
-    return float(np.dot(gaps, widths)) / (float(ref.size) * float(cur.size))
+    return float(np.dot(gaps, widths))
 
 
 def wasserstein_distance(reference: npt.ArrayLike, current: npt.ArrayLike) -> TestResult:
@@ -117,7 +118,8 @@ def normed_wasserstein_distance(reference: npt.ArrayLike, current: npt.ArrayLike
     >>> normed_wasserstein_distance([5.0, 5.0], [5.0, 5.0, 5.0])
     TestResult(statistic=0.0, p_value=None)
     """
-    ref, cur = as_samples(reference, current, "wasserstein_norm")
+    # The ratio is scale-free; rescaling keeps np.std from overflowing on huge values.
+    ref, cur = rescaled(*as_samples(reference, current, "wasserstein_norm"))
     distance = _wasserstein(ref, cur)
     if distance == 0.0:
         return TestResult(0.0)
@@ -139,8 +141,7 @@ def energy_distance(reference: npt.ArrayLike, current: npt.ArrayLike) -> TestRes
     """
     ref, cur = as_samples(reference, current, "energy")
     gaps, widths = _cdf_gaps(ref, cur)
-    integral = float(np.dot(gaps * gaps, widths))
-    return TestResult(float(np.sqrt(2.0 * integral)) / (float(ref.size) * float(cur.size)))
+    return TestResult(float(np.sqrt(2.0 * np.dot(gaps * gaps, widths))))
 
 
 def _shares(counts: FloatArray) -> FloatArray:

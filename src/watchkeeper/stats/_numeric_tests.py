@@ -23,7 +23,7 @@ from scipy import stats
 
 from watchkeeper._exceptions import InputError
 from watchkeeper.stats._registry import TestResult, register_method
-from watchkeeper.stats._validation import as_samples
+from watchkeeper.stats._validation import as_samples, rescaled
 
 __all__ = [
     "MIN_SAMPLE_SIZE",
@@ -179,7 +179,10 @@ def welch_t_test(reference: npt.ArrayLike, current: npt.ArrayLike) -> TestResult
     equal_var=False)``; the statistic is positive when the reference mean is larger.
     Each side needs at least 2 values. When *both* samples are constant scipy returns
     NaN; here two equal constants give t=0, p=1 and two different constants give
-    t=±inf (the sign of reference - current), p=0.
+    t=±inf (the sign of reference - current), p=0. The same rule applies, on the
+    means, when both variances underflow to zero (spreads of subnormal size). Values
+    beyond 1e150 are first scaled by a power of two (exact; t is scale-free) so that
+    variances do not overflow.
 
     >>> rng = np.random.default_rng(0)
     >>> result = welch_t_test(rng.normal(size=300), rng.normal(0.3, 1.0, size=200))
@@ -188,20 +191,26 @@ def welch_t_test(reference: npt.ArrayLike, current: npt.ArrayLike) -> TestResult
     >>> welch_t_test([2.0, 2.0], [1.0, 1.0, 1.0])
     TestResult(statistic=inf, p_value=0.0)
     """
-    ref, cur = as_samples(reference, current, "t_test", min_size=2)
+    ref, cur = rescaled(*as_samples(reference, current, "t_test", min_size=2))
     constant_ref, constant_cur = _is_constant(ref), _is_constant(cur)
     if constant_ref and constant_cur:
-        gap = float(ref[0] - cur[0])
-        if gap == 0.0:
-            return TestResult(0.0, 1.0)
-        return TestResult(math.copysign(math.inf, gap), 0.0)
+        return _no_spread_t(float(ref[0]), float(cur[0]))
     with warnings.catch_warnings():
         if constant_ref or constant_cur:
             # scipy reports "catastrophic cancellation" for an exactly constant side;
             # its zero variance is exact and the other side carries the standard error.
             warnings.simplefilter("ignore", RuntimeWarning)
         res = stats.ttest_ind(ref, cur, equal_var=False)
+    if np.isnan(res.statistic):  # both variances underflowed (subnormal spreads)
+        return _no_spread_t(float(np.mean(ref)), float(np.mean(cur)))
     return TestResult(float(res.statistic), float(res.pvalue))
+
+
+def _no_spread_t(ref_mean: float, cur_mean: float) -> TestResult:
+    gap = ref_mean - cur_mean
+    if gap == 0.0:
+        return TestResult(0.0, 1.0)
+    return TestResult(math.copysign(math.inf, gap), 0.0)
 
 
 def epps_singleton_2samp(reference: npt.ArrayLike, current: npt.ArrayLike) -> TestResult:

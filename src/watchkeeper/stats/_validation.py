@@ -7,12 +7,14 @@ the problem and the fix.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import numpy.typing as npt
 
 from watchkeeper._exceptions import InputError
 
-__all__ = ["as_counts", "as_samples", "drop_empty_categories"]
+__all__ = ["as_counts", "as_samples", "drop_empty_categories", "rescaled"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -116,3 +118,22 @@ def drop_empty_categories(
     if seen.all():
         return reference, current
     return reference[seen], current[seen]
+
+
+# Squares of values beyond this overflow float64 sums of squares.
+_LARGEST_SQUARABLE = 1e150
+
+
+def rescaled(ref: FloatArray, cur: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Sorted samples scaled by a power of two (exact) when squaring them would overflow.
+
+    Only for scale-free statistics (t, Wasserstein in standard deviations).
+
+    >>> rescaled(np.array([-1e300, 1.0]), np.array([2e300]))[1] < 1.0
+    array([ True])
+    """
+    largest = max(abs(float(ref[0])), abs(float(ref[-1])), abs(float(cur[0])), abs(float(cur[-1])))
+    if largest <= _LARGEST_SQUARABLE:
+        return ref, cur
+    factor = math.ldexp(1.0, -math.frexp(largest)[1])
+    return ref * factor, cur * factor
