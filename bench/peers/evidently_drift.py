@@ -7,13 +7,14 @@ type inference cannot pick differently from the other tools), runs
 ``Report([DataDriftPreset()])`` with its defaults, and writes the HTML page and the JSON
 snapshot, as a user would.
 
-Which columns Evidently flags: with tests included (the default), the preset attaches to
-each ``ValueDrift`` metric a test named "Value Drift for column NAME" whose status is FAIL
-when Evidently's ``drift_detected`` is true for that column. We read those. The method and
-threshold Evidently chose per column (Wasserstein distance normed by the reference sd
-above 0.1 for numeric columns, Jensen-Shannon distance above 0.1 for categorical ones, when
-there are more than 1000 rows) are taken from the metric's resolved config and written to
-the summary JSON as well.
+Which columns Evidently flags: with ``include_tests=True`` (off by default on a Report),
+the preset attaches to each ``ValueDrift`` metric a test named "Value Drift for column NAME"
+whose status is FAIL when Evidently's ``drift_detected`` is true for that column. We read
+those, and record Evidently's own ``DriftedColumnsCount`` beside them as a cross-check.
+The method and threshold Evidently chose per column (with more than 1000 rows: Wasserstein
+distance normed by the reference sd, drifted at >= 0.1, on numeric columns; Jensen-Shannon
+distance, drifted at >= 0.1, on categorical ones) come from the metric's resolved config
+and go to the summary JSON with the score.
 
     python bench/peers/evidently_drift.py REF.parquet CUR.parquet --html OUT.html \
         --json OUT.json --summary SUMMARY.json
