@@ -92,6 +92,7 @@ def encode_pair(
                 is_categorical.extend([True] * len(labels))
             else:
                 r, c = _ordinal(ref_col, cur_col, max_categories)
+                r, c = r[:, None], c[:, None]
                 feature_names.append(name)
                 is_categorical.append(True)
         else:
