@@ -106,7 +106,8 @@ def test_wasserstein_from_histograms_is_close_to_scipy(
     got = compare_profiles(ref, cur, DriftPolicy.from_options(numeric_method="wasserstein"))
     raw_ref, raw_cur = _finite_sorted(data[0]["x"]), _finite_sorted(data[1]["x"])
     expected = stats.wasserstein_distance(raw_ref, raw_cur)
-    assert got["x"].statistic == pytest.approx(expected, rel=0.02)
+    # Linear within a fine bin; the open tail bins (0.1% each) carry most of the error.
+    assert got["x"].statistic == pytest.approx(expected, rel=0.05)
     assert got["x"].comparison == "approximate"
 
 
