@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
 
 from watchkeeper.store._tables import metadata
@@ -9,8 +11,8 @@ from watchkeeper.store._tables import metadata
 VERSION_TABLE = "wk_alembic_version"
 
 
-def _run() -> None:
-    connection = context.config.attributes.get("connection")
+def _run(config: Any) -> None:
+    connection = config.attributes.get("connection")
     if connection is None:
         raise RuntimeError(
             "watchkeeper's migrations run through watchkeeper.store.upgrade(engine), "
@@ -27,4 +29,7 @@ def _run() -> None:
         context.run_migrations()
 
 
-_run()
+# Outside a migration (pytest collecting doctests, say) Alembic has no context to give.
+_config = getattr(context, "config", None)
+if _config is not None:
+    _run(_config)
