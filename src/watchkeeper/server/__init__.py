@@ -1,0 +1,100 @@
+"""The HTTP server: the monitoring service's API, ``/metrics``, ``/healthz`` and OpenAPI.
+
+:func:`create_app` is an app factory: the service and the settings are passed in (or
+built from the environment when it is called, never at import time), so tests run
+the same app on an in-memory fake, a SQLite file or PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from watchkeeper._version import __version__
+from watchkeeper.server import (
+    _metrics,
+    _routes_alerts,
+    _routes_ingest,
+    _routes_models,
+    _routes_read,
+)
+from watchkeeper.server._auth import SCOPES, Principal, is_loopback
+from watchkeeper.server._errors import install_error_handlers
+from watchkeeper.server._limits import BodyLimitMiddleware
+from watchkeeper.server._logging import AccessLogMiddleware
+from watchkeeper.server._protocol import ServiceAPI
+from watchkeeper.server._schemas import CloseWindowsIn, PredictionBatch, VersionIn
+from watchkeeper.service._settings import Settings
+
+__all__ = ["SCOPES", "Principal", "ServiceAPI", "build_service", "create_app", "is_loopback"]
+
+_DESCRIPTION = """\
+Receive predictions and labels, keep score per time window and model version, and
+expose metrics and alerts. Send `Authorization: Bearer KEY` (scopes `ingest`, `read`,
+`admin`; admin implies the others). See docs/server.md.
+"""
+
+
+def build_service(settings: Settings) -> ServiceAPI:
+    """The real :class:`~watchkeeper.service.MonitoringService` on ``settings.database_url``."""
+    store_module = import_module("watchkeeper.store")
+    service_module = import_module("watchkeeper.service")
+    store = store_module.Store(settings.database_url)
+    service: ServiceAPI = service_module.MonitoringService(store, settings)
+    return service
+
+
+def create_app(service: ServiceAPI | None = None, settings: Settings | None = None) -> FastAPI:
+    """The FastAPI application around ``service``.
+
+    Without ``settings`` they are read from the environment (now, not at import);
+    without ``service`` one is built on ``settings.database_url``. Auth is on unless
+    ``settings.auth_enabled`` is false or ``settings.dev`` is true; the CLI allows
+    either only on a loopback address.
+
+    >>> from watchkeeper.service._settings import Settings
+    >>> app = create_app(service=object(), settings=Settings(dev=True))  # doctest: +SKIP
+    """
+    settings = Settings.from_env() if settings is None else settings
+    service = build_service(settings) if service is None else service
+    app = FastAPI(
+        title="watchkeeper",
+        version=__version__,
+        description=_DESCRIPTION,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.service = service
+    app.state.settings = settings
+    app.state.auth_enabled = settings.auth_enabled and not settings.dev
+    # Prometheus servers often scrape without credentials; a deployment says so.
+    app.state.metrics_public = bool(getattr(settings, "metrics_public", False))
+    install_error_handlers(app)
+    for module in (_routes_models, _routes_ingest, _routes_read, _routes_alerts, _metrics):
+        app.include_router(module.router)
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(AccessLogMiddleware)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        document = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        # Bodies read by hand (several media types, per-record validation) are documented
+        # through openapi_extra references; their schemas are added here.
+        for model in (PredictionBatch, VersionIn, CloseWindowsIn):
+            schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            for name, definition in schema.pop("$defs", {}).items():
+                schemas.setdefault(name, definition)
+            schemas[model.__name__] = schema
+        app.openapi_schema = document
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented override
+    return app

@@ -1,0 +1,293 @@
+"""Ingestion over HTTP: JSON, Arrow and parquet bodies, per-record errors, labels, host metrics."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from fastapi.testclient import TestClient
+from tests.server.conftest import record, register
+from tests.server.fakes import FakeService
+
+
+def _post(client: TestClient, records: list[dict[str, Any]], version: str = "v1") -> Any:
+    return client.post(
+        "/v1/models/churn/predictions", json={"version": version, "records": records}
+    )
+
+
+def test_json_batch_is_stored_and_idempotent(client: TestClient) -> None:
+    register(client)
+    answer = _post(client, [record(i) for i in range(10)])
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"accepted": 10, "duplicates": 0, "rejected": []}
+    again = _post(client, [record(i) for i in range(5, 15)])
+    assert again.json() == {"accepted": 5, "duplicates": 5, "rejected": []}
+
+
+def test_bad_records_are_rejected_one_by_one(client: TestClient) -> None:
+    register(client)
+    records = [
+        record(0),
+        record(1, features={"agee": 3}),
+        record(2, timestamp="2024-05-01T12:00:00"),
+        record(3, features={"age": "old"}),
+        record(4, id=""),
+        record(5, latency_ms=-1),
+        record(6, score={"yes": 0.2}),
+        record(7, colour="red"),
+        record(8),
+    ]
+    answer = _post(client, records)
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["accepted"] == 2
+    fields = {error["index"]: error["field"] for error in body["rejected"]}
+    assert fields == {
+        1: "features.agee",
+        2: "timestamp",
+        3: "features.age",
+        4: "id",
+        5: "latency_ms",
+        6: "score",
+        7: "colour",
+    }
+    unknown = body["rejected"][0]
+    assert unknown["id"] == "r-1"
+    assert "not a feature" in unknown["message"] and "age" in unknown["message"]
+
+
+def test_unknown_feature_alone_is_422_naming_record_and_field(client: TestClient) -> None:
+    register(client)
+    answer = _post(client, [record(0, features={"agee": 3})])
+    assert answer.status_code == 422
+    body = answer.json()
+    assert "record 0" in body["detail"] and "'r-0'" in body["detail"]
+    assert "features.agee" in body["detail"]
+    assert body["errors"][0]["field"] == "features.agee"
+
+
+@pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_non_finite_numbers_are_rejected_per_record(client: TestClient, token: str) -> None:
+    register(client)
+    good = '{"id": "a", "timestamp": "2024-05-01T12:00:00Z", "features": {"age": 1}}'
+    bad = good.replace('"a"', '"b"').replace('"age": 1', f'"age": {token}')
+    answer = client.post(
+        "/v1/models/churn/predictions",
+        content=f'{{"version": "v1", "records": [{good}, {bad}]}}',
+        headers={"Content-Type": "application/json"},
+    )
+    assert answer.status_code == 200
+    assert answer.json()["accepted"] == 1
+    assert answer.json()["rejected"][0]["field"] == "features.age"
+    assert "NaN or infinite" in answer.json()["rejected"][0]["message"]
+
+
+def test_envelope_problems_are_422(client: TestClient) -> None:
+    register(client)
+    assert _post(client, []).status_code == 422
+    assert client.post("/v1/models/churn/predictions", json=[record(0)]).status_code == 422
+    assert (
+        client.post("/v1/models/churn/predictions", json={"records": [record(0)]}).status_code
+        == 422
+    )
+    answer = client.post(
+        "/v1/models/churn/predictions", json={"version": "v1", "records": [], "x": 1}
+    )
+    assert answer.status_code == 422
+
+
+def test_unknown_model_and_version_are_404(client: TestClient) -> None:
+    register(client)
+    answer = client.post(
+        "/v1/models/nope/predictions", json={"version": "v1", "records": [record(0)]}
+    )
+    assert answer.status_code == 404
+    assert _post(client, [record(0)], version="v9").status_code == 404
+
+
+def _arrow_table(n: int, start: int = 0) -> pa.Table:
+    stamps = [datetime(2024, 5, 1, 12, tzinfo=UTC)] * n
+    return pa.table(
+        {
+            "id": [f"a-{i}" for i in range(start, start + n)],
+            "timestamp": pa.array(stamps, pa.timestamp("us", tz="UTC")),
+            "features": pa.array(
+                [{"age": 30.0 + i, "plan": "pro", "active": True} for i in range(n)]
+            ),
+            "prediction": pa.array([1] * n, pa.int64()),
+            "score": pa.array([0.5] * n),
+            "latency_ms": pa.array([3.0] * n),
+            "segment": pa.array([{"region": "eu"}] * n),
+        }
+    )
+
+
+def _ipc(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return bytes(sink.getvalue().to_pybytes())
+
+
+def test_arrow_and_parquet_bodies(client: TestClient) -> None:
+    register(client)
+    answer = client.post(
+        "/v1/models/churn/predictions?version=v1",
+        content=_ipc(_arrow_table(20)),
+        headers={"Content-Type": "application/vnd.apache.arrow.stream"},
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"accepted": 20, "duplicates": 0, "rejected": []}
+    sink = io.BytesIO()
+    pq.write_table(_arrow_table(20, start=10), sink)
+    answer = client.post(
+        "/v1/models/churn/predictions?version=v1",
+        content=sink.getvalue(),
+        headers={"Content-Type": "application/vnd.apache.parquet"},
+    )
+    assert answer.json() == {"accepted": 10, "duplicates": 10, "rejected": []}
+
+
+def test_arrow_layout_reaches_the_service(fake: FakeService, fake_client: TestClient) -> None:
+    register(fake_client)
+    fake_client.post(
+        "/v1/models/churn/predictions?version=v1",
+        content=_ipc(_arrow_table(3)),
+        headers={"Content-Type": "application/vnd.apache.arrow.stream"},
+    )
+    table = fake.tables[-1]
+    assert set(table.column_names) == {
+        "id",
+        "timestamp",
+        "prediction",
+        "score",
+        "latency_ms",
+        "feature.age",
+        "feature.plan",
+        "feature.active",
+        "segment.region",
+    }
+    assert table.schema.field("timestamp").type == pa.timestamp("us", tz="UTC")
+    assert table.schema.field("feature.age").type == pa.float64()
+
+
+def test_json_layout_reaches_the_service(fake: FakeService, fake_client: TestClient) -> None:
+    register(fake_client)
+    fake_client.post(
+        "/v1/models/churn/predictions",
+        json={"version": "v1", "records": [record(0, score={"no": 0.3, "yes": 0.7})]},
+    )
+    row = fake.tables[-1].to_pylist()[0]
+    assert row["score.yes"] == 0.7 and row["score.no"] == 0.3
+    assert row["feature.age"] == 30.0 and row["segment.region"] == "eu"
+    assert row["timestamp"] == datetime(2024, 5, 1, 12, tzinfo=UTC)
+    assert row["prediction"] == 1
+
+
+def test_service_rejections_keep_request_indices(fake_client: TestClient) -> None:
+    register(fake_client)
+    records = [record(0, features={"bogus": 1}), record(1), record(2, prediction="reject-me")]
+    answer = _post(fake_client, records)
+    assert answer.json()["accepted"] == 1
+    assert [e["index"] for e in answer.json()["rejected"]] == [0, 2]
+
+
+def test_arrow_nan_rows_are_rejected_and_naive_timestamps_refused(client: TestClient) -> None:
+    register(client)
+    table = _arrow_table(3)
+    table = table.set_column(
+        table.column_names.index("latency_ms"), "latency_ms", pa.array([1.0, float("nan"), 2.0])
+    )
+    answer = client.post(
+        "/v1/models/churn/predictions?version=v1",
+        content=_ipc(table),
+        headers={"Content-Type": "application/vnd.apache.arrow.stream"},
+    )
+    assert answer.json()["accepted"] == 2
+    assert answer.json()["rejected"] == [
+        {
+            "index": 1,
+            "id": "a-1",
+            "field": "latency_ms",
+            "message": answer.json()["rejected"][0]["message"],
+        }
+    ]
+    naive = _arrow_table(2).set_column(
+        1, "timestamp", pa.array([datetime(2024, 5, 1)] * 2, pa.timestamp("us"))
+    )
+    answer = client.post(
+        "/v1/models/churn/predictions?version=v1",
+        content=_ipc(naive),
+        headers={"Content-Type": "application/vnd.apache.arrow.stream"},
+    )
+    assert answer.status_code == 422
+    assert "time zone" in answer.json()["detail"]
+
+
+def test_garbage_arrow_body_is_422(client: TestClient) -> None:
+    register(client)
+    answer = client.post(
+        "/v1/models/churn/predictions?version=v1",
+        content=b"\x00\x01garbage",
+        headers={"Content-Type": "application/vnd.apache.arrow.stream"},
+    )
+    assert answer.status_code == 422
+    assert "Arrow IPC" in answer.json()["detail"]
+
+
+def test_labels_with_unknown_ids_are_listed(client: TestClient) -> None:
+    register(client)
+    _post(client, [record(i) for i in range(3)])
+    answer = client.post(
+        "/v1/models/churn/labels",
+        json={
+            "labels": [
+                {"id": "r-0", "label": 1},
+                {"id": "r-1", "label": 0},
+                {"id": "ghost", "label": 1},
+            ]
+        },
+    )
+    assert answer.status_code == 200
+    assert answer.json() == {
+        "accepted": 2,
+        "duplicates": 0,
+        "unknown_ids": ["ghost"],
+        "n_unknown": 1,
+    }
+
+
+def test_bad_labels_are_422(client: TestClient) -> None:
+    register(client)
+    assert client.post("/v1/models/churn/labels", json={"labels": []}).status_code == 422
+    answer = client.post("/v1/models/churn/labels", json={"labels": [{"id": "a", "label": [1]}]})
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["field"].startswith("labels[0].label")
+    assert (
+        client.post(
+            "/v1/models/nope/labels", json={"labels": [{"id": "a", "label": 1}]}
+        ).status_code
+        == 404
+    )
+
+
+def test_host_metrics(client: TestClient) -> None:
+    register(client)
+    point = {
+        "timestamp": "2024-05-01T12:00:00Z",
+        "cpu_percent": 12.5,
+        "memory_bytes": 1e8,
+        "dropped": 0,
+    }
+    answer = client.post("/v1/models/churn/host-metrics", json={"version": "v1", "points": [point]})
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"accepted": 1}
+    bad = {**point, "cpu_percent": -1}
+    answer = client.post("/v1/models/churn/host-metrics", json={"version": "v1", "points": [bad]})
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["field"] == "points[0].cpu_percent"
