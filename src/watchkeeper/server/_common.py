@@ -68,7 +68,11 @@ class _StrictJSONRequest(Request):
     async def json(self) -> Any:
         if not hasattr(self, "_json"):
             # Python's json would take NaN and Infinity; JSON does not, and neither do we.
-            self._json = loads_strict(await self.body())
+            body = await self.body()
+            try:
+                self._json = loads_strict(body)
+            except UnicodeDecodeError:
+                raise json.JSONDecodeError("the body is not UTF-8 text", "", 0) from None
         return self._json
 
 
