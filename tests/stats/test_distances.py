@@ -194,3 +194,10 @@ def test_sample_distances_reject_empty_and_nan(func: Callable[..., TestResult]) 
         func([1.0], [])
     with pytest.raises(InputError, match="NaN or infinite"):
         func([1.0, np.inf], [1.0])
+
+
+def test_normed_wasserstein_is_scale_free_even_where_squares_overflow() -> None:
+    ref, cur = _pair(4, 50, 70, ties=False)
+    expected = stats.wasserstein_distance(ref, cur) / np.std(ref)
+    huge = normed_wasserstein_distance(ref * 1e300, cur * 1e300).statistic
+    assert huge == pytest.approx(expected, rel=RTOL)

@@ -186,3 +186,15 @@ def test_epps_singleton_zero_iqr_is_an_input_error() -> None:
 def test_one_value_per_side_is_handled() -> None:
     assert ks_2samp([1.0], [2.0]) == TestResult(1.0, 1.0)
     assert mann_whitney_u([1.0], [2.0]) == TestResult(0.0, 1.0)
+
+
+def test_t_test_with_subnormal_spread_follows_the_constant_rule() -> None:
+    # Both variances underflow to zero; scipy returns NaN here.
+    tiny = [5e-324, 0.0, 5e-324, 5e-324]
+    assert welch_t_test(tiny, tiny) == TestResult(0.0, 1.0)
+
+
+def test_t_test_is_scale_free_even_where_squares_overflow() -> None:
+    ref, cur = _pair(5, 40, 30, ties=False)
+    expected = _scipy_quiet(stats.ttest_ind, ref, cur, equal_var=False)
+    _assert_matches(welch_t_test(ref * 1e300, cur * 1e300), expected)

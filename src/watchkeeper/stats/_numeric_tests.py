@@ -230,22 +230,22 @@ def epps_singleton_2samp(reference: npt.ArrayLike, current: npt.ArrayLike) -> Te
     ref, cur = as_samples(reference, current, "epps_singleton", min_size=5)
     if _is_constant(ref) and _is_constant(cur) and ref[0] == cur[0]:
         return TestResult(0.0, 1.0)
-    pooled = np.concatenate((ref, cur))
-    q25, q75 = np.percentile(pooled, [25.0, 75.0])
-    if q75 == q25:
-        raise InputError(
-            "epps_singleton: the pooled interquartile range is zero (more than half of the "
-            f"values equal {float(q25)!r}), so the test is undefined; use 'ks' or 'chisquare'"
-        )
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             # scipy warns when its covariance estimate is rank-deficient; the p-value it
-            # returns is still its answer, and a NaN is caught below.
+            # returns is still its answer. A NaN or a LinAlgError is explained below.
             warnings.simplefilter("ignore", UserWarning)
             res = stats.epps_singleton_2samp(ref, cur)
     except np.linalg.LinAlgError:
         res = None
     if res is None or not (np.isfinite(res.statistic) and np.isfinite(res.pvalue)):
+        q25, q75 = np.percentile(np.concatenate((ref, cur)), [25.0, 75.0])
+        if q75 == q25:
+            raise InputError(
+                "epps_singleton: the pooled interquartile range is zero (more than half of "
+                f"the values equal {float(q25)!r}), so the test is undefined; use 'ks' or "
+                "'chisquare'"
+            )
         raise InputError(
             "epps_singleton: the characteristic-function covariance of these samples is "
             "singular (too few distinct values), so the test is undefined; use 'ks'"
