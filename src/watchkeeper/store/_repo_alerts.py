@@ -39,6 +39,9 @@ _ALERT_FIELDS = (
     "acknowledged_by",
     "silenced_until",
     "message",
+    "notified_state",
+    "consecutive_breaches",
+    "consecutive_clears",
 )
 
 

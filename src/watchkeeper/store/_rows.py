@@ -88,6 +88,9 @@ class AlertRow:
     acknowledged_by: str | None
     silenced_until: datetime | None
     message: str
+    notified_state: str | None = None
+    consecutive_breaches: int = 0
+    consecutive_clears: int = 0
 
 
 @dataclass(frozen=True)

@@ -197,6 +197,10 @@ alerts = Table(
     Column("acknowledged_by", String(200), nullable=True),
     Column("silenced_until", UTCDateTime, nullable=True),
     Column("message", Text, nullable=False),
+    # The state machine's memory (watchkeeper.service.alerts.AlertRecord).
+    Column("notified_state", String(20), nullable=True),
+    Column("consecutive_breaches", Integer, nullable=False, default=0),
+    Column("consecutive_clears", Integer, nullable=False, default=0),
     Index(None, "model", "state"),
 )
 

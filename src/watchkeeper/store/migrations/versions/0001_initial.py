@@ -38,6 +38,9 @@ def upgrade() -> None:
         sa.Column("acknowledged_by", sa.String(length=200), nullable=True),
         sa.Column("silenced_until", sa.DateTime(timezone=True), nullable=True),
         sa.Column("message", sa.Text(), nullable=False),
+        sa.Column("notified_state", sa.String(length=20), nullable=True),
+        sa.Column("consecutive_breaches", sa.Integer(), nullable=False),
+        sa.Column("consecutive_clears", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_wk_alerts")),
     )
     with op.batch_alter_table("wk_alerts", schema=None) as batch_op:

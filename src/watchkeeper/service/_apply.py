@@ -1,0 +1,123 @@
+"""Loading a ``watchkeeper.yaml`` configuration into the store.
+
+The configuration object comes from :mod:`watchkeeper.service.config`; this reads
+it by attribute so that either side can grow fields: ``models`` (each with
+``name``, ``task``, ``schema``, optional ``window`` and ``versions``, each version
+with ``name``, optional ``reference`` (a path or an Arrow table), ``baseline`` and
+``active``), ``monitors`` (:class:`MonitorSpec`) and ``channels``
+(:class:`ChannelSpec`). Applying twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from watchkeeper._exceptions import InputError
+from watchkeeper.service._results import ApplyResult
+from watchkeeper.service._types import ChannelSpec, MonitorSpec
+
+if TYPE_CHECKING:
+    from watchkeeper.service._service import MonitoringService
+
+__all__ = ["apply_config", "read_reference"]
+
+_CHANNEL_TYPES = ("webhook", "slack", "email", "pagerduty")
+
+
+def read_reference(source: Any, base: Path | None = None) -> pa.Table:
+    """A reference table from an Arrow table or a parquet/CSV/Arrow/JSONL file path."""
+    if isinstance(source, pa.Table):
+        return source
+    path = Path(str(source))
+    if base is not None and not path.is_absolute():
+        path = base / path
+    if not path.exists():
+        raise InputError(f"reference file {str(path)!r} does not exist; fix the path")
+    from watchkeeper.io import to_table
+
+    table = to_table(str(path))
+    if not isinstance(table, pa.Table):
+        raise InputError(f"reference file {str(path)!r} could not be read as a table")
+    return table
+
+
+def _get(thing: Any, name: str, default: Any = None) -> Any:
+    if isinstance(thing, Mapping):
+        return thing.get(name, default)
+    return getattr(thing, name, default)
+
+
+def apply_config(service: MonitoringService, config: Any) -> ApplyResult:
+    """Create or update the models, versions, channels and monitors of ``config``."""
+    at = service.clock()
+    base = _get(config, "path")
+    base_dir = Path(str(base)).parent if base else None
+    models, versions, monitors, channels = [], [], [], []
+    for model in _get(config, "models", ()) or ():
+        name = _get(model, "name")
+        task = _get(model, "task")
+        schema = dict(_get(model, "schema") or {})
+        window = _get(model, "window")
+        if window is not None and not isinstance(window, timedelta):
+            from watchkeeper.service._settings import parse_duration
+
+            window = parse_duration(window)
+        existing = service.store.get_model(name)
+        if existing is None:
+            service.create_model(name, task, schema, window=window)
+        else:
+            if existing.task != task:
+                from watchkeeper.service._errors import Conflict
+
+                raise Conflict(
+                    f"model {name!r} exists with task {existing.task!r}, the file says {task!r}; "
+                    "rename the model or keep its task"
+                )
+            service.store.update_model(
+                name,
+                schema=schema,
+                window_seconds=None if window is None else int(window.total_seconds()),
+            )
+            service._forget()
+        models.append(name)
+        for version in _get(model, "versions", ()) or ():
+            version_name = _get(version, "name")
+            reference = _get(version, "reference")
+            table = None if reference is None else read_reference(reference, base_dir)
+            model_row = service.store.get_model(name)
+            if model_row is None:  # pragma: no cover - created above
+                continue
+            stored = service.store.get_version(model_row.id, version_name)
+            baseline = dict(_get(version, "baseline") or {})
+            if stored is None:
+                service.create_version(name, version_name, reference=table, baseline=baseline)
+            else:
+                from watchkeeper.service._ingest import table_to_ipc
+
+                service.store.update_version(
+                    stored.id,
+                    reference=None if table is None else table_to_ipc(table),
+                    baseline=baseline,
+                )
+            if _get(version, "active", False):
+                service.promote(name, version_name)
+            versions.append(f"{name}/{version_name}")
+    for channel in _get(config, "channels", ()) or ():
+        spec = channel if isinstance(channel, ChannelSpec) else ChannelSpec(**dict(channel))
+        if spec.type not in _CHANNEL_TYPES:
+            raise InputError(
+                f"channel {spec.name!r} has type {spec.type!r}; use {', '.join(_CHANNEL_TYPES)}"
+            )
+        service.store.put_channel(spec.name, spec.type, dict(spec.settings), at)
+        channels.append(spec.name)
+    for monitor in _get(config, "monitors", ()) or ():
+        if not isinstance(monitor, MonitorSpec):
+            raise InputError(f"monitor {monitor!r} is not a MonitorSpec")
+        service.put_monitor(monitor)
+        monitors.append(monitor.name)
+    return ApplyResult(tuple(models), tuple(versions), tuple(monitors), tuple(channels))

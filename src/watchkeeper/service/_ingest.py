@@ -1,0 +1,388 @@
+"""Validation of a batch of prediction records, and its shape for the store.
+
+A record is rejected on its own (with the field and the fix) when its id or
+timestamp is missing, a feature is unknown to the model's schema or of the wrong
+type, or a number is NaN or infinite; the others are accepted. A problem with a
+whole column (an unknown field name, a type that no record could satisfy) is an
+:class:`~watchkeeper._exceptions.InputError` for the batch.
+
+Features travel to the store as Arrow IPC, one blob per batch and window, so that
+ingestion is one index insert per record and closing a window is one read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from watchkeeper._exceptions import InputError
+from watchkeeper.service._results import RecordError
+
+__all__ = [
+    "FEATURE_PREFIX",
+    "SEGMENT_PREFIX",
+    "PreparedBatch",
+    "feature_kinds",
+    "prepare_batch",
+    "table_to_ipc",
+]
+
+FEATURE_PREFIX = "feature."
+SEGMENT_PREFIX = "segment."
+SCORE_PREFIX = "score."
+_PLAIN = ("id", "timestamp", "prediction", "score", "latency_ms", "error")
+_MAX_ID = 200
+_KINDS = ("numeric", "categorical", "boolean", "text")
+_UTC_US = pa.timestamp("us", tz="UTC")
+
+
+def feature_kinds(schema: Mapping[str, Any]) -> dict[str, str]:
+    """The declared kind of each feature of a model's schema (empty: not declared).
+
+    A schema is ``{"features": {name: kind}}`` (kind one of numeric, categorical,
+    boolean, text, or ``{"kind": ...}``), optionally with ``classes`` and others.
+
+    >>> feature_kinds({"features": {"age": "numeric", "plan": {"kind": "categorical"}}})
+    {'age': 'numeric', 'plan': 'categorical'}
+    """
+    features = schema.get("features") or {}
+    if not isinstance(features, Mapping):
+        raise InputError(
+            "schema 'features' must map feature names to kinds, e.g. "
+            '{"features": {"age": "numeric", "plan": "categorical"}}'
+        )
+    kinds: dict[str, str] = {}
+    for name, entry in features.items():
+        kind = entry.get("kind") if isinstance(entry, Mapping) else entry
+        if kind not in _KINDS:
+            raise InputError(
+                f"schema feature {name!r} has kind {kind!r}; use one of {', '.join(_KINDS)}"
+            )
+        kinds[str(name)] = str(kind)
+    return kinds
+
+
+@dataclass
+class PreparedBatch:
+    """A validated batch: store rows of the accepted records and their features."""
+
+    rows: list[tuple[Any, ...]]
+    features: pa.Table  # id, window_start, segment, then one column per feature
+    rejected: list[RecordError]
+    duplicates_in_batch: int
+
+
+class _Problems:
+    """The first problem of each record; later problems of a rejected record are moot."""
+
+    def __init__(self, ids: list[Any]) -> None:
+        self.ids = ids
+        self.bad = np.zeros(len(ids), dtype=bool)
+        self.errors: dict[int, RecordError] = {}
+
+    def add(self, mask: np.ndarray[Any, Any], field: str, message: Any) -> None:
+        """Reject the records of ``mask``; ``message`` is text or a function of the index."""
+        for index in np.flatnonzero(mask & ~self.bad):
+            text = message(int(index)) if callable(message) else message
+            raw = self.ids[index]
+            self.errors[int(index)] = RecordError(
+                int(index), None if raw in (None, "") else str(raw), field, text
+            )
+        self.bad |= mask
+
+
+def _mask(array: pa.ChunkedArray | pa.Array) -> np.ndarray[Any, Any]:
+    return np.asarray(pc.fill_null(array, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _not_finite(column: pa.ChunkedArray) -> np.ndarray[Any, Any]:
+    if not pa.types.is_floating(column.type):
+        return np.zeros(len(column), dtype=bool)
+    return np.asarray(~_mask(pc.is_finite(column)) & _mask(pc.is_valid(column)), dtype=bool)
+
+
+def _check_numbers(column: pa.ChunkedArray, field: str, problems: _Problems) -> pa.ChunkedArray:
+    if pa.types.is_null(column.type):
+        return column.cast(pa.float64())
+    if not (pa.types.is_integer(column.type) or pa.types.is_floating(column.type)):
+        values = column.to_pylist()
+        problems.add(
+            _mask(pc.is_valid(column)),
+            field,
+            lambda i: f"expected a number, got {values[i]!r}; send a number or null",
+        )
+        return pa.nulls(len(column), pa.float64())
+    nan = _mask(pc.is_nan(column)) if pa.types.is_floating(column.type) else None
+    if nan is not None:
+        problems.add(nan, field, "is NaN; send null for a missing value")
+    problems.add(_not_finite(column), field, "is infinite; send a finite number or null")
+    return column
+
+
+def _check_feature(
+    name: str, column: pa.ChunkedArray, kind: str | None, problems: _Problems
+) -> pa.ChunkedArray:
+    field = FEATURE_PREFIX + name
+    present = _mask(pc.is_valid(column))
+    values_type = column.type
+    if kind == "numeric" or (
+        kind is None and (pa.types.is_floating(values_type) or pa.types.is_integer(values_type))
+    ):
+        return _check_numbers(column, field, problems)
+    if kind == "boolean" and not (
+        pa.types.is_boolean(values_type) or pa.types.is_null(values_type)
+    ):
+        values = column.to_pylist()
+        problems.add(present, field, lambda i: f"expected true or false, got {values[i]!r}")
+    if kind in ("categorical", "text") and pa.types.is_floating(values_type):
+        problems.add(_not_finite(column) | _mask(pc.is_nan(column)), field, "is not finite")
+    nested = pa.types.is_nested(values_type) or pa.types.is_binary(values_type)
+    if nested or pa.types.is_temporal(values_type):
+        problems.add(
+            present,
+            field,
+            f"has type {values_type}, which a feature cannot be; send a number, text or boolean",
+        )
+    return column
+
+
+def _timestamps(column: pa.ChunkedArray, problems: _Problems) -> np.ndarray[Any, Any]:
+    """Event times as int64 microseconds since the epoch (0 where rejected)."""
+    n = len(column)
+    if pa.types.is_timestamp(column.type):
+        if column.type.tz is None:
+            column = column.cast(pa.timestamp(column.type.unit))
+        as_us = pc.cast(column, pa.timestamp("us", tz=column.type.tz), safe=False)
+        micros = pc.cast(as_us, pa.int64())
+        problems.add(~_mask(pc.is_valid(micros)), "timestamp", "is missing; send ISO-8601 UTC")
+        return np.asarray(pc.fill_null(micros, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        out = np.zeros(n, dtype=np.int64)
+        bad = np.zeros(n, dtype=bool)
+        reasons: dict[int, str] = {}
+        for i, text in enumerate(column.to_pylist()):
+            if text is None:
+                bad[i], reasons[i] = True, "is missing; send ISO-8601, e.g. 2024-05-01T12:00:00Z"
+                continue
+            try:
+                moment = datetime.fromisoformat(text)
+            except ValueError:
+                bad[i] = True
+                reasons[i] = f"{text!r} is not ISO-8601; send e.g. 2024-05-01T12:00:00Z"
+                continue
+            if moment.tzinfo is None:
+                bad[i], reasons[i] = True, f"{text!r} has no time zone; add Z or +00:00"
+                continue
+            out[i] = round(moment.timestamp() * 1_000_000)
+        problems.add(bad, "timestamp", lambda i: reasons[i])
+        return out
+    raise InputError(
+        f"column 'timestamp' has type {column.type}; send ISO-8601 text or timestamp[us, tz=UTC]"
+    )
+
+
+def _json_texts(column: pa.ChunkedArray, field: str, problems: _Problems) -> list[str | None]:
+    """Predictions as JSON text (numbers and booleans through Arrow, text through json)."""
+    if pa.types.is_nested(column.type) or pa.types.is_binary(column.type):
+        raise InputError(
+            f"column {field!r} has type {column.type}; a {field} is a number, text or boolean"
+        )
+    if pa.types.is_floating(column.type):
+        problems.add(
+            _mask(pc.is_nan(column)) | _not_finite(column), field, "is not a finite number"
+        )
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        return [None if v is None else json.dumps(v) for v in column.to_pylist()]
+    if pa.types.is_floating(column.type) or pa.types.is_integer(column.type):
+        values = column.to_pylist()
+        return [None if v is None else repr(v) if isinstance(v, float) else str(v) for v in values]
+    if pa.types.is_boolean(column.type) or pa.types.is_null(column.type):
+        return [None if v is None else json.dumps(v) for v in column.to_pylist()]
+    return [None if v is None else json.dumps(str(v)) for v in column.to_pylist()]
+
+
+def _check_columns(table: pa.Table) -> None:
+    for name in table.column_names:
+        if name in _PLAIN or name.startswith((FEATURE_PREFIX, SEGMENT_PREFIX, SCORE_PREFIX)):
+            continue
+        raise InputError(
+            f"column {name!r} is not a record field; send features as 'feature.<name>', "
+            f"segments as 'segment.<key>', class scores as 'score.<class>' "
+            f"(fields: {', '.join(_PLAIN)})"
+        )
+    for required in ("id", "timestamp"):
+        if required not in table.column_names:
+            raise InputError(
+                f"records have no {required!r}; every record needs an id (a unique string) "
+                "and a timestamp (ISO-8601, UTC)"
+            )
+
+
+def _ids(column: pa.ChunkedArray, problems: _Problems) -> list[Any]:
+    if pa.types.is_integer(column.type):
+        column = column.cast(pa.string())
+    elif not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        if not pa.types.is_null(column.type):
+            raise InputError(f"column 'id' has type {column.type}; send ids as strings")
+        column = column.cast(pa.string())
+    ids: list[Any] = list(column.to_pylist())
+    problems.ids = ids
+    empty = np.fromiter((i is None or i == "" for i in ids), dtype=bool, count=len(ids))
+    problems.add(empty, "id", "is missing; give every record a unique string id")
+    lengths = _mask(pc.greater(pc.utf8_length(pc.fill_null(column, "")), _MAX_ID))
+    problems.add(lengths, "id", f"is longer than {_MAX_ID} characters; use a shorter id")
+    return ids
+
+
+def _segments(table: pa.Table, keep: np.ndarray[Any, Any]) -> list[str]:
+    names = sorted(n for n in table.column_names if n.startswith(SEGMENT_PREFIX))
+    n = int(keep.sum())
+    if not names:
+        return [""] * n
+    columns = [
+        (name[len(SEGMENT_PREFIX) :], table.column(name).filter(keep).to_pylist()) for name in names
+    ]
+    out = []
+    for i in range(n):
+        out.append(
+            ",".join(f"{key}={values[i]}" for key, values in columns if values[i] is not None)
+        )
+    return out
+
+
+def prepare_batch(
+    table: pa.Table,
+    *,
+    kinds: Mapping[str, str],
+    model: str,
+    window_us: int,
+) -> PreparedBatch:
+    """Validate ``table`` (the record columns of SERVICE.md) and shape it for the store.
+
+    >>> import pyarrow as pa
+    >>> from datetime import UTC, datetime
+    >>> t = pa.table({"id": ["a", "b", "a"],
+    ...               "timestamp": pa.array([datetime(2024, 1, 1, 10, 30, tzinfo=UTC)] * 3,
+    ...                                     pa.timestamp("us", tz="UTC")),
+    ...               "feature.age": [31.0, float("nan"), 31.0], "prediction": [1, 0, 1]})
+    >>> batch = prepare_batch(t, kinds={"age": "numeric"}, model="m", window_us=3_600_000_000)
+    >>> len(batch.rows), batch.duplicates_in_batch, batch.rejected[0].field
+    (1, 1, 'feature.age')
+    """
+    _check_columns(table)
+    n = table.num_rows
+    problems = _Problems([None] * n)
+    ids = _ids(table.column("id"), problems)
+    micros = _timestamps(table.column("timestamp"), problems)
+    feature_columns: dict[str, pa.ChunkedArray] = {}
+    for name in table.column_names:
+        if not name.startswith(FEATURE_PREFIX):
+            continue
+        feature = name[len(FEATURE_PREFIX) :]
+        column = table.column(name)
+        if kinds and feature not in kinds:
+            problems.add(
+                _mask(pc.is_valid(column)),
+                name,
+                f"is not in model {model!r}'s schema (features: {', '.join(sorted(kinds))}); "
+                "add it to the schema or stop sending it",
+            )
+            continue
+        feature_columns[feature] = _check_feature(feature, column, kinds.get(feature), problems)
+    score = None
+    if "score" in table.column_names:
+        score = _check_numbers(table.column("score"), "score", problems)
+    class_scores = {
+        name[len(SCORE_PREFIX) :]: _check_numbers(table.column(name), name, problems)
+        for name in table.column_names
+        if name.startswith(SCORE_PREFIX)
+    }
+    latency = None
+    if "latency_ms" in table.column_names:
+        latency = _check_numbers(table.column("latency_ms"), "latency_ms", problems)
+        negative = _mask(pc.less(latency, 0))
+        problems.add(negative, "latency_ms", "is negative; send the duration in milliseconds")
+    predictions = (
+        _json_texts(table.column("prediction"), "prediction", problems)
+        if "prediction" in table.column_names
+        else [None] * n
+    )
+    errors = [False] * n
+    if "error" in table.column_names:
+        column = table.column("error")
+        if pa.types.is_integer(column.type) or pa.types.is_null(column.type):
+            column = column.cast(pa.bool_())
+        if not pa.types.is_boolean(column.type):
+            raise InputError(f"column 'error' has type {column.type}; send true or false")
+        errors = [bool(v) for v in column.to_pylist()]
+
+    # Later copies of an id in the same batch are duplicates, like ids already stored.
+    keep = ~problems.bad
+    seen: set[str] = set()
+    duplicates = 0
+    for i in np.flatnonzero(keep):
+        if ids[i] in seen:
+            keep[i] = False
+            duplicates += 1
+        else:
+            seen.add(ids[i])
+    window_starts = micros - np.mod(micros, window_us)
+    kept = np.flatnonzero(keep)
+    segments = _segments(table, keep)
+    scores_f = score.filter(keep).to_pylist() if score is not None else [None] * len(kept)
+    latency_f = latency.filter(keep).to_pylist() if latency is not None else [None] * len(kept)
+    class_lists = {k: v.filter(keep).to_pylist() for k, v in class_scores.items()}
+    rows: list[tuple[Any, ...]] = []
+    for position, i in enumerate(kept):
+        scores_json = (
+            json.dumps({k: v[position] for k, v in class_lists.items() if v[position] is not None})
+            if class_lists
+            else None
+        )
+        rows.append(
+            (
+                ids[i],
+                int(micros[i]),
+                int(window_starts[i]),
+                segments[position],
+                predictions[i],
+                scores_f[position],
+                scores_json,
+                latency_f[position],
+                errors[i],
+            )
+        )
+    mask = pa.array(keep)
+    features = pa.table(
+        {
+            "id": pa.array([ids[i] for i in kept], pa.string()),
+            "window_start": pa.array(window_starts[kept], pa.int64()),
+            "segment": pa.array(segments, pa.string()),
+            **{name: column.filter(mask) for name, column in feature_columns.items()},
+        }
+    )
+    rejected = [problems.errors[i] for i in sorted(problems.errors)]
+    return PreparedBatch(rows, features, rejected, duplicates)
+
+
+def table_to_ipc(table: pa.Table) -> bytes:
+    """``table`` as Arrow IPC stream bytes (what the store keeps per batch and window)."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return bytes(sink.getvalue().to_pybytes())
+
+
+def ipc_to_table(blobs: Sequence[bytes]) -> pa.Table | None:
+    """The tables of several IPC blobs, concatenated (None when there are none)."""
+    tables = [pa.ipc.open_stream(pa.py_buffer(blob)).read_all() for blob in blobs]
+    if not tables:
+        return None
+    return pa.concat_tables(tables, promote_options="permissive")

@@ -1,0 +1,338 @@
+"""What is computed when a window closes, as metric values (pure functions).
+
+For one window of one model version (and one segment, or all traffic) this gives
+the metric names of SERVICE.md: drift of each feature against the version's
+reference (``drift_score``, ``drift_p_value``, ``drift_effect``, ``drift_detected``,
+``drift_share``), data quality (``missing_share`` per feature; ``quality_critical``
+and ``quality_warning`` counts of findings), realized performance where labels have
+arrived (the performance registry's default metrics for the task), and operational
+figures (``row_count``, ``label_coverage``, ``latency_p50_ms``/``p95``/``p99``,
+``throughput_rps``, ``error_rate``, ``cpu_percent``, ``memory_bytes``,
+``sdk_dropped``). For every drift and error figure larger is worse; for the
+performance metrics the registry's ``higher_is_better`` says.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from watchkeeper._exceptions import InputError
+
+__all__ = [
+    "PROBLEM_OF_TASK",
+    "ReferenceData",
+    "Value",
+    "WindowData",
+    "compute_window_metrics",
+    "prepare_reference",
+    "summarize",
+    "window_data",
+]
+
+PROBLEM_OF_TASK = {
+    "binary_classification": "binary",
+    "multiclass_classification": "multiclass",
+    "regression": "regression",
+    "llm": None,
+}
+
+# (metric, feature or None, value)
+Value = tuple[str, str | None, float]
+
+
+@dataclass
+class ReferenceData:
+    """A version's reference, read once per close and shared by its windows."""
+
+    table: pa.Table
+    schema: Any  # watchkeeper.schema.Schema of the compared features
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class WindowData:
+    """The records of one window: features (Arrow) and outputs (lists, same order)."""
+
+    features: pa.Table
+    predictions: list[Any]
+    scores: list[float | None]
+    class_scores: list[dict[str, float] | None]
+    latency_ms: list[float | None]
+    errors: list[bool]
+    labels: list[Any]
+
+    @property
+    def n(self) -> int:
+        return int(self.features.num_rows)
+
+
+def _strip(name: str) -> str:
+    return name[len("feature.") :] if name.startswith("feature.") else name
+
+
+def prepare_reference(table: pa.Table, kinds: Mapping[str, str]) -> ReferenceData:
+    """Index a reference table: its feature columns (``feature.`` prefix optional) and kinds."""
+    from watchkeeper.schema import ColumnKind, ColumnRole, ColumnSpec, Schema, infer_schema
+
+    table = table.rename_columns([_strip(n) for n in table.column_names])
+    specs = []
+    inferred = infer_schema(table)
+    for name in table.column_names:
+        if kinds and name not in kinds:
+            continue
+        kind = ColumnKind(kinds[name]) if name in kinds else inferred[name].kind
+        if kind in (ColumnKind.NUMERIC, ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN):
+            specs.append(ColumnSpec(name, kind, ColumnRole.FEATURE, declared=name in kinds))
+    return ReferenceData(table, Schema(specs))
+
+
+def _drift(reference: ReferenceData, current: pa.Table) -> tuple[list[Value], dict[str, Any]]:
+    from watchkeeper.drift import compare_values, extract_all
+
+    specs = [spec for spec in reference.schema if spec.name in current.column_names]
+    if not specs or current.num_rows == 0:
+        return [], {}
+    if not reference.values:
+        reference.values = extract_all(reference.table, list(reference.schema))
+    current_values = extract_all(current, specs)
+    from watchkeeper.schema import Schema
+
+    result = compare_values(Schema(specs), reference.values, current_values)
+    out: list[Value] = []
+    for column in result.columns:
+        if column.statistic is None or not np.isfinite(column.statistic):
+            continue
+        p_value = column.p_value_adjusted if column.p_value_adjusted is not None else column.p_value
+        if column.output == "p_value" and p_value is not None:
+            out.append(("drift_score", column.column, 1.0 - float(p_value)))
+            out.append(("drift_p_value", column.column, float(column.p_value or 0.0)))
+        else:
+            out.append(("drift_score", column.column, float(column.statistic)))
+        if column.effect_size is not None and np.isfinite(column.effect_size.value):
+            out.append(("drift_effect", column.column, float(column.effect_size.value)))
+        out.append(("drift_detected", column.column, 1.0 if column.drifted else 0.0))
+    if result.n_columns:
+        out.append(("drift_share", None, float(result.share_drifted)))
+    return out, {"values": current_values, "specs": specs}
+
+
+def _quality(
+    reference: ReferenceData, current: pa.Table, extracted: Mapping[str, Any]
+) -> list[Value]:
+    from watchkeeper.quality import assess_quality
+    from watchkeeper.schema import Schema
+
+    specs = extracted.get("specs") or []
+    if not specs or current.num_rows == 0:
+        return []
+    names = [spec.name for spec in specs]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = assess_quality(
+            reference.table.select(names),
+            current.select(names),
+            Schema(specs),
+            reference_values=reference.values,
+            current_values=extracted.get("values"),
+        )
+    counts = result.counts_by_severity()
+    return [
+        ("quality_critical", None, float(counts.get("critical", 0))),
+        ("quality_warning", None, float(counts.get("warning", 0))),
+    ]
+
+
+def _decode(text: Any) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def _classes(schema: Mapping[str, Any], truth: list[Any], predicted: list[Any]) -> list[Any]:
+    declared = schema.get("classes")
+    if declared:
+        return list(declared)
+    distinct = {*truth, *(p for p in predicted if p is not None)}
+    try:
+        seen = sorted(distinct)
+    except TypeError:  # labels of mixed types still need a stable order
+        seen = sorted(distinct, key=repr)
+    if len(seen) < 2 and set(seen) <= {0, 1}:
+        return [0, 1]
+    return seen
+
+
+def _performance(task: str, schema: Mapping[str, Any], data: WindowData) -> list[Value]:
+    from watchkeeper.performance import DEFAULT_METRICS, compute_metric, get_metric
+
+    problem = PROBLEM_OF_TASK.get(task)
+    if problem is None:
+        return []
+    rows = [i for i, label in enumerate(data.labels) if label is not None]
+    if not rows:
+        return []
+    truth = [data.labels[i] for i in rows]
+    predicted = [data.predictions[i] for i in rows]
+    has_predictions = all(p is not None for p in predicted)
+    out: list[Value] = []
+    classes: list[Any] = []
+    if problem != "regression":
+        classes = _classes(schema, truth, predicted if has_predictions else [])
+    for name in DEFAULT_METRICS[problem]:
+        metric = get_metric(name)
+        y_pred = predicted if has_predictions else None
+        y_score: Any = None
+        if metric.needs == "scores":
+            y_score = _score_matrix(problem, classes, data, rows)
+            if y_score is None:
+                continue
+        elif y_pred is None:
+            continue
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                if problem == "regression":
+                    value = compute_metric(name, truth, y_pred)
+                else:
+                    value = compute_metric(
+                        name,
+                        truth,
+                        y_pred if metric.needs == "predictions" else None,
+                        y_score,
+                        classes=classes,
+                    )
+        except (InputError, ValueError, TypeError):
+            continue
+        if np.isfinite(value):
+            out.append((name, None, float(value)))
+    return out
+
+
+def _score_matrix(
+    problem: str, classes: Sequence[Any], data: WindowData, rows: Sequence[int]
+) -> Any:
+    if problem == "binary":
+        scores = [data.scores[i] for i in rows]
+        if any(s is None for s in scores):
+            return None
+        return np.asarray(scores, dtype=np.float64)
+    matrix = []
+    for i in rows:
+        given = data.class_scores[i]
+        if not given:
+            return None
+        try:
+            matrix.append([float(given[str(c)]) for c in classes])
+        except KeyError:
+            return None
+    return np.asarray(matrix, dtype=np.float64)
+
+
+def _operational(data: WindowData, n_labels: int, window_seconds: float) -> list[Value]:
+    n = data.n
+    out: list[Value] = [
+        ("row_count", None, float(n)),
+        ("label_coverage", None, n_labels / n if n else 0.0),
+        ("throughput_rps", None, n / window_seconds if window_seconds > 0 else 0.0),
+    ]
+    if n:
+        out.append(("error_rate", None, float(np.mean(np.asarray(data.errors, dtype=bool)))))
+    latencies = np.asarray([v for v in data.latency_ms if v is not None], dtype=np.float64)
+    if latencies.size:
+        for q in (50, 95, 99):
+            out.append((f"latency_p{q}_ms", None, float(np.percentile(latencies, q))))
+    return out
+
+
+def _host(points: Sequence[tuple[float | None, float | None, int]]) -> list[Value]:
+    out: list[Value] = []
+    cpu = [p[0] for p in points if p[0] is not None]
+    memory = [p[1] for p in points if p[1] is not None]
+    if cpu:
+        out.append(("cpu_percent", None, float(np.mean(cpu))))
+    if memory:
+        out.append(("memory_bytes", None, float(np.max(memory))))
+    if points:
+        out.append(("sdk_dropped", None, float(sum(p[2] for p in points))))
+    return out
+
+
+def compute_window_metrics(
+    *,
+    task: str,
+    schema: Mapping[str, Any],
+    data: WindowData,
+    reference: ReferenceData | None,
+    window_seconds: float,
+    host: Sequence[tuple[float | None, float | None, int]] = (),
+) -> list[Value]:
+    """Every metric of one window, as ``(metric, feature or None, value)``.
+
+    >>> import pyarrow as pa
+    >>> data = WindowData(pa.table({"id": ["a", "b"], "x": [1.0, None]}), [1, 0],
+    ...                   [0.9, 0.2], [None, None], [10.0, 30.0], [False, True], [1, None])
+    >>> values = compute_window_metrics(task="binary_classification", schema={}, data=data,
+    ...                                 reference=None, window_seconds=3600.0)
+    >>> {name: round(v, 3) for name, feature, v in values if feature is None}["error_rate"]
+    0.5
+    >>> [round(v, 2) for name, feature, v in values if name == "missing_share"]
+    [0.5]
+    """
+    n_labels = sum(label is not None for label in data.labels)
+    values = _operational(data, n_labels, window_seconds)
+    for name in data.features.column_names:
+        if name in ("id", "window_start", "segment") or not data.n:
+            continue
+        share = data.features.column(name).null_count / data.n
+        values.append(("missing_share", name, float(share)))
+    if reference is not None and data.n:
+        drift, extracted = _drift(reference, data.features)
+        values += drift
+        values += _quality(reference, data.features, extracted)
+    values += _performance(task, schema, data)
+    values += _host(host)
+    return values
+
+
+def summarize(values: Sequence[Value]) -> dict[str, Any]:
+    """A window's values as ``{metric: value}`` or ``{metric: {feature: value}}``.
+
+    >>> summarize([("row_count", None, 3.0), ("drift_score", "x", 0.25)])
+    {'row_count': 3.0, 'drift_score': {'x': 0.25}}
+    """
+    out: dict[str, Any] = {}
+    for metric, feature, value in values:
+        if feature is None:
+            out[metric] = value
+        else:
+            out.setdefault(metric, {})[feature] = value
+    return out
+
+
+def window_data(features: pa.Table, outputs: Mapping[str, list[Any]]) -> WindowData:
+    """Join a window's features with the stored outputs, by record id.
+
+    Records without stored outputs (there should be none) keep None outputs.
+    """
+    position = {rid: i for i, rid in enumerate(outputs["record_id"])}
+    ids = features.column("id").to_pylist()
+    index = [position.get(rid) for rid in ids]
+
+    def pick(name: str, default: Any = None) -> list[Any]:
+        column = outputs[name]
+        return [default if i is None else column[i] for i in index]
+
+    return WindowData(
+        features=features,
+        predictions=[_decode(v) for v in pick("prediction")],
+        scores=pick("score"),
+        class_scores=[_decode(v) for v in pick("scores")],
+        latency_ms=pick("latency_ms"),
+        errors=[bool(v) for v in pick("error", False)],
+        labels=[_decode(v) for v in pick("label")],
+    )
