@@ -1,0 +1,48 @@
+"""schemathesis against /openapi.json: no generated request gets a 5xx answer."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, settings
+from tests.server.fakes import FakeService
+
+from watchkeeper.server import create_app
+from watchkeeper.service._settings import Settings
+
+schemathesis = pytest.importorskip("schemathesis")
+pytestmark = pytest.mark.slow
+
+
+def _app():  # type: ignore[no-untyped-def]
+    service = FakeService()
+    service.create_model(
+        "churn", "binary_classification", {"age": "numeric", "plan": "categorical"}
+    )
+    service.create_version("churn", "v1", activate=True)
+    service.add_alert()
+    return create_app(service, Settings(dev=True, max_body_bytes=200_000))
+
+
+@schemathesis.serializer(
+    "application/vnd.apache.arrow.stream",
+    "application/vnd.apache.arrow.file",
+    "application/vnd.apache.parquet",
+    "application/x-parquet",
+)
+def _binary(ctx, value):  # type: ignore[no-untyped-def]
+    return value if isinstance(value, bytes) else str(value).encode()
+
+
+schema = schemathesis.openapi.from_asgi("/openapi.json", _app())
+
+
+@schema.parametrize()
+@settings(
+    max_examples=15,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_no_5xx(case) -> None:  # type: ignore[no-untyped-def]
+    response = case.call()
+    assert response.status_code < 500, (case.method, case.formatted_path, response.text)
