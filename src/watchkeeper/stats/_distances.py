@@ -5,7 +5,7 @@ Two input forms (see :mod:`watchkeeper.stats._registry`):
 - on raw numeric samples: Wasserstein (earth mover's) distance, raw and normalised by
   the reference's spread, and the energy distance. All three integrate the gap between
   the two empirical CDFs; on sorted input the pooled order is one linear merge, so they
-  cost ``O(n)`` instead of scipy's ``O(n log n)`` sorts, with the same numbers.
+  cost ``O(n)`` instead of scipy's ``O(n log n)`` sorts and agree with scipy to rounding.
 - on two aligned count arrays (category counts, or numeric values binned on the
   reference's quantiles): population stability index, Jensen-Shannon distance,
   Hellinger distance, Kullback-Leibler divergence, total variation and L-infinity.
