@@ -205,3 +205,29 @@ def test_sample_edge_cases(method: Method) -> None:
     identical = _run(method, np.full(10, 3.0), np.full(12, 3.0))
     assert identical is not None
     assert identical.p_value in (None, 1.0)
+
+
+def test_aliases_cannot_take_over_registered_names() -> None:
+    from watchkeeper import InputError
+    from watchkeeper.stats import TestResult, get_method, register_method
+
+    def gap(reference: object, current: object) -> TestResult:
+        return TestResult(0.0)
+
+    with pytest.raises(InputError, match="registered already"):
+        register_method(
+            "gap_alias_test", gap, kinds=["numeric"], input="samples", output="distance",
+            default_threshold=1.0, aliases=["ks"],
+        )  # fmt: skip
+    assert get_method("ks").name == "ks"
+    register_method(
+        "gap_alias_test", gap, kinds=["numeric"], input="samples", output="distance",
+        default_threshold=1.0, aliases=["gap_old"],
+    )  # fmt: skip
+    register_method(
+        "gap_alias_test", gap, kinds=["numeric"], input="samples", output="distance",
+        default_threshold=1.0, aliases=["gap_new"], replace=True,
+    )  # fmt: skip
+    assert get_method("gap_new").name == "gap_alias_test"
+    with pytest.raises(InputError):
+        get_method("gap_old")

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -46,6 +46,7 @@ InputForm = Literal["samples", "counts"]
 Output = Literal["p_value", "distance"]
 
 FloatArray = npt.NDArray[np.float64]
+F = TypeVar("F", bound=Callable[..., "TestResult"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,8 +165,18 @@ def register_method(
             f"method {name!r} takes samples, which only numeric columns have; "
             "categorical methods take aligned counts (input='counts')"
         )
-    if (name in _METHODS or name in _ALIASES) and not replace:
-        raise InputError(f"a method called {name!r} is registered already; pass replace=True")
+    alias_list = tuple(aliases)
+    taken = [n for n in (name, *alias_list) if n in _METHODS or n in _ALIASES]
+    owners = {_ALIASES.get(n, n) for n in taken}
+    if taken and not (replace and owners <= {name}):
+        raise InputError(
+            f"the name(s) {taken} are registered already (by {sorted(owners)}); "
+            "choose another name, or pass replace=True to replace a method of the same name"
+        )
+    if name in _METHODS:
+        # Replacing a method drops its old aliases with it.
+        for alias in _METHODS[name].aliases:
+            _ALIASES.pop(alias, None)
     method = Method(
         name=name,
         func=func,
@@ -174,7 +185,7 @@ def register_method(
         output=output,
         default_threshold=float(default_threshold),
         description=description or (func.__doc__ or "").strip().split("\n")[0],
-        aliases=tuple(aliases),
+        aliases=alias_list,
     )
     _METHODS[name] = method
     for alias in method.aliases:
@@ -191,10 +202,10 @@ def register(
     default_threshold: float,
     description: str = "",
     aliases: Iterable[str] = (),
-) -> Callable[[Callable[..., TestResult]], Callable[..., TestResult]]:
+) -> Callable[[F], F]:
     """Decorator form of :func:`register_method`; returns the function unchanged."""
 
-    def decorate(func: Callable[..., TestResult]) -> Callable[..., TestResult]:
+    def decorate(func: F) -> F:
         register_method(
             name,
             func,
