@@ -99,9 +99,11 @@ class ModelRepository(RepositoryBase):
                 created_at=created_at,
             )
             .on_conflict_do_nothing(index_elements=["name"])
+            .returning(models.c.id)
         )
         with self.engine.begin() as connection:
-            if connection.execute(statement).rowcount == 0:
+            # rowcount is unreliable with RETURNING on PostgreSQL; a returned row is not.
+            if connection.execute(statement).first() is None:
                 return None
             return self._models(connection, name)[0]
 
@@ -166,9 +168,10 @@ class ModelRepository(RepositoryBase):
                 created_at=created_at,
             )
             .on_conflict_do_nothing(index_elements=["model_id", "name"])
+            .returning(versions.c.id)
         )
         with self.engine.begin() as connection:
-            if connection.execute(statement).rowcount == 0:
+            if connection.execute(statement).first() is None:
                 return None
         return self.get_version(model_id, name)
 

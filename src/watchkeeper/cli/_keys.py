@@ -1,0 +1,94 @@
+"""``watchkeeper keys create|list|revoke``: API keys of the monitoring service.
+
+A key is printed once, at creation; the store keeps only its SHA-256.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from watchkeeper.service._service import MonitoringService
+
+__all__ = ["add_parser"]
+
+
+def _service(args: argparse.Namespace) -> MonitoringService:
+    from watchkeeper.service._service import MonitoringService
+    from watchkeeper.service._settings import Settings
+    from watchkeeper.store import Store
+
+    settings = Settings.from_env()
+    url = args.database_url or settings.database_url
+    return MonitoringService(Store(url), settings.with_(database_url=url))
+
+
+def _create(args: argparse.Namespace) -> int:
+    service = _service(args)
+    info, plaintext = service.create_api_key(args.scope or [], name=args.name)
+    if args.json:
+        print(json.dumps({**info.to_dict(), "key": plaintext}))
+    else:
+        print(plaintext)
+        print(
+            f"created {info.id} ({', '.join(info.scopes)}); this key is shown only once, "
+            "store it now",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    service = _service(args)
+    keys = service.list_api_keys()
+    if args.json:
+        print(json.dumps([k.to_dict() for k in keys]))
+        return 0
+    for key in keys:
+        print(f"{key.id}\t{','.join(key.scopes)}\t{key.created_at.isoformat()}\t{key.name}")
+    return 0
+
+
+def _revoke(args: argparse.Namespace) -> int:
+    service = _service(args)
+    service.revoke_api_key(args.id)
+    print(f"revoked {args.id}", file=sys.stderr)
+    return 0
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``keys`` with its sub-commands ``create``, ``list`` and ``revoke``."""
+    parser = subparsers.add_parser("keys", help="create, list and revoke the service's API keys")
+    commands = parser.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
+
+    def common(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--database-url",
+            help="the service's database (default: WATCHKEEPER_DATABASE_URL or "
+            "sqlite:///watchkeeper.db)",
+        )
+        sub.add_argument("--json", action="store_true", help="print JSON")
+
+    create = commands.add_parser("create", help="create a key and print it once")
+    create.add_argument(
+        "--scope",
+        action="append",
+        choices=("ingest", "read", "admin"),
+        required=True,
+        help="what the key may do (repeatable); admin implies the others",
+    )
+    create.add_argument("--name", default="", help="a note saying whose key it is")
+    common(create)
+    create.set_defaults(func=_create)
+
+    listing = commands.add_parser("list", help="list the keys that are not revoked")
+    common(listing)
+    listing.set_defaults(func=_list)
+
+    revoke = commands.add_parser("revoke", help="revoke a key by its id")
+    revoke.add_argument("id", help="the key's id (key_...), from 'keys list'")
+    common(revoke)
+    revoke.set_defaults(func=_revoke)
