@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-
 from tests._backends import database_url_fixture
+
 from watchkeeper.store import Store
 
 database_url = database_url_fixture()

@@ -163,7 +163,7 @@ def test_metric_points_are_replaced_on_recompute(store: Store) -> None:
     point = ("m", "v1", "accuracy", "", "", T0, end, 0.5)
     store.close_window(window.id, closed_at=T0, summary={}, points=[point], labels_seen=0)
     store.close_window(
-        window.id, closed_at=T0, summary={}, points=[point[:7] + (0.75,)], labels_seen=0
+        window.id, closed_at=T0, summary={}, points=[(*point[:7], 0.75)], labels_seen=0
     )
     series = store.metric_series("m", "accuracy")
     assert [p[7] for p in series] == [0.75]
@@ -173,12 +173,27 @@ def test_metric_points_are_replaced_on_recompute(store: Store) -> None:
 
 
 def _alert(**changes) -> AlertRow:
-    values = dict(key="k1", monitor="mon", model="m", version="v1", metric="drift_score",
-                  feature="age", segment=None, state="firing", severity="warning", value=0.4,
-                  condition={"kind": "above", "threshold": 0.2}, window_start=T0,
-                  window_end=T0 + timedelta(hours=1), fired_at=T0, resolved_at=None,
-                  last_notified_at=None, acknowledged_by=None, silenced_until=None,
-                  message="m")  # fmt: skip
+    values = {
+        "key": "k1",
+        "monitor": "mon",
+        "model": "m",
+        "version": "v1",
+        "metric": "drift_score",
+        "feature": "age",
+        "segment": None,
+        "state": "firing",
+        "severity": "warning",
+        "value": 0.4,
+        "condition": {"kind": "above", "threshold": 0.2},
+        "window_start": T0,
+        "window_end": T0 + timedelta(hours=1),
+        "fired_at": T0,
+        "resolved_at": None,
+        "last_notified_at": None,
+        "acknowledged_by": None,
+        "silenced_until": None,
+        "message": "m",
+    }
     values.update(changes)
     return AlertRow(**values)
 
