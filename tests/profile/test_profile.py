@@ -216,3 +216,22 @@ def test_an_older_version_loads_through_its_migration(monkeypatch: pytest.Monkey
 def test_a_missing_segment_column_is_a_clear_error() -> None:
     with pytest.raises(InputError, match="segment column 'zone'"):
         profile_source({"x": [1.0, 2.0]}, segments=["zone"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    edges=st.lists(st.floats(-1e12, 1e12), min_size=1, max_size=40, unique=True),
+    extra=st.lists(st.floats(-1e13, 1e13), max_size=60),
+    picks=st.lists(st.integers(0, 39), max_size=20),
+)
+def test_grid_lookup_counts_equal_a_binary_search(
+    edges: list[float], extra: list[float], picks: list[int]
+) -> None:
+    inner = np.sort(np.asarray(edges))
+    # Values exactly on edges and just beside them are where a grid could go wrong.
+    on_edges = inner[[p % inner.size for p in picks]]
+    values = np.concatenate((np.asarray(extra), on_edges, np.nextafter(on_edges, np.inf)))
+    bins = NumericBins(inner, float(inner[0]), float(inner[-1]))
+    counts, _, _ = bins.count(values)
+    expected = np.bincount(np.searchsorted(inner, values, side="left"), minlength=inner.size + 1)
+    assert counts.tolist() == expected.tolist()

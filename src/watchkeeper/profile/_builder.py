@@ -14,8 +14,10 @@ profiled in one pass with ``bins_from=reference``.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from queue import Full, Queue
 from typing import Any, Protocol
 
 import numpy as np
@@ -279,9 +281,45 @@ def _estimated_batches(source: Any, batch_size: int) -> int:
     return total
 
 
+def _prefetched(batches: Iterator[Any], depth: int = 2) -> Iterator[Any]:
+    """``batches`` read ahead by a thread: Arrow decodes parquet and CSV without the
+    GIL, so reading the next batch overlaps profiling this one (at most ``depth``
+    batches wait in memory)."""
+    queue: Queue[tuple[bool, Any]] = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            for batch in batches:
+                while not stop.is_set():
+                    try:
+                        queue.put((True, batch), timeout=0.1)
+                        break
+                    except Full:
+                        continue
+                if stop.is_set():
+                    return
+            queue.put((False, None))
+        except BaseException as error:
+            queue.put((False, error))
+
+    thread = threading.Thread(target=read, name="watchkeeper-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            more, item = queue.get()
+            if not more:
+                if isinstance(item, BaseException):
+                    raise item
+                return
+            yield item
+    finally:
+        stop.set()
+
+
 def _batches(source: Any, batch_size: int) -> Iterator[Any]:
     if _is_paths(source):
-        yield from iter_batches(source, batch_size=batch_size)
+        yield from _prefetched(iter_batches(source, batch_size=batch_size))
     elif _whole(source):
         table = to_table(source)
         # An empty table still has columns to report: it is one (empty) batch.

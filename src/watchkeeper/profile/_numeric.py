@@ -10,8 +10,10 @@ reference's ``[min, max]`` are counted exactly too, because current data built w
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -40,6 +42,8 @@ DEFAULT_KLL_K = 200
 # Quantile bins of the reference for KS and the chart; binned statistics use a coarser
 # grid made of a subset of these edges, so their counts are sums of these exact counts.
 FINE_BINS = 1000
+# Cells of the lookup grid that spares most values a binary search over the edges.
+_GRID_CELLS = 1 << 16
 
 
 def _kll(k: int, data: bytes | None = None):  # type: ignore[no-untyped-def]  # datasketches has no stubs
@@ -95,13 +99,40 @@ class NumericBins:
 
     __hash__ = None  # type: ignore[assignment]  # mutable-array contents; never a dict key
 
+    @cached_property
+    def _lookup(self) -> tuple[float, float, int, npt.NDArray[np.int32], npt.NDArray[np.bool_]]:
+        """A uniform grid over the edges' span: per cell, the number of edges in cells
+        before it, and whether an edge falls in it (only those values need a search)."""
+        lo, span = float(self.edges[0]), float(self.edges[-1] - self.edges[0])
+        scale = _GRID_CELLS / span if span > 0 and math.isfinite(span) else 0.0
+        edge_cells = _cells(self.edges, lo, scale, _GRID_CELLS + 1)
+        before = np.zeros(_GRID_CELLS + 3, dtype=np.int32)
+        np.add.at(before, edge_cells + 1, 1)
+        has_edge = before > 0
+        return lo, scale, _GRID_CELLS + 1, np.cumsum(before, dtype=np.int32) - before, has_edge
+
     def count(self, finite: FloatArray) -> tuple[IntArray, int, int]:
         """Counts per bin, and of values below ``low`` and above ``high``."""
-        positions = np.searchsorted(self.edges, finite, side="left")
+        lo, scale, top, before, has_edge = self._lookup
+        cells = _cells(finite, lo, scale, top) + 1
+        positions = before[cells].astype(np.intp)
+        ambiguous = has_edge[cells]
+        if ambiguous.any():
+            # Values in a cell that holds an edge: the exact binary search decides.
+            positions[ambiguous] = np.searchsorted(self.edges, finite[ambiguous], side="left")
         counts = np.bincount(positions, minlength=self.n_bins).astype(np.int64, copy=False)
         below = int(np.count_nonzero(finite < self.low))
         above = int(np.count_nonzero(finite > self.high))
         return counts, below, above
+
+
+def _cells(values: FloatArray, lo: float, scale: float, top: int) -> npt.NDArray[np.intp]:
+    """``floor((v - lo) * scale)`` clipped to ``[-1, top]``. Each step rounds
+    monotonically, so ``v <= e`` implies ``cell(v) <= cell(e)``: a value whose cell holds
+    no edge is above exactly the edges of the cells before it."""
+    scaled = (values - lo) * scale
+    np.clip(scaled, -1.0, float(top), out=scaled)
+    return np.floor(scaled, out=scaled).astype(np.intp)
 
 
 @dataclass(frozen=True, eq=False)
