@@ -84,6 +84,7 @@ class ADWIN(DriftDetector):
     def _reset(self) -> None:
         super()._reset()
         self._pending: list[float] = []
+        self._push = self._pending.append
         self._countdown = self.clock
         # The histogram is stored by its bucket boundaries, oldest first: for the end
         # of each bucket, the number of values, their sum and their sum of squared
@@ -128,15 +129,23 @@ class ADWIN(DriftDetector):
                 return
         except TypeError:
             bad_real(self, x)
-        if self._drift_detected:
-            self._reset()
-        self._pending.append(x)
+        self._push(x)
         self._countdown -= 1
         if not self._countdown:
+            if self._drift_detected:
+                # A drift sets the countdown to 1, so that the next update lands
+                # here and starts afresh without a test on every update.
+                self._reset()
+                self._push(x)
+                self._countdown -= 1
+                if self._countdown:
+                    return
             self._countdown = self.clock
             self._absorb()
             if self._width > self.grace_period:
                 self._drift_detected = self._detect()
+                if self._drift_detected:
+                    self._countdown = 1
 
     def _variance(self) -> float:
         mean = self._total / self._width - self._shift
@@ -206,8 +215,8 @@ class ADWIN(DriftDetector):
         while c > limit:
             merges = (c - limit + 1) >> 1
             start = end - c
-            stop = start + 2 * merges
-            del ends_n[start:stop:2], ends_sum[start:stop:2], ends_sq[start:stop:2]
+            cut = slice(start, start + 2 * merges, 2)
+            del ends_n[cut], ends_sum[cut], ends_sq[cut]
             counts[row] = c - 2 * merges
             end = start + merges
             row += 1
