@@ -116,15 +116,22 @@ def latency(repeats: int, role: str = "user") -> dict[str, float]:
     guard = Guard()
     for _ in range(200):
         guard.scan(PROMPT_1000, role=role)
-    timings = []
+    # Wall time is what a caller waits; CPU time (thread_time) leaves out the time the
+    # process sat preempted, which on a shared, loaded machine dominates the tail.
+    wall, cpu = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.thread_time()
         guard.scan(PROMPT_1000, role=role)
-        timings.append(time.perf_counter() - start)
-    timings.sort()
+        cpu.append(time.thread_time() - start_cpu)
+        wall.append(time.perf_counter() - start)
+    wall.sort()
+    cpu.sort()
+    p99 = min(repeats - 1, int(repeats * 0.99))
     return {
-        "p50_ms": timings[len(timings) // 2] * 1000,
-        "p99_ms": timings[min(len(timings) - 1, int(len(timings) * 0.99))] * 1000,
+        "p50_ms": wall[repeats // 2] * 1000,
+        "p99_ms": wall[p99] * 1000,
+        "cpu_p50_ms": cpu[repeats // 2] * 1000,
+        "cpu_p99_ms": cpu[p99] * 1000,
     }
 
 
@@ -203,26 +210,31 @@ def main() -> int:
     )
     for name, items in quality["errors"].items():
         print(f"{name} errors: {', '.join(items)}")
+
+    def cells(lat: dict[str, float]) -> tuple[str, ...]:
+        keys = ("p50_ms", "p99_ms", "cpu_p50_ms", "cpu_p99_ms")
+        return tuple(f"{lat[k]:.3f}" if k in lat else "-" for k in keys)
+
     lat_rows = [
-        (
-            "watchkeeper, prompt, all default detectors",
-            f"{lat_prompt['p50_ms']:.3f}",
-            f"{lat_prompt['p99_ms']:.3f}",
-        ),
-        (
-            "watchkeeper, response, all default detectors",
-            f"{lat_response['p50_ms']:.3f}",
-            f"{lat_response['p99_ms']:.3f}",
-        ),
+        ("watchkeeper, prompt, all default detectors", *cells(lat_prompt)),
+        ("watchkeeper, response, all default detectors", *cells(lat_response)),
     ]
     if peer:
-        lat_rows.append((peer_note, f"{peer['p50_ms']:.3f}", f"{peer['p99_ms']:.3f}"))
+        lat_rows.append((peer_note, *cells(peer)))
     else:
         print(f"peer: {peer_note}")
-    h.print_table(f"latency, 1,000-character prompt, one core, {repeats} runs",
-                  ("what", "p50 ms", "p99 ms"), lat_rows)  # fmt: skip
-    ok = lat_prompt["p50_ms"] <= 2.0 and lat_prompt["p99_ms"] <= 10.0
-    print(f"target p50 <= 2 ms and p99 <= 10 ms: {'met' if ok else 'NOT met'}")
+    h.print_table(
+        f"latency, 1,000-character prompt, one core, {repeats} runs",
+        ("what", "p50 ms", "p99 ms", "CPU p50 ms", "CPU p99 ms"),
+        lat_rows,
+    )
+    print(f"load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    wall_ok = lat_prompt["p50_ms"] <= 2.0 and lat_prompt["p99_ms"] <= 10.0
+    cpu_ok = lat_prompt["cpu_p50_ms"] <= 2.0 and lat_prompt["cpu_p99_ms"] <= 10.0
+    print(
+        f"target p50 <= 2 ms and p99 <= 10 ms: wall time {'met' if wall_ok else 'NOT met'}, "
+        f"CPU time {'met' if cpu_ok else 'NOT met'}"
+    )
     h.save_results("guard", {"quality": quality, "latency_prompt": lat_prompt,
                              "latency_response": lat_response, "peer": peer,
                              "peer_note": peer_note, "machine": h.machine_info()})  # fmt: skip
