@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -117,6 +118,22 @@ def test_nan_is_skipped_without_changing_anything(name: str) -> None:
     gappy = [where[i] for i in detect(make_detector(name), with_gaps)]
     assert -1 not in gappy
     assert gappy == list(detect(make_detector(name), stream))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_numpy_scalars_behave_like_python_numbers(name: str) -> None:
+    stream = _change_stream(name)
+    plain = detect(make_detector(name), [float(x) for x in stream])
+    as_float = [np.float64(x) for x in stream]
+    as_int_or_bool = [np.bool_(x) if isinstance(x, bool) else np.float32(x) for x in stream]
+    assert detect(make_detector(name), as_float) == plain
+    if detector_info(name).input_kind == "binary":
+        assert detect(make_detector(name), as_int_or_bool) == plain
+    else:
+        steps = [np.bool_(i >= 500) for i in range(1000)]
+        assert detect(make_detector(name), steps) == detect(
+            make_detector(name), [float(s) for s in steps]
+        )
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -129,6 +129,7 @@ class ADWIN(DriftDetector):
                 return
         except TypeError:
             bad_real(self, x)
+            return
         self._push(x)
         self._countdown -= 1
         if not self._countdown:

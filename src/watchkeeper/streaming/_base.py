@@ -112,7 +112,8 @@ def bad_real(detector: DriftDetector, x: object) -> None:
     if isinstance(x, (int, float)):
         raise InputError(f"streaming detectors take finite numbers, got {x!r}; clip or drop it")
     if not isinstance(x, (str, bytes)):
-        # Other number types (numpy booleans, Decimal) take this slow path once.
+        # Numbers that cannot be subtracted from themselves (numpy booleans)
+        # take this slow path.
         try:
             value = float(x)  # type: ignore[arg-type]  # anything float() accepts
         except (TypeError, ValueError):

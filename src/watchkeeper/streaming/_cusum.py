@@ -83,6 +83,7 @@ class CUSUM(DriftDetector):
                 return
         except TypeError:
             bad_real(self, x)
+            return
         if self._drift_detected:
             self._reset()
         if not self._ready:

@@ -85,6 +85,7 @@ class EWMAChart(DriftDetector):
                 return
         except TypeError:
             bad_real(self, x)
+            return
         if self._drift_detected:
             self._reset()
         if not self._ready:

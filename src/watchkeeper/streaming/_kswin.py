@@ -135,6 +135,7 @@ class KSWIN(DriftDetector):
                 return
         except TypeError:
             bad_real(self, x)
+            return
         if self._drift_detected:
             self._reset()
         window = self._window

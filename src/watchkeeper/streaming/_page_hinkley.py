@@ -79,6 +79,7 @@ class PageHinkley(DriftDetector):
                 return
         except TypeError:
             bad_real(self, x)
+            return
         if self._drift_detected:
             self._reset()
         n = self._n + 1

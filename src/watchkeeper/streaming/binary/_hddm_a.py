@@ -72,6 +72,7 @@ class HDDM_A(BinaryDriftDetector):  # noqa: N801 - the method's published name
                 return
         except TypeError:
             bad_binary(self, x)
+            return
         if self._drift_detected:
             self._reset()
         n = self._n + 1

@@ -85,6 +85,7 @@ class HDDM_W(BinaryDriftDetector):  # noqa: N801 - the method's published name
                 return
         except TypeError:
             bad_binary(self, x)
+            return
         if self._drift_detected:
             self._reset()
         x = float(x)
