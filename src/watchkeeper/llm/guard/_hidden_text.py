@@ -21,6 +21,9 @@ _TAGS = re.compile("[\U000e0000-\U000e007f]{1,100000}")
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]{1,1000}")
 _ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060-\u2064\ufeff\u180e]{1,1000}")
 _JOINERS = frozenset("\u200c\u200d")
+_ANY_HIDDEN = re.compile(
+    "[\u200b-\u200d\u2060-\u2064\ufeff\u180e\u202a-\u202e\u2066-\u2069\U000e0000-\U000e007f]"
+)
 
 
 def reveal_tag_text(text: str) -> str:
@@ -29,7 +32,12 @@ def reveal_tag_text(text: str) -> str:
     >>> reveal_tag_text("hi" + "".join(chr(0xE0000 + ord(c)) for c in "run rm"))
     'run rm'
     """
-    return "".join(chr(ord(ch) - 0xE0000) for ch in text if 0xE0020 <= ord(ch) <= 0xE007E)
+    return "".join(
+        chr(ord(ch) - 0xE0000)
+        for run in _TAGS.findall(text)
+        for ch in run
+        if 0xE0020 <= ord(ch) <= 0xE007E
+    )
 
 
 def _legit_joiner(text: str, start: int, end: int) -> bool:
@@ -51,7 +59,7 @@ def scan_hidden_text(text: str, options: Mapping[str, Any]) -> ScanOutcome:
     >>> scan_hidden_text("family 👨\\u200d👩", {}).score
     0.0
     """
-    if text.isascii():
+    if text.isascii() or _ANY_HIDDEN.search(text) is None:
         return ScanOutcome.from_findings(())
     findings: list[Finding] = []
     for match in _TAGS.finditer(text):

@@ -48,6 +48,9 @@ _CONFUSABLES = str.maketrans(
     }
 )  # fmt: skip
 
+_INVISIBLE = re.compile(
+    "[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\U000e0000-\U000e007f]"
+)
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
                        "$": "s", "!": "i", "|": "l", "+": "t"})  # fmt: skip
 _HAS_LEET = re.compile(r"[a-z][013457@$!|+]|[013457@$!|+][a-z]")
@@ -118,6 +121,13 @@ def normalise(text: str) -> NormalisedText:
     if text.isascii():
         # The common case pays one lower() and no per-character work.
         return NormalisedText(text, text.lower(), None)
+    if _INVISIBLE.search(text) is None:
+        # Most non-English text needs only the one-to-one look-alike map: all C calls.
+        folded = text.translate(_CONFUSABLES)
+        if unicodedata.is_normalized("NFKC", folded):
+            lowered = folded.lower()
+            if len(lowered) == len(text):
+                return NormalisedText(text, lowered, None)
     pieces: list[str] = []
     offsets: list[int] = []
     for index, char in enumerate(text):

@@ -160,6 +160,7 @@ ATTACK_PATTERNS: tuple[AttackPattern, ...] = (
         r"|(?:以前|前)の(?:指示|命令).{0,6}無視")),
 )  # fmt: skip
 
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
 _VARIANT_WEIGHT = 0.35  # an attack that had to be decoded is more suspicious, not less
 _BOTH_FLOOR = 0.3
 
@@ -173,11 +174,20 @@ def _segments(text: str) -> list[tuple[int, str]]:
 
 def _match_patterns(text: str) -> dict[str, tuple[float, int, int]]:
     found: dict[str, tuple[float, int, int]] = {}
+    present: dict[str, bool] = {}  # several patterns share triggers: test each once
     for item in ATTACK_PATTERNS:
         family, weight = item.family, item.weight
         if family in found and found[family][0] >= weight:
             continue
-        if not any(trigger in text for trigger in item.triggers):
+        hit = False
+        for trigger in item.triggers:
+            seen = present.get(trigger)
+            if seen is None:
+                seen = present[trigger] = trigger in text
+            if seen:
+                hit = True
+                break
+        if not hit:
             continue
         match = item.pattern.search(text)
         if match is not None:
@@ -209,7 +219,9 @@ def _scan_segment(offset: int, segment: str) -> tuple[list[Finding], float]:
     leet = undo_leetspeak(folded.text)
     if leet is not None:
         variants.append(("leetspeak", leet, 0, len(segment)))
-    variants.append(("rot13", rot13(folded.text), 0, len(segment)))
+    if segment.isascii() or len(_LATIN_LETTER.findall(segment)) * 2 > len(segment):
+        # rot13 only moves Latin letters; on mostly non-Latin text it finds nothing.
+        variants.append(("rot13", rot13(folded.text), 0, len(segment)))
     spaced = undo_spacing(folded.text)
     if spaced is not None:
         variants.append(("spacing", spaced, 0, len(segment)))
