@@ -235,3 +235,29 @@ def test_grid_lookup_counts_equal_a_binary_search(
     counts, _, _ = bins.count(values)
     expected = np.bincount(np.searchsorted(inner, values, side="left"), minlength=inner.size + 1)
     assert counts.tolist() == expected.tolist()
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    x=st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=3000),
+    cuts=st.lists(st.integers(0, 3000), max_size=4),
+    q=st.floats(0.0, 1.0),
+)
+def test_merged_sketch_quantiles_stay_within_the_stated_rank_error(
+    x: list[float], cuts: list[int], q: float
+) -> None:
+    values = np.asarray(x)
+    bounds = sorted({0, len(x), *(c % (len(x) + 1) for c in cuts)})
+    parts = [
+        profile_source({"x": values[a:b]}, bins_from={})
+        for a, b in itertools.pairwise(bounds)
+        if b > a
+    ]
+    merged = merge_all(parts)["x"]
+    estimate = merged.quantile(q)
+    ordered = np.sort(values)
+    # The estimate's rank is an interval when it is a repeated value.
+    low = np.searchsorted(ordered, estimate, side="left") / values.size
+    high = np.searchsorted(ordered, estimate, side="right") / values.size
+    eps = merged.rank_error() + 1.0 / values.size
+    assert low - eps <= q <= high + eps

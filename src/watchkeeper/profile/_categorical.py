@@ -235,5 +235,5 @@ class CategoricalAccumulator:
             cap=self.cap,
             frequent=frequent,
             distinct=distinct,
-            arrow_types=tuple(sorted(self._types)),
+            arrow_types=merge_types(tuple(self._types), ()),
         )

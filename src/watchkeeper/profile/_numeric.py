@@ -55,12 +55,16 @@ def _kll(k: int, data: bytes | None = None):  # type: ignore[no-untyped-def]  # 
 
 
 def merge_types(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
-    """The Arrow types seen on either side, sorted, so merging is commutative.
+    """The Arrow types seen on either side, sorted, so merging is commutative; ``null``
+    (a batch with no value, or without the column) is dropped beside a real type.
 
-    >>> merge_types(("int64",), ("double", "int64"))
+    >>> merge_types(("int64",), ("double", "int64", "null"))
     ('double', 'int64')
     """
-    return tuple(sorted(set(a) | set(b)))
+    seen = set(a) | set(b)
+    if len(seen) > 1:
+        seen.discard("null")
+    return tuple(sorted(seen))
 
 
 def _min_text(a: str | None, b: str | None) -> str | None:
@@ -316,7 +320,7 @@ class NumericAccumulator:
             max=self._max,
             sketch=bytes(self._sketch.serialize()),
             kll_k=self.kll_k,
-            arrow_types=tuple(sorted(self._types)),
+            arrow_types=merge_types(tuple(self._types), ()),
             bins=self.bins,
             counts=None if self._counts is None else self._counts.copy(),
             n_below=n[6],
