@@ -20,8 +20,10 @@ HOUR_US = 3_600_000_000
 
 
 def _rows(ids, start=0, segment=""):
-    return [(rid, start + i, start - start % HOUR_US, segment, "1", 0.5, None, 3.0, False)
-            for i, rid in enumerate(ids)]  # fmt: skip
+    return [
+        (rid, start + i, start - start % HOUR_US, segment, "1", 0.5, None, 3.0, False)
+        for i, rid in enumerate(ids)
+    ]
 
 
 def _model(store: Store):
@@ -206,8 +208,9 @@ def test_alert_changes_and_their_notifications_are_written_together(store: Store
     due = store.due_notifications(T0)
     assert [(d.channel, d.attempts) for d in due] == [("hook", 0), ("mail", 0)]
     store.mark_sent(due[0].id, T0)
-    store.mark_failed(due[1].id, error="refused", next_attempt_at=T0 + timedelta(minutes=1),
-                      give_up=False)  # fmt: skip
+    store.mark_failed(
+        due[1].id, error="refused", next_attempt_at=T0 + timedelta(minutes=1), give_up=False
+    )
     assert store.due_notifications(T0) == []
     (retry,) = store.due_notifications(T0 + timedelta(minutes=1))
     assert (retry.channel, retry.attempts, retry.last_error) == ("mail", 1, "refused")

@@ -1,0 +1,218 @@
+"""Window metrics against scipy, scikit-learn and numpy."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from scipy import stats
+from sklearn import metrics
+
+from watchkeeper.service._windows import (
+    WindowData,
+    compute_window_metrics,
+    prepare_reference,
+    summarize,
+    window_data,
+)
+
+
+def _data(rng: np.random.Generator, n: int, shift: float = 0.0) -> tuple[WindowData, dict]:
+    y = rng.integers(0, 2, n)
+    score = np.clip(y * 0.3 + rng.uniform(0, 0.7, n), 0, 1)
+    predicted = (score > 0.5).astype(int)
+    latency = rng.gamma(2.0, 10.0, n)
+    errors = rng.random(n) < 0.1
+    age = rng.normal(40 + shift, 10, n)
+    labels = [int(v) if i % 4 else None for i, v in enumerate(y)]  # three in four labelled
+    features = pa.table({"id": [f"r{i}" for i in range(n)], "age": age})
+    data = WindowData(
+        features,
+        predicted.tolist(),
+        score.tolist(),
+        [None] * n,
+        latency.tolist(),
+        errors.tolist(),
+        labels,
+    )
+    return data, {
+        "y": y,
+        "score": score,
+        "pred": predicted,
+        "latency": latency,
+        "errors": errors,
+        "age": age,
+    }
+
+
+def _by_name(values):
+    return {(m, f): v for m, f, v in values}
+
+
+def test_operational_and_performance_metrics_match_numpy_and_sklearn(rng) -> None:
+    data, raw = _data(rng, 800)
+    got = _by_name(
+        compute_window_metrics(
+            task="binary_classification",
+            schema={},
+            data=data,
+            reference=None,
+            window_seconds=3600.0,
+        )
+    )
+    labelled = np.array([label is not None for label in data.labels])
+    y, pred, score = raw["y"][labelled], raw["pred"][labelled], raw["score"][labelled]
+    assert got[("row_count", None)] == 800
+    assert got[("label_coverage", None)] == pytest.approx(labelled.mean())
+    assert got[("throughput_rps", None)] == pytest.approx(800 / 3600)
+    assert got[("error_rate", None)] == pytest.approx(raw["errors"].mean())
+    for q in (50, 95, 99):
+        assert got[(f"latency_p{q}_ms", None)] == pytest.approx(np.percentile(raw["latency"], q))
+    assert got[("accuracy", None)] == pytest.approx(metrics.accuracy_score(y, pred))
+    assert got[("f1", None)] == pytest.approx(metrics.f1_score(y, pred))
+    assert got[("precision", None)] == pytest.approx(metrics.precision_score(y, pred))
+    assert got[("recall", None)] == pytest.approx(metrics.recall_score(y, pred))
+    assert got[("roc_auc", None)] == pytest.approx(metrics.roc_auc_score(y, score))
+
+
+def test_regression_metrics_match_sklearn(rng) -> None:
+    n = 300
+    truth = rng.normal(10, 3, n)
+    predicted = truth + rng.normal(0, 1, n)
+    data = WindowData(
+        pa.table({"id": [str(i) for i in range(n)]}),
+        predicted.tolist(),
+        [None] * n,
+        [None] * n,
+        [None] * n,
+        [False] * n,
+        truth.tolist(),
+    )
+    got = _by_name(
+        compute_window_metrics(
+            task="regression", schema={}, data=data, reference=None, window_seconds=60.0
+        )
+    )
+    assert got[("mae", None)] == pytest.approx(metrics.mean_absolute_error(truth, predicted))
+    assert got[("rmse", None)] == pytest.approx(
+        np.sqrt(metrics.mean_squared_error(truth, predicted))
+    )
+    assert got[("r2", None)] == pytest.approx(metrics.r2_score(truth, predicted))
+    assert ("latency_p50_ms", None) not in got
+
+
+def test_multiclass_scores_follow_the_declared_classes(rng) -> None:
+    n = 400
+    truth = rng.choice(["a", "b", "c"], n)
+    proba = rng.dirichlet([1, 1, 1], n)
+    proba[np.arange(n), np.searchsorted(["a", "b", "c"], truth)] += 1.0
+    proba /= proba.sum(axis=1, keepdims=True)
+    predicted = np.array(["a", "b", "c"])[proba.argmax(axis=1)]
+    class_scores = [dict(zip("abc", row.tolist(), strict=True)) for row in proba]
+    data = WindowData(
+        pa.table({"id": [str(i) for i in range(n)]}),
+        predicted.tolist(),
+        [None] * n,
+        class_scores,
+        [None] * n,
+        [False] * n,
+        truth.tolist(),
+    )
+    got = _by_name(
+        compute_window_metrics(
+            task="multiclass_classification",
+            schema={"classes": ["a", "b", "c"]},
+            data=data,
+            reference=None,
+            window_seconds=60.0,
+        )
+    )
+    assert got[("accuracy", None)] == pytest.approx(metrics.accuracy_score(truth, predicted))
+    assert got[("roc_auc", None)] == pytest.approx(
+        metrics.roc_auc_score(truth, proba, multi_class="ovr", average="macro")
+    )
+
+
+def test_drift_against_the_reference_matches_scipy(rng) -> None:
+    reference = pa.table({"feature.age": rng.normal(40, 10, 2000)})
+    prepared = prepare_reference(reference, {"age": "numeric"})
+    data, raw = _data(rng, 600, shift=5.0)
+    got = _by_name(
+        compute_window_metrics(
+            task="binary_classification",
+            schema={},
+            data=data,
+            reference=prepared,
+            window_seconds=3600.0,
+        )
+    )
+    expected = stats.ks_2samp(reference.column(0).to_numpy(), raw["age"])
+    assert got[("drift_p_value", "age")] == pytest.approx(expected.pvalue, rel=1e-6)
+    # One tested column: the BH-adjusted p-value is the raw one.
+    assert got[("drift_score", "age")] == pytest.approx(1 - expected.pvalue, rel=1e-6)
+    assert got[("drift_detected", "age")] == 1.0
+    assert got[("drift_share", None)] == 1.0
+    # Wasserstein distance over the reference's standard deviation.
+    effect = stats.wasserstein_distance(reference.column(0).to_numpy(), raw["age"]) / np.std(
+        reference.column(0).to_numpy(), ddof=1
+    )
+    assert got[("drift_effect", "age")] == pytest.approx(effect, rel=0.05)
+    assert got[("missing_share", "age")] == 0.0
+    assert ("quality_critical", None) in got
+
+
+def test_an_unlabelled_window_has_no_performance(rng) -> None:
+    data, _ = _data(rng, 50)
+    data.labels = [None] * 50
+    names = {
+        m
+        for m, _, _ in compute_window_metrics(
+            task="binary_classification",
+            schema={},
+            data=data,
+            reference=None,
+            window_seconds=3600.0,
+        )
+    }
+    assert "accuracy" not in names and "label_coverage" in names
+
+
+def test_host_figures_are_averaged_and_maxed() -> None:
+    data = WindowData(pa.table({"id": ["a"]}), [1], [None], [None], [None], [False], [None])
+    got = _by_name(
+        compute_window_metrics(
+            task="llm",
+            schema={},
+            data=data,
+            reference=None,
+            window_seconds=60.0,
+            host=[(10.0, 100.0, 0), (30.0, 300.0, 2)],
+        )
+    )
+    assert got[("cpu_percent", None)] == 20.0
+    assert got[("memory_bytes", None)] == 300.0
+    assert got[("sdk_dropped", None)] == 2.0
+
+
+def test_window_data_joins_outputs_by_id() -> None:
+    features = pa.table({"id": ["b", "a", "z"]})
+    outputs = {
+        "record_id": ["a", "b"],
+        "prediction": ["1", '"x"'],
+        "score": [0.1, 0.2],
+        "scores": [None, '{"p": 1.0}'],
+        "latency_ms": [1.0, 2.0],
+        "error": [False, True],
+        "label": ["0", None],
+    }
+    data = window_data(features, outputs)
+    assert data.predictions == ["x", 1, None]
+    assert data.class_scores == [{"p": 1.0}, None, None]
+    assert data.labels == [None, 0, None]
+    assert data.errors == [True, False, False]
+
+
+def test_summary_nests_per_feature_metrics() -> None:
+    assert summarize([("drift_score", "a", 0.1), ("drift_score", "b", 0.2)]) == {
+        "drift_score": {"a": 0.1, "b": 0.2}
+    }
