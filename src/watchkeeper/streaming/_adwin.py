@@ -240,7 +240,8 @@ class ADWIN(DriftDetector):
         min_len = self.min_window_length
         # Cuts that leave at least min_window_length values on both sides.
         lo = bisect_left(ends_n, min_len)
-        hi = bisect_right(ends_n, width - min_len)
+        # The window's own end is never a cut, even with min_window_length 0.
+        hi = min(bisect_right(ends_n, width - min_len), len(ends_n) - 1)
         if lo >= hi:
             return False
         total = self._total
