@@ -21,9 +21,8 @@ T = "2024-05-01T12:00:00Z"
 
 def real_service(url: str) -> Any:
     try:
-        service_module = importlib.import_module("watchkeeper.service")
         store_module = importlib.import_module("watchkeeper.store")
-        service_class = service_module.MonitoringService
+        service_class = importlib.import_module("watchkeeper.service._service").MonitoringService
     except (ImportError, AttributeError):
         pytest.skip("watchkeeper.service.MonitoringService is not written yet")
     return service_class(store_module.Store(url), Settings(database_url=url))
@@ -72,10 +71,14 @@ def fake_client(fake: FakeService) -> Iterator[TestClient]:
         yield test_client
 
 
-def register(client: TestClient, model: str = "churn") -> None:
+def register(
+    client: TestClient, model: str = "churn", headers: dict[str, str] | None = None
+) -> None:
     """A model with a schema and an active version v1 with reference rows."""
     answer = client.post(
-        "/v1/models", json={"name": model, "task": "binary_classification", "schema": SCHEMA}
+        "/v1/models",
+        json={"name": model, "task": "binary_classification", "schema": SCHEMA},
+        headers=headers,
     )
     assert answer.status_code == 201, answer.text
     reference = [
@@ -85,6 +88,7 @@ def register(client: TestClient, model: str = "churn") -> None:
     answer = client.post(
         f"/v1/models/{model}/versions",
         json={"version": "v1", "reference": reference, "activate": True},
+        headers=headers,
     )
     assert answer.status_code == 201, answer.text
 

@@ -6,6 +6,9 @@ from typing import Any
 
 import pytest
 from tests.server.conftest import make_client, record, register
+from tests.server.fakes import FakeService
+
+from watchkeeper.server import SCOPES
 
 # (method, path, body, scope needed)
 ENDPOINTS: list[tuple[str, str, Any, str]] = [
@@ -25,46 +28,64 @@ ENDPOINTS: list[tuple[str, str, Any, str]] = [
 ]
 
 
+def _bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
 @pytest.mark.parametrize(("method", "path", "body", "scope"), ENDPOINTS)
-def test_scopes(
-    service: Any, keys: dict[str, str], method: str, path: str, body: Any, scope: str
-) -> None:
-    with make_client(service, keys["admin"]) as admin:
-        register(admin)
-    with make_client(service, None) as anonymous:
-        answer = anonymous.request(method, path, json=body)
+def test_scopes(fake: FakeService, method: str, path: str, body: Any, scope: str) -> None:
+    keys = {held: fake.create_api_key([held], name=f"{held}-key")[1] for held in SCOPES}
+    with make_client(fake, None) as client:
+        register(client, headers=_bearer(keys["admin"]))
+        answer = client.request(method, path, json=body)
         assert answer.status_code == 401
         assert answer.headers["WWW-Authenticate"] == "Bearer"
         assert "Authorization: Bearer" in answer.json()["detail"]
-    with make_client(service, "wk_not-a-real-key") as stranger:
-        assert stranger.request(method, path, json=body).status_code == 401
-    for held, key in keys.items():
-        with make_client(service, key) as caller:
-            answer = caller.request(method, path, json=body)
-            allowed = held in (scope, "admin")
-            if allowed:
+        assert (
+            client.request(method, path, json=body, headers=_bearer("wk_nope")).status_code == 401
+        )
+        for held, key in keys.items():
+            answer = client.request(method, path, json=body, headers=_bearer(key))
+            if held in (scope, "admin"):
                 assert answer.status_code < 400, (held, answer.text)
             else:
                 assert answer.status_code == 403, (held, answer.text)
                 assert scope in answer.json()["detail"]
 
 
-def test_dev_mode_needs_no_key(service: Any) -> None:
-    with make_client(service, None, dev=True) as client:
+def test_keys_of_every_backend(service: Any, keys: dict[str, str]) -> None:
+    """The real service's stored, hashed keys give the same answers as the fake's."""
+    with make_client(service, None) as client:
+        assert client.get("/v1/models").status_code == 401
+        assert client.get("/v1/models", headers=_bearer(keys["read"])).status_code == 200
+        assert client.get("/v1/models", headers=_bearer(keys["read"] + "x")).status_code == 401
+        forbidden = client.post(
+            "/v1/models", json={"name": "m", "task": "regression"}, headers=_bearer(keys["ingest"])
+        )
+        assert forbidden.status_code == 403
+        created = client.post(
+            "/v1/models", json={"name": "m", "task": "regression"}, headers=_bearer(keys["admin"])
+        )
+        assert created.status_code == 201
+
+
+def test_dev_mode_needs_no_key(fake: FakeService) -> None:
+    with make_client(fake, None, dev=True) as client:
         assert (
             client.post("/v1/models", json={"name": "m", "task": "regression"}).status_code == 201
         )
-    with make_client(service, None, auth_enabled=False) as client:
+    with make_client(fake, None, auth_enabled=False) as client:
         assert client.get("/v1/models").status_code == 200
 
 
-def test_basic_auth_scheme_is_refused(service: Any, keys: dict[str, str]) -> None:
-    with make_client(service, None) as client:
-        answer = client.get("/v1/models", headers={"Authorization": f"Basic {keys['admin']}"})
+def test_basic_auth_scheme_is_refused(fake: FakeService) -> None:
+    key = fake.create_api_key(["admin"])[1]
+    with make_client(fake, None) as client:
+        answer = client.get("/v1/models", headers={"Authorization": f"Basic {key}"})
         assert answer.status_code == 401
 
 
-def test_public_metrics_setting(service: Any) -> None:
+def test_public_metrics_setting(fake: FakeService) -> None:
     from dataclasses import dataclass
 
     from watchkeeper.server import create_app
@@ -76,6 +97,6 @@ def test_public_metrics_setting(service: Any) -> None:
 
     from fastapi.testclient import TestClient
 
-    with TestClient(create_app(service, PublicMetrics())) as client:
+    with TestClient(create_app(fake, PublicMetrics())) as client:
         assert client.get("/metrics").status_code == 200
         assert client.get("/v1/models").status_code == 401

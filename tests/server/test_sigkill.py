@@ -61,7 +61,7 @@ def _batch(start: int, n: int) -> dict[str, Any]:
 
 def test_sigkill_loses_no_acknowledged_record(tmp_path: Path) -> None:
     try:
-        importlib.import_module("watchkeeper.service").MonitoringService  # noqa: B018
+        importlib.import_module("watchkeeper.service._service").MonitoringService  # noqa: B018
     except (ImportError, AttributeError):
         pytest.skip("watchkeeper.service.MonitoringService is not written yet")
     port = _free_port()

@@ -41,9 +41,11 @@ expose metrics and alerts. Send `Authorization: Bearer KEY` (scopes `ingest`, `r
 def build_service(settings: Settings) -> ServiceAPI:
     """The real :class:`~watchkeeper.service.MonitoringService` on ``settings.database_url``."""
     store_module = import_module("watchkeeper.store")
-    service_module = import_module("watchkeeper.service")
+    service_class = getattr(import_module("watchkeeper.service"), "MonitoringService", None)
+    if service_class is None:  # exported by the package once the service lands
+        service_class = import_module("watchkeeper.service._service").MonitoringService
     store = store_module.Store(settings.database_url)
-    service: ServiceAPI = service_module.MonitoringService(store, settings)
+    service: ServiceAPI = service_class(store, settings)
     return service
 
 

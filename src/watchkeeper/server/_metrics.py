@@ -35,9 +35,12 @@ def render_metrics(points: Iterable[MetricPoint], alerts: Iterable[AlertInfo]) -
         exposition = import_module("watchkeeper.service.exposition")
     except ImportError:
         return _fallback(points, alerts)
-    render: Callable[[Iterable[MetricPoint], Iterable[AlertInfo]], bytes]
-    render = exposition.render_prometheus
-    content_type: str = exposition.CONTENT_TYPE
+    # A half-written package (a bare folder imports as a namespace) has neither name yet.
+    render: Callable[[Iterable[MetricPoint], Iterable[AlertInfo]], bytes] | None
+    render = getattr(exposition, "render_prometheus", None)
+    content_type: str | None = getattr(exposition, "CONTENT_TYPE", None)
+    if render is None or content_type is None:
+        return _fallback(points, alerts)
     return render(points, alerts), content_type
 
 
