@@ -1,0 +1,54 @@
+"""``watchkeeper apply FILE``: load a ``watchkeeper.yaml`` into the service's store.
+
+The file is validated first (every problem printed with its line, exit 2); then its
+models, versions, channels and monitors are created or updated. Applying the same
+file twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+__all__ = ["add_parser"]
+
+
+def _apply(args: argparse.Namespace) -> int:
+    from watchkeeper.service._service import MonitoringService
+    from watchkeeper.service._settings import Settings
+    from watchkeeper.service.config import InvalidConfigError, load_config
+    from watchkeeper.store import Store
+
+    try:
+        config = load_config(args.file)
+    except InvalidConfigError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return 2
+    settings = Settings.from_env(os.environ)
+    url = args.database_url or settings.database_url
+    service = MonitoringService(Store(url), settings.with_(database_url=url))
+    result = service.apply_config(config)
+    if args.json:
+        print(json.dumps(result.to_dict()))
+    else:
+        print(
+            f"applied {args.file}: {len(result.models)} models, {len(result.versions)} "
+            f"versions, {len(result.monitors)} monitors, {len(result.channels)} channels"
+        )
+    return 0
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``apply``."""
+    parser = subparsers.add_parser("apply", help="load a watchkeeper.yaml into the store")
+    parser.add_argument("file", help="the watchkeeper.yaml to apply")
+    parser.add_argument(
+        "--database-url",
+        help="the service's database (default: WATCHKEEPER_DATABASE_URL or "
+        "sqlite:///watchkeeper.db)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.set_defaults(func=_apply)
