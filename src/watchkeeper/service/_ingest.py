@@ -119,10 +119,17 @@ def _check_numbers(column: pa.ChunkedArray, field: str, problems: _Problems) -> 
             lambda i: f"expected a number, got {values[i]!r}; send a number or null",
         )
         return pa.nulls(len(column), pa.float64())
-    nan = _mask(pc.is_nan(column)) if pa.types.is_floating(column.type) else None
-    if nan is not None:
-        problems.add(nan, field, "is NaN; send null for a missing value")
-    problems.add(_not_finite(column), field, "is infinite; send a finite number or null")
+    if pa.types.is_floating(column.type):
+        # Nulls read as NaN here; the common all-finite column costs one numpy pass.
+        values = np.asarray(column.to_numpy(), dtype=np.float64)
+        finite = np.isfinite(values)
+        if not finite.all():
+            valid = _mask(pc.is_valid(column)) if column.null_count else np.ones_like(finite)
+            nan = np.isnan(values) & valid
+            problems.add(nan, field, "is NaN; send null for a missing value")
+            problems.add(
+                ~finite & ~np.isnan(values), field, "is infinite; send a finite number or null"
+            )
     return column
 
 
@@ -130,12 +137,12 @@ def _check_feature(
     name: str, column: pa.ChunkedArray, kind: str | None, problems: _Problems
 ) -> pa.ChunkedArray:
     field = FEATURE_PREFIX + name
-    present = _mask(pc.is_valid(column))
     values_type = column.type
     if kind == "numeric" or (
         kind is None and (pa.types.is_floating(values_type) or pa.types.is_integer(values_type))
     ):
         return _check_numbers(column, field, problems)
+    present = _mask(pc.is_valid(column))
     if kind == "boolean" and not (
         pa.types.is_boolean(values_type) or pa.types.is_null(values_type)
     ):
@@ -339,30 +346,33 @@ def prepare_batch(
     scores_f = score.filter(keep).to_pylist() if score is not None else [None] * len(kept)
     latency_f = latency.filter(keep).to_pylist() if latency is not None else [None] * len(kept)
     class_lists = {k: v.filter(keep).to_pylist() for k, v in class_scores.items()}
-    rows: list[tuple[Any, ...]] = []
-    for position, i in enumerate(kept):
-        scores_json = (
-            json.dumps({k: v[position] for k, v in class_lists.items() if v[position] is not None})
-            if class_lists
-            else None
+    kept_list = kept.tolist()
+    kept_ids = [ids[i] for i in kept_list]
+    if class_lists:
+        scores_json: list[str | None] = [
+            json.dumps({k: v[p] for k, v in class_lists.items() if v[p] is not None})
+            for p in range(len(kept_list))
+        ]
+    else:
+        scores_json = [None] * len(kept_list)
+    rows: list[tuple[Any, ...]] = list(
+        zip(
+            kept_ids,
+            micros[kept].tolist(),
+            window_starts[kept].tolist(),
+            segments,
+            [predictions[i] for i in kept_list],
+            scores_f,
+            scores_json,
+            latency_f,
+            [errors[i] for i in kept_list],
+            strict=True,
         )
-        rows.append(
-            (
-                ids[i],
-                int(micros[i]),
-                int(window_starts[i]),
-                segments[position],
-                predictions[i],
-                scores_f[position],
-                scores_json,
-                latency_f[position],
-                errors[i],
-            )
-        )
+    )
     mask = pa.array(keep)
     features = pa.table(
         {
-            "id": pa.array([ids[i] for i in kept], pa.string()),
+            "id": pa.array(kept_ids, pa.string()),
             "window_start": pa.array(window_starts[kept], pa.int64()),
             "segment": pa.array(segments, pa.string()),
             **{name: column.filter(mask) for name, column in feature_columns.items()},
