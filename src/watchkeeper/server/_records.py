@@ -11,6 +11,7 @@ one bad record never costs the batch.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -140,9 +141,13 @@ class _Reject(Exception):  # noqa: N818 (control flow inside this module only)
         self.message = message
 
 
+def _bad_number(value: Any) -> bool:
+    return isinstance(value, NonFinite) or (isinstance(value, float) and not math.isfinite(value))
+
+
 def _non_finite(value: Any) -> bool:
-    return isinstance(value, NonFinite) or (
-        isinstance(value, list) and any(isinstance(item, NonFinite) for item in value)
+    return _bad_number(value) or (
+        isinstance(value, list) and any(_bad_number(item) for item in value)
     )
 
 
@@ -231,6 +236,11 @@ def _check_record(
         if value is None:
             continue
         column = f"feature.{name}"
+        # The common case, a finite float for a numeric feature, skips the general checks
+        # (x - x is 0.0 only for finite x).
+        if type(value) is float and declared == "number" and value - value == 0.0:
+            cells[column] = ("number", value)
+            continue
         cls = _check_value(field, value, declared, columns.classes.get(column))
         cells[column] = (cls, [float(item) for item in value] if cls == "vector" else value)
 
