@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -15,6 +16,7 @@ from tests.service.conftest import NOW, Outbox
 from watchkeeper._exceptions import InputError
 from watchkeeper.service._errors import Conflict, NotFound
 from watchkeeper.service._service import MonitoringService
+from watchkeeper.service._settings import Settings
 from watchkeeper.service._types import ChannelSpec, Condition, MonitorSpec, Severity
 from watchkeeper.store import Store
 
@@ -310,3 +312,101 @@ def test_apply_config_creates_models_versions_and_monitors(
 def test_health(service: MonitoringService) -> None:
     health = service.health()
     assert health["status"] == "ok" and health["database"] == "ok"
+
+
+def test_the_example_configuration_applies(service: MonitoringService, tmp_path, rng) -> None:
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    from watchkeeper.service.config import load_config
+
+    example = Path(__file__).parents[2] / "examples" / "watchkeeper.yaml"
+    shutil.copy(example, tmp_path / "watchkeeper.yaml")
+    (tmp_path / "data").mkdir()
+    n = 300
+    reference = pa.table(
+        {
+            "age": rng.normal(40, 10, n),
+            "tenure_months": rng.integers(0, 72, n).astype(float),
+            "plan": rng.choice(["basic", "pro"], n),
+            "monthly_charges": rng.normal(50, 5, n),
+            "has_partner": rng.random(n) < 0.5,
+        }
+    )
+    pq.write_table(reference, tmp_path / "data" / "churn-reference.parquet")
+    config = load_config(tmp_path / "watchkeeper.yaml")
+    result = service.apply_config(config)
+    assert result.models == ("churn", "house-prices")
+    assert result.versions == ("churn/v1",)
+    assert set(result.monitors) == {m.name for m in config.monitors}
+    assert service.get_model("churn").active_version == "v1"
+    (version,) = service.list_versions("churn")
+    assert version.has_reference and version.baseline["latency_p95_ms_std"] == 5.0
+    assert service.store.get_model("house-prices").window_seconds == 86400
+
+
+def test_alerts_reach_a_real_webhook(database_url: str, rng) -> None:
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    received: list[dict] = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append(json.loads(body))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Receiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    store = Store(database_url)
+    try:
+        service = MonitoringService(
+            store, Settings(public_url="http://wk.local"), clock=lambda: NOW
+        )
+        reference = pa.table(
+            {"age": rng.normal(40, 10, 1000), "plan": rng.choice(["a", "b"], 1000)}
+        )
+        service.create_model("churn", "binary_classification", SCHEMA)
+        service.create_version("churn", "v1", reference=reference, activate=True)
+        url = f"http://127.0.0.1:{server.server_port}/hook"
+        service.apply_config(
+            SimpleNamespace(
+                models=[],
+                monitors=[_monitor()],
+                channels=[ChannelSpec("hook", "webhook", {"url": url})],
+            )
+        )
+        service.ingest_predictions(
+            "churn", "v1", _batch(rng, 0, 400, shift=15.0).drop_columns(["segment.region"])
+        )
+        service.close_windows("churn", now=T0 + timedelta(hours=1))
+    finally:
+        server.shutdown()
+        store.close()
+    assert [(e["state"], e["feature"], e["severity"]) for e in received] == [
+        ("firing", "age", "critical")
+    ]
+    assert received[0]["url"].startswith("http://wk.local/v1/alerts/")
+
+
+def test_a_permanent_refusal_is_not_retried(service: MonitoringService, rng) -> None:
+    service.sender = None  # the real notifiers: PagerDuty without its routing key
+    service.create_model("churn", "binary_classification", SCHEMA)
+    service.create_version("churn", "v1", reference=pa.table({"age": rng.normal(40, 10, 500)}))
+    service.store.put_channel("pd", "pagerduty", {"routing_key_env": "WK_TEST_UNSET_KEY"}, NOW)
+    service.put_monitor(_monitor(channels=("pd",)))
+    service.ingest_predictions(
+        "churn", "v1", _batch(rng, 0, 300, shift=15.0).drop_columns(["segment.region"])
+    )
+    service.close_windows("churn", now=T0 + timedelta(hours=1))
+    (item,) = service.store.list_outbox()
+    assert item.status == "failed" and item.attempts == 1
+    assert "WK_TEST_UNSET_KEY" in (item.last_error or "")

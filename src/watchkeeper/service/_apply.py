@@ -2,9 +2,10 @@
 
 The configuration object comes from :mod:`watchkeeper.service.config`; this reads
 it by attribute so that either side can grow fields: ``models`` (each with
-``name``, ``task``, ``schema``, optional ``window`` and ``versions``, each version
-with ``name``, optional ``reference`` (a path or an Arrow table), ``baseline`` and
-``active``), ``monitors`` (:class:`MonitorSpec`) and ``channels``
+``name``, ``task``, ``schema``, optional ``window``, ``reference`` and ``versions``,
+each version with ``name``, optional ``reference`` (a path or an Arrow table; the
+model's when absent), ``baseline`` and ``active``), ``server.window`` (the default
+window), ``monitors`` (:class:`MonitorSpec`) and ``channels``
 (:class:`ChannelSpec`). Applying twice changes nothing the second time.
 """
 
@@ -62,7 +63,7 @@ def apply_config(service: MonitoringService, config: Any) -> ApplyResult:
         name = _get(model, "name")
         task = _get(model, "task")
         schema = dict(_get(model, "schema") or {})
-        window = _get(model, "window")
+        window = _get(model, "window") or _get(_get(config, "server"), "window")
         if window is not None and not isinstance(window, timedelta):
             from watchkeeper.service._settings import parse_duration
 
@@ -87,7 +88,7 @@ def apply_config(service: MonitoringService, config: Any) -> ApplyResult:
         models.append(name)
         for version in _get(model, "versions", ()) or ():
             version_name = _get(version, "name")
-            reference = _get(version, "reference")
+            reference = _get(version, "reference") or _get(model, "reference")
             table = None if reference is None else read_reference(reference, base_dir)
             model_row = service.store.get_model(name)
             if model_row is None:  # pragma: no cover - created above

@@ -3,12 +3,14 @@
 Alert changes queue their notifications in the store's outbox in the same
 transaction as the change. :func:`deliver_pending` sends what is due through the
 channel's notifier; a failure stays in the outbox with its error and is tried again
-after ``30 s x 2^attempts`` (at most an hour), and after :data:`MAX_ATTEMPTS` it is
-kept as ``failed`` for a person to see. Nothing is ever dropped silently.
+after ``30 s x 2^attempts`` (at most an hour), and after :data:`MAX_ATTEMPTS` (or at
+once when the notifier says retrying cannot help, e.g. a missing secret) it is kept as
+``failed``, with its error, for a person to see. Nothing is ever dropped silently.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,6 +27,7 @@ from watchkeeper.store import Store
 
 __all__ = [
     "MAX_ATTEMPTS",
+    "DeliveryFailed",
     "DeliveryReport",
     "Sender",
     "backoff",
@@ -96,14 +99,21 @@ def event_from_dict(data: Mapping[str, Any]) -> AlertEvent:
     )
 
 
-def default_sender(channel: ChannelSpec, event: AlertEvent) -> None:
-    """Send through the notifier registered for ``channel.type``."""
-    from watchkeeper.service import notifiers
+class DeliveryFailed(Exception):  # noqa: N818 (it is an outcome, not a bug)
+    """A notifier could not deliver; ``retryable`` says whether trying again may help."""
 
-    send = getattr(notifiers, "send", None)
-    if send is None:
-        raise RuntimeError("watchkeeper.service.notifiers has no send(channel, event)")
-    send(channel, event)
+    def __init__(self, message: str, *, retryable: bool = True) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+
+
+def default_sender(channel: ChannelSpec, event: AlertEvent) -> None:
+    """Send through the notifier registered for ``channel.type`` (secrets from os.environ)."""
+    from watchkeeper.service.notifiers import send
+
+    result = send(channel, event, environ=os.environ)
+    if not result.ok:
+        raise DeliveryFailed(result.error or "delivery failed", retryable=result.retryable)
 
 
 def deliver_pending(
@@ -130,7 +140,9 @@ def deliver_pending(
             send(channel, event_from_dict(item.event))
         except Exception as error:
             attempts = item.attempts + 1
-            give_up = attempts >= MAX_ATTEMPTS
+            # A refusal that cannot change (a missing secret, a 400) is not retried.
+            permanent = isinstance(error, DeliveryFailed) and not error.retryable
+            give_up = permanent or attempts >= MAX_ATTEMPTS
             # The error text of a notifier may quote a URL but never a secret: notifiers
             # read secrets from the environment and do not echo them.
             store.mark_failed(
