@@ -104,7 +104,9 @@ _values = st.one_of(
 )  # fmt: skip
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(data=st.data())
 def test_send_never_raises_whatever_the_settings(data: st.DataObject) -> None:
     kind = data.draw(st.sampled_from(sorted(NOTIFIERS)))
