@@ -1,0 +1,347 @@
+"""The SDK's client: log predictions and labels to a watchkeeper server without waiting.
+
+``log_prediction`` is the hot path: on the caller's thread it builds one tuple and
+appends it to a ``collections.deque`` (no lock, no I/O, no JSON), so its cost is a few
+microseconds; the background thread of :mod:`._worker` encodes, batches, posts and
+retries. Nothing the SDK does on the caller's thread raises into the host application
+once the client exists: what cannot be sent is counted in :attr:`Client.stats` and
+logged (to the ``watchkeeper.client`` logger, never with the API key).
+
+Record ids. Unless the caller gives one, an id is this client's random 64-bit prefix
+(16 hex digits, drawn again in a forked child) and a counter, for example
+``'5f0c9a2e7b13d4c6-1a'``: unique without the cost of ``uuid4`` on every call, and
+returned so that the label can be logged later under the same id.
+"""
+
+from __future__ import annotations
+
+import atexit
+import itertools
+import logging
+import os
+import time
+import weakref
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from watchkeeper._exceptions import InputError, MissingDependency
+from watchkeeper.client._encode import LABEL, PREDICTION, as_table, rows_from_data
+from watchkeeper.client._worker import ClientStats, Worker
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = ["Client"]
+
+logger = logging.getLogger("watchkeeper.client")
+
+_CLIENTS: weakref.WeakSet[Client] = weakref.WeakSet()
+
+
+def _reinit_clients_in_child() -> None:
+    for client in list(_CLIENTS):
+        client._after_fork()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reinit_clients_in_child)
+
+
+def _positive(name: str, value: float, *, integer: bool = False) -> None:
+    kind = int if integer else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kind) or value <= 0:
+        word = "a positive integer" if integer else "a positive number"
+        raise InputError(
+            f"{name}={value!r} is not {word}; pass {name}={'>= 1' if integer else '> 0'}"
+        )
+
+
+class Client:
+    """Logs predictions, labels and host metrics to a watchkeeper server in the background.
+
+    Parameters are stored as given; ``api_key`` defaults to the environment variable
+    ``WATCHKEEPER_API_KEY`` (read once, here). ``transport`` replaces httpx's network
+    transport (tests). The queue holds at most ``max_queue`` records and drops the
+    oldest when full (see :mod:`watchkeeper.client._worker`).
+
+    >>> import httpx
+    >>> seen = []
+    >>> def server(request):
+    ...     seen.append(request.url.path)
+    ...     return httpx.Response(200, json={"accepted": 1, "duplicates": 0, "rejected": []})
+    >>> with Client("http://wk.test", "KEY", model="churn", version="v1",
+    ...             transport=httpx.MockTransport(server)) as client:
+    ...     record_id = client.log_prediction({"age": 31}, prediction=1, score=0.8)
+    >>> seen  # the batch, then the host's CPU and memory (posted at close too)
+    ['/v1/models/churn/predictions', '/v1/models/churn/host-metrics']
+    >>> client.stats.sent, client.stats.dropped
+    (1, 0)
+    """
+
+    def __init__(
+        self,
+        url: str,
+        api_key: str | None = None,
+        *,
+        model: str | None = None,
+        version: str | None = None,
+        batch_size: int = 500,
+        flush_interval: float = 1.0,
+        max_queue: int = 100_000,
+        timeout: float = 5.0,
+        max_retries: int = 5,
+        retry_backoff: float = 0.5,
+        retry_backoff_max: float = 30.0,
+        host_metrics_interval: float | None = 10.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            raise InputError(f"url={url!r} is not an HTTP URL; pass e.g. 'http://localhost:8000'")
+        _positive("batch_size", batch_size, integer=True)
+        _positive("max_queue", max_queue, integer=True)
+        _positive("flush_interval", flush_interval)
+        _positive("timeout", timeout)
+        _positive("retry_backoff", retry_backoff)
+        _positive("retry_backoff_max", retry_backoff_max)
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise InputError(f"max_retries={max_retries!r} is not a count; pass an integer >= 0")
+        if host_metrics_interval is not None:
+            _positive("host_metrics_interval", host_metrics_interval)
+        self.url = url.rstrip("/")
+        self.model = model
+        self.version = version
+        self.batch_size = batch_size
+        self.flush_interval = flush_interval
+        self.max_queue = max_queue
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.retry_backoff = retry_backoff
+        self.retry_backoff_max = retry_backoff_max
+        self.host_metrics_interval = host_metrics_interval
+        self.transport = transport
+        self._api_key = api_key if api_key is not None else os.environ.get("WATCHKEEPER_API_KEY")
+        self._closed = False
+        self._start()
+        _CLIENTS.add(self)
+        atexit.register(self._at_exit)
+
+    def _start(self) -> None:
+        try:
+            import httpx
+        except ImportError:  # pragma: no cover - httpx is in the 'client' extra
+            raise MissingDependency("httpx", "client") from None
+        headers = {"User-Agent": "watchkeeper-client"}
+        if self._api_key:
+            headers["Authorization"] = f"Bearer {self._api_key}"
+        http = httpx.Client(
+            base_url=self.url, headers=headers, timeout=self.timeout, transport=self.transport
+        )
+        self._worker = Worker(
+            http,
+            api_key=self._api_key,
+            batch_size=self.batch_size,
+            flush_interval=self.flush_interval,
+            max_queue=self.max_queue,
+            timeout=self.timeout,
+            max_retries=self.max_retries,
+            retry_backoff=self.retry_backoff,
+            retry_backoff_max=self.retry_backoff_max,
+            host_metrics_interval=self.host_metrics_interval,
+            default_pair=(self.model, self.version),
+        )
+        # The hot path reads these as attributes of self, not through the worker.
+        self._queue = self._worker.queue
+        self._wake = self._worker.wake
+        self._prefix = os.urandom(8).hex() + "-"
+        self._counter = itertools.count(1)
+        self._worker.thread.start()
+
+    def _after_fork(self) -> None:
+        # The parent's thread does not exist here and its locks may be held: start over,
+        # with a new id prefix so that parent and child never share an id.
+        if not self._closed:
+            self._start()
+
+    def __repr__(self) -> str:
+        return f"Client(url={self.url!r}, model={self.model!r}, version={self.version!r})"
+
+    # ---- logging (the caller's thread) ------------------------------------------------
+
+    def log_prediction(
+        self,
+        features: Mapping[str, Any],
+        prediction: Any = None,
+        *,
+        score: Any = None,
+        latency_ms: float | None = None,
+        error: bool = False,
+        id: str | None = None,  # the wire format's name
+        timestamp: float | datetime | None = None,
+        segment: Mapping[str, Any] | None = None,
+        model: str | None = None,
+        version: str | None = None,
+    ) -> str:
+        """Queue one prediction and return its id; never blocks, never raises.
+
+        ``score`` is a number or a mapping class -> probability; ``timestamp`` is a
+        datetime (naive means UTC) or seconds since the epoch, by default now.
+        """
+        try:
+            if id is None:
+                id = f"{self._prefix}{next(self._counter):x}"
+            item = (
+                PREDICTION,
+                model or self.model,
+                version or self.version,
+                id,
+                time.time() if timestamp is None else timestamp,
+                dict(features),
+                prediction,
+                score,
+                latency_ms,
+                error,
+                segment,
+            )
+            self._enqueue(item)
+        except Exception:  # (the host application comes first)
+            logger.debug("watchkeeper client: log_prediction failed", exc_info=True)
+            self._worker.count_dropped((PREDICTION, model or self.model, version or self.version))
+        return id or ""
+
+    def _enqueue(self, item: tuple[Any, ...]) -> None:
+        if self._closed:
+            self._worker.count_dropped(item)
+            return
+        queue = self._queue
+        if len(queue) >= self.max_queue:
+            self._worker.evict_oldest()
+        queue.append(item)
+        if len(queue) == self.batch_size:
+            self._wake.set()
+
+    def log_predictions(
+        self,
+        data: Any,
+        *,
+        feature_columns: Sequence[str] | None = None,
+        segment_columns: Sequence[str] = (),
+        model: str | None = None,
+        version: str | None = None,
+    ) -> list[str]:
+        """Queue many predictions: a pandas or polars frame, an Arrow table, or mappings.
+
+        Columns ``id``, ``timestamp``, ``prediction``, ``score``, ``latency_ms`` and
+        ``error`` fill those fields, ``score.<class>`` columns the class probabilities,
+        ``segment.<key>`` columns and ``segment_columns`` the segment, and the other
+        columns (or only ``feature_columns``) the features. A mapping with a
+        ``features`` key is a record as on the wire. Returns the ids, in order.
+        The conversion runs on the caller's thread (one pass through Arrow); raises
+        :class:`~watchkeeper.InputError` for data that is not rows or a frame.
+        """
+        try:
+            rows = rows_from_data(
+                data, feature_columns=feature_columns, segment_columns=segment_columns
+            )
+        except TypeError as error:
+            raise InputError(str(error)) from None
+        ids: list[str] = []
+        for row in rows:
+            ids.append(
+                self.log_prediction(
+                    row.get("features") or {},
+                    row.get("prediction"),
+                    score=row.get("score"),
+                    latency_ms=row.get("latency_ms"),
+                    error=bool(row.get("error")),
+                    id=None if row.get("id") is None else str(row["id"]),
+                    timestamp=row.get("timestamp"),
+                    segment=row.get("segment"),
+                    model=model,
+                    version=version,
+                )
+            )
+        return ids
+
+    def log_label(self, id: str, label: Any, *, model: str | None = None) -> None:
+        """Queue the ground truth of the prediction ``id``; never blocks, never raises."""
+        try:
+            self._enqueue((LABEL, model or self.model, None, id, label))
+        except Exception:  # (the host application comes first)
+            logger.debug("watchkeeper client: log_label failed", exc_info=True)
+
+    def log_labels(self, labels: Any, *, model: str | None = None) -> int:
+        """Queue labels: a mapping id -> label, ``(id, label)`` pairs, mappings with ``id``
+        and ``label`` keys, or a frame (pandas, polars, Arrow) with those columns.
+
+        Returns how many were queued; raises :class:`~watchkeeper.InputError` for data of
+        another shape (the caller's mistake, found before anything is queued).
+        """
+        pairs = _label_pairs(labels)
+        for record_id, label in pairs:
+            self.log_label(str(record_id), label, model=model)
+        return len(pairs)
+
+    # ---- lifecycle ------------------------------------------------------------------
+
+    @property
+    def stats(self) -> ClientStats:
+        """Counts of records sent, rejected, dropped, failed, retried and queued."""
+        return self._worker.stats()
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Send everything queued so far; True when done within ``timeout`` seconds."""
+        return self._worker.flush(timeout)
+
+    def close(self, timeout: float = 10.0) -> bool:
+        """Send what is queued (within ``timeout`` seconds) and stop the background thread.
+
+        Returns True when everything was sent; otherwise the rest counts as dropped.
+        Later log calls are counted as dropped. Called at interpreter exit if not before.
+        """
+        if self._closed:
+            return not self._queue
+        self._closed = True
+        atexit.unregister(self._at_exit)
+        return self._worker.stop(timeout)
+
+    def _at_exit(self) -> None:
+        self.close(timeout=min(self.timeout, 5.0))
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _label_pairs(labels: Any) -> list[tuple[Any, Any]]:
+    if isinstance(labels, Mapping):
+        return list(labels.items())
+    table = as_table(labels)
+    if table is not None:
+        missing = [name for name in ("id", "label") if name not in table.column_names]
+        if missing:
+            raise InputError(
+                f"the labels frame has no column {missing[0]!r}; name the columns 'id' and 'label'"
+            )
+        ids, values = table.column("id").to_pylist(), table.column("label").to_pylist()
+        return list(zip(ids, values, strict=True))
+    pairs: list[tuple[Any, Any]] = []
+    for index, entry in enumerate(labels):
+        if isinstance(entry, Mapping) and "id" in entry and "label" in entry:
+            pairs.append((entry["id"], entry["label"]))
+        elif isinstance(entry, tuple | list) and len(entry) == 2:
+            pairs.append((entry[0], entry[1]))
+        else:
+            raise InputError(
+                f"label {index} is {entry!r}; pass (id, label) pairs or mappings with "
+                "'id' and 'label' keys"
+            )
+    return pairs

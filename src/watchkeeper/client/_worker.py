@@ -1,0 +1,462 @@
+"""The SDK's background thread: batches the queue, posts it, retries, reports the host.
+
+Queue policy. The queue is a ``collections.deque`` the caller appends to without a
+lock. When it holds ``max_queue`` records the caller first evicts the OLDEST record
+(counted in ``dropped`` and reported per model and version in the next host-metrics
+post) and then appends: logging never blocks and never raises. Oldest, because during
+an outage the freshest records describe the model as it is now, and the old ones belong
+to windows the server is the most likely to have closed already. The bound is exact for
+one logging thread; with several it may be passed by at most one record per thread
+caught between the check and the append.
+
+Sending. A batch is posted when ``batch_size`` records are waiting, and whatever waits
+is posted every ``flush_interval`` seconds. A 5xx, 408, 429, a timeout or a connection
+error is retried up to ``max_retries`` times with exponential backoff and "equal
+jitter" (half the delay fixed, half random; a ``Retry-After`` header lengthens it): the
+records are safe to resend because the server de-duplicates by record id. Any other 4xx
+(a bad key, an unknown model) is not retried: the records count as ``failed`` and the
+cause is logged once until a post succeeds again, never with the key. A 413 splits
+the batch in two. Records the server refuses one by one count as ``rejected``.
+
+Counts (all records, never requests, except ``retried``): ``sent`` (stored or already
+stored), ``rejected``, ``failed``, ``dropped`` (evicted from a full queue, logged after
+``close``, or still waiting when ``close`` ran out of time), ``retried`` (retry
+attempts) and ``queued`` (waiting now).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from watchkeeper.client._encode import LABEL, PREDICTION, dumps, encode_label, encode_prediction
+from watchkeeper.client._host import HostSampler
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = ["ClientStats", "Worker"]
+
+logger = logging.getLogger("watchkeeper.client")
+
+_RETRYABLE_STATUS = frozenset({408, 429})
+_Pair = tuple[str | None, str | None]
+
+
+@dataclass(frozen=True)
+class ClientStats:
+    """What the SDK did with the records it was given (counts of records).
+
+    >>> ClientStats(sent=3, rejected=0, dropped=1, retried=2, failed=0, queued=0).dropped
+    1
+    """
+
+    sent: int
+    rejected: int
+    dropped: int
+    retried: int
+    failed: int
+    queued: int
+
+
+class _Abandon(Exception):  # noqa: N818 (control flow, never leaves this module)
+    """close() ran out of time while a batch was being sent."""
+
+
+class Worker:
+    """The queue and the thread that empties it; see the module docstring."""
+
+    def __init__(
+        self,
+        http: httpx.Client,
+        *,
+        api_key: str | None,
+        batch_size: int,
+        flush_interval: float,
+        max_queue: int,
+        timeout: float,
+        max_retries: int,
+        retry_backoff: float,
+        retry_backoff_max: float,
+        host_metrics_interval: float | None,
+        default_pair: _Pair,
+        sampler: HostSampler | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.queue: deque[tuple[Any, ...]] = deque()
+        self.wake = threading.Event()
+        self._http = http
+        self._api_key = api_key
+        self._batch_size = batch_size
+        self._flush_interval = flush_interval
+        self._max_queue = max_queue
+        self._timeout = timeout
+        self._max_retries = max_retries
+        self._backoff = retry_backoff
+        self._backoff_max = retry_backoff_max
+        self._host_interval = host_metrics_interval
+        self._sampler = sampler if sampler is not None else HostSampler()
+        self._rng = rng if rng is not None else random.Random()
+        self._default_pair = default_pair
+        self._pairs: set[_Pair] = set()
+        if None not in default_pair:
+            self._pairs.add(default_pair)
+        # Counters only the worker thread changes.
+        self._sent = self._rejected = self._retried = self._failed = 0
+        # Counters callers change too, under this lock (the slow path only).
+        self._lock = threading.Lock()
+        self._dropped = 0
+        self._drops_by_pair: dict[_Pair, int] = {}
+        # Cycle bookkeeping for flush() and close().
+        self._cond = threading.Condition()
+        self._started = self._completed = 0
+        self._flush_requested = False
+        self._stopping = False
+        self._deadline = float("inf")
+        self._abandon = threading.Event()
+        self._warned: set[str] = set()
+        self._next_partial = time.monotonic() + flush_interval
+        self._next_host = (
+            time.monotonic() + host_metrics_interval if host_metrics_interval else float("inf")
+        )
+        self.thread = threading.Thread(target=self._run, name="watchkeeper-client", daemon=True)
+
+    # ---- called from the caller's threads -------------------------------------------
+
+    def evict_oldest(self) -> None:
+        """Make room in a full queue by dropping its oldest record (counted)."""
+        with self._lock:
+            if len(self.queue) < self._max_queue:
+                return
+            try:
+                item = self.queue.popleft()
+            except IndexError:
+                return
+            self._count_drop(item)
+
+    def count_dropped(self, item: tuple[Any, ...]) -> None:
+        """Count a record that will never be sent (logged after close)."""
+        with self._lock:
+            self._count_drop(item)
+
+    def _count_drop(self, item: tuple[Any, ...]) -> None:
+        self._dropped += 1
+        pair: _Pair = (item[1], item[2]) if item[0] == PREDICTION else (item[1], None)
+        self._drops_by_pair[pair] = self._drops_by_pair.get(pair, 0) + 1
+
+    def stats(self) -> ClientStats:
+        with self._lock:
+            dropped = self._dropped
+        return ClientStats(
+            sent=self._sent,
+            rejected=self._rejected,
+            dropped=dropped,
+            retried=self._retried,
+            failed=self._failed,
+            queued=len(self.queue),
+        )
+
+    def flush(self, timeout: float) -> bool:
+        """Wait until every record queued before this call has been sent or given up."""
+        if not self.thread.is_alive():
+            return not self.queue
+        with self._cond:
+            target = self._started + 1
+            self._flush_requested = True
+            self.wake.set()
+            return self._cond.wait_for(lambda: self._completed >= target, timeout)
+
+    def stop(self, timeout: float) -> bool:
+        """Send what is queued within ``timeout`` seconds, then end the thread.
+
+        Returns True when everything queued was sent (or answered) in time; what was
+        still waiting at the deadline counts as dropped.
+        """
+        with self._cond:
+            self._deadline = time.monotonic() + timeout
+            self._stopping = True
+            self.wake.set()
+        if self.thread.is_alive():
+            self.thread.join(timeout)
+        if self.thread.is_alive():
+            # The thread is inside a request bounded by the deadline; let it go on alone.
+            self._abandon.set()
+            return False
+        return not self.queue
+
+    # ---- the worker thread ----------------------------------------------------------
+
+    def _run(self) -> None:
+        try:
+            while True:
+                self.wake.wait(self._wait_seconds())
+                self.wake.clear()
+                with self._cond:
+                    self._started += 1
+                    final = self._stopping
+                    forced = final or self._flush_requested
+                    self._flush_requested = False
+                try:
+                    self._cycle(forced=forced, final=final)
+                finally:
+                    with self._cond:
+                        self._completed += 1
+                        self._cond.notify_all()
+                if final:
+                    break
+        except _Abandon:
+            pass
+        except Exception:
+            # Never into the host application: log, and count what can no longer go.
+            logger.exception("watchkeeper client: the background thread stopped")
+        finally:
+            self._drop_remaining()
+            self._http.close()
+
+    def _wait_seconds(self) -> float:
+        if self._stopping or len(self.queue) >= self._batch_size:
+            return 0.0
+        now = time.monotonic()
+        return max(0.0, min(self._next_partial, self._next_host) - now)
+
+    def _drop_remaining(self) -> None:
+        while True:
+            try:
+                item = self.queue.popleft()
+            except IndexError:
+                return
+            self.count_dropped(item)
+
+    def _cycle(self, *, forced: bool, final: bool) -> None:
+        now = time.monotonic()
+        due = forced or now >= self._next_partial
+        # Only what was queued when the cycle began: a flush must end under steady load.
+        remaining = len(self.queue)
+        while remaining > 0 and (due or remaining >= self._batch_size):
+            batch: list[tuple[Any, ...]] = []
+            while len(batch) < min(remaining, self._batch_size):
+                try:
+                    batch.append(self.queue.popleft())
+                except IndexError:  # evicted meanwhile by a caller
+                    remaining = len(batch)
+                    break
+            remaining -= len(batch)
+            if not batch:
+                break
+            try:
+                self._send_batch(batch)
+            except _Abandon:
+                for item in batch:
+                    self.count_dropped(item)
+                raise
+        if due:
+            self._next_partial = time.monotonic() + self._flush_interval
+        if final or time.monotonic() >= self._next_host:
+            self._post_host_metrics()
+            if self._host_interval:
+                self._next_host = time.monotonic() + self._host_interval
+
+    def _send_batch(self, batch: list[tuple[Any, ...]]) -> None:
+        predictions: dict[_Pair, list[dict[str, Any]]] = {}
+        labels: dict[str, list[dict[str, Any]]] = {}
+        for item in batch:
+            kind, model, version = item[0], item[1], item[2]
+            if model is None or (kind == PREDICTION and version is None):
+                self._failed += 1
+                what = "model" if model is None else "version"
+                self._warn_once(
+                    f"no-{what}",
+                    f"a record has no {what}: pass {what}= to Client(...) or to the log call; "
+                    "such records are counted as failed",
+                )
+                continue
+            try:
+                if kind == PREDICTION:
+                    self._pairs.add((model, version))
+                    predictions.setdefault((model, version), []).append(encode_prediction(item))
+                elif kind == LABEL:
+                    labels.setdefault(model, []).append(encode_label(item))
+            except (TypeError, ValueError, OverflowError) as error:
+                self._failed += 1
+                self._warn_once(
+                    "encode",
+                    f"record {item[3]!r} cannot be sent ({error}); log numbers, strings, "
+                    "booleans, None, or lists of numbers",
+                )
+        for (model, version), records in predictions.items():
+            self._post_records(f"/v1/models/{model}/predictions", "records", records, version)
+        for model, items in labels.items():
+            self._post_records(f"/v1/models/{model}/labels", "labels", items, None)
+
+    def _post_records(
+        self, path: str, key: str, records: list[dict[str, Any]], version: str | None
+    ) -> None:
+        body: dict[str, Any] = {key: records}
+        if version is not None:
+            body = {"version": version, key: records}
+        try:
+            data = dumps(body)
+        except (TypeError, ValueError) as error:
+            self._failed += len(records)
+            self._warn_once("encode", f"a batch cannot be encoded as JSON ({error})")
+            return
+        response = self._post(path, data, retries=self._max_retries)
+        if response is None:
+            self._failed += len(records)
+            return
+        if response.status_code == 413 and len(records) > 1:
+            middle = len(records) // 2
+            self._post_records(path, key, records[:middle], version)
+            self._post_records(path, key, records[middle:], version)
+            return
+        answer = _json_of(response)
+        if response.is_success:
+            rejected = answer.get("rejected") or []
+            self._rejected += len(rejected)
+            self._sent += len(records) - len(rejected)
+            if rejected:
+                self._warn_once("rejected", f"the server rejected records: {_first(rejected)}")
+            return
+        rejected = answer.get("rejected")
+        if response.status_code == 422 and isinstance(rejected, list) and rejected:
+            self._rejected += len(records)
+            self._warn_once("rejected", f"the server rejected records: {_first(rejected)}")
+            return
+        self._failed += len(records)
+        self._warn_once(
+            f"{path} HTTP {response.status_code}",
+            f"POST {path} answered {response.status_code} ({_detail(answer, response)}); "
+            f"{len(records)} records counted as failed, not retried",
+        )
+
+    def _post(self, path: str, data: bytes, *, retries: int) -> httpx.Response | None:
+        """POST with retries; None when every attempt failed in a retryable way."""
+        import httpx
+
+        attempt = 0
+        while True:
+            timeout = self._timeout
+            if self._stopping:
+                timeout = min(timeout, self._deadline - time.monotonic())
+                if timeout <= 0:
+                    raise _Abandon
+            retry_after: float | None = None
+            try:
+                response = self._http.post(
+                    path,
+                    content=data,
+                    headers={"Content-Type": "application/json"},
+                    timeout=timeout,
+                )
+            except httpx.TransportError as error:
+                if self._stopping and time.monotonic() >= self._deadline:
+                    raise _Abandon from None
+                reason = f"{type(error).__name__}: {error}"
+            else:
+                status = response.status_code
+                if status < 500 and status not in _RETRYABLE_STATUS:
+                    if response.is_success:
+                        self._warned = {key for key in self._warned if path not in key}
+                    return response
+                reason = f"HTTP {status} ({_detail(_json_of(response), response)})"
+                retry_after = _retry_after(response)
+            if attempt >= retries:
+                self._warn_once(
+                    f"gave-up {path}",
+                    f"POST {path} failed after {attempt + 1} attempts, last: {reason}",
+                )
+                return None
+            attempt += 1
+            self._retried += 1
+            logger.debug("watchkeeper client: retry %d of POST %s after %s", attempt, path, reason)
+            delay = min(self._backoff_max, self._backoff * 2 ** (attempt - 1))
+            delay = delay / 2 + self._rng.uniform(0, delay / 2)
+            if retry_after is not None:
+                delay = max(delay, min(retry_after, self._backoff_max))
+            if self._stopping:
+                delay = min(delay, max(0.0, self._deadline - time.monotonic()))
+            if self._abandon.wait(delay):
+                raise _Abandon
+
+    def _post_host_metrics(self) -> None:
+        if not self._host_interval or not self._pairs:
+            return
+        sample = self._sampler.sample()
+        stamp = datetime.now(UTC).isoformat()
+        with self._lock:
+            drops = dict(self._drops_by_pair)
+        models_done: set[str] = set()
+        for model, version in sorted(self._pairs, key=str):
+            if model is None or version is None:
+                continue
+            own = drops.get((model, version), 0)
+            # Labels have no version: their drops go with the model's first version.
+            labels = 0 if model in models_done else drops.get((model, None), 0)
+            models_done.add(model)
+            point = {
+                "timestamp": stamp,
+                "cpu_percent": sample.cpu_percent,
+                "memory_bytes": sample.memory_bytes,
+                "dropped": own + labels,
+            }
+            data = dumps({"version": version, "points": [point]})
+            try:
+                response = self._post(f"/v1/models/{model}/host-metrics", data, retries=0)
+            except _Abandon:
+                return
+            if response is None or not response.is_success:
+                continue  # the drops stay counted for the next post
+            with self._lock:
+                for key, reported in (((model, version), own), ((model, None), labels)):
+                    left = self._drops_by_pair.get(key, 0) - reported
+                    if left > 0:
+                        self._drops_by_pair[key] = left
+                    else:
+                        self._drops_by_pair.pop(key, None)
+
+    def _warn_once(self, key: str, message: str) -> None:
+        if key in self._warned:
+            return
+        self._warned.add(key)
+        if self._api_key:
+            message = message.replace(self._api_key, "***")
+        logger.warning("watchkeeper client: %s", message)
+
+
+def _json_of(response: httpx.Response) -> Mapping[str, Any]:
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, Mapping) else {}
+
+
+def _detail(answer: Mapping[str, Any], response: httpx.Response) -> str:
+    detail = answer.get("detail")
+    text = str(detail) if detail is not None else response.reason_phrase
+    return text[:300]
+
+
+def _first(rejected: list[Any]) -> str:
+    first = rejected[0]
+    if not isinstance(first, Mapping):
+        return str(first)[:300]
+    return (
+        f"record {first.get('index')} (id {first.get('id')!r}) field {first.get('field')!r}: "
+        f"{first.get('message')}"
+    )[:300]
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
