@@ -15,7 +15,7 @@ EXIT_CHECK_FAILED = 1
 EXIT_BAD_INPUT = 2
 
 # One module per sub-command; each exposes add_parser(subparsers).
-_COMMAND_MODULES: tuple[str, ...] = ("_report", "_methods", "_performance", "_estimate", "_serve")
+_COMMAND_MODULES: tuple[str, ...] = ("_report", "_methods", "_performance", "_estimate", "_serve", "_keys")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -109,8 +109,7 @@ class _Scorer:
             from sklearn.metrics import roc_auc_score
             from sklearn.model_selection import StratifiedKFold
 
-            # threadpoolctl (a scikit-learn dependency) ships no type information.
-            from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+            from threadpoolctl import threadpool_limits
         except ImportError:
             raise MissingDependency("scikit-learn", "ml") from None
         self._model = HistGradientBoostingClassifier

@@ -1,8 +1,24 @@
 """The monitoring service: ingestion, windows, monitors, alerts and notifications.
 
-Its shared types are in :mod:`watchkeeper.service._types`.
+:class:`MonitoringService` is the facade the server, the CLI and tests call; it is built
+from a :class:`~watchkeeper.store.Store` and :class:`Settings`. The types its parts
+exchange are in :mod:`watchkeeper.service._types`.
 """
 
+from watchkeeper.service._errors import Conflict, NotFound
+from watchkeeper.service._results import (
+    AlertInfo,
+    ApiKeyInfo,
+    ApplyResult,
+    IngestResult,
+    LabelResult,
+    ModelInfo,
+    RecordError,
+    VersionInfo,
+    WindowInfo,
+)
+from watchkeeper.service._service import MonitoringService
+from watchkeeper.service._settings import Settings
 from watchkeeper.service._types import (
     AlertEvent,
     AlertState,
@@ -17,12 +33,25 @@ from watchkeeper.service._types import (
 
 __all__ = [
     "AlertEvent",
+    "AlertInfo",
     "AlertState",
+    "ApiKeyInfo",
+    "ApplyResult",
     "ChannelSpec",
     "Condition",
+    "Conflict",
+    "IngestResult",
+    "LabelResult",
     "MetricPoint",
+    "ModelInfo",
     "MonitorSpec",
+    "MonitoringService",
+    "NotFound",
+    "RecordError",
+    "Settings",
     "Severity",
+    "VersionInfo",
+    "WindowInfo",
     "alert_key",
     "segment_key",
 ]
