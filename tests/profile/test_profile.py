@@ -121,7 +121,9 @@ def test_merged_quantiles_stay_within_the_kll_bound(rng: np.random.Generator) ->
     x = rng.lognormal(size=200_000)
     parts = [profile_source({"x": p}, bins_from={}) for p in np.array_split(x, 5)]
     merged = merge_all(parts)["x"]
-    eps = merged.rank_error()
+    # rank_error() holds with 99% confidence per query and KLL compacts at random, so
+    # the test allows 1.5 times it (about 4 standard deviations) not to fail 1 run in 20.
+    eps = 1.5 * merged.rank_error()
     for q in (0.01, 0.1, 0.5, 0.9, 0.99):
         rank = np.searchsorted(np.sort(x), merged.quantile(q), side="right") / x.size
         assert abs(rank - q) <= eps
@@ -259,5 +261,6 @@ def test_merged_sketch_quantiles_stay_within_the_stated_rank_error(
     # The estimate's rank is an interval when it is a repeated value.
     low = np.searchsorted(ordered, estimate, side="left") / values.size
     high = np.searchsorted(ordered, estimate, side="right") / values.size
-    eps = merged.rank_error() + 1.0 / values.size
+    # 1.5 times the 99%-confidence bound, as above; 1/n for the discrete ranks.
+    eps = 1.5 * merged.rank_error() + 1.0 / values.size
     assert low - eps <= q <= high + eps

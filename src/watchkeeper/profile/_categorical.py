@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 from watchkeeper._exceptions import ColumnError
 from watchkeeper.io._columns import _category_text
-from watchkeeper.profile._numeric import merge_types
+from watchkeeper.profile._numeric import merge_types, sketches
 
 __all__ = ["DEFAULT_CATEGORY_CAP", "CategoricalAccumulator", "CategoricalProfile"]
 
@@ -34,16 +34,14 @@ _HLL_LG_K = 12
 
 
 def _frequent(data: bytes | None = None):  # type: ignore[no-untyped-def]  # no stubs
-    from datasketches import frequent_strings_sketch
-
+    frequent_strings_sketch = sketches().frequent_strings_sketch
     if data:
         return frequent_strings_sketch.deserialize(data)
     return frequent_strings_sketch(_FREQUENT_LG_MAX)
 
 
 def _hll(data: bytes | None = None):  # type: ignore[no-untyped-def]  # no stubs
-    from datasketches import hll_sketch
-
+    hll_sketch = sketches().hll_sketch
     if data:
         return hll_sketch.deserialize(data)
     return hll_sketch(_HLL_LG_K)
@@ -89,11 +87,8 @@ class CategoricalProfile:
         if self.counts is not None:
             items = sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))
         else:
-            from datasketches import frequent_items_error_type
-
-            found = _frequent(self.frequent).get_frequent_items(
-                frequent_items_error_type.NO_FALSE_NEGATIVES
-            )
+            error_type = sketches().frequent_items_error_type
+            found = _frequent(self.frequent).get_frequent_items(error_type.NO_FALSE_NEGATIVES)
             items = sorted(((str(i[0]), int(i[1])) for i in found), key=lambda kv: (-kv[1], kv[0]))
         return [k for k, _ in items], np.asarray([v for _, v in items], dtype=np.int64)
 
@@ -149,9 +144,7 @@ def _sketches_of(profile: CategoricalProfile):  # type: ignore[no-untyped-def]  
 
 
 def _hll_union(a, b) -> bytes:  # type: ignore[no-untyped-def]  # no stubs
-    from datasketches import hll_union
-
-    union = hll_union(_HLL_LG_K)
+    union = sketches().hll_union(_HLL_LG_K)
     union.update(a)
     union.update(b)
     return bytes(union.get_result().serialize_compact())

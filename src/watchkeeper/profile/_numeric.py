@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from watchkeeper._exceptions import ColumnError
+from watchkeeper._exceptions import ColumnError, MissingDependency
 from watchkeeper.io._columns import _as_float
 from watchkeeper.profile._moments import Moments
 
@@ -46,9 +46,17 @@ FINE_BINS = 1000
 _GRID_CELLS = 1 << 16
 
 
-def _kll(k: int, data: bytes | None = None):  # type: ignore[no-untyped-def]  # datasketches has no stubs
-    from datasketches import kll_doubles_sketch
+def sketches() -> Any:
+    """The ``datasketches`` module, or :class:`MissingDependency` naming the extra."""
+    try:
+        import datasketches
+    except ImportError:
+        raise MissingDependency("datasketches", "sketches") from None
+    return datasketches
 
+
+def _kll(k: int, data: bytes | None = None):  # type: ignore[no-untyped-def]  # datasketches has no stubs
+    kll_doubles_sketch = sketches().kll_doubles_sketch
     if data:
         return kll_doubles_sketch.deserialize(data)
     return kll_doubles_sketch(k)
@@ -182,9 +190,8 @@ class NumericProfile:
 
     def rank_error(self) -> float:
         """The sketch's normalized rank error (single-sided, 99% confidence)."""
-        from datasketches import kll_doubles_sketch
-
-        return float(kll_doubles_sketch.get_normalized_rank_error(self.kll_k, False))
+        kll = sketches().kll_doubles_sketch
+        return float(kll.get_normalized_rank_error(self.kll_k, False))
 
     def quantile(self, q: float) -> float | None:
         """An approximate quantile from the sketch (None without finite values).
