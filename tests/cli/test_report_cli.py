@@ -109,3 +109,24 @@ def test_methods_lists_the_registry(capsys: pytest.CaptureFixture[str]) -> None:
 def test_no_command_prints_help_and_exits_two(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
     assert "usage" in capsys.readouterr().err
+
+
+def test_report_accepts_a_profile_and_streams_on_request(
+    rng: np.random.Generator, write_parquet: Callable[[pa.Table, str], Path], tmp_path: Path
+) -> None:
+    ref = write_parquet(make_frame(rng, 3000), "ref.parquet")
+    cur = write_parquet(make_frame(rng, 3000, shift=1.0), "cur.parquet")
+    profile = tmp_path / "ref.wkp"
+    assert main(["profile", str(ref), "-o", str(profile)]) == 0
+    out = tmp_path / "from-profile.json"
+    assert main(["report", str(profile), str(cur), "--json", str(out), "--quiet"]) == 0
+    data = json.loads(out.read_text())
+    a = next(c for c in data["drift"]["columns"] if c["column"] == "a")
+    assert a["comparison"] == "approximate"
+    assert a["drifted"]
+    streamed = tmp_path / "streamed.json"
+    assert main(["report", str(ref), str(cur), "--stream", "--json", str(streamed), "--quiet"]) == 0
+    drifted = {
+        c["column"] for c in json.loads(streamed.read_text())["drift"]["columns"] if c["drifted"]
+    }
+    assert drifted == {"a", "c"}

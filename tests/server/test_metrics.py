@@ -19,7 +19,7 @@ def test_metrics_exposition_parses(fake: FakeService, fake_client: TestClient) -
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/plain")
     families = {f.name: f for f in text_string_to_metric_families(answer.text)}
-    rows = families["watchkeeper_row_count"].samples
+    rows = families["watchkeeper_window_records"].samples
     assert [(s.labels["model"], s.labels["version"], s.value) for s in rows] == [
         ("churn", "v1", 2.0)
     ]

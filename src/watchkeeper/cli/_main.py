@@ -15,7 +15,18 @@ EXIT_CHECK_FAILED = 1
 EXIT_BAD_INPUT = 2
 
 # One module per sub-command; each exposes add_parser(subparsers).
-_COMMAND_MODULES: tuple[str, ...] = ("_report", "_methods", "_performance", "_estimate", "_serve", "_keys")
+_COMMAND_MODULES: tuple[str, ...] = (
+    "_report",
+    "_methods",
+    "_performance",
+    "_estimate",
+    "_serve",
+    "_keys",
+    "_guard",
+    "_config",
+    "_apply",
+    "_profile",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

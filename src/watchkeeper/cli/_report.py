@@ -9,12 +9,17 @@ from typing import Any
 from watchkeeper._progress import Progress
 from watchkeeper.cli._main import EXIT_CHECK_FAILED, EXIT_OK
 from watchkeeper.drift import DriftPolicy
-from watchkeeper.io import read_table
+from watchkeeper.io import expand_paths, read_table
 from watchkeeper.report import report
+from watchkeeper.report._from_profiles import report_from_profiles
 from watchkeeper.schema import load_schema_file
 from watchkeeper.stats import available_methods
 
-__all__ = ["add_parser"]
+__all__ = ["STREAM_BYTES", "add_parser"]
+
+# Inputs larger than this on disk are streamed through profiles by default: parquet
+# often expands four times or more in memory, and profiles keep memory flat.
+STREAM_BYTES = 1 << 30
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -59,6 +64,16 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--fail-on-drift", action="store_true", help="exit 1 when the dataset drifted"
     )
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    stream = parser.add_mutually_exclusive_group()
+    stream.add_argument(
+        "--stream",
+        dest="stream",
+        action="store_true",
+        default=None,
+        help="stream the files through profiles (flat memory; KS within a stated bound); "
+        "default: on for .wkp profiles and for inputs over 1 GiB on disk",
+    )
+    stream.add_argument("--no-stream", dest="stream", action="store_false")
     progress = parser.add_mutually_exclusive_group()
     progress.add_argument("--progress", dest="progress", action="store_true", default=None)
     progress.add_argument("--no-progress", dest="progress", action="store_false")
@@ -81,6 +96,16 @@ def run(args: argparse.Namespace) -> int:
     schema = load_schema_file(args.schema) if args.schema else None
     show_progress = sys.stderr.isatty() if args.progress is None else args.progress
     bar = Progress(enabled=show_progress and not args.quiet)
+    if _should_stream(args):
+        result = report_from_profiles(
+            args.reference,
+            args.current,
+            schema=schema,
+            policy=policy,
+            progress=bar,
+            names=(args.reference, args.current),
+        )
+        return _finish(args, result)
     reference = read_table(args.reference, encoding=args.encoding)
     current = read_table(args.current, encoding=args.encoding)
     result = report(
@@ -91,6 +116,20 @@ def run(args: argparse.Namespace) -> int:
         progress=bar,
         names=(args.reference, args.current),
     )
+    return _finish(args, result)
+
+
+def _should_stream(args: argparse.Namespace) -> bool:
+    sides = (str(args.reference), str(args.current))
+    if any(side.endswith(".wkp") for side in sides):
+        return True
+    if args.stream is not None:
+        return bool(args.stream)
+    size = sum(path.stat().st_size for side in sides for path in expand_paths(side))
+    return size > STREAM_BYTES
+
+
+def _finish(args: argparse.Namespace, result: Any) -> int:
     if args.json:
         result.save_json(args.json)
     if args.html:

@@ -5,6 +5,7 @@ wolf on large samples nor misses real shifts on small ones.
 """
 
 from watchkeeper.drift._dataset import compare_values, detect_drift, extract_all
+from watchkeeper.drift._from_profiles import compare_profiles
 from watchkeeper.drift._policy import ColumnRule, DriftPolicy
 from watchkeeper.drift._results import ColumnDrift, DatasetDrift, EffectSize
 
@@ -14,6 +15,7 @@ __all__ = [
     "DatasetDrift",
     "DriftPolicy",
     "EffectSize",
+    "compare_profiles",
     "compare_values",
     "detect_drift",
     "extract_all",

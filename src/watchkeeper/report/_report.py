@@ -157,9 +157,12 @@ def report(
     When both sides carry the target and a prediction or score column (by schema role),
     the report also holds realized performance per chunk against the reference.
 
-    Either side may be a pandas or polars frame, an Arrow table, or a parquet, CSV or
-    JSONL path or glob. The schema is inferred from the reference; ``schema`` overrides
-    it (a :class:`~watchkeeper.schema.Schema`, or a mapping as in a schema YAML file).
+    Either side may be a pandas or polars frame, an Arrow table, a parquet, CSV or
+    JSONL path or glob, or a profile (a :class:`~watchkeeper.profile.Profile` or a
+    ``.wkp`` path), in which case both sides are compared as profiles (see
+    docs/profiles.md: binned statistics exact, KS within a stated bound). The schema is
+    inferred from the reference; ``schema`` overrides it (a
+    :class:`~watchkeeper.schema.Schema`, or a mapping as in a schema YAML file).
     ``names`` labels the two sides in the output (by default the paths or the types).
 
     >>> import numpy as np
@@ -172,6 +175,18 @@ def report(
     >>> result.to_dict()["drift"]["columns"][0]["method"]
     'ks'
     """
+    from watchkeeper.report._from_profiles import is_profile_source, report_from_profiles
+
+    if is_profile_source(reference) or is_profile_source(current):
+        return report_from_profiles(
+            reference,
+            current,
+            schema=schema,
+            policy=policy,
+            quality=quality,
+            progress=progress,
+            names=names,
+        )
     bar = progress if isinstance(progress, Progress) else Progress(enabled=bool(progress))
     ref_table: pa.Table = to_table(reference)
     cur_table: pa.Table = to_table(current)

@@ -22,6 +22,7 @@ from watchkeeper.server import (
     _routes_read,
 )
 from watchkeeper.server._auth import SCOPES, Principal, is_loopback
+from watchkeeper.server._background import background_lifespan
 from watchkeeper.server._errors import install_error_handlers
 from watchkeeper.server._limits import BodyLimitMiddleware
 from watchkeeper.server._logging import AccessLogMiddleware
@@ -69,12 +70,13 @@ def create_app(service: ServiceAPI | None = None, settings: Settings | None = No
         openapi_url="/openapi.json",
         docs_url="/docs",
         redoc_url=None,
+        lifespan=background_lifespan(service, settings),
     )
     app.state.service = service
     app.state.settings = settings
     app.state.auth_enabled = settings.auth_enabled and not settings.dev
     # Prometheus servers often scrape without credentials; a deployment says so.
-    app.state.metrics_public = bool(getattr(settings, "metrics_public", False))
+    app.state.metrics_public = settings.metrics_public
     install_error_handlers(app)
     for module in (_routes_models, _routes_ingest, _routes_read, _routes_alerts, _metrics):
         app.include_router(module.router)

@@ -81,13 +81,18 @@ class Settings:
     public_url: str | None = None
     config_path: str | None = None
     graphite: str | None = None
+    tick_seconds: float = 60.0
+    metrics_public: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read ``WATCHKEEPER_*`` variables (``os.environ`` when ``environ`` is None).
 
         Recognised: ``DATABASE_URL``, ``WINDOW``, ``MAX_BODY_BYTES``, ``AUTH``
-        (``0`` turns auth off), ``DEV``, ``PUBLIC_URL``, ``CONFIG``, ``GRAPHITE``.
+        (``0`` turns auth off), ``DEV``, ``PUBLIC_URL``, ``CONFIG``, ``GRAPHITE``,
+        ``TICK_SECONDS`` (how often the server closes due windows and delivers
+        notifications; 0 turns the loop off) and ``METRICS_PUBLIC`` (``/metrics`` without
+        a key).
         """
         env: Mapping[str, str] = os.environ if environ is None else environ
         max_body = env.get("WATCHKEEPER_MAX_BODY_BYTES")
@@ -101,6 +106,16 @@ class Settings:
         if max_body_bytes <= 0:
             raise InputError("WATCHKEEPER_MAX_BODY_BYTES must be positive")
         window = env.get("WATCHKEEPER_WINDOW")
+        tick = env.get("WATCHKEEPER_TICK_SECONDS")
+        try:
+            tick_seconds = float(tick) if tick else cls.tick_seconds
+        except ValueError:
+            raise InputError(
+                f"environment variable WATCHKEEPER_TICK_SECONDS={tick!r} is not a number; "
+                "give seconds such as 60, or 0 to turn the background loop off"
+            ) from None
+        if tick_seconds < 0:
+            raise InputError("WATCHKEEPER_TICK_SECONDS must be 0 or more")
         return cls(
             database_url=env.get("WATCHKEEPER_DATABASE_URL") or DEFAULT_DATABASE_URL,
             window=parse_duration(window) if window else cls.window,
@@ -110,6 +125,8 @@ class Settings:
             public_url=env.get("WATCHKEEPER_PUBLIC_URL") or None,
             config_path=env.get("WATCHKEEPER_CONFIG") or None,
             graphite=env.get("WATCHKEEPER_GRAPHITE") or None,
+            tick_seconds=tick_seconds,
+            metrics_public=_flag(env, "WATCHKEEPER_METRICS_PUBLIC", False),
         )
 
     def with_(self, **changes: Any) -> Settings:

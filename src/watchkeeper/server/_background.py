@@ -1,0 +1,93 @@
+"""What the server does on its own: apply the config at start, then, every tick, close
+the windows whose end has passed, deliver due notifications and push to Graphite.
+
+The loop runs the blocking service calls in a worker thread so that ingestion keeps
+being answered, and it never lets an error stop the server: a failed tick is logged
+(without secrets) and the next one tries again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from watchkeeper.service._settings import Settings
+
+__all__ = ["background_lifespan", "run_tick"]
+
+log = logging.getLogger("watchkeeper.server")
+
+
+def _apply_config(service: Any, path: str) -> None:
+    from watchkeeper.service.config import load_config
+
+    result = service.apply_config(load_config(path))
+    log.info("applied %s: %s", path, getattr(result, "to_dict", lambda: result)())
+
+
+def _graphite_pusher(address: str | None) -> Any:
+    if not address:
+        return None
+    from watchkeeper.service.exposition import GraphitePusher
+
+    host, _, port = address.rpartition(":")
+    return GraphitePusher(host or address, int(port) if host else 2003)
+
+
+def run_tick(service: Any, pusher: Any = None) -> dict[str, int]:
+    """One pass of the background work; returns counts for logs and tests."""
+    closed = 0
+    for model in service.list_models():
+        try:
+            closed += len(service.close_windows(model.name))
+        except Exception:
+            log.exception("closing the windows of model %r failed", model.name)
+    delivered = 0
+    deliver = getattr(service, "deliver_notifications", None)
+    if deliver is not None:
+        report = deliver()
+        delivered = int(getattr(report, "sent", 0) or 0)
+    pushed = 0
+    if pusher is not None:
+        result = pusher.push(service.latest_metrics(), service.list_alerts(state="firing"))
+        pushed = int(getattr(result, "sent", 0) or 0)
+    return {"closed": closed, "delivered": delivered, "pushed": pushed}
+
+
+def background_lifespan(
+    service: Any, settings: Settings
+) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
+    """A FastAPI lifespan running the config at start and the tick loop until shutdown."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.config_path and hasattr(service, "apply_config"):
+            await run_in_threadpool(_apply_config, service, settings.config_path)
+        task: asyncio.Task[None] | None = None
+        if settings.tick_seconds > 0 and hasattr(service, "close_windows"):
+            pusher = _graphite_pusher(settings.graphite)
+
+            async def loop() -> None:
+                while True:
+                    await asyncio.sleep(settings.tick_seconds)
+                    try:
+                        await run_in_threadpool(run_tick, service, pusher)
+                    except Exception:
+                        log.exception("background tick failed; trying again next tick")
+
+            task = asyncio.create_task(loop())
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    return lifespan
