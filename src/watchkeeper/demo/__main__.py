@@ -1,0 +1,7 @@
+"""``python -m watchkeeper.demo``."""
+
+import sys
+
+from watchkeeper.demo._main import main
+
+sys.exit(main())
