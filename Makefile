@@ -20,8 +20,8 @@ demo: $(STAMP)
 	$(BIN)/python -m watchkeeper.demo
 
 test: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench examples scripts data
+	$(BIN)/ruff format --check src tests bench examples scripts data
 	$(BIN)/mypy
 	$(BIN)/pytest
 
