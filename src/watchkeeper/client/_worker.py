@@ -30,6 +30,7 @@ import logging
 import random
 import threading
 import time
+import traceback
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -121,6 +122,7 @@ class Worker:
         self._stopping = False
         self._deadline = float("inf")
         self._abandon = threading.Event()
+        self._abandoned = 0  # records given up at close: stop() then answers False
         self._warned: set[str] = set()
         self._next_partial = time.monotonic() + flush_interval
         self._next_host = (
@@ -189,7 +191,7 @@ class Worker:
             # The thread is inside a request bounded by the deadline; let it go on alone.
             self._abandon.set()
             return False
-        return not self.queue
+        return not self.queue and not self._abandoned
 
     # ---- the worker thread ----------------------------------------------------------
 
@@ -215,7 +217,7 @@ class Worker:
             pass
         except Exception:
             # Never into the host application: log, and count what can no longer go.
-            logger.exception("watchkeeper client: the background thread stopped")
+            self._log(logging.ERROR, f"the background thread stopped:\n{traceback.format_exc()}")
         finally:
             self._drop_remaining()
             self._http.close()
@@ -232,6 +234,7 @@ class Worker:
                 item = self.queue.popleft()
             except IndexError:
                 return
+            self._abandoned += 1
             self.count_dropped(item)
 
     def _cycle(self, *, forced: bool, final: bool) -> None:
@@ -253,6 +256,7 @@ class Worker:
             try:
                 self._send_batch(batch)
             except _Abandon:
+                self._abandoned += len(batch)
                 for item in batch:
                     self.count_dropped(item)
                 raise
@@ -375,7 +379,7 @@ class Worker:
                 return None
             attempt += 1
             self._retried += 1
-            logger.debug("watchkeeper client: retry %d of POST %s after %s", attempt, path, reason)
+            self._log(logging.DEBUG, f"retry {attempt} of POST {path} after {reason}")
             delay = min(self._backoff_max, self._backoff * 2 ** (attempt - 1))
             delay = delay / 2 + self._rng.uniform(0, delay / 2)
             if retry_after is not None:
@@ -425,9 +429,13 @@ class Worker:
         if key in self._warned:
             return
         self._warned.add(key)
+        self._log(logging.WARNING, message)
+
+    def _log(self, level: int, message: str) -> None:
+        # Whatever a server or an exception says, the key is not written anywhere.
         if self._api_key:
             message = message.replace(self._api_key, "***")
-        logger.warning("watchkeeper client: %s", message)
+        logger.log(level, "watchkeeper client: %s", message)
 
 
 def _json_of(response: httpx.Response) -> Mapping[str, Any]:
