@@ -100,8 +100,17 @@ def _status(item: CheckResult) -> str:
     return f"{_FAIL} {'error' if item.status == 'error' else 'fail'}"
 
 
+def _row(item: CheckResult) -> str:
+    value = item.message if item.status == "error" else item.message.split(";")[0]
+    return (
+        f"| {_status(item)} | {_cell(item.check.title)} | {_cell(value)} "
+        f"| {_cell(item.check.expectation)} |"
+    )
+
+
 def to_markdown(result: SuiteResult) -> str:
-    """A Markdown summary: a verdict line, then one table row per check.
+    """A Markdown summary: a verdict line, failed and warning checks, then passed ones
+    folded in a ``<details>`` block.
 
     >>> from watchkeeper.checks._suite import SuiteResult
     >>> print(to_markdown(SuiteResult("empty", ())).splitlines()[0])
@@ -117,18 +126,26 @@ def to_markdown(result: SuiteResult) -> str:
         f"{counts['passed']} passed, {counts['failed']} failed, "
         f"{counts['warnings']} warnings, of {counts['total']} checks.",
     ]
-    if result.results:
-        lines += ["", "| status | check | value | expected |", "| --- | --- | --- | --- |"]
-        order = {"fail": 0, "warn": 1}
-        ranked = sorted(
-            result.results, key=lambda r: (r.passed, order[r.check.severity])
-        )  # sorted() is stable, so the suite's order holds within a group
-        for item in ranked:
-            value = item.message if item.status == "error" else item.message.split(";")[0]
-            lines.append(
-                f"| {_status(item)} | {_cell(item.check.title)} | {_cell(value)} "
-                f"| {_cell(item.check.expectation)} |"
-            )
+    header = ["| status | check | value | expected |", "| --- | --- | --- | --- |"]
+    order = {"fail": 0, "warn": 1}
+    # sorted() is stable, so the suite's order holds within each group.
+    flagged = sorted(
+        (r for r in result.results if not r.passed), key=lambda r: order[r.check.severity]
+    )
+    passed = [r for r in result.results if r.passed]
+    if flagged:
+        lines += ["", *header, *(_row(item) for item in flagged)]
+    if passed:
+        # Passing checks fold away so a long suite's comment shows its problems first.
+        lines += [
+            "",
+            "<details><summary>" + f"{len(passed)} passed checks</summary>",
+            "",
+            *header,
+            *(_row(item) for item in passed),
+            "",
+            "</details>",
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,138 @@
+"""``watchkeeper check SUITE CURRENT`` and ``watchkeeper suggest REFERENCE -o SUITE``.
+
+``check`` exits 0 when every ``fail`` check passed, 1 when one failed, and 2 on bad
+input (the message names the file, and the line of a suite file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from watchkeeper._exceptions import ConfigError, InputError
+from watchkeeper.checks import (
+    Measurements,
+    Suite,
+    SuiteResult,
+    exit_code,
+    suggest_suite,
+    write_junit,
+    write_markdown,
+)
+from watchkeeper.cli._main import EXIT_OK
+from watchkeeper.io import read_table
+from watchkeeper.schema import load_schema_file
+
+__all__ = ["add_parser"]
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``check`` and ``suggest``."""
+    check = subparsers.add_parser(
+        "check",
+        help="run a suite of checks on current data; exit 1 when a fail check fails",
+        description="Run the checks of SUITE (YAML) on CURRENT against the reference.",
+    )
+    check.add_argument("suite", help="suite file (YAML)")
+    check.add_argument("current", help="current data: a file or a quoted glob")
+    check.add_argument(
+        "--reference", metavar="FILE", help="reference data (default: the suite's 'reference:')"
+    )
+    check.add_argument("--junit", metavar="OUT", help="write JUnit XML here")
+    check.add_argument("--markdown", metavar="OUT", help="write a Markdown summary here")
+    check.add_argument("--json", metavar="OUT", help="write the results (and the report) as JSON")
+    check.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    check.set_defaults(func=run_check)
+
+    suggest = subparsers.add_parser(
+        "suggest",
+        help="propose a suite of checks from reference data",
+        description="Write a suite that REFERENCE passes: ranges, missing values, "
+        "categories, drift limits and (with labels) performance floors.",
+    )
+    suggest.add_argument("reference", help="reference data: a file or a quoted glob")
+    suggest.add_argument("-o", "--output", required=True, metavar="SUITE", help="suite file")
+    suggest.add_argument("--target", metavar="COL", help="target column (labels)")
+    suggest.add_argument("--prediction", metavar="COL", help="predicted label or value column")
+    suggest.add_argument(
+        "--score", action="append", metavar="COL", help="score column (repeat per class)"
+    )
+    suggest.add_argument("--schema", metavar="FILE", help="YAML file declaring column kinds/roles")
+    suggest.add_argument("--name", default="suggested", help="the suite's name")
+    suggest.add_argument(
+        "--margin", type=float, default=0.1, help="range margin, a share of the range (0.1)"
+    )
+    suggest.set_defaults(func=run_suggest)
+
+
+def _read(path: str | Path, what: str) -> object:
+    try:
+        return read_table(str(path))
+    except FileNotFoundError:
+        raise InputError(f"the {what} file {str(path)!r} does not exist") from None
+
+
+def _summary(result: SuiteResult) -> str:
+    marks = {"passed": "ok  ", "failed": "FAIL", "error": "ERR "}
+    lines = []
+    for item in result.results:
+        mark = "warn" if not item.passed and item.check.severity == "warn" else marks[item.status]
+        lines.append(f"[{mark}] {item.check.title}: {item.message}")
+    counts = result.counts()
+    verdict = "passed" if result.passed else "FAILED"
+    lines.append(
+        f"{result.name}: {verdict} ({counts['passed']} passed, {counts['failed']} failed, "
+        f"{counts['warnings']} warnings)"
+    )
+    return "\n".join(lines)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    suite = Suite.load(args.suite)
+    reference = args.reference or suite.reference_path
+    if reference is None:
+        raise ConfigError(
+            "no reference data: give --reference FILE or write 'reference: FILE' in the suite",
+            path=args.suite,
+        )
+    data = Measurements.compute(
+        _read(reference, "reference"),
+        _read(args.current, "current"),
+        schema=suite.schema,
+        policy=suite.policy(),
+        names=(str(reference), args.current),
+    )
+    result = suite.run(data)
+    if args.junit:
+        write_junit(result, args.junit)
+    if args.markdown:
+        write_markdown(result, args.markdown)
+    if args.json:
+        document = {**result.to_dict(), "report": data.report.to_dict()}
+        Path(args.json).write_text(json.dumps(document, indent=2), encoding="utf-8")
+    if not args.quiet:
+        print(_summary(result))
+    return exit_code(result)
+
+
+def run_suggest(args: argparse.Namespace) -> int:
+    output = Path(args.output)
+    schema = load_schema_file(args.schema) if args.schema else None
+    # The suite names its reference relative to itself, so the pair can move together.
+    relative = os.path.relpath(Path(args.reference).resolve(), output.resolve().parent)
+    suite = suggest_suite(
+        _read(args.reference, "reference"),
+        schema=schema,
+        target=args.target,
+        prediction=args.prediction,
+        scores=args.score,
+        reference_path=Path(relative).as_posix(),
+        name=args.name,
+        margin=args.margin,
+    )
+    suite.save(output)
+    print(f"{len(suite.checks)} checks written to {output}", file=sys.stderr)
+    return EXIT_OK
