@@ -108,7 +108,6 @@ class _Scorer:
             from sklearn.ensemble import HistGradientBoostingClassifier
             from sklearn.metrics import roc_auc_score
             from sklearn.model_selection import StratifiedKFold
-
             from threadpoolctl import threadpool_limits
         except ImportError:
             raise MissingDependency("scikit-learn", "ml") from None
