@@ -4,16 +4,17 @@ The caller's thread only builds a tuple (see :mod:`._client`); everything here r
 the background thread: timestamps become ISO-8601 text in UTC, numpy scalars and arrays
 become Python numbers and lists, NaN and infinity become ``null`` (a missing value:
 JSON has no NaN and the server refuses it), and a value JSON cannot carry makes that one
-record fail rather than the batch. Frames (pandas, polars, Arrow) become rows through
+record fail rather than the batch. The standard library's ``json`` encodes (its C
+encoder takes a whole batch in one call); orjson would be faster still, but one
+encoder means one behaviour to test. Frames (pandas, polars, Arrow) become rows through
 Arrow, column by column.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -22,6 +23,7 @@ __all__ = [
     "PREDICTION",
     "as_table",
     "dumps",
+    "encode_batch",
     "encode_label",
     "encode_prediction",
     "iso_utc",
@@ -79,46 +81,86 @@ def to_jsonable(value: Any) -> Any:
 
 
 def encode_prediction(item: tuple[Any, ...]) -> dict[str, Any]:
-    """The wire form of a queued prediction tuple (see ``Client.log_prediction``)."""
+    """The wire form of a queued prediction tuple (see ``Client.log_prediction``).
+
+    Values are left as given: :func:`encode_batch` makes them JSON.
+    """
     _, _, _, record_id, stamp, features, prediction, score, latency, error, segment = item
     record: dict[str, Any] = {
         "id": record_id,
         "timestamp": iso_utc(stamp),
-        "features": to_jsonable(features),
-        "prediction": to_jsonable(prediction),
+        "features": features,
+        "prediction": prediction,
     }
     if score is not None:
-        record["score"] = to_jsonable(score)
+        record["score"] = score
     if latency is not None:
-        record["latency_ms"] = to_jsonable(latency)
+        record["latency_ms"] = latency
     if error:
         record["error"] = True
     if segment:
-        record["segment"] = to_jsonable(segment)
+        record["segment"] = segment
     return record
 
 
 def encode_label(item: tuple[Any, ...]) -> dict[str, Any]:
     """The wire form of a queued label tuple."""
-    return {"id": item[3], "label": to_jsonable(item[4])}
+    return {"id": item[3], "label": item[4]}
 
 
-@functools.cache
-def _dumper() -> Callable[[Any], bytes]:
-    try:
-        import orjson  # type: ignore[import-not-found,unused-ignore]  # optional, faster
-    except ImportError:
-        return lambda obj: json.dumps(obj, separators=(",", ":"), allow_nan=False).encode()
-    return orjson.dumps  # type: ignore[no-any-return,unused-ignore]
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return iso_utc(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    tolist = getattr(value, "tolist", None)
+    if callable(tolist):
+        return tolist()
+    raise TypeError(f"a value of type {type(value).__name__} has no JSON form")
 
 
 def dumps(obj: Any) -> bytes:
-    """Compact JSON bytes (orjson when installed, else the standard library).
+    """Compact JSON bytes; numpy values and datetimes converted, NaN refused (ValueError).
 
-    >>> dumps({"a": [1, None]})
-    b'{"a":[1,null]}'
+    >>> import numpy as np
+    >>> dumps({"a": [1, None], "b": np.float32(0.5)})
+    b'{"a":[1,null],"b":0.5}'
     """
-    return _dumper()(obj)
+    return json.dumps(obj, separators=(",", ":"), allow_nan=False, default=_default).encode()
+
+
+def encode_batch(
+    head: Mapping[str, Any], key: str, records: list[dict[str, Any]]
+) -> tuple[bytes, list[dict[str, Any]], list[tuple[Any, str]]]:
+    """The JSON body ``{**head, key: records}``, the records it holds, and the
+    (id, reason) of each record that has no JSON form and was left out.
+
+    The standard library's C encoder takes the batch in one call; only a batch that it
+    refuses (a NaN, an object with no JSON form) is cleaned record by record, where NaN
+    and infinity become null.
+
+    >>> records = [{"id": "a", "x": float("nan")}, {"id": "b", "x": object()}]
+    >>> body, kept, bad = encode_batch({"version": "v1"}, "records", records)
+    >>> body
+    b'{"version":"v1","records":[{"id":"a","x":null}]}'
+    >>> bad
+    [('b', 'a value of type object has no JSON form')]
+    """
+    try:
+        return dumps({**head, key: records}), records, []
+    except (TypeError, ValueError, OverflowError):
+        pass
+    clean: list[Any] = []
+    kept: list[dict[str, Any]] = []
+    bad: list[tuple[Any, str]] = []
+    for record in records:
+        try:
+            clean.append(to_jsonable(record))
+        except (TypeError, ValueError, OverflowError) as error:
+            bad.append((record.get("id"), str(error)))
+        else:
+            kept.append(record)
+    return dumps({**head, key: clean}), kept, bad
 
 
 def as_table(data: Any) -> Any:

@@ -37,7 +37,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from watchkeeper.client._encode import LABEL, PREDICTION, dumps, encode_label, encode_prediction
+from watchkeeper.client._encode import (
+    LABEL,
+    PREDICTION,
+    dumps,
+    encode_batch,
+    encode_label,
+    encode_prediction,
+)
 from watchkeeper.client._host import HostSampler
 
 if TYPE_CHECKING:
@@ -280,20 +287,11 @@ class Worker:
                     f"a record has no {what}: pass {what}= to Client(...) or to the log call; "
                     "such records are counted as failed",
                 )
-                continue
-            try:
-                if kind == PREDICTION:
-                    self._pairs.add((model, version))
-                    predictions.setdefault((model, version), []).append(encode_prediction(item))
-                elif kind == LABEL:
-                    labels.setdefault(model, []).append(encode_label(item))
-            except (TypeError, ValueError, OverflowError) as error:
-                self._failed += 1
-                self._warn_once(
-                    "encode",
-                    f"record {item[3]!r} cannot be sent ({error}); log numbers, strings, "
-                    "booleans, None, or lists of numbers",
-                )
+            elif kind == PREDICTION:
+                self._pairs.add((model, version))
+                predictions.setdefault((model, version), []).append(encode_prediction(item))
+            elif kind == LABEL:
+                labels.setdefault(model, []).append(encode_label(item))
         for (model, version), records in predictions.items():
             self._post_records(f"/v1/models/{model}/predictions", "records", records, version)
         for model, items in labels.items():
@@ -302,21 +300,25 @@ class Worker:
     def _post_records(
         self, path: str, key: str, records: list[dict[str, Any]], version: str | None
     ) -> None:
-        body: dict[str, Any] = {key: records}
-        if version is not None:
-            body = {"version": version, key: records}
-        try:
-            data = dumps(body)
-        except (TypeError, ValueError) as error:
-            self._failed += len(records)
-            self._warn_once("encode", f"a batch cannot be encoded as JSON ({error})")
+        head = {} if version is None else {"version": version}
+        data, records, bad = encode_batch(head, key, records)
+        n = len(records)
+        if bad:
+            self._failed += len(bad)
+            record_id, reason = bad[0]
+            self._warn_once(
+                "encode",
+                f"record {record_id!r} cannot be sent ({reason}); log numbers, strings, "
+                "booleans, None, or lists of numbers",
+            )
+        if n == 0:
             return
         response = self._post(path, data, retries=self._max_retries)
         if response is None:
-            self._failed += len(records)
+            self._failed += n
             return
-        if response.status_code == 413 and len(records) > 1:
-            middle = len(records) // 2
+        if response.status_code == 413 and n > 1:
+            middle = n // 2
             self._post_records(path, key, records[:middle], version)
             self._post_records(path, key, records[middle:], version)
             return
@@ -324,20 +326,20 @@ class Worker:
         if response.is_success:
             rejected = answer.get("rejected") or []
             self._rejected += len(rejected)
-            self._sent += len(records) - len(rejected)
+            self._sent += n - len(rejected)
             if rejected:
                 self._warn_once("rejected", f"the server rejected records: {_first(rejected)}")
             return
         rejected = answer.get("rejected")
         if response.status_code == 422 and isinstance(rejected, list) and rejected:
-            self._rejected += len(records)
+            self._rejected += n
             self._warn_once("rejected", f"the server rejected records: {_first(rejected)}")
             return
-        self._failed += len(records)
+        self._failed += n
         self._warn_once(
             f"{path} HTTP {response.status_code}",
             f"POST {path} answered {response.status_code} ({_detail(answer, response)}); "
-            f"{len(records)} records counted as failed, not retried",
+            f"{n} records counted as failed, not retried",
         )
 
     def _post(self, path: str, data: bytes, *, retries: int) -> httpx.Response | None:
