@@ -40,7 +40,11 @@ _DIGITS = 4
 
 
 def _scale(value: float) -> float:
-    return 10.0 ** (math.floor(math.log10(abs(value))) - (_DIGITS - 1)) if value else 1.0
+    return 10.0 ** (math.floor(math.log10(abs(value))) - (_DIGITS - 1))
+
+
+def _snap(value: float) -> float:
+    return float(f"{value:.{_DIGITS}g}")
 
 
 def _down(value: float) -> float:
@@ -49,8 +53,13 @@ def _down(value: float) -> float:
     >>> _down(0.123456), _down(-0.123456)
     (0.1234, -0.1235)
     """
+    if abs(value) < 1e-300:  # zero and subnormals: nothing worth rounding
+        return value
     scale = _scale(value)
-    return round(math.floor(value / scale) * scale, 12)
+    limit = _snap(math.floor(value / scale) * scale)
+    while limit > value:  # the division's rounding error landed on the wrong side
+        limit = _snap(limit - scale)
+    return limit
 
 
 def _up(value: float) -> float:
@@ -59,8 +68,7 @@ def _up(value: float) -> float:
     >>> _up(0.123456), _up(1234567.0)
     (0.1235, 1235000.0)
     """
-    scale = _scale(value)
-    return round(math.ceil(value / scale) * scale, 12)
+    return -_down(-value)
 
 
 def _overrides(
