@@ -77,6 +77,12 @@ def test_reads_every_key(tmp_path: Path) -> None:
             "cannot test",
         ),
         (
+            "schema:\n  columns: {age: number}\nchecks:\n"
+            "  - metric: drift.share_drifted\n    less: 0.3\n",
+            1,
+            "schema: column 'age'",
+        ),
+        (
             "drift: {threshold: 0.01, correction: sometimes}\nchecks:\n"
             "  - metric: drift.share_drifted\n    less: 0.3\n",
             1,

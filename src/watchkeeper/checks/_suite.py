@@ -29,11 +29,12 @@ from typing import Any, Literal
 
 import yaml
 
-from watchkeeper._exceptions import ConfigError, InputError, WatchkeeperError
+from watchkeeper._exceptions import ConfigError, InputError, SchemaError, WatchkeeperError
 from watchkeeper.checks._conditions import CONDITIONS, get_condition
 from watchkeeper.checks._metrics import Measurements, metric_value, resolve_metric
 from watchkeeper.drift import DriftPolicy
 from watchkeeper.report import Report
+from watchkeeper.schema import parse_overrides
 
 __all__ = ["Check", "CheckResult", "Severity", "Status", "Suite", "SuiteResult"]
 
@@ -432,6 +433,11 @@ def _load(text: str, where: str, path: Path | None) -> Suite:
     for key in ("schema", "drift"):
         if key in options and not isinstance(options[key], Mapping):
             raise ConfigError(f"'{key}' must be a mapping", path=where, line=entries[key][1])
+    if "schema" in options:
+        try:
+            parse_overrides(options["schema"])
+        except SchemaError as error:
+            raise ConfigError(f"schema: {error}", path=where, line=entries["schema"][1]) from None
     if "drift" in options:
         try:
             DriftPolicy.from_options(**options["drift"])
