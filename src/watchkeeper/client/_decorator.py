@@ -140,11 +140,12 @@ def monitor(
 
 def _inputs(
     args: tuple[Any, ...], kwargs: Mapping[str, Any], names: tuple[str, ...] | None
-) -> tuple[list[dict[str, Any]], bool]:
+) -> tuple[list[Mapping[str, Any]], bool]:
     """The features of each record of a call, and whether the call was a batch."""
     for arg in args:
-        if isinstance(arg, Mapping):
-            return [dict(arg)], False
+        # log_prediction copies the mapping: no copy here, the hot path stays short.
+        if type(arg) is dict or isinstance(arg, Mapping):
+            return [arg], False
         table = as_table(arg)
         if table is not None:
             return [row["features"] for row in rows_from_data(table, feature_columns=names)], True
@@ -158,7 +159,7 @@ def _inputs(
             return [_named(values, names)], False
         if isinstance(arg, str | int | float | bool):
             return [{names[0] if names else "input": arg}], False
-    return [dict(kwargs)], False
+    return [kwargs], False
 
 
 def _named(values: Sequence[Any], names: tuple[str, ...] | None) -> dict[str, Any]:
@@ -204,6 +205,19 @@ def _log_call(
     version: str | None,
 ) -> tuple[str, ...]:
     features, batch = _inputs(args, kwargs, names)
+    if not batch:
+        [(prediction, score)] = _outputs(output, 1, False)
+        record_id = client.log_prediction(
+            features[0],
+            prediction,
+            score=score,
+            latency_ms=latency,
+            error=failed,
+            segment=segment,
+            model=model,
+            version=version,
+        )
+        return (record_id,)
     outputs = _outputs(output, len(features), batch)
     return tuple(
         client.log_prediction(
