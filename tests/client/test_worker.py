@@ -130,6 +130,20 @@ def test_a_server_that_is_down_costs_drops_not_crashes(down_url: str) -> None:
     assert final.sent == 0
 
 
+def test_close_cuts_a_long_backoff_short_and_sends(server: Recorder) -> None:
+    def fail_first(path: str, body: Any, seen: int) -> tuple[int, Any, dict[str, str]]:
+        return (503, {}, {}) if seen == 0 else accept_all(path, body, seen)
+
+    server.behaviour = fail_first
+    client = Client(server.url, **{**FAST, "retry_backoff": 600.0, "retry_backoff_max": 600.0})
+    client.log_prediction({"x": 1})
+    deadline = time.monotonic() + 10
+    while client.stats.retried == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert client.close(timeout=10)  # the ten-minute backoff is cut short; the retry succeeds
+    assert (client.stats.sent, client.stats.dropped) == (1, 0)
+
+
 def test_close_returns_in_time_when_the_server_hangs(server: Recorder) -> None:
     release = threading.Event()
 

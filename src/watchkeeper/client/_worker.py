@@ -129,6 +129,7 @@ class Worker:
         self._stopping = False
         self._deadline = float("inf")
         self._abandon = threading.Event()
+        self._interrupt = threading.Event()  # close() cuts a backoff wait short
         self._abandoned = 0  # records given up at close: stop() then answers False
         self._warned: set[str] = set()
         self._next_partial = time.monotonic() + flush_interval
@@ -192,6 +193,7 @@ class Worker:
             self._deadline = time.monotonic() + timeout
             self._stopping = True
             self.wake.set()
+            self._interrupt.set()
         if self.thread.is_alive():
             self.thread.join(timeout)
         if self.thread.is_alive():
@@ -386,9 +388,11 @@ class Worker:
             delay = delay / 2 + self._rng.uniform(0, delay / 2)
             if retry_after is not None:
                 delay = max(delay, min(retry_after, self._backoff_max))
+            waiter = self._interrupt
             if self._stopping:
                 delay = min(delay, max(0.0, self._deadline - time.monotonic()))
-            if self._abandon.wait(delay):
+                waiter = self._abandon
+            if waiter.wait(delay) and waiter is self._abandon:
                 raise _Abandon
 
     def _post_host_metrics(self) -> None:
