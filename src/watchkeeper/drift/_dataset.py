@@ -80,40 +80,21 @@ def _apply_correction(items: list[ColumnDrift], policy: DriftPolicy) -> list[Col
     return out
 
 
-def compare_values(
-    schema: Schema,
-    reference: Mapping[str, ColumnValues],
-    current: Mapping[str, ColumnValues],
-    policy: DriftPolicy | None = None,
-    progress: ProgressCallback | None = None,
+def skip_reason(spec: ColumnSpec) -> str:
+    """Why a column of the schema is not compared (roles and kinds without a method)."""
+    if spec.role not in (ColumnRole.FEATURE, ColumnRole.TARGET):
+        return f"{spec.role.value} columns are not compared"
+    return f"{spec.kind.value} columns have no drift method"
+
+
+def assemble(
+    results: list[ColumnDrift | None], skipped: list[dict[str, str]], policy: DriftPolicy
 ) -> DatasetDrift:
-    """Drift of every compared column, from already-extracted values."""
-    policy = policy or DriftPolicy()
-    jobs: list[ColumnSpec] = []
-    skipped: list[dict[str, str]] = []
-    for spec in schema:
-        if not spec.compared:
-            reason = (
-                f"{spec.role.value} columns are not compared"
-                if spec.role not in (ColumnRole.FEATURE, ColumnRole.TARGET)
-                else f"{spec.kind.value} columns have no drift method"
-            )
-            skipped.append({"column": spec.name, "reason": reason})
-        elif spec.name not in current:
-            skipped.append({"column": spec.name, "reason": "missing from the current data"})
-        else:
-            jobs.append(spec)
+    """The dataset's drift from its columns' results: corrected, split by role, judged.
 
-    def run(spec: ColumnSpec) -> ColumnDrift | None:
-        result = _compare_one(spec, reference[spec.name], current[spec.name], policy)
-        if progress is not None:
-            progress(spec.name)
-        return result
-
-    with ThreadPoolExecutor(worker_count()) as pool:
-        results = list(pool.map(run, jobs))
-    compared = [r for r in results if r is not None]
-    compared = _apply_correction(compared, policy)
+    Shared by the raw-data and the profile paths, so both decide alike.
+    """
+    compared = _apply_correction([r for r in results if r is not None], policy)
     features = tuple(c for c in compared if c.role == ColumnRole.FEATURE.value)
     target = tuple(c for c in compared if c.role == ColumnRole.TARGET.value)
     predictions = tuple(
@@ -134,6 +115,36 @@ def compare_values(
         skipped=tuple(skipped),
         policy=policy.to_dict(),
     )
+
+
+def compare_values(
+    schema: Schema,
+    reference: Mapping[str, ColumnValues],
+    current: Mapping[str, ColumnValues],
+    policy: DriftPolicy | None = None,
+    progress: ProgressCallback | None = None,
+) -> DatasetDrift:
+    """Drift of every compared column, from already-extracted values."""
+    policy = policy or DriftPolicy()
+    jobs: list[ColumnSpec] = []
+    skipped: list[dict[str, str]] = []
+    for spec in schema:
+        if not spec.compared:
+            skipped.append({"column": spec.name, "reason": skip_reason(spec)})
+        elif spec.name not in current:
+            skipped.append({"column": spec.name, "reason": "missing from the current data"})
+        else:
+            jobs.append(spec)
+
+    def run(spec: ColumnSpec) -> ColumnDrift | None:
+        result = _compare_one(spec, reference[spec.name], current[spec.name], policy)
+        if progress is not None:
+            progress(spec.name)
+        return result
+
+    with ThreadPoolExecutor(worker_count()) as pool:
+        results = list(pool.map(run, jobs))
+    return assemble(results, skipped, policy)
 
 
 def detect_drift(

@@ -38,12 +38,12 @@ from scipy import stats
 
 from watchkeeper._exceptions import ColumnError
 from watchkeeper.drift._column import _provisional, _uncompared, compare_categorical
-from watchkeeper.drift._dataset import ProgressCallback, _apply_correction
+from watchkeeper.drift._dataset import ProgressCallback, assemble, skip_reason
 from watchkeeper.drift._policy import DriftPolicy
 from watchkeeper.drift._results import ColumnDrift, DatasetDrift, EffectSize
 from watchkeeper.io import CategoricalValues
 from watchkeeper.profile import CategoricalProfile, NumericProfile, Profile
-from watchkeeper.schema import ColumnRole, ColumnSpec
+from watchkeeper.schema import ColumnSpec
 from watchkeeper.stats import Method, TestResult, get_method
 
 __all__ = ["binned_counts", "compare_profiles", "profile_quantiles"]
@@ -377,12 +377,7 @@ def compare_profiles(
     skipped: list[dict[str, str]] = []
     for spec in reference.schema:
         if not spec.compared:
-            reason = (
-                f"{spec.role.value} columns are not compared"
-                if spec.role not in (ColumnRole.FEATURE, ColumnRole.TARGET)
-                else f"{spec.kind.value} columns have no drift method"
-            )
-            skipped.append({"column": spec.name, "reason": reason})
+            skipped.append({"column": spec.name, "reason": skip_reason(spec)})
         elif spec.name not in current.columns:
             skipped.append({"column": spec.name, "reason": "missing from the current data"})
         elif spec.name not in reference.columns:
@@ -394,24 +389,4 @@ def compare_profiles(
         results.append(_compare_one(spec, reference, current, policy))
         if progress is not None:
             progress(spec.name)
-    compared = _apply_correction([r for r in results if r is not None], policy)
-    features = tuple(c for c in compared if c.role == ColumnRole.FEATURE.value)
-    target = tuple(c for c in compared if c.role == ColumnRole.TARGET.value)
-    predictions = tuple(
-        c for c in compared if c.role in (ColumnRole.PREDICTION.value, ColumnRole.SCORE.value)
-    )
-    usable = [c for c in features if c.statistic is not None]
-    n_drifted = sum(c.drifted for c in usable)
-    share = n_drifted / len(usable) if usable else 0.0
-    return DatasetDrift(
-        dataset_drift=bool(usable) and share >= policy.drift_share,
-        drift_share=policy.drift_share,
-        share_drifted=share,
-        n_drifted=n_drifted,
-        n_columns=len(usable),
-        columns=features,
-        target=target,
-        predictions=predictions,
-        skipped=tuple(skipped),
-        policy=policy.to_dict(),
-    )
+    return assemble(results, skipped, policy)
