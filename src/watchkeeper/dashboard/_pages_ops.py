@@ -1,0 +1,306 @@
+"""The operational pages: sign-in, alerts (acknowledge, silence), reports and the guard.
+
+Acknowledge and silence buttons are drawn only for sessions whose key may use them
+(scope ``admin``, as for the API); the POST handlers check again and refuse others
+with a 403, because hiding a button is not access control.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from watchkeeper.dashboard._html import (
+    PREFIX,
+    badge,
+    csrf_field,
+    e,
+    fmt_number,
+    fmt_time,
+    page,
+    pager,
+    select,
+    table,
+    url,
+)
+from watchkeeper.dashboard._session import Session
+
+__all__ = [
+    "SILENCE_CHOICES",
+    "alerts_page",
+    "guard_page",
+    "login_page",
+    "report_page",
+    "reports_page",
+]
+
+ALERTS_PER_PAGE = 50
+REPORTS_PER_PAGE = 50
+SILENCE_CHOICES = {"1h": 1, "4h": 4, "24h": 24, "7d": 168}
+_SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
+
+
+def login_page(token: str, *, error: str = "", next_url: str = "") -> str:
+    """The sign-in form: an API key, posted once, never stored."""
+    message = f'<p class="wk-error" role="alert">{e(error)}</p>' if error else ""
+    body = (
+        message + f'<form class="wk-login" method="post" action="{PREFIX}/login">'
+        f'<input type="hidden" name="csrf" value="{e(token)}">'
+        f'<input type="hidden" name="next" value="{e(next_url)}">'
+        '<label class="wk-field wk-wide"><span>API key</span>'
+        '<input type="password" name="key" autocomplete="current-password" required '
+        'autofocus aria-describedby="wk-key-help"></label>'
+        '<p id="wk-key-help" class="wk-muted wk-small">A key from <code>watchkeeper keys '
+        "create --scope read</code> (or admin to acknowledge and silence alerts). The key "
+        "is checked once; the browser keeps only a session cookie.</p>"
+        '<button type="submit" class="wk-button wk-primary">Sign in</button></form>'
+    )
+    return page("Sign in", body, session=None)
+
+
+def _actions(session: Session, alert: Any, back: str) -> str:
+    if not session.can_act or alert.state != "firing":
+        return ""
+    key = alert.key
+    ack = ""
+    if not alert.acknowledged_by:
+        ack = (
+            f'<form method="post" action="{e(url(PREFIX + "/alerts", key, "ack"))}">'
+            f'{csrf_field(session)}<input type="hidden" name="next" value="{e(back)}">'
+            f'<button type="submit" class="wk-button" data-action="ack" '
+            f'aria-label="acknowledge {e(alert.monitor)} on {e(alert.model)}">'
+            "Acknowledge</button></form>"
+        )
+    silence_url = url(PREFIX + "/alerts", key, "silence")
+    silence = (
+        f'<form class="wk-inline" method="post" action="{e(silence_url)}">'
+        f'{csrf_field(session)}<input type="hidden" name="next" value="{e(back)}">'
+        + select("for", "for", [(k, k) for k in SILENCE_CHOICES], "4h")
+        + f'<button type="submit" class="wk-button" data-action="silence" '
+        f'aria-label="silence {e(alert.monitor)} on {e(alert.model)}">Silence</button></form>'
+    )
+    return f'<div class="wk-actions">{ack}{silence}</div>'
+
+
+def alerts_page(service: Any, session: Session, params: Mapping[str, str], back: str) -> str:
+    """Firing and resolved alerts, 50 to a page, with their actions."""
+    state = params.get("state", "firing")
+    if state not in ("firing", "resolved", "all"):
+        state = "firing"
+    model = params.get("model") or None
+    alerts = service.list_alerts(model=model, state=None if state == "all" else state)
+    alerts.sort(
+        key=lambda a: (
+            a.state != "firing",
+            _SEVERITY_ORDER.get(a.severity, 3),
+            -a.fired_at.timestamp(),
+        )
+    )
+    pages = max(1, math.ceil(len(alerts) / ALERTS_PER_PAGE))
+    try:
+        page_no = min(max(1, int(params.get("page", "1"))), pages)
+    except ValueError:
+        page_no = 1
+    shown = alerts[(page_no - 1) * ALERTS_PER_PAGE : page_no * ALERTS_PER_PAGE]
+    rows = []
+    for a in shown:
+        status = badge(a.state, "critical" if a.state == "firing" else "ok")
+        notes = []
+        if a.acknowledged_by:
+            notes.append(f"acknowledged by {e(a.acknowledged_by)}")
+        if a.silenced_until:
+            notes.append(f"silenced until {e(fmt_time(a.silenced_until))}")
+        rows.append(
+            [
+                badge(a.severity, a.severity if a.severity in _SEVERITY_ORDER else "none"),
+                status,
+                f'<a href="{e(url(PREFIX + "/models", a.model))}">{e(a.model)}</a>',
+                e(a.version),
+                e(a.monitor),
+                e(a.metric) + (f" / {e(a.feature)}" if a.feature else ""),
+                e(a.segment or "all"),
+                e(fmt_number(a.value)),
+                e(fmt_time(a.fired_at)),
+                e(fmt_time(a.resolved_at)),
+                f'<span class="wk-small">{e(a.message)}</span>'
+                + (
+                    f'<br><span class="wk-muted wk-small">{"; ".join(notes)}</span>'
+                    if notes
+                    else ""
+                ),
+                _actions(session, a, back),
+            ]
+        )
+    filters = (
+        f'<form class="wk-filters" method="get" action="{PREFIX}/alerts">'
+        + select(
+            "state",
+            "State",
+            [("firing", "firing"), ("resolved", "resolved"), ("all", "all")],
+            state,
+        )
+        + '<label class="wk-field"><span>Model</span>'
+        f'<input type="search" name="model" value="{e(model or "")}"></label>'
+        '<button type="submit" class="wk-button">Filter</button></form>'
+    )
+    readonly = (
+        ""
+        if session.can_act
+        else '<p class="wk-note">Signed in read-only: acknowledging and silencing need an '
+        "admin key.</p>"
+    )
+    grid = table(
+        [
+            ("Severity", ""),
+            ("State", ""),
+            ("Model", "wk-name"),
+            ("Version", ""),
+            ("Monitor", ""),
+            ("Metric", ""),
+            ("Segment", "wk-opt"),
+            ("Value", "wk-num"),
+            ("Fired", "wk-opt"),
+            ("Resolved", "wk-opt"),
+            ("Message", "wk-opt"),
+            ("Actions", ""),
+        ],
+        rows,
+        caption=f"{len(alerts)} alerts ({state})",
+        empty=f"no {state} alerts" if state != "all" else "no alerts",
+    )
+    return page(
+        "Alerts",
+        filters
+        + readonly
+        + grid
+        + pager(f"{PREFIX}/alerts", page_no, pages, {"state": state, "model": model}),
+        session=session,
+        active="alerts",
+        notice=params.get("done", "")
+        and {"ack": "Alert acknowledged.", "silence": "Alert silenced."}.get(params["done"], ""),
+    )
+
+
+def reports_page(book: Any, session: Session, params: Mapping[str, str]) -> str:
+    """Uploaded batch reports, newest first."""
+    how = (
+        '<p class="wk-muted">Upload a report with <code>curl -H "Authorization: Bearer KEY" '
+        "-H 'Content-Type: application/json' --data @report.json URL/v1/reports</code> (scope "
+        "ingest or admin); the JSON is what <code>watchkeeper report --json</code> writes.</p>"
+    )
+    if book is None:
+        return page(
+            "Reports",
+            how + '<p class="wk-empty">this server keeps no reports</p>',
+            session=session,
+            active="reports",
+        )
+    total = book.count_reports()
+    pages = max(1, math.ceil(total / REPORTS_PER_PAGE))
+    try:
+        page_no = min(max(1, int(params.get("page", "1"))), pages)
+    except ValueError:
+        page_no = 1
+    reports = book.list_reports(limit=REPORTS_PER_PAGE, offset=(page_no - 1) * REPORTS_PER_PAGE)
+    rows = [
+        [
+            f'<a href="{e(url(PREFIX + "/reports", r.id))}">{e(r.name)}</a>',
+            e(r.model or "-"),
+            e(fmt_time(r.created_at)),
+            e(r.uploaded_by),
+            e(fmt_number(r.summary.get("n_columns"))),
+            e(fmt_number(r.summary.get("share_drifted"))),
+            badge("drift", "drift") if r.summary.get("dataset_drift") else badge("no drift", "ok"),
+        ]
+        for r in reports
+    ]
+    grid = table(
+        [
+            ("Report", "wk-name"),
+            ("Model", ""),
+            ("Uploaded", ""),
+            ("By", "wk-opt"),
+            ("Columns", "wk-num"),
+            ("Drifted share", "wk-num"),
+            ("Verdict", ""),
+        ],
+        rows,
+        caption=f"{total} reports",
+        empty="no reports uploaded yet",
+    )
+    return page(
+        "Reports",
+        how + grid + pager(f"{PREFIX}/reports", page_no, pages, {}),
+        session=session,
+        active="reports",
+    )
+
+
+def report_page(info: Any, session: Session) -> str:
+    """One report: its facts, and the rendered report in a sandboxed frame."""
+    facts = (
+        f'<p class="wk-summary">model {e(info.model or "-")} &middot; uploaded '
+        f"{e(fmt_time(info.created_at))} by {e(info.uploaded_by)} &middot; "
+        f'<a href="{e(url(PREFIX + "/reports", info.id, "html"))}">open on its own</a></p>'
+    )
+    frame = (
+        f'<iframe class="wk-report-frame" title="report {e(info.name)}" sandbox="allow-scripts" '
+        f'src="{e(url(PREFIX + "/reports", info.id, "html"))}"></iframe>'
+    )
+    return page(
+        info.name,
+        facts + frame,
+        session=session,
+        active="reports",
+        crumbs=[("Reports", f"{PREFIX}/reports"), (info.name, "")],
+    )
+
+
+def guard_page(stats: Mapping[str, Any] | None, session: Session) -> str:
+    """Detector hit rates and recent flagged requests, once the guard records them."""
+    if not stats or not stats.get("detectors"):
+        body = (
+            '<div class="wk-emptystate" role="status"><p><strong>no LLM guard traffic yet</strong>'
+            '</p><p class="wk-muted">Once the guard API records verdicts, this page shows each '
+            "detector's hit rate and the most recent flagged requests.</p></div>"
+        )
+        return page("Guard", body, session=session, active="guard")
+    rates = table(
+        [
+            ("Detector", "wk-name"),
+            ("Requests", "wk-num"),
+            ("Hits", "wk-num"),
+            ("Hit rate", "wk-num"),
+        ],
+        [
+            [
+                e(d.get("name")),
+                e(fmt_number(d.get("requests"))),
+                e(fmt_number(d.get("hits"))),
+                e(fmt_number(d.get("hit_rate"))),
+            ]
+            for d in stats.get("detectors", [])
+        ],
+        caption="per detector, over the recorded traffic",
+    )
+    flagged = table(
+        [("Time", ""), ("Detector", ""), ("Score", "wk-num"), ("Excerpt", "wk-opt")],
+        [
+            [
+                e(fmt_time(f.get("at"))),
+                e(f.get("detector")),
+                e(fmt_number(f.get("score"))),
+                e(str(f.get("excerpt", ""))[:200]),
+            ]
+            for f in stats.get("flagged", [])[:100]
+        ],
+        caption="most recent flagged requests",
+        empty="nothing flagged",
+    )
+    return page(
+        "Guard",
+        "<h2>Detectors</h2>" + rates + "<h2>Flagged</h2>" + flagged,
+        session=session,
+        active="guard",
+    )

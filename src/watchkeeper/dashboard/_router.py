@@ -1,0 +1,402 @@
+"""The dashboard's routes (``/ui/...``) and the report store's API (``/v1/reports``).
+
+:func:`dashboard_router` builds an :class:`~fastapi.APIRouter` with its own session
+store; ``create_app`` includes it. Pages need a session (sign in with an API key
+holding ``read``); forms need the session's CSRF token; acknowledging and silencing
+need ``admin``. The report API uses bearer keys like the rest of ``/v1``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from importlib.resources import files
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from watchkeeper.dashboard import _api, _pages, _pages_ops
+from watchkeeper.dashboard._html import CSP, PREFIX, e, page, url
+from watchkeeper.dashboard._session import COOKIE, LOGIN_COOKIE, Session, SessionStore
+from watchkeeper.server._auth import IngestKey, ReadKey
+from watchkeeper.server._common import ERROR_RESPONSES, answer, call, parse_body, service_of
+from watchkeeper.service._errors import NotFound
+
+__all__ = ["dashboard_router"]
+
+_STATIC: Mapping[str, tuple[str, str, str]] = {
+    "dashboard.css": ("watchkeeper.dashboard", "static/dashboard.css", "text/css"),
+    "charts.js": ("watchkeeper.dashboard", "static/charts.js", "text/javascript"),
+    "app.js": ("watchkeeper.dashboard", "static/app.js", "text/javascript"),
+    "theme.js": ("watchkeeper.dashboard", "static/theme.js", "text/javascript"),
+    "report.css": ("watchkeeper.report", "assets/report.css", "text/css"),
+}
+_REPORT_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+    "img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+)
+_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+def _html(body: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(body, status_code=status, headers=_HEADERS)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path inside the dashboard: never another site (``//evil``, ``/\\evil``)."""
+    if not target or not target.startswith(PREFIX) or "//" in target or "\\" in target:
+        return f"{PREFIX}/"
+    return target
+
+
+def _here(request: Request) -> str:
+    query = request.url.query
+    return request.url.path + (f"?{query}" if query else "")
+
+
+def _report_book(service: Any) -> Any:
+    if hasattr(service, "upload_report"):
+        return service
+    store = getattr(service, "store", None)
+    if store is None or not hasattr(store, "engine"):
+        return None
+    from watchkeeper.service._reports import ReportBook
+
+    return ReportBook(store, getattr(service, "clock", None) or _utc_now)
+
+
+def _utc_now() -> Any:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+
+def dashboard_router(
+    *, secret: bytes | None = None, lifetime: timedelta = timedelta(hours=8)
+) -> APIRouter:
+    """The dashboard pages, their chart endpoints, static assets and ``/v1/reports``.
+
+    ``secret`` signs the session cookies (random per process when None, so a restart
+    signs everyone out). Include it with ``app.include_router(dashboard_router())``.
+    """
+    sessions = SessionStore(secret=secret, lifetime=lifetime)
+    router = APIRouter(include_in_schema=False)
+    api = APIRouter(tags=["reports"], responses=ERROR_RESPONSES)
+    dev: dict[str, Session] = {}
+
+    def current(request: Request) -> Session | None:
+        if not request.app.state.auth_enabled:
+            # Without auth (a loopback dev server) everyone is 'dev'; forms still carry
+            # a CSRF token, so another site cannot post to the local server.
+            if "session" not in dev:
+                dev["session"] = sessions.create("dev", "dev", ("admin", "ingest", "read"))
+            return dev["session"]
+        return sessions.get(request.cookies.get(COOKIE))
+
+    def to_login(request: Request) -> Response:
+        return RedirectResponse(url(f"{PREFIX}/login", next=_here(request)), status_code=303)
+
+    def not_found(session: Session, message: str) -> Response:
+        return _html(
+            page("Not found", f'<p class="wk-error">{e(message)}</p>', session=session), 404
+        )
+
+    async def render(
+        request: Request, build: Callable[..., str], *args: Any, active_scope: str = "read"
+    ) -> Response:
+        session = current(request)
+        if session is None:
+            return to_login(request)
+        if not session.allows(active_scope):
+            return _html(
+                page("Forbidden", "<p>this key cannot read the dashboard</p>", session=session), 403
+            )
+        try:
+            html = await call(build, service_of(request), session, *args)
+        except NotFound as error:
+            return not_found(session, str(error))
+        return _html(html)
+
+    # sign-in
+
+    @router.get(f"{PREFIX}/login")
+    async def login_form(request: Request, next: str = "") -> Response:
+        if current(request) is not None:
+            return RedirectResponse(_safe_next(next), status_code=303)
+        nonce = sessions.login_nonce()
+        response = _html(_pages_ops.login_page(sessions.login_token(nonce), next_url=next))
+        response.set_cookie(
+            LOGIN_COOKIE,
+            nonce,
+            max_age=3600,
+            path=PREFIX,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+        )
+        return response
+
+    @router.post(f"{PREFIX}/login")
+    async def login(request: Request) -> Response:
+        form = await request.form()
+        nonce = request.cookies.get(LOGIN_COOKIE)
+        token = str(form.get("csrf", ""))
+        target = _safe_next(str(form.get("next", "")))
+
+        def again(error: str, status: int) -> Response:
+            fresh = sessions.login_nonce()
+            body = _pages_ops.login_page(sessions.login_token(fresh), error=error, next_url=target)
+            response = _html(body, status)
+            response.set_cookie(
+                LOGIN_COOKIE,
+                fresh,
+                max_age=3600,
+                path=PREFIX,
+                httponly=True,
+                samesite="strict",
+                secure=request.url.scheme == "https",
+            )
+            return response
+
+        if not sessions.check_login(nonce, token):
+            return again("the sign-in form expired or came from elsewhere; sign in again", 403)
+        key = str(form.get("key", "")).strip()
+        info = await call(service_of(request).verify_api_key, key) if key else None
+        if info is None:
+            return again("that API key is not recognised (revoked or mistyped)", 401)
+        scopes = frozenset(info.scopes)
+        if not ({"read", "admin"} & scopes):
+            return again("that key has no 'read' scope; the dashboard needs read or admin", 403)
+        session = sessions.create(info.id, info.name or info.id, tuple(scopes))
+        response = RedirectResponse(target, status_code=303)
+        response.set_cookie(
+            COOKIE,
+            sessions.cookie_value(session),
+            max_age=int(lifetime.total_seconds()),
+            path=PREFIX,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+        )
+        response.delete_cookie(LOGIN_COOKIE, path=PREFIX)
+        return response
+
+    async def checked_form(request: Request) -> tuple[Session | None, Any, Response | None]:
+        """The session and form of a POST, or the refusal (401 / 403)."""
+        session = current(request)
+        form = await request.form()
+        if session is None:
+            return None, form, _html(page("Signed out", "<p>sign in again</p>", session=None), 401)
+        if not sessions.check_csrf(session, str(form.get("csrf", ""))):
+            return (
+                session,
+                form,
+                _html(
+                    page(
+                        "Refused",
+                        "<p>the form's CSRF token is missing or wrong; reload the page "
+                        "and try again</p>",
+                        session=session,
+                    ),
+                    403,
+                ),
+            )
+        return session, form, None
+
+    @router.post(f"{PREFIX}/logout")
+    async def logout(request: Request) -> Response:
+        _, _, refusal = await checked_form(request)
+        if refusal is not None:
+            return refusal
+        sessions.delete(request.cookies.get(COOKIE))
+        response = RedirectResponse(f"{PREFIX}/login", status_code=303)
+        response.delete_cookie(COOKIE, path=PREFIX)
+        return response
+
+    # pages
+
+    @router.get(PREFIX)
+    async def root() -> Response:
+        return RedirectResponse(f"{PREFIX}/", status_code=307)
+
+    @router.get(f"{PREFIX}/")
+    async def overview(request: Request) -> Response:
+        return await render(request, _pages.overview_page, dict(request.query_params))
+
+    @router.get(f"{PREFIX}/models/{{model}}")
+    async def model(request: Request, model: str) -> Response:
+        return await render(request, _pages.model_page, model, dict(request.query_params))
+
+    @router.get(f"{PREFIX}/models/{{model}}/feature")
+    async def feature(request: Request, model: str) -> Response:
+        return await render(request, _pages.feature_page, model, dict(request.query_params))
+
+    @router.get(f"{PREFIX}/models/{{model}}/versions")
+    async def versions(request: Request, model: str) -> Response:
+        return await render(request, _pages.versions_page, model, dict(request.query_params))
+
+    @router.get(f"{PREFIX}/alerts")
+    async def alerts(request: Request) -> Response:
+        params = dict(request.query_params)
+        back = _here(request).replace("&done=ack", "").replace("&done=silence", "")
+        return await render(request, _pages_ops.alerts_page, params, back)
+
+    async def alert_action(request: Request, key: str, action: str) -> Response:
+        session, form, refusal = await checked_form(request)
+        if refusal is not None:
+            return refusal
+        assert session is not None
+        if not session.can_act:
+            return _html(
+                page(
+                    "Forbidden",
+                    "<p>acknowledging and silencing alerts need an "
+                    "admin key; this session is read-only</p>",
+                    session=session,
+                ),
+                403,
+            )
+        service = service_of(request)
+        try:
+            if action == "ack":
+                await call(service.acknowledge_alert, key, by=session.name)
+            else:
+                hours = _pages_ops.SILENCE_CHOICES.get(str(form.get("for", "")), 4)
+                until = _utc_now() + timedelta(hours=hours)
+                await call(service.silence_alert, key, until=until, by=session.name)
+        except NotFound as error:
+            return not_found(session, str(error))
+        target = _safe_next(str(form.get("next", "")) or f"{PREFIX}/alerts")
+        joiner = "&" if "?" in target else "?"
+        return RedirectResponse(f"{target}{joiner}done={action}", status_code=303)
+
+    @router.post(f"{PREFIX}/alerts/{{key}}/ack")
+    async def acknowledge(request: Request, key: str) -> Response:
+        return await alert_action(request, key, "ack")
+
+    @router.post(f"{PREFIX}/alerts/{{key}}/silence")
+    async def silence(request: Request, key: str) -> Response:
+        return await alert_action(request, key, "silence")
+
+    def reports_list(service: Any, session: Session, params: Mapping[str, str]) -> str:
+        return _pages_ops.reports_page(_report_book(service), session, params)
+
+    @router.get(f"{PREFIX}/reports")
+    async def reports(request: Request) -> Response:
+        return await render(request, reports_list, dict(request.query_params))
+
+    def one_report(service: Any, session: Session, report_id: str) -> str:
+        book = _report_book(service)
+        if book is None:
+            raise NotFound("this server keeps no reports")
+        info, _ = book.get_report(report_id)
+        return _pages_ops.report_page(info, session)
+
+    @router.get(f"{PREFIX}/reports/{{report_id}}")
+    async def report(request: Request, report_id: str) -> Response:
+        return await render(request, one_report, report_id)
+
+    @router.get(f"{PREFIX}/reports/{{report_id}}/html")
+    async def report_html(request: Request, report_id: str) -> Response:
+        session = current(request)
+        if session is None or not session.allows("read"):
+            return to_login(request)
+        book = _report_book(service_of(request))
+        try:
+            if book is None:
+                raise NotFound("this server keeps no reports")
+            _, body = await call(book.get_report, report_id)
+        except NotFound as error:
+            return not_found(session, str(error))
+        from watchkeeper.report._html import render_html
+
+        html = await call(render_html, body)
+        headers = {**_HEADERS, "Content-Security-Policy": _REPORT_CSP}
+        return HTMLResponse(html, headers=headers)
+
+    def guard(service: Any, session: Session) -> str:
+        stats = getattr(service, "guard_stats", None)
+        return _pages_ops.guard_page(stats() if callable(stats) else None, session)
+
+    @router.get(f"{PREFIX}/guard")
+    async def guard_view(request: Request) -> Response:
+        return await render(request, guard)
+
+    # chart data
+
+    async def json_for(request: Request, build: Callable[..., Any], *args: Any) -> Response:
+        session = current(request)
+        if session is None or not session.allows("read"):
+            return answer({"detail": "sign in at /ui/login"}, 401)
+        try:
+            data = await call(build, service_of(request), *args)
+        except NotFound as error:
+            return answer({"detail": str(error)}, 404)
+        response = answer(data)
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    @router.get(f"{PREFIX}/api/series")
+    async def series(request: Request) -> Response:
+        return await json_for(request, _api.chart_series, dict(request.query_params))
+
+    @router.get(f"{PREFIX}/api/sparklines")
+    async def sparklines(request: Request) -> Response:
+        return await json_for(request, _api.sparklines, request.query_params.getlist("model"))
+
+    @router.get(f"{PREFIX}/static/{{name}}")
+    async def static(name: str) -> Response:
+        found = _STATIC.get(name)
+        if found is None:
+            return Response("not found", status_code=404, media_type="text/plain")
+        package, path, media = found
+        text = files(package).joinpath(path).read_text(encoding="utf-8")
+        return Response(
+            text,
+            media_type=media,
+            headers={"Cache-Control": "max-age=3600", "X-Content-Type-Options": "nosniff"},
+        )
+
+    # the report store's API (bearer keys)
+
+    @api.post("/v1/reports", status_code=201, summary="Upload a batch report (its JSON form)")
+    async def upload_report(
+        request: Request, principal: IngestKey, name: str = "", model: str | None = None
+    ) -> Response:
+        from pydantic import RootModel
+
+        body = parse_body(await request.body(), RootModel[dict[str, Any]]).root
+        book = _report_book(service_of(request))
+        if book is None:
+            return answer({"detail": "this server keeps no reports"}, 501)
+        info = await call(book.upload_report, body, name=name, model=model, by=principal.name)
+        return answer(info.to_dict(), 201)
+
+    @api.get("/v1/reports", summary="List uploaded reports, newest first")
+    async def list_reports(
+        request: Request, principal: ReadKey, limit: int = 50, offset: int = 0
+    ) -> Response:
+        book = _report_book(service_of(request))
+        if book is None:
+            return answer({"reports": []})
+        limit = min(max(limit, 1), 500)
+        found = await call(book.list_reports, limit=limit, offset=max(offset, 0))
+        return answer({"reports": [r.to_dict() for r in found]})
+
+    @api.get("/v1/reports/{report_id}", summary="One report: its facts and its JSON form")
+    async def get_report(request: Request, principal: ReadKey, report_id: str) -> Response:
+        book = _report_book(service_of(request))
+        if book is None:
+            raise NotFound(f"report {report_id!r} does not exist")
+        info, body = await call(book.get_report, report_id)
+        return answer({**info.to_dict(), "report": body})
+
+    router.include_router(api)
+    return router
