@@ -125,6 +125,7 @@ def test_a_server_that_is_down_costs_drops_not_crashes(down_url: str) -> None:
     assert client.close(timeout=0.5) is False
     # A hang guard, not a benchmark: close() must give up near its timeout.
     assert time.monotonic() - started < 3.0
+    client._worker.thread.join(5)  # the counts are final once the thread has ended
     final = client.stats
     assert final.dropped + final.failed == 500
     assert final.sent == 0

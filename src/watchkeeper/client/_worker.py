@@ -190,7 +190,9 @@ class Worker:
         still waiting at the deadline counts as dropped.
         """
         with self._cond:
-            self._deadline = time.monotonic() + timeout
+            # The thread's own deadline comes a little early, so that it has given up
+            # (and counted what it gave up) by the time join() stops waiting.
+            self._deadline = time.monotonic() + 0.9 * timeout
             self._stopping = True
             self.wake.set()
             self._interrupt.set()
