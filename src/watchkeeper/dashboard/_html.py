@@ -249,6 +249,8 @@ def page(
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        # An empty icon: otherwise the browser asks for /favicon.ico and logs a 404.
+        '<link rel="icon" href="data:,">'
         f"<title>{e(title)} - watchkeeper</title>"
         f'<link rel="stylesheet" href="{PREFIX}/static/report.css">'
         f'<link rel="stylesheet" href="{PREFIX}/static/dashboard.css">'
