@@ -282,3 +282,28 @@ def test_flush_under_steady_load_returns(server: Recorder) -> None:
         finally:
             stop.set()
             logger_thread.join()
+
+
+def test_an_unexpected_error_costs_the_batch_not_the_thread(
+    server: Recorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from watchkeeper.client import _worker
+
+    calls = {"n": 0}
+    real = _worker.encode_batch
+
+    def broken_once(*args: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("a bug")
+        return real(*args)
+
+    monkeypatch.setattr(_worker, "encode_batch", broken_once)
+    with Client(server.url, **FAST) as client:
+        client.log_prediction({"x": 1})
+        assert client.flush(10)
+        client.log_prediction({"x": 2})
+        assert client.flush(10)
+        stats = client.stats
+    assert (stats.failed, stats.sent) == (1, 1)
+    assert [r["features"] for r in server.records()] == [{"x": 2}]

@@ -271,6 +271,11 @@ class Worker:
                 for item in batch:
                     self.count_dropped(item)
                 raise
+            except Exception:
+                # A bug of ours or of a library must cost this batch, not the thread:
+                # the host application would otherwise fill a queue nobody empties.
+                self._failed += len(batch)
+                self._warn_once("internal", f"a batch was lost:\n{traceback.format_exc()}")
         if due:
             self._next_partial = time.monotonic() + self._flush_interval
         if final or time.monotonic() >= self._next_host:
