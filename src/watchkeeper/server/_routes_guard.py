@@ -1,0 +1,433 @@
+"""``POST /v1/guard`` (scope ``ingest``): the LLM guard over HTTP, its traffic logged to a model.
+
+The body carries chat ``messages`` (``role``, ``content``) or a plain ``text`` (a user
+prompt), the name of a ``policy`` registered on the server (``default`` unless
+:func:`set_guard_policies` registered others), ``sanitize``, extra ``canaries``, and
+optionally a ``model`` (with ``version`` and a record ``id``). The answer is the guard's
+result document (``version``, ``flagged``, ``breakdown``, ``payload``, and ``sanitized``
+when asked), as :meth:`watchkeeper.llm.guard.GuardResult.to_dict` writes it.
+
+With ``model``, the request is also stored as one prediction record of that model (its
+``version``, or the active one) through the service, so that windows, drift against the
+version's reference, monitors, alerts, ``/metrics`` and the dashboard work for prompts
+as for any model: ``prediction`` is ``flagged``, ``latency_ms`` the guard's own time,
+and the features are :data:`GUARD_FEATURES`:
+
+- ``prompt_<d>`` for the last ``user``/``tool``/``function`` message and ``response_<d>``
+  for an ``assistant`` message that follows it (null without one), where ``<d>`` is
+  ``n_chars``, ``n_words``, ``n_tokens``, ``non_ascii_share`` (numeric), ``script`` and
+  ``language`` (categorical) of :func:`watchkeeper.llm.monitoring.describe_texts`;
+- ``guard_flagged`` (boolean), and for every detector the policy enables
+  ``guard_<detector>_hit`` (boolean) and ``guard_<detector>_score`` (numeric, 0 to 1),
+  null when the detector had nothing to read (``canary`` without a response).
+
+A model whose schema declares features receives only those (declare the subset to
+watch); one without declared features receives them all. The answer then carries
+``logged``: ``{model, version, id, accepted, duplicate}`` and the reason when the
+service rejected the record. Build the version's reference with
+:func:`guard_reference` on reference prompts so that drift compares like with like.
+
+Bad input (in bounded time; every expression the guard runs has bounded repetition):
+
+==========================================  ==============================================
+request                                     answer
+==========================================  ==============================================
+no messages and no text (or ``[]``)         200, not flagged, empty breakdown (logged as
+                                            an empty prompt when ``model`` is given)
+``text`` and ``messages`` together          422 naming both fields
+unknown role                                422, ``errors[0].field`` is ``messages[i].role``
+content that is not text                    422, ``messages[i].content``
+escaped lone surrogates (``"\\ud800"``)     422, ``messages[i].content``
+more characters than the policy's           413 (the default policy allows 1,000,000)
+``max_chars``; a body over the server's
+body limit
+body that is not UTF-8 or not JSON          400 (with the offset of the first bad byte)
+JSON nested deeper than the parser allows   400 "nested too deeply" (the parser stops at the
+                                            interpreter's recursion limit, in microseconds)
+unknown policy, model or version            422, 404, 404
+==========================================  ==============================================
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+import pyarrow as pa
+from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
+from starlette.responses import Response
+
+from watchkeeper._exceptions import InputError
+from watchkeeper.llm.guard import ROLES, Guard, GuardResult, Policy
+from watchkeeper.llm.monitoring import describe_texts
+from watchkeeper.server._auth import IngestKey
+from watchkeeper.server._common import ERROR_RESPONSES, answer, call, service_of
+from watchkeeper.server._json import loads_strict
+from watchkeeper.server._protocol import ServiceAPI
+from watchkeeper.server._schemas import NAME_PATTERN
+
+__all__ = [
+    "GUARD_DESCRIPTORS",
+    "GUARD_FEATURES",
+    "GuardIn",
+    "guard_features",
+    "guard_reference",
+    "guard_schema",
+    "router",
+    "set_guard_policies",
+]
+
+
+class _GuardRequest(Request):
+    """Strict JSON, with the two refusals a guard sees most said precisely."""
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            body = await self.body()
+            try:
+                self._json = loads_strict(body)
+            except UnicodeDecodeError as error:
+                bad = body[error.start : error.start + 1].hex()
+                raise json.JSONDecodeError(
+                    f"it is not UTF-8: byte 0x{bad} at offset {error.start}; encode the "
+                    "text as UTF-8",
+                    "",
+                    error.start,
+                ) from None
+            except RecursionError:
+                # CPython's decoder stops at the interpreter's recursion limit, so a body
+                # of a million '[' costs microseconds, never the stack.
+                raise json.JSONDecodeError(
+                    "it is nested too deeply; a guard request is an object of messages",
+                    "",
+                    0,
+                ) from None
+        return self._json
+
+
+class _GuardRoute(APIRoute):
+    def get_route_handler(self) -> Callable[[Request], Any]:
+        handler = super().get_route_handler()
+
+        async def guarded(request: Request) -> Response:
+            response: Response = await handler(_GuardRequest(request.scope, request.receive))
+            return response
+
+        return guarded
+
+
+router = APIRouter(route_class=_GuardRoute, tags=["guard"], responses=ERROR_RESPONSES)
+
+#: The descriptors logged for the prompt and the response, and their kinds.
+GUARD_DESCRIPTORS: Mapping[str, str] = {
+    "n_chars": "numeric",
+    "n_words": "numeric",
+    "n_tokens": "numeric",
+    "non_ascii_share": "numeric",
+    "script": "categorical",
+    "language": "categorical",
+}
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_INPUT_ROLES = frozenset(role for role, direction in ROLES.items() if direction == "input")
+Role = Literal["user", "tool", "function", "assistant", "system", "developer"]
+Name = Annotated[StrictStr, Field(pattern=NAME_PATTERN)]
+
+
+def _detectors(policy: Policy) -> list[str]:
+    return [name for name, settings in policy.scanners.items() if settings.enabled]
+
+
+def guard_schema(policy: Policy | None = None) -> dict[str, Any]:
+    """A model schema declaring every feature the endpoint logs under ``policy``.
+
+    >>> schema = guard_schema()
+    >>> schema["features"]["prompt_n_tokens"], schema["features"]["guard_pii_hit"]
+    ('numeric', 'boolean')
+    """
+    policy = policy if policy is not None else Policy.default()
+    features: dict[str, str] = {}
+    for side in ("prompt", "response"):
+        features.update({f"{side}_{name}": kind for name, kind in GUARD_DESCRIPTORS.items()})
+    features["guard_flagged"] = "boolean"
+    for name in _detectors(policy):
+        features[f"guard_{name}_hit"] = "boolean"
+        features[f"guard_{name}_score"] = "numeric"
+    return {"features": features}
+
+
+#: The features logged under the default policy, and their kinds.
+GUARD_FEATURES: Mapping[str, str] = guard_schema()["features"]
+
+
+class GuardMessageIn(BaseModel):
+    """One chat message."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    role: Role
+    content: StrictStr | None = None
+
+
+class GuardIn(BaseModel):
+    """The body of ``POST /v1/guard``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    messages: list[GuardMessageIn] = Field(default_factory=list, max_length=100_000)
+    text: StrictStr | None = None
+    policy: Name = "default"
+    sanitize: StrictBool = False
+    canaries: list[Annotated[StrictStr, Field(min_length=1, max_length=256)]] = Field(
+        default_factory=list, max_length=100
+    )
+    model: Name | None = None
+    version: Name | None = None
+    id: Annotated[StrictStr, Field(min_length=1, max_length=200)] | None = None
+
+
+class LoggedOut(BaseModel):
+    model: str
+    version: str
+    id: str
+    accepted: bool
+    duplicate: bool
+    error: str | None = None
+
+
+class GuardOut(BaseModel):
+    version: int
+    flagged: bool
+    breakdown: list[dict[str, Any]]
+    payload: list[dict[str, Any]]
+    sanitized: list[str] | None = None
+    logged: LoggedOut | None = None
+
+
+def set_guard_policies(app: FastAPI, policies: Mapping[str, Policy]) -> None:
+    """Register named guard policies on ``app`` (``default`` is added when missing).
+
+    >>> from fastapi import FastAPI
+    >>> app = FastAPI()
+    >>> set_guard_policies(app, {"strict": Policy().with_scanner("pii", threshold=0.3)})
+    >>> sorted(app.state.guard_policies)
+    ['default', 'strict']
+    """
+    guards = {name: Guard(policy) for name, policy in policies.items()}
+    guards.setdefault("default", Guard())
+    app.state.guard_policies = guards
+
+
+def _guard(request: Request, name: str) -> Guard:
+    guards: dict[str, Guard] | None = getattr(request.app.state, "guard_policies", None)
+    if guards is None:
+        guards = {"default": Guard()}
+        request.app.state.guard_policies = guards
+    guard = guards.get(name)
+    if guard is None:
+        raise _invalid("policy", f"policy {name!r} is not registered; use one of {sorted(guards)}")
+    return guard
+
+
+def _invalid(field: tuple[Any, ...] | str, message: str) -> RequestValidationError:
+    loc = ("body", *field) if isinstance(field, tuple) else ("body", field)
+    return RequestValidationError([{"type": "value_error", "loc": loc, "msg": message}])
+
+
+def _messages(body: GuardIn) -> list[dict[str, str]]:
+    if body.text is not None and body.messages:
+        raise _invalid("text", "send either 'text' (one user prompt) or 'messages', not both")
+    if body.text is not None:
+        items = [("user", body.text)]
+    else:
+        items = [(m.role, m.content or "") for m in body.messages]
+    for index, (_, content) in enumerate(items):
+        if _SURROGATE.search(content):
+            field = ("text",) if body.text is not None else ("messages", index, "content")
+            raise _invalid(
+                field,
+                "holds an unpaired UTF-16 surrogate escape (such as \\ud800), which is not "
+                "text; send the character itself or drop it",
+            )
+    return [{"role": role, "content": content} for role, content in items]
+
+
+def _too_large(messages: Sequence[Mapping[str, str]], guard: Guard) -> None:
+    total = sum(len(m["content"]) for m in messages)
+    if total > guard.policy.max_chars:
+        raise HTTPException(
+            status_code=413,
+            detail=(
+                f"the request has {total} characters, over the guard policy's max_chars "
+                f"{guard.policy.max_chars}; split the text or raise max_chars in the policy"
+            ),
+        )
+
+
+def _prompt_and_response(messages: Sequence[Mapping[str, str]]) -> tuple[str | None, str | None]:
+    last_input = max((i for i, m in enumerate(messages) if m["role"] in _INPUT_ROLES), default=None)
+    prompt = messages[last_input]["content"] if last_input is not None else None
+    start = -1 if last_input is None else last_input
+    response = None
+    for message in messages[start + 1 :]:
+        if message["role"] == "assistant":
+            response = message["content"]
+    if prompt is None and response is None and not messages:
+        prompt = ""
+    return prompt, response
+
+
+def guard_features(
+    messages: Sequence[Mapping[str, str]], result: GuardResult, policy: Policy
+) -> dict[str, Any]:
+    """The features the endpoint logs for one request (see the module docstring).
+
+    >>> from watchkeeper.llm.guard import scan
+    >>> chat = [{"role": "user", "content": "Hello there"}]
+    >>> features = guard_features(chat, scan(chat), Policy.default())
+    >>> features["prompt_n_words"], features["response_n_words"], features["guard_pii_hit"]
+    (2.0, None, False)
+    """
+    prompt, response = _prompt_and_response(messages)
+    table = describe_texts([prompt, response])
+    features: dict[str, Any] = {}
+    for row, side in enumerate(("prompt", "response")):
+        for name in GUARD_DESCRIPTORS:
+            features[f"{side}_{name}"] = table.column(name)[row].as_py()
+    features["guard_flagged"] = result.flagged
+    seen = {verdict.detector_type: verdict for verdict in result.breakdown}
+    for name in _detectors(policy):
+        verdict = seen.get(name)
+        features[f"guard_{name}_hit"] = None if verdict is None else verdict.detected
+        features[f"guard_{name}_score"] = None if verdict is None else round(verdict.score, 6)
+    return features
+
+
+def guard_reference(
+    prompts: Sequence[str],
+    responses: Sequence[str | None] | None = None,
+    *,
+    guard: Guard | None = None,
+) -> pa.Table:
+    """A reference table for a guarded model: the endpoint's features for known-good traffic.
+
+    Pass it to ``create_version(..., reference=...)`` so that each window of logged
+    requests is compared with the same descriptors of the reference prompts.
+
+    >>> table = guard_reference(["What is 2 + 2?", "Name a prime number"], ["4", "7"])
+    >>> table.num_rows, table.column("response_n_chars").to_pylist()
+    (2, [1.0, 1.0])
+    """
+    guard = guard if guard is not None else Guard()
+    if responses is not None and len(responses) != len(prompts):
+        raise InputError(
+            f"{len(prompts)} prompts but {len(responses)} responses; give one response "
+            "(or None) per prompt"
+        )
+    rows = []
+    for index, prompt in enumerate(prompts):
+        messages = [{"role": "user", "content": prompt}]
+        reply = None if responses is None else responses[index]
+        if reply is not None:
+            messages.append({"role": "assistant", "content": reply})
+        rows.append(guard_features(messages, guard.scan(messages), guard.policy))
+    return pa.Table.from_pylist(rows, schema=_feature_schema(guard.policy, prefix=""))
+
+
+def _feature_schema(policy: Policy, prefix: str) -> pa.Schema:
+    types = {"numeric": pa.float64(), "categorical": pa.string(), "boolean": pa.bool_()}
+    kinds = guard_schema(policy)["features"]
+    return pa.schema([(prefix + name, types[kind]) for name, kind in kinds.items()])
+
+
+def _record(
+    record_id: str, flagged: bool, latency_ms: float, features: Mapping[str, Any], policy: Policy
+) -> pa.Table:
+    schema = _feature_schema(policy, prefix="feature.")
+    columns: dict[str, pa.Array] = {
+        "id": pa.array([record_id], pa.string()),
+        "timestamp": pa.array([datetime.now(UTC)], pa.timestamp("us", tz="UTC")),
+        "prediction": pa.array([flagged], pa.bool_()),
+        "latency_ms": pa.array([latency_ms], pa.float64()),
+    }
+    for field in schema:
+        name = field.name[len("feature.") :]
+        if name in features:
+            columns[field.name] = pa.array([features[name]], field.type)
+    return pa.table(columns)
+
+
+def _declared(schema: Mapping[str, Any]) -> set[str] | None:
+    features = schema.get("features") if isinstance(schema, Mapping) else None
+    return set(features) if isinstance(features, Mapping) and features else None
+
+
+def _log(
+    service: ServiceAPI,
+    model: str,
+    body: GuardIn,
+    messages: Sequence[Mapping[str, str]],
+    result: GuardResult,
+    latency_ms: float,
+    policy: Policy,
+) -> dict[str, Any]:
+    info = service.get_model(model)
+    version = body.version or info.active_version
+    if version is None:
+        raise InputError(f"model {model!r} has no active version; send 'version' or promote one")
+    features = guard_features(messages, result, policy)
+    declared = _declared(info.schema)
+    if declared is not None:
+        features = {name: value for name, value in features.items() if name in declared}
+    record_id = body.id or uuid.uuid4().hex
+    table = _record(record_id, result.flagged, latency_ms, features, policy)
+    outcome = service.ingest_predictions(model, version, table)
+    logged: dict[str, Any] = {
+        "model": model,
+        "version": version,
+        "id": record_id,
+        "accepted": outcome.accepted == 1,
+        "duplicate": outcome.duplicates == 1,
+    }
+    if outcome.rejected:
+        first = outcome.rejected[0]
+        logged["error"] = f"{first.field} {first.message}"
+    return logged
+
+
+def _scan(guard: Guard, messages: list[dict[str, str]], body: GuardIn) -> tuple[GuardResult, float]:
+    started = time.perf_counter()
+    if not messages:
+        # A documented verdict rather than the library's InputError: an application
+        # that forwards whatever it holds should not have to special-case an empty chat.
+        result = GuardResult(False, (), (), () if body.sanitize else None)
+    else:
+        result = guard.scan(messages, canaries=body.canaries, sanitize=body.sanitize)
+    return result, (time.perf_counter() - started) * 1000.0
+
+
+@router.post(
+    "/v1/guard",
+    response_model=GuardOut,
+    summary="Scan a prompt, a response or a chat with the LLM guard (and log it to a model)",
+    responses={413: {"description": "over the body limit or the policy's max_chars"}},
+)
+async def guard_endpoint(request: Request, principal: IngestKey, body: GuardIn) -> Response:
+    """Prompt attacks, PII, secrets, hidden text and canary leaks, in milliseconds."""
+    guard = _guard(request, body.policy)
+    messages = _messages(body)
+    _too_large(messages, guard)
+    result, latency_ms = await call(_scan, guard, messages, body)
+    payload = result.to_dict()
+    if body.model is not None:
+        payload["logged"] = await call(
+            _log, service_of(request), body.model, body, messages, result, latency_ms, guard.policy
+        )
+    return answer(payload)
