@@ -203,7 +203,7 @@ def compare_versions(
             f"pooled {len(arms[0])} and {len(arms[1])} windows back into counts "
             f"(successes = {metric} x {count} per window)"
         )
-        sequential = _replay(pooled[0], pooled[1], 1.0 - confidence, tau).result()
+        sequential = _replay(pooled[0], pooled[1], round(1.0 - confidence, 12), tau).result()
     else:
         values_a = [value for _, value in arms[0]]
         values_b = [value for _, value in arms[1]]

@@ -208,7 +208,9 @@ def welch_ttest_from_stats(
     if se == 0:
         p_value, t, half = (1.0 if diff == 0 else 0.0), 0.0, 0.0
     else:
-        df = (va + vb) ** 2 / (va**2 / (n_a - 1) + vb**2 / (n_b - 1))
+        # Welch-Satterthwaite, on variances scaled to at most 1 so squares cannot underflow.
+        ra, rb = va / max(va, vb), vb / max(va, vb)
+        df = (ra + rb) ** 2 / (ra**2 / (n_a - 1) + rb**2 / (n_b - 1))
         t = diff / se
         p_value = float(2.0 * stats.t.sf(abs(t), df))
         half = float(stats.t.ppf(0.5 + confidence / 2.0, df)) * se
