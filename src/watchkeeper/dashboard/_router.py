@@ -375,7 +375,7 @@ def dashboard_router(
         body = parse_body(await request.body(), RootModel[dict[str, Any]]).root
         book = _report_book(service_of(request))
         if book is None:
-            return answer({"detail": "this server keeps no reports"}, 501)
+            raise NotFound("this server keeps no reports (its service has no report store)")
         info = await call(book.upload_report, body, name=name, model=model, by=principal.name)
         return answer(info.to_dict(), 201)
 

@@ -80,6 +80,7 @@ def create_app(service: ServiceAPI | None = None, settings: Settings | None = No
     install_error_handlers(app)
     for module in (_routes_models, _routes_ingest, _routes_read, _routes_alerts, _metrics):
         app.include_router(module.router)
+    app.include_router(import_module("watchkeeper.dashboard").dashboard_router())  # issue 6: /ui
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(AccessLogMiddleware)
 
