@@ -20,14 +20,16 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from watchkeeper._exceptions import InputError
 from watchkeeper.abtest._metrics import AB_METRICS
 from watchkeeper.abtest._results import VersionComparison
 from watchkeeper.abtest._sequential import MixtureSPRT
 from watchkeeper.abtest._tests import two_proportion_ztest, welch_ttest
-from watchkeeper.service._results import WindowInfo
+
+if TYPE_CHECKING:  # the service (and its store extra) is not needed to compare windows
+    from watchkeeper.service._results import WindowInfo
 
 __all__ = ["WindowSource", "compare_versions"]
 
@@ -153,15 +155,16 @@ def compare_versions(
     the sequential test runs at ``alpha = 1 - confidence``.
 
     >>> from datetime import UTC, datetime, timedelta
+    >>> from types import SimpleNamespace
     >>> t = datetime(2024, 1, 1, tzinfo=UTC)
-    >>> def window(version, hour, accuracy):
-    ...     return WindowInfo("churn", version, None, t + timedelta(hours=hour),
-    ...                       t + timedelta(hours=hour + 1), "closed", 1000, 1000,
-    ...                       {"accuracy": accuracy, "row_count": 1000.0, "label_coverage": 1.0})
+    >>> def window(hour, accuracy):  # the fields of a service WindowInfo that are read
+    ...     return SimpleNamespace(segment=None, status="closed", n_records=1000,
+    ...         n_labels=1000, start=t + timedelta(hours=hour), end=t + timedelta(hours=hour + 1),
+    ...         metrics={"accuracy": accuracy, "row_count": 1000.0, "label_coverage": 1.0})
     >>> class Service:
     ...     def list_windows(self, model, *, version=None, limit=500):
     ...         rates = {"v1": [0.80, 0.81, 0.79], "v2": [0.84, 0.83, 0.85]}[version]
-    ...         return [window(version, h, r) for h, r in enumerate(rates)]
+    ...         return [window(h, r) for h, r in enumerate(rates)]
     >>> c = compare_versions(Service(), "churn", "v1", "v2", "accuracy")
     >>> c.test.method, round(c.test.difference, 3), c.test.winner, c.sequential.rejected
     ('two_proportion_z', 0.04, 'b', True)
