@@ -11,21 +11,16 @@ With ``model``, the request is also stored as one prediction record of that mode
 ``version``, or the active one) through the service, so that windows, drift against the
 version's reference, monitors, alerts, ``/metrics`` and the dashboard work for prompts
 as for any model: ``prediction`` is ``flagged``, ``latency_ms`` the guard's own time,
-and the features are :data:`GUARD_FEATURES`:
-
-- ``prompt_<d>`` for the last ``user``/``tool``/``function`` message and ``response_<d>``
-  for an ``assistant`` message that follows it (null without one), where ``<d>`` is
-  ``n_chars``, ``n_words``, ``n_tokens``, ``non_ascii_share`` (numeric), ``script`` and
-  ``language`` (categorical) of :func:`watchkeeper.llm.monitoring.describe_texts`;
-- ``guard_flagged`` (boolean), and for every detector the policy enables
-  ``guard_<detector>_hit`` (boolean) and ``guard_<detector>_score`` (numeric, 0 to 1),
-  null when the detector had nothing to read (``canary`` without a response).
+and the features are :data:`watchkeeper.llm.monitoring.GUARD_FEATURES` (the prompt's and
+the response's descriptors, the verdict and each detector's hit and score; the list and
+its kinds are in that module and in docs/llm-guard.md).
 
 A model whose schema declares features receives only those (declare the subset to
 watch); one without declared features receives them all. The answer then carries
 ``logged``: ``{model, version, id, accepted, duplicate}`` and the reason when the
 service rejected the record. Build the version's reference with
-:func:`guard_reference` on reference prompts so that drift compares like with like.
+:func:`watchkeeper.llm.monitoring.guard_reference` on reference prompts so that drift
+compares like with like.
 
 Bad input (in bounded time; every expression the guard runs has bounded repetition):
 
@@ -66,24 +61,15 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 from starlette.responses import Response
 
 from watchkeeper._exceptions import InputError
-from watchkeeper.llm.guard import ROLES, Guard, GuardResult, Policy
-from watchkeeper.llm.monitoring import describe_texts
+from watchkeeper.llm.guard import Guard, GuardResult, Policy
+from watchkeeper.llm.monitoring import guard_feature_schema, guard_features
 from watchkeeper.server._auth import IngestKey
 from watchkeeper.server._common import ERROR_RESPONSES, answer, call, service_of
 from watchkeeper.server._json import loads_strict
 from watchkeeper.server._protocol import ServiceAPI
 from watchkeeper.server._schemas import NAME_PATTERN
 
-__all__ = [
-    "GUARD_DESCRIPTORS",
-    "GUARD_FEATURES",
-    "GuardIn",
-    "guard_features",
-    "guard_reference",
-    "guard_schema",
-    "router",
-    "set_guard_policies",
-]
+__all__ = ["GuardIn", "router", "set_guard_policies"]
 
 
 class _GuardRequest(Request):
@@ -126,45 +112,9 @@ class _GuardRoute(APIRoute):
 
 router = APIRouter(route_class=_GuardRoute, tags=["guard"], responses=ERROR_RESPONSES)
 
-#: The descriptors logged for the prompt and the response, and their kinds.
-GUARD_DESCRIPTORS: Mapping[str, str] = {
-    "n_chars": "numeric",
-    "n_words": "numeric",
-    "n_tokens": "numeric",
-    "non_ascii_share": "numeric",
-    "script": "categorical",
-    "language": "categorical",
-}
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_INPUT_ROLES = frozenset(role for role, direction in ROLES.items() if direction == "input")
 Role = Literal["user", "tool", "function", "assistant", "system", "developer"]
 Name = Annotated[StrictStr, Field(pattern=NAME_PATTERN)]
-
-
-def _detectors(policy: Policy) -> list[str]:
-    return [name for name, settings in policy.scanners.items() if settings.enabled]
-
-
-def guard_schema(policy: Policy | None = None) -> dict[str, Any]:
-    """A model schema declaring every feature the endpoint logs under ``policy``.
-
-    >>> schema = guard_schema()
-    >>> schema["features"]["prompt_n_tokens"], schema["features"]["guard_pii_hit"]
-    ('numeric', 'boolean')
-    """
-    policy = policy if policy is not None else Policy.default()
-    features: dict[str, str] = {}
-    for side in ("prompt", "response"):
-        features.update({f"{side}_{name}": kind for name, kind in GUARD_DESCRIPTORS.items()})
-    features["guard_flagged"] = "boolean"
-    for name in _detectors(policy):
-        features[f"guard_{name}_hit"] = "boolean"
-        features[f"guard_{name}_score"] = "numeric"
-    return {"features": features}
-
-
-#: The features logged under the default policy, and their kinds.
-GUARD_FEATURES: Mapping[str, str] = guard_schema()["features"]
 
 
 class GuardMessageIn(BaseModel):
@@ -271,86 +221,10 @@ def _too_large(messages: Sequence[Mapping[str, str]], guard: Guard) -> None:
         )
 
 
-def _prompt_and_response(messages: Sequence[Mapping[str, str]]) -> tuple[str | None, str | None]:
-    last_input = max((i for i, m in enumerate(messages) if m["role"] in _INPUT_ROLES), default=None)
-    prompt = messages[last_input]["content"] if last_input is not None else None
-    start = -1 if last_input is None else last_input
-    response = None
-    for message in messages[start + 1 :]:
-        if message["role"] == "assistant":
-            response = message["content"]
-    if prompt is None and response is None and not messages:
-        prompt = ""
-    return prompt, response
-
-
-def guard_features(
-    messages: Sequence[Mapping[str, str]], result: GuardResult, policy: Policy
-) -> dict[str, Any]:
-    """The features the endpoint logs for one request (see the module docstring).
-
-    >>> from watchkeeper.llm.guard import scan
-    >>> chat = [{"role": "user", "content": "Hello there"}]
-    >>> features = guard_features(chat, scan(chat), Policy.default())
-    >>> features["prompt_n_words"], features["response_n_words"], features["guard_pii_hit"]
-    (2.0, None, False)
-    """
-    prompt, response = _prompt_and_response(messages)
-    table = describe_texts([prompt, response])
-    features: dict[str, Any] = {}
-    for row, side in enumerate(("prompt", "response")):
-        for name in GUARD_DESCRIPTORS:
-            features[f"{side}_{name}"] = table.column(name)[row].as_py()
-    features["guard_flagged"] = result.flagged
-    seen = {verdict.detector_type: verdict for verdict in result.breakdown}
-    for name in _detectors(policy):
-        verdict = seen.get(name)
-        features[f"guard_{name}_hit"] = None if verdict is None else verdict.detected
-        features[f"guard_{name}_score"] = None if verdict is None else round(verdict.score, 6)
-    return features
-
-
-def guard_reference(
-    prompts: Sequence[str],
-    responses: Sequence[str | None] | None = None,
-    *,
-    guard: Guard | None = None,
-) -> pa.Table:
-    """A reference table for a guarded model: the endpoint's features for known-good traffic.
-
-    Pass it to ``create_version(..., reference=...)`` so that each window of logged
-    requests is compared with the same descriptors of the reference prompts.
-
-    >>> table = guard_reference(["What is 2 + 2?", "Name a prime number"], ["4", "7"])
-    >>> table.num_rows, table.column("response_n_chars").to_pylist()
-    (2, [1.0, 1.0])
-    """
-    guard = guard if guard is not None else Guard()
-    if responses is not None and len(responses) != len(prompts):
-        raise InputError(
-            f"{len(prompts)} prompts but {len(responses)} responses; give one response "
-            "(or None) per prompt"
-        )
-    rows = []
-    for index, prompt in enumerate(prompts):
-        messages = [{"role": "user", "content": prompt}]
-        reply = None if responses is None else responses[index]
-        if reply is not None:
-            messages.append({"role": "assistant", "content": reply})
-        rows.append(guard_features(messages, guard.scan(messages), guard.policy))
-    return pa.Table.from_pylist(rows, schema=_feature_schema(guard.policy, prefix=""))
-
-
-def _feature_schema(policy: Policy, prefix: str) -> pa.Schema:
-    types = {"numeric": pa.float64(), "categorical": pa.string(), "boolean": pa.bool_()}
-    kinds = guard_schema(policy)["features"]
-    return pa.schema([(prefix + name, types[kind]) for name, kind in kinds.items()])
-
-
 def _record(
     record_id: str, flagged: bool, latency_ms: float, features: Mapping[str, Any], policy: Policy
 ) -> pa.Table:
-    schema = _feature_schema(policy, prefix="feature.")
+    schema = guard_feature_schema(policy, prefix="feature.")
     columns: dict[str, pa.Array] = {
         "id": pa.array([record_id], pa.string()),
         "timestamp": pa.array([datetime.now(UTC)], pa.timestamp("us", tz="UTC")),

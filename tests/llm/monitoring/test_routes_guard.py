@@ -12,15 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from watchkeeper.llm.guard import ROLES, Policy
+from watchkeeper.llm.monitoring import GUARD_FEATURES, guard_reference, guard_schema
 from watchkeeper.server import create_app
-from watchkeeper.server._routes_guard import (
-    GUARD_FEATURES,
-    Role,
-    guard_reference,
-    guard_schema,
-    router,
-    set_guard_policies,
-)
+from watchkeeper.server._routes_guard import Role, router, set_guard_policies
 from watchkeeper.service._service import MonitoringService
 from watchkeeper.service._settings import Settings
 from watchkeeper.store import Store

@@ -26,6 +26,15 @@ from watchkeeper.llm.monitoring._embeddings import (
     as_embedding_matrix,
     embedding_drift,
 )
+from watchkeeper.llm.monitoring._guard_features import (
+    GUARD_DESCRIPTORS,
+    GUARD_FEATURES,
+    guard_feature_schema,
+    guard_features,
+    guard_reference,
+    guard_schema,
+    prompt_and_response,
+)
 from watchkeeper.llm.monitoring._report import LLMReport, llm_report
 from watchkeeper.llm.monitoring._tokenize import (
     approx_token_count,
@@ -46,6 +55,8 @@ from watchkeeper.llm.monitoring._tokens import (
 __all__ = [
     "DESCRIPTORS",
     "EMBEDDING_METHODS",
+    "GUARD_DESCRIPTORS",
+    "GUARD_FEATURES",
     "LANGUAGES",
     "OTHER",
     "SCRIPTS",
@@ -60,8 +71,13 @@ __all__ = [
     "describe_texts",
     "embedding_drift",
     "guard_columns",
+    "guard_feature_schema",
+    "guard_features",
+    "guard_reference",
+    "guard_schema",
     "is_word",
     "llm_report",
+    "prompt_and_response",
     "token_counts",
     "token_drift",
     "tokenize",
