@@ -204,3 +204,22 @@ def test_bootstrap_refuses_bad_input() -> None:
         bootstrap_auc_test(y, np.r_[s[:-1], np.nan], y, s)
     with pytest.raises(InputError, match="n_boot"):
         bootstrap_auc_test(y, s, y, s, n_boot=10)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.integers(1, 5000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
+    st.integers(1, 5000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
+)
+def test_z_test_is_antisymmetric_and_agrees_with_chi2(
+    arm_a: tuple[int, int], arm_b: tuple[int, int]
+) -> None:
+    ab = two_proportion_ztest(*arm_a, *arm_b)
+    ba = two_proportion_ztest(*arm_b, *arm_a)
+    assert ab.difference == pytest.approx(-ba.difference, abs=1e-12)
+    assert ab.p_value == pytest.approx(ba.p_value, abs=1e-12)
+    assert ab.ci_low <= ab.difference <= ab.ci_high
+    table = np.array([[arm_a[0], arm_a[1] - arm_a[0]], [arm_b[0], arm_b[1] - arm_b[0]]])
+    if (table.sum(axis=0) > 0).all():  # chi2_contingency needs no empty column
+        chi2 = chi2_contingency(table, correction=False)[0]
+        assert ab.statistic**2 == pytest.approx(chi2, rel=1e-7, abs=1e-9)
