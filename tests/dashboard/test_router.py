@@ -250,3 +250,46 @@ def test_report_store_api_and_pages(service: Any, keys: dict[str, str], admin: T
     )
     assert "wk-report" in rendered.text
     assert json.loads(json.dumps(one))["name"] == "<nightly>"
+
+
+def test_guard_page_lists_models_the_guard_logs_to(tmp_path: Any) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    import pyarrow as pa
+
+    from watchkeeper.service import MonitoringService, Settings
+    from watchkeeper.store import Store
+
+    url = f"sqlite:///{tmp_path / 'guard.db'}"
+    service = MonitoringService(Store(url), Settings(database_url=url))
+    features = {
+        "guard_flagged": "boolean",
+        "guard_pii_hit": "boolean",
+        "guard_pii_score": "numeric",
+    }
+    service.create_model("chat", "llm", {"features": features})
+    service.create_version("chat", "v1", activate=True)
+    _, key = service.create_api_key(["read"])
+    with TestClient(make_app(service)) as client:
+        sign_in(client, key)
+        assert "no LLM guard traffic yet" in client.get("/ui/guard").text
+        t = datetime(2024, 1, 1, tzinfo=UTC)
+        service.ingest_predictions(
+            "chat",
+            "v1",
+            pa.table(
+                {
+                    "id": ["a", "b"],
+                    "timestamp": pa.array([t, t], pa.timestamp("us", "UTC")),
+                    "prediction": [1, 0],
+                    "feature.guard_flagged": [True, False],
+                    "feature.guard_pii_hit": [True, False],
+                    "feature.guard_pii_score": [0.9, 0.1],
+                }
+            ),
+        )
+        service.close_windows("chat", now=t + timedelta(hours=1))
+        page = client.get("/ui/guard").text
+        assert "no LLM guard traffic yet" not in page
+        assert "/ui/models/chat/feature?name=guard_pii_score" in page
+    service.store.close()

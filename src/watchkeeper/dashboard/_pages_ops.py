@@ -257,50 +257,111 @@ def report_page(info: Any, session: Session) -> str:
     )
 
 
-def guard_page(stats: Mapping[str, Any] | None, session: Session) -> str:
-    """Detector hit rates and recent flagged requests, once the guard records them."""
-    if not stats or not stats.get("detectors"):
+def _guard_models(service: Any) -> list[tuple[Any, list[str], Any]]:
+    """Models fed by the guard endpoint (their schema declares ``guard_flagged``), with
+    their detectors and newest window (None before any closed)."""
+    found = []
+    for model in service.list_models():
+        features = (model.schema or {}).get("features")
+        if not isinstance(features, Mapping) or "guard_flagged" not in features:
+            continue
+        detectors = sorted(
+            name[len("guard_") : -len("_hit")]
+            for name in features
+            if name.startswith("guard_") and name.endswith("_hit")
+        )
+        windows = service.list_windows(model.name, limit=1) if model.active_version else []
+        found.append((model, detectors, windows[0] if windows else None))
+    return found
+
+
+def _detector_link(model: str, detector: str) -> str:
+    href = url(PREFIX + "/models", model, "feature", name=f"guard_{detector}_score")
+    return f'<a href="{e(href)}">{e(detector)}</a>'
+
+
+def guard_page(service: Any, session: Session) -> str:
+    """Detector hit rates and recent flagged requests, once the guard records them.
+
+    Hit rates per detector need the service to aggregate ``guard_<detector>_hit`` per
+    window (``guard_stats()``, not in the facade yet); until then the page lists the
+    models the guard endpoint logs to, with each detector's score drift one click away.
+    """
+    stats_of = getattr(service, "guard_stats", None)
+    stats: Mapping[str, Any] | None = stats_of() if callable(stats_of) else None
+    models = [m for m in _guard_models(service) if m[2] is not None]
+    if not models and not (stats and stats.get("detectors")):
         body = (
             '<div class="wk-emptystate" role="status"><p><strong>no LLM guard traffic yet</strong>'
-            '</p><p class="wk-muted">Once the guard API records verdicts, this page shows each '
-            "detector's hit rate and the most recent flagged requests.</p></div>"
+            '</p><p class="wk-muted">Send prompts to <code>POST /v1/guard</code> with a '
+            "<code>model</code> to log them; this page then lists each detector of that "
+            "model and its score over time.</p></div>"
         )
         return page("Guard", body, session=session, active="guard")
-    rates = table(
-        [
-            ("Detector", "wk-name"),
-            ("Requests", "wk-num"),
-            ("Hits", "wk-num"),
-            ("Hit rate", "wk-num"),
-        ],
-        [
+    parts = []
+    if models:
+        rows = [
             [
-                e(d.get("name")),
-                e(fmt_number(d.get("requests"))),
-                e(fmt_number(d.get("hits"))),
-                e(fmt_number(d.get("hit_rate"))),
+                f'<a href="{e(url(PREFIX + "/models", model.name))}">{e(model.name)}</a>',
+                e(model.active_version or "-"),
+                e(fmt_time(window.end)),
+                " ".join(_detector_link(model.name, d) for d in detectors) or "-",
             ]
-            for d in stats.get("detectors", [])
-        ],
-        caption="per detector, over the recorded traffic",
-    )
-    flagged = table(
-        [("Time", ""), ("Detector", ""), ("Score", "wk-num"), ("Excerpt", "wk-opt")],
-        [
-            [
-                e(fmt_time(f.get("at"))),
-                e(f.get("detector")),
-                e(fmt_number(f.get("score"))),
-                e(str(f.get("excerpt", ""))[:200]),
-            ]
-            for f in stats.get("flagged", [])[:100]
-        ],
-        caption="most recent flagged requests",
-        empty="nothing flagged",
-    )
-    return page(
-        "Guard",
-        "<h2>Detectors</h2>" + rates + "<h2>Flagged</h2>" + flagged,
-        session=session,
-        active="guard",
-    )
+            for model, detectors, window in models
+        ]
+        parts.append(
+            "<h2>Models logged by the guard</h2>"
+            + table(
+                [
+                    ("Model", "wk-name"),
+                    ("Active version", ""),
+                    ("Newest window", ""),
+                    ("Detectors (score over time)", ""),
+                ],
+                rows,
+                caption="each detector's score is a feature of the model",
+            )
+        )
+    if stats and stats.get("detectors"):
+        parts.append(
+            "<h2>Detectors</h2>"
+            + table(
+                [
+                    ("Detector", "wk-name"),
+                    ("Requests", "wk-num"),
+                    ("Hits", "wk-num"),
+                    ("Hit rate", "wk-num"),
+                ],
+                [
+                    [
+                        e(d.get("name")),
+                        e(fmt_number(d.get("requests"))),
+                        e(fmt_number(d.get("hits"))),
+                        e(fmt_number(d.get("hit_rate"))),
+                    ]
+                    for d in stats.get("detectors", [])
+                ],
+                caption="per detector, over the recorded traffic",
+            )
+            + "<h2>Flagged</h2>"
+            + table(
+                [("Time", ""), ("Detector", ""), ("Score", "wk-num"), ("Excerpt", "wk-opt")],
+                [
+                    [
+                        e(fmt_time(f.get("at"))),
+                        e(f.get("detector")),
+                        e(fmt_number(f.get("score"))),
+                        e(str(f.get("excerpt", ""))[:200]),
+                    ]
+                    for f in stats.get("flagged", [])[:100]
+                ],
+                caption="most recent flagged requests",
+                empty="nothing flagged",
+            )
+        )
+    else:
+        parts.append(
+            '<p class="wk-note">Hit rates per detector and the list of flagged requests need '
+            "the service to aggregate the guard's hits per window (not in the service yet).</p>"
+        )
+    return page("Guard", "".join(parts), session=session, active="guard")

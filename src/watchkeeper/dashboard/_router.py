@@ -320,13 +320,9 @@ def dashboard_router(
         headers = {**_HEADERS, "Content-Security-Policy": _REPORT_CSP}
         return HTMLResponse(html, headers=headers)
 
-    def guard(service: Any, session: Session) -> str:
-        stats = getattr(service, "guard_stats", None)
-        return _pages_ops.guard_page(stats() if callable(stats) else None, session)
-
     @router.get(f"{PREFIX}/guard")
     async def guard_view(request: Request) -> Response:
-        return await render(request, guard)
+        return await render(request, _pages_ops.guard_page)
 
     # chart data
 
