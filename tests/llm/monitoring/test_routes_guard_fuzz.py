@@ -1,0 +1,39 @@
+"""schemathesis against POST /v1/guard: no generated request gets a 5xx answer."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, settings
+from tests.server.fakes import FakeService
+
+from watchkeeper.server import create_app
+from watchkeeper.server._routes_guard import router
+from watchkeeper.service._settings import Settings
+
+schemathesis = pytest.importorskip("schemathesis")
+pytestmark = pytest.mark.slow
+
+
+def _app():  # type: ignore[no-untyped-def]
+    service = FakeService()
+    service.create_model("chat", "llm")
+    service.create_version("chat", "v1", activate=True)
+    app = create_app(service, Settings(dev=True, max_body_bytes=200_000))
+    if not any(getattr(route, "path", "") == "/v1/guard" for route in app.routes):
+        app.include_router(router)
+    return app
+
+
+schema = schemathesis.openapi.from_asgi("/openapi.json", _app()).include(path="/v1/guard")
+
+
+@schema.parametrize()
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_no_5xx(case) -> None:  # type: ignore[no-untyped-def]
+    response = case.call()
+    assert response.status_code < 500, (case.method, case.formatted_path, response.text)
