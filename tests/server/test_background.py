@@ -62,3 +62,25 @@ def test_the_config_is_applied_when_the_server_starts(tmp_path: Path) -> None:
     with TestClient(create_app(service, settings)) as client:
         assert client.get("/healthz").status_code == 200
     assert [m.name for m in service.list_models()] == ["churn"]
+
+
+def test_metric_series_honours_both_ends_of_the_time_range(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'wk.db'}"
+    clock = [datetime(2024, 5, 2, tzinfo=UTC)]
+    service = MonitoringService(Store(url), Settings(database_url=url), clock=lambda: clock[0])
+    service.create_model("churn", "binary_classification", {"features": {"age": "numeric"}})
+    service.create_version("churn", "v1", activate=True)
+    for hour in (10, 11, 12, 13):
+        batch = records(datetime(2024, 5, 1, hour, tzinfo=UTC), 20)
+        ids = pa.array([f"h{hour}-{i}" for i in range(20)])
+        service.ingest_predictions("churn", "v1", batch.set_column(0, "id", ids))
+    service.close_windows("churn")
+    with TestClient(create_app(service, Settings(database_url=url, dev=True))) as client:
+        answer = client.get(
+            "/v1/models/churn/metrics/row_count",
+            params={"start": "2024-05-01T11:00:00Z", "end": "2024-05-01T13:00:00Z"},
+        )
+    assert answer.status_code == 200
+    points = answer.json()
+    points = points.get("points", points) if isinstance(points, dict) else points
+    assert len(points) == 2

@@ -16,6 +16,7 @@ from fastapi.openapi.utils import get_openapi
 from watchkeeper._version import __version__
 from watchkeeper.server import (
     _metrics,
+    _routes_ab,
     _routes_alerts,
     _routes_ingest,
     _routes_models,
@@ -78,7 +79,8 @@ def create_app(service: ServiceAPI | None = None, settings: Settings | None = No
     # Prometheus servers often scrape without credentials; a deployment says so.
     app.state.metrics_public = settings.metrics_public
     install_error_handlers(app)
-    for module in (_routes_models, _routes_ingest, _routes_read, _routes_alerts, _metrics):
+    routes = (_routes_models, _routes_ingest, _routes_read, _routes_alerts, _routes_ab, _metrics)
+    for module in routes:
         app.include_router(module.router)
     app.include_router(import_module("watchkeeper.dashboard").dashboard_router())  # issue 6: /ui
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)

@@ -32,7 +32,10 @@ from watchkeeper.server._schemas import (
 __all__ = ["router"]
 
 router = APIRouter(route_class=StrictJSONRoute, responses=ERROR_RESPONSES)
-_NO_TIME = Query(default=None, description="ISO-8601 with a time zone")
+# One Query object per parameter: FastAPI drops a parameter whose default object is
+# shared with another (``end`` vanished from the API when it reused ``start``'s).
+_START = Query(default=None, description="ISO-8601 with a time zone; points from here on")
+_END = Query(default=None, description="ISO-8601 with a time zone; points up to here")
 
 
 @router.get(
@@ -107,8 +110,8 @@ async def metric_series(
     version: str | None = Query(default=None, pattern=NAME_PATTERN, max_length=128),
     feature: str | None = Query(default=None, min_length=1, max_length=256),
     segment: str | None = Query(default=None, min_length=1, max_length=512),
-    start: Timestamp | None = _NO_TIME,
-    end: Timestamp | None = _NO_TIME,
+    start: Timestamp | None = _START,
+    end: Timestamp | None = _END,
 ) -> Response:
     points = await call(
         service_of(request).metric_series,
