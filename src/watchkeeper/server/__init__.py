@@ -18,6 +18,7 @@ from watchkeeper.server import (
     _metrics,
     _routes_ab,
     _routes_alerts,
+    _routes_guard,
     _routes_ingest,
     _routes_models,
     _routes_read,
@@ -79,7 +80,15 @@ def create_app(service: ServiceAPI | None = None, settings: Settings | None = No
     # Prometheus servers often scrape without credentials; a deployment says so.
     app.state.metrics_public = settings.metrics_public
     install_error_handlers(app)
-    routes = (_routes_models, _routes_ingest, _routes_read, _routes_alerts, _routes_ab, _metrics)
+    routes = (
+        _routes_models,
+        _routes_ingest,
+        _routes_read,
+        _routes_alerts,
+        _routes_ab,
+        _routes_guard,
+        _metrics,
+    )
     for module in routes:
         app.include_router(module.router)
     app.include_router(import_module("watchkeeper.dashboard").dashboard_router())  # issue 6: /ui
