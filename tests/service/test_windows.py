@@ -8,13 +8,18 @@ import pytest
 from scipy import stats
 from sklearn import metrics
 
+from watchkeeper.drift import DriftPolicy
+from watchkeeper.drift._from_profiles import binned_counts, compare_profiles
+from watchkeeper.profile import NumericProfile, Profile, ProfileBuilder
 from watchkeeper.service._windows import (
     WindowData,
     compute_window_metrics,
-    prepare_reference,
+    reference_profile,
     summarize,
     window_data,
+    window_schema,
 )
+from watchkeeper.stats import bin_counts, get_method
 
 
 def _data(rng: np.random.Generator, n: int, shift: float = 0.0) -> tuple[WindowData, dict]:
@@ -133,32 +138,68 @@ def test_multiclass_scores_follow_the_declared_classes(rng) -> None:
     )
 
 
-def test_drift_against_the_reference_matches_scipy(rng) -> None:
+def _window_profile(features: pa.Table, reference: Profile) -> Profile:
+    builder = ProfileBuilder(window_schema(features, kinds={}, reference=reference),
+                             bins_from=reference)  # fmt: skip
+    builder.update(features.drop_columns(["id"]))
+    return builder.build()
+
+
+def test_drift_from_profiles_brackets_scipy_and_binned_statistics_are_exact(rng) -> None:
     reference = pa.table({"feature.age": rng.normal(40, 10, 2000)})
-    prepared = prepare_reference(reference, {"age": "numeric"})
+    ref = reference_profile(reference, {"age": "numeric"})
     data, raw = _data(rng, 600, shift=5.0)
+    current = _window_profile(data.features, ref)
     got = _by_name(
         compute_window_metrics(
             task="binary_classification",
             schema={},
             data=data,
-            reference=prepared,
+            reference=ref,
             window_seconds=3600.0,
+            profile=current,
         )
     )
-    expected = stats.ks_2samp(reference.column(0).to_numpy(), raw["age"])
-    assert got[("drift_p_value", "age")] == pytest.approx(expected.pvalue, rel=1e-6)
+    ref_age, cur_age = ref["age"], current["age"]
+    assert isinstance(ref_age, NumericProfile) and isinstance(cur_age, NumericProfile)
+    assert ref_age.counts is not None and cur_age.counts is not None
+    # KS on profiles is approximate (docs/profiles.md). Written out: D_low is the largest
+    # CDF gap at the fine edges; within one fine bin either CDF rises by at most that
+    # side's share of the bin, so scipy's exact D on the raw values is in
+    # [D_low, D_low + w], w the largest share of either side in one fine bin.
+    ref_cdf = np.cumsum(ref_age.counts) / ref_age.counts.sum()
+    cur_cdf = np.cumsum(cur_age.counts) / cur_age.counts.sum()
+    d_low = float(np.max(np.abs(ref_cdf - cur_cdf)))
+    w = max(float(np.max(ref_age.counts / ref_age.counts.sum())),
+            float(np.max(cur_age.counts / cur_age.counts.sum())))  # fmt: skip
+    exact = stats.ks_2samp(reference.column(0).to_numpy(), raw["age"])
+    # (1e-12: the CDFs are ratios of counts, rounded in the last bit.)
+    assert d_low - 1e-12 <= exact.statistic <= d_low + w + 1e-12
+    # The p-value is Smirnov's asymptotic distribution at D_low (as scipy's ks_2samp
+    # above 10,000 values), with n = round(n m / (n + m)).
+    p_value = stats.kstwo.sf(d_low, round(2000 * 600 / 2600))
+    assert got[("drift_p_value", "age")] == pytest.approx(p_value, rel=1e-9)
     # One tested column: the BH-adjusted p-value is the raw one.
-    assert got[("drift_score", "age")] == pytest.approx(1 - expected.pvalue, rel=1e-6)
+    assert got[("drift_score", "age")] == pytest.approx(1 - p_value, rel=1e-9)
     assert got[("drift_detected", "age")] == 1.0
     assert got[("drift_share", None)] == 1.0
-    # Wasserstein distance over the reference's standard deviation.
+    # Wasserstein distance over the reference's standard deviation (approximate).
     effect = stats.wasserstein_distance(reference.column(0).to_numpy(), raw["age"]) / np.std(
         reference.column(0).to_numpy(), ddof=1
     )
     assert got[("drift_effect", "age")] == pytest.approx(effect, rel=0.05)
     assert got[("missing_share", "age")] == 0.0
     assert ("quality_critical", None) in got
+    # Binned statistics read exact counts on the reference's edges: they equal the
+    # raw-data statistic on the same edges, to the last digit.
+    for method in ("psi", "jensen_shannon"):
+        policy = DriftPolicy.from_options(numeric_method=method)
+        edges, _, _ = binned_counts(ref_age, cur_age, policy.n_bins)
+        expected = get_method(method)(
+            bin_counts(np.sort(reference.column(0).to_numpy()), edges),
+            bin_counts(np.sort(raw["age"]), edges),
+        )
+        assert compare_profiles(ref, current, policy)["age"].statistic == expected.statistic
 
 
 def test_an_unlabelled_window_has_no_performance(rng) -> None:

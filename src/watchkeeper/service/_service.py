@@ -24,11 +24,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from watchkeeper._exceptions import InputError
+from watchkeeper.profile import Profile
 from watchkeeper.service._alerting import apply_evaluation, to_record, with_record
 from watchkeeper.service._delivery import DeliveryReport, Sender, deliver_pending
 from watchkeeper.service._errors import Conflict, NotFound
 from watchkeeper.service._evaluate import evaluate_monitors
-from watchkeeper.service._ingest import feature_kinds, ipc_to_table, prepare_batch, table_to_ipc
+from watchkeeper.service._ingest import feature_kinds, prepare_batch, table_to_ipc
+from watchkeeper.service._profiles import (
+    load_reference_profile,
+    profile_windows,
+    read_window_profile,
+)
 from watchkeeper.service._results import (
     AlertInfo,
     ApiKeyInfo,
@@ -43,9 +49,8 @@ from watchkeeper.service._settings import Settings
 from watchkeeper.service._specs import monitor_from_dict, monitor_to_dict
 from watchkeeper.service._types import MetricPoint, MonitorSpec
 from watchkeeper.service._windows import (
-    ReferenceData,
     compute_window_metrics,
-    prepare_reference,
+    reference_profile,
     summarize,
     window_data,
 )
@@ -277,15 +282,16 @@ class MonitoringService:
             if not math.isfinite(value):
                 raise InputError(f"baseline {key!r} is {value}; give a finite number")
             clean[str(key)] = float(value)
-        blob = None
+        blob = profile = None
         if reference is not None:
             if reference.num_rows == 0:
                 raise InputError("the reference has no rows; send the data the model was built on")
-            prepare_reference(reference, feature_kinds(row.schema))  # validates
+            profile = reference_profile(reference, feature_kinds(row.schema)).to_bytes()
             blob = table_to_ipc(reference)
         created = self.store.insert_version(
-            row.id, version, reference=blob, baseline=clean, created_at=self.clock()
-        )
+            row.id, version, reference=blob, baseline=clean, created_at=self.clock(),
+            reference_profile=profile,
+        )  # fmt: skip
         if created is None:
             existing = self._version(row, version)
             if (blob is not None and self.store.reference_bytes(existing.id) != blob) or (
@@ -461,7 +467,7 @@ class MonitoringService:
         if not due:
             return []
         kinds = feature_kinds(model.schema)
-        references: dict[int, ReferenceData | None] = {}
+        references: dict[int, Profile | None] = {}
         baselines = {v.id: v.baseline for v in self.store.list_versions(model.id)}
         monitors = self._monitors(model.name)
         groups: dict[tuple[int, datetime], list[WindowRow]] = defaultdict(list)
@@ -470,29 +476,28 @@ class MonitoringService:
         closed: list[WindowInfo] = []
         for (version_id, start), rows in sorted(groups.items(), key=lambda kv: kv[0][1]):
             if version_id not in references:
-                blob = self.store.reference_bytes(version_id)
-                references[version_id] = (
-                    None if blob is None else prepare_reference(ipc_to_table([blob]), kinds)
-                )
+                references[version_id] = load_reference_profile(self.store, version_id, kinds)
             start_us = to_micros(start)
-            features = ipc_to_table(self.store.window_blobs(model.id, version_id, start_us))
-            if features is None:
-                features = pa.table(
-                    {"id": pa.array([], pa.string()), "segment": pa.array([], pa.string())}
-                )
-            outputs = self.store.records_by_id(model.id, features.column("id").to_pylist())
+            built = profile_windows(
+                self.store, model.id, version_id, start_us, rows,
+                reference=references[version_id], kinds=kinds,
+            )  # fmt: skip
+            keys = built.keys
+            outputs = self.store.records_by_id(model.id, keys.column("id").to_pylist())
             host = self.store.host_points(model.id, version_id, start_us, to_micros(rows[0].end))
             for window in rows:
-                part = features
+                part = keys
                 if window.segment:
-                    part = features.filter(pc.equal(features.column("segment"), window.segment))
+                    part = keys.filter(pc.equal(keys.column("segment"), window.segment))
                 data = window_data(part, outputs)
+                profile = built.profiles.get(window.id)
                 values = compute_window_metrics(
                     task=model.task,
                     schema=model.schema,
                     data=data,
                     reference=references[version_id],
                     window_seconds=(window.end - window.start).total_seconds(),
+                    profile=profile,
                     host=host if not window.segment else (),
                 )
                 points = [
@@ -513,6 +518,9 @@ class MonitoringService:
                         for p in points
                     ],
                     labels_seen=window.n_labels,
+                    records_seen=data.n,
+                    profile=(profile.to_bytes(), built.through[window.id])
+                    if profile is not None and window.id in built.changed else None,
                 )  # fmt: skip
                 n_labels = sum(label is not None for label in data.labels)
                 self._evaluate(monitors, points, data.n, n_labels, baselines.get(version_id, {}))
@@ -523,6 +531,17 @@ class MonitoringService:
                     )
                 )  # fmt: skip
         return closed
+
+    def window_profile(
+        self, model: str, version: str, window_start: datetime, segment: str | None = None
+    ) -> Profile | None:
+        """The stored profile of a closed window (``segment`` as in WindowInfo; None for
+        all traffic), counted on the version's reference bins; None if there is none."""
+        row = self._model(model)
+        target = self._version(row, version)
+        return read_window_profile(
+            self.store, row.id, target.id, _aware(window_start, "window_start"), segment
+        )
 
     def _monitors(self, model: str) -> list[MonitorSpec]:
         return [monitor_from_dict(spec) for spec in self.store.list_monitor_specs(model)]

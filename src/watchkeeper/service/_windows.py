@@ -10,6 +10,11 @@ figures (``row_count``, ``label_coverage``, ``latency_p50_ms``/``p95``/``p99``,
 ``throughput_rps``, ``error_rate``, ``cpu_percent``, ``memory_bytes``,
 ``sdk_dropped``). For every drift and error figure larger is worse; for the
 performance metrics the registry's ``higher_is_better`` says.
+
+Drift and quality read the window's :class:`~watchkeeper.profile.Profile` (counted on
+the reference profile's bins) and the reference profile, never the raw features:
+binned statistics are exact, KS is approximate with a stated bound (docs/profiles.md).
+Performance and operational figures read the records' outputs and labels.
 """
 
 from __future__ import annotations
@@ -17,23 +22,26 @@ from __future__ import annotations
 import json
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
 from watchkeeper._exceptions import InputError
+from watchkeeper.profile import Profile, profile_source
+from watchkeeper.schema import ColumnKind, ColumnRole, ColumnSpec, Schema, infer_schema
 
 __all__ = [
     "PROBLEM_OF_TASK",
-    "ReferenceData",
     "Value",
     "WindowData",
     "compute_window_metrics",
-    "prepare_reference",
+    "reference_profile",
+    "reference_schema",
     "summarize",
     "window_data",
+    "window_schema",
 ]
 
 PROBLEM_OF_TASK = {
@@ -43,22 +51,17 @@ PROBLEM_OF_TASK = {
     "llm": None,
 }
 
+# Columns of a window's feature blobs that are bookkeeping, not features.
+BOOKKEEPING = ("id", "window_start", "segment")
+_COMPARED_KINDS = (ColumnKind.NUMERIC, ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN)
+
 # (metric, feature or None, value)
 Value = tuple[str, str | None, float]
 
 
 @dataclass
-class ReferenceData:
-    """A version's reference, read once per close and shared by its windows."""
-
-    table: pa.Table
-    schema: Any  # watchkeeper.schema.Schema of the compared features
-    values: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
 class WindowData:
-    """The records of one window: features (Arrow) and outputs (lists, same order)."""
+    """The records of one window: ids (Arrow) and outputs (lists, same order)."""
 
     features: pa.Table
     predictions: list[Any]
@@ -77,10 +80,15 @@ def _strip(name: str) -> str:
     return name[len("feature.") :] if name.startswith("feature.") else name
 
 
-def prepare_reference(table: pa.Table, kinds: Mapping[str, str]) -> ReferenceData:
-    """Index a reference table: its feature columns (``feature.`` prefix optional) and kinds."""
-    from watchkeeper.schema import ColumnKind, ColumnRole, ColumnSpec, Schema, infer_schema
+def reference_schema(table: pa.Table, kinds: Mapping[str, str]) -> tuple[pa.Table, Schema]:
+    """A reference table's compared features (``feature.`` prefix optional) and their
+    schema: the declared kinds, else inferred; numeric, categorical and boolean only.
 
+    >>> t = pa.table({"feature.age": [30.0, 41.0], "plan": ["a", "b"]})
+    >>> _, schema = reference_schema(t, {"age": "numeric", "plan": "categorical"})
+    >>> [(spec.name, spec.kind.value) for spec in schema]
+    [('age', 'numeric'), ('plan', 'categorical')]
+    """
     table = table.rename_columns([_strip(n) for n in table.column_names])
     specs = []
     inferred = infer_schema(table)
@@ -88,23 +96,77 @@ def prepare_reference(table: pa.Table, kinds: Mapping[str, str]) -> ReferenceDat
         if kinds and name not in kinds:
             continue
         kind = ColumnKind(kinds[name]) if name in kinds else inferred[name].kind
-        if kind in (ColumnKind.NUMERIC, ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN):
+        if kind in _COMPARED_KINDS:
             specs.append(ColumnSpec(name, kind, ColumnRole.FEATURE, declared=name in kinds))
-    return ReferenceData(table, Schema(specs))
+    return table.select([spec.name for spec in specs]), Schema(specs)
 
 
-def _drift(reference: ReferenceData, current: pa.Table) -> tuple[list[Value], dict[str, Any]]:
-    from watchkeeper.drift import compare_values, extract_all
+def reference_profile(table: pa.Table, kinds: Mapping[str, str]) -> Profile:
+    """The reference's profile, in two passes: its bins fix every window's histograms.
 
-    specs = [spec for spec in reference.schema if spec.name in current.column_names]
-    if not specs or current.num_rows == 0:
-        return [], {}
-    if not reference.values:
-        reference.values = extract_all(reference.table, list(reference.schema))
-    current_values = extract_all(current, specs)
-    from watchkeeper.schema import Schema
+    >>> rng = np.random.default_rng(0)
+    >>> p = reference_profile(pa.table({"age": rng.normal(40, 10, 2000)}), {"age": "numeric"})
+    >>> p.n_rows, p["age"].bins.n_bins > 900
+    (2000, True)
+    """
+    selected, schema = reference_schema(table, kinds)
+    return profile_source(selected, schema=schema)
 
-    result = compare_values(Schema(specs), reference.values, current_values)
+
+def window_schema(
+    table: pa.Table,
+    *,
+    kinds: Mapping[str, str],
+    reference: Profile | None = None,
+    stored: Profile | None = None,
+) -> Schema:
+    """How a window's feature columns are profiled: as the stored window profile read
+    them (so that late records merge), else as the reference, else as declared, else
+    inferred from ``table`` (a batch of the window).
+
+    >>> t = pa.table({"id": ["a"], "segment": [""], "age": [3.0], "plan": ["x"]})
+    >>> [(s.name, s.kind.value) for s in window_schema(t, kinds={"plan": "categorical"})]
+    [('plan', 'categorical'), ('age', 'numeric')]
+    """
+    specs: dict[str, ColumnSpec] = {}
+    for source in (stored, reference):
+        for spec in source.schema if source is not None else ():
+            specs.setdefault(spec.name, spec)
+    for name, kind in kinds.items():
+        specs.setdefault(name, ColumnSpec(name, ColumnKind(kind), ColumnRole.FEATURE, True))
+    features = [n for n in table.column_names if n not in BOOKKEEPING and n not in specs]
+    if features:
+        inferred = infer_schema(table.select(features))
+        for name in features:
+            specs[name] = ColumnSpec(name, inferred[name].kind, ColumnRole.FEATURE)
+    return Schema(specs.values())
+
+
+def _compared(reference: Profile, current: Profile) -> tuple[Profile, Profile, Schema]:
+    """Both profiles cut to the reference's compared columns that the window has, as
+    the raw path compared only the columns both sides had."""
+    specs = [s for s in reference.schema if s.name in current.columns and s.kind in _COMPARED_KINDS]
+    schema = Schema(specs)
+    names = {spec.name for spec in specs}
+
+    def cut(profile: Profile) -> Profile:
+        columns = {n: c for n, c in profile.columns.items() if n in names}
+        return replace(
+            profile,
+            schema=schema,
+            columns=columns,
+            extra_columns={},
+            segment_columns=(),
+            segments={},
+        )
+
+    return cut(reference), cut(current), schema
+
+
+def _drift(reference: Profile, current: Profile) -> list[Value]:
+    from watchkeeper.drift import compare_profiles
+
+    result = compare_profiles(reference, current)
     out: list[Value] = []
     for column in result.columns:
         if column.statistic is None or not np.isfinite(column.statistic):
@@ -120,32 +182,29 @@ def _drift(reference: ReferenceData, current: pa.Table) -> tuple[list[Value], di
         out.append(("drift_detected", column.column, 1.0 if column.drifted else 0.0))
     if result.n_columns:
         out.append(("drift_share", None, float(result.share_drifted)))
-    return out, {"values": current_values, "specs": specs}
+    return out
 
 
-def _quality(
-    reference: ReferenceData, current: pa.Table, extracted: Mapping[str, Any]
-) -> list[Value]:
-    from watchkeeper.quality import assess_quality
-    from watchkeeper.schema import Schema
+def _quality(reference: Profile, current: Profile, schema: Schema) -> list[Value]:
+    # The report's quality-from-profiles: one implementation for reports and windows.
+    from watchkeeper.report._from_profiles import assess_profiles
 
-    specs = extracted.get("specs") or []
-    if not specs or current.num_rows == 0:
-        return []
-    names = [spec.name for spec in specs]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        result = assess_quality(
-            reference.table.select(names),
-            current.select(names),
-            Schema(specs),
-            reference_values=reference.values,
-            current_values=extracted.get("values"),
-        )
+        result = assess_profiles(reference, current, schema)
     counts = result.counts_by_severity()
     return [
         ("quality_critical", None, float(counts.get("critical", 0))),
         ("quality_warning", None, float(counts.get("warning", 0))),
+    ]
+
+
+def _missing(profile: Profile) -> list[Value]:
+    if not profile.n_rows:
+        return []
+    return [
+        ("missing_share", name, float(column.n_missing / profile.n_rows))
+        for name, column in profile.columns.items()
     ]
 
 
@@ -267,17 +326,25 @@ def compute_window_metrics(
     task: str,
     schema: Mapping[str, Any],
     data: WindowData,
-    reference: ReferenceData | None,
+    reference: Profile | None,
     window_seconds: float,
+    profile: Profile | None = None,
     host: Sequence[tuple[float | None, float | None, int]] = (),
 ) -> list[Value]:
     """Every metric of one window, as ``(metric, feature or None, value)``.
 
-    >>> import pyarrow as pa
-    >>> data = WindowData(pa.table({"id": ["a", "b"], "x": [1.0, None]}), [1, 0],
-    ...                   [0.9, 0.2], [None, None], [10.0, 30.0], [False, True], [1, None])
+    ``profile`` is the window's profile (counted on ``reference``'s bins); drift and
+    quality need both, ``missing_share`` the window's profile only.
+
+    >>> from watchkeeper.profile import ProfileBuilder
+    >>> features = pa.table({"id": ["a", "b"], "x": [1.0, None]})
+    >>> data = WindowData(features, [1, 0], [0.9, 0.2], [None, None], [10.0, 30.0],
+    ...                   [False, True], [1, None])
+    >>> builder = ProfileBuilder(window_schema(features, kinds={}))
+    >>> builder.update(features.drop_columns(["id"]))
     >>> values = compute_window_metrics(task="binary_classification", schema={}, data=data,
-    ...                                 reference=None, window_seconds=3600.0)
+    ...                                 reference=None, window_seconds=3600.0,
+    ...                                 profile=builder.build())
     >>> {name: round(v, 3) for name, feature, v in values if feature is None}["error_rate"]
     0.5
     >>> [round(v, 2) for name, feature, v in values if name == "missing_share"]
@@ -285,15 +352,13 @@ def compute_window_metrics(
     """
     n_labels = sum(label is not None for label in data.labels)
     values = _operational(data, n_labels, window_seconds)
-    for name in data.features.column_names:
-        if name in ("id", "window_start", "segment") or not data.n:
-            continue
-        share = data.features.column(name).null_count / data.n
-        values.append(("missing_share", name, float(share)))
-    if reference is not None and data.n:
-        drift, extracted = _drift(reference, data.features)
-        values += drift
-        values += _quality(reference, data.features, extracted)
+    if profile is not None and profile.n_rows:
+        values += _missing(profile)
+        if reference is not None:
+            ref, cur, compared = _compared(reference, profile)
+            if len(compared):
+                values += _drift(ref, cur)
+                values += _quality(ref, cur, compared)
     values += _performance(task, schema, data)
     values += _host(host)
     return values

@@ -155,6 +155,7 @@ class ModelRepository(RepositoryBase):
         reference: bytes | None,
         baseline: Mapping[str, float],
         created_at: datetime,
+        reference_profile: bytes | None = None,
     ) -> VersionRow | None:
         """Create a version; None when it already exists (nothing is changed)."""
         statement = (
@@ -163,6 +164,7 @@ class ModelRepository(RepositoryBase):
                 model_id=model_id,
                 name=name,
                 reference=reference,
+                reference_profile=reference_profile,
                 baseline=dict(baseline),
                 active=False,
                 created_at=created_at,
@@ -185,6 +187,8 @@ class ModelRepository(RepositoryBase):
         values: dict[str, Any] = {}
         if reference is not None:
             values["reference"] = reference
+            # The profile of the old reference no longer applies; the next close builds one.
+            values["reference_profile"] = None
         if baseline is not None:
             values["baseline"] = dict(baseline)
         if values:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, and_, delete, func, or_, select, update
 
 from watchkeeper.store._base import RepositoryBase
+from watchkeeper.store._repo_profiles import put_window_profile
 from watchkeeper.store._rows import WindowRow
 from watchkeeper.store._tables import metric_points, versions, windows
 
@@ -107,14 +108,23 @@ class WindowRepository(RepositoryBase):
         summary: Mapping[str, Any],
         points: Sequence[PointRow],
         labels_seen: int,
+        records_seen: int | None = None,
+        profile: tuple[bytes, int] | None = None,
     ) -> None:
-        """Store a window's metric points (replacing any earlier ones) and close it.
+        """Store a window's metric points (replacing any earlier ones), its profile
+        (``(bytes, newest blob id)``, replacing any earlier one) and close it.
 
-        The recomputation flag is cleared only if no label arrived meanwhile, which
-        ``labels_seen`` (the label count the results were computed from) tells.
+        The recomputation flag is cleared only if no label and no record arrived
+        meanwhile, which ``labels_seen`` and ``records_seen`` (the counts the results
+        were computed from) tell.
         """
+        stale = windows.c.n_labels != labels_seen
+        if records_seen is not None:
+            stale = or_(stale, windows.c.n_records != records_seen)
         with self.engine.begin() as connection:
             self._replace_points(connection, points)
+            if profile is not None:
+                put_window_profile(connection, window_id, profile[0], profile[1])
             connection.execute(
                 update(windows)
                 .where(windows.c.id == window_id)
@@ -122,7 +132,7 @@ class WindowRepository(RepositoryBase):
                     status="closed",
                     closed_at=closed_at,
                     metrics=dict(summary),
-                    needs_recompute=windows.c.n_labels != labels_seen,
+                    needs_recompute=stale,
                 )
             )
 

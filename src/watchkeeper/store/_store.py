@@ -11,13 +11,16 @@ from watchkeeper.store._engine import create_store_engine
 from watchkeeper.store._migrate import upgrade
 from watchkeeper.store._repo_alerts import AlertRepository
 from watchkeeper.store._repo_models import ModelRepository
+from watchkeeper.store._repo_profiles import ProfileRepository
 from watchkeeper.store._repo_records import RecordRepository
 from watchkeeper.store._repo_windows import WindowRepository
 
 __all__ = ["Store", "create_store_engine"]
 
 
-class Store(ModelRepository, RecordRepository, WindowRepository, AlertRepository):
+class Store(
+    ModelRepository, RecordRepository, WindowRepository, AlertRepository, ProfileRepository
+):
     """The database behind the service, migrated to the newest schema when opened.
 
     >>> store = Store("sqlite://")

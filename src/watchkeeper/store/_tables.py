@@ -3,9 +3,11 @@ share a PostgreSQL database with other applications.
 
 Records keep one row per prediction (the id index, the outputs, the label) and their
 features go to ``wk_window_data`` as one Arrow IPC blob per batch and window, which is
-what makes ingestion fast and closing a window one read. Event times of records are
-integer microseconds since the epoch (compact and fast on both backends); everything
-else is a timezone-aware ``UTCDateTime``.
+what makes ingestion fast. Closing a window streams those blobs into a mergeable
+profile (``wk_window_profiles``), compared with the version's reference profile
+(``wk_versions.reference_profile``); late records are profiled alone and merged in.
+Event times of records are integer microseconds since the epoch (compact and fast on
+both backends); everything else is a timezone-aware ``UTCDateTime``.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ __all__ = [
     "version_activations",
     "versions",
     "window_data",
+    "window_profiles",
     "windows",
 ]
 
@@ -76,6 +79,10 @@ versions = Table(
     Column("model_id", Integer, ForeignKey("wk_models.id"), nullable=False),
     Column("name", String(200), nullable=False),
     Column("reference", LargeBinary, nullable=True),
+    # The reference's profile (watchkeeper.profile, .wkp bytes): its bins are the ones
+    # every window of the version is counted on. Null without a reference, or for a
+    # reference stored before migration 0003 (built at the next close).
+    Column("reference_profile", LargeBinary, nullable=True),
     Column("baseline", JSONText, nullable=False),
     Column("active", Boolean, nullable=False, default=False),
     Column("created_at", UTCDateTime, nullable=False),
@@ -144,6 +151,15 @@ windows = Table(
     Column("metrics", JSONText, nullable=True),
     UniqueConstraint("model_id", "version_id", "segment", "start"),
     Index(None, "model_id", "status", "end"),
+)
+
+window_profiles = Table(
+    "wk_window_profiles",
+    metadata,
+    Column("window_id", BigInteger, ForeignKey("wk_windows.id"), primary_key=True),
+    # The newest wk_window_data row merged into the profile: late batches are those after.
+    Column("through_id", BigInteger, nullable=False),
+    Column("profile", LargeBinary, nullable=False),
 )
 
 metric_points = Table(
