@@ -293,3 +293,16 @@ def test_guard_page_lists_models_the_guard_logs_to(tmp_path: Any) -> None:
         assert "no LLM guard traffic yet" not in page
         assert "/ui/models/chat/feature?name=guard_pii_score" in page
     service.store.close()
+
+
+def test_feature_page_draws_reference_and_window_distributions(
+    admin: TestClient, service: Any
+) -> None:
+    page = admin.get(f"/ui/models/{MODEL}/feature?name=age").text
+    assert "Reference and current distributions" in page
+    assert 'class="wk-dist"' in page
+    assert page.count("<rect ") >= 4
+    windows = [w for w in service.list_windows(MODEL) if w.status == "closed" and not w.segment]
+    older = windows[-1].start.isoformat()
+    chosen = admin.get(f"/ui/models/{MODEL}/feature", params={"name": "age", "window": older})
+    assert f'value="{older}" selected' in chosen.text

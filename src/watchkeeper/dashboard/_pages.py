@@ -20,6 +20,7 @@ from watchkeeper.dashboard._data import (
     health_by_model,
     performance_metrics,
 )
+from watchkeeper.dashboard._distribution import distribution_section
 from watchkeeper.dashboard._html import (
     PREFIX,
     badge,
@@ -328,11 +329,9 @@ def _feature_table(name: str, model: ModelInfo, newest: WindowInfo | None, c: An
 
 
 def feature_page(service: Any, session: Session, name: str, params: Mapping[str, str]) -> str:
-    """One feature: its drift and missing share over time, and the newest window's figures.
-
-    The service facade does not expose a window's reference and current distributions
-    (histograms), so the page shows the drift score's history and its distribution
-    over the range instead, and says so.
+    """One feature: reference and current distributions for a chosen window (from the
+    window's stored profile), its drift and missing share over time, and the newest
+    window's figures.
     """
     feature = params.get("name", "")
     c = _context(service, name, params)
@@ -389,14 +388,18 @@ def feature_page(service: Any, session: Session, name: str, params: Mapping[str,
         + chart("Missing share", _series_url(name, "missing_share", **common))
         + "</div>"
     )
-    note = (
-        '<p class="wk-note">Reference and current distributions of a window are not yet '
-        "exposed by the service (it keeps the window's metrics, not its histograms); "
-        "this page shows the drift score's history instead.</p>"
+    distribution = distribution_section(
+        service, name, c["version"], c["windows"], feature, c["segment"], params.get("window")
     )
     return page(
         f"{feature} in {name}",
-        controls + "<h2>Newest window</h2>" + summary + "<h2>History</h2>" + charts + note,
+        controls
+        + "<h2>Reference and current distributions</h2>"
+        + distribution
+        + "<h2>Newest window</h2>"
+        + summary
+        + "<h2>History</h2>"
+        + charts,
         session=session,
         crumbs=[("Overview", f"{PREFIX}/"), (name, url(PREFIX + "/models", name)), (feature, "")],
     )

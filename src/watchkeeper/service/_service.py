@@ -543,6 +543,12 @@ class MonitoringService:
             self.store, row.id, target.id, _aware(window_start, "window_start"), segment
         )
 
+    def reference_profile(self, model: str, version: str) -> Profile | None:
+        """The version's reference profile (bins fixed by the reference); None without one."""
+        row = self._model(model)
+        target = self._version(row, version)
+        return load_reference_profile(self.store, target.id, feature_kinds(row.schema))
+
     def _monitors(self, model: str) -> list[MonitorSpec]:
         return [monitor_from_dict(spec) for spec in self.store.list_monitor_specs(model)]
 
