@@ -29,7 +29,7 @@ import numpy as np
 import pyarrow as pa
 
 from watchkeeper._exceptions import InputError
-from watchkeeper.profile import Profile, profile_source
+from watchkeeper.profile import CategoricalProfile, Profile, profile_source
 from watchkeeper.schema import ColumnKind, ColumnRole, ColumnSpec, Schema, infer_schema
 
 __all__ = [
@@ -208,6 +208,20 @@ def _missing(profile: Profile) -> list[Value]:
     ]
 
 
+def _true_share(profile: Profile) -> list[Value]:
+    # A boolean column is profiled as the categories "true" and "false"; nulls are
+    # counted apart, so a detector that had nothing to read does not dilute its rate.
+    out: list[Value] = []
+    for name, column in profile.columns.items():
+        if not isinstance(column, CategoricalProfile) or column.kind != ColumnKind.BOOLEAN.value:
+            continue
+        counts = column.counts or {}
+        true, false = counts.get("true", 0), counts.get("false", 0)
+        if true + false:
+            out.append(("true_share", name, true / (true + false)))
+    return out
+
+
 def _decode(text: Any) -> Any:
     return None if text is None else json.loads(text)
 
@@ -334,10 +348,10 @@ def compute_window_metrics(
     """Every metric of one window, as ``(metric, feature or None, value)``.
 
     ``profile`` is the window's profile (counted on ``reference``'s bins); drift and
-    quality need both, ``missing_share`` the window's profile only.
+    quality need both, ``missing_share`` and ``true_share`` the window's profile only.
 
     >>> from watchkeeper.profile import ProfileBuilder
-    >>> features = pa.table({"id": ["a", "b"], "x": [1.0, None]})
+    >>> features = pa.table({"id": ["a", "b"], "x": [1.0, None], "hit": [True, False]})
     >>> data = WindowData(features, [1, 0], [0.9, 0.2], [None, None], [10.0, 30.0],
     ...                   [False, True], [1, None])
     >>> builder = ProfileBuilder(window_schema(features, kinds={}))
@@ -348,12 +362,15 @@ def compute_window_metrics(
     >>> {name: round(v, 3) for name, feature, v in values if feature is None}["error_rate"]
     0.5
     >>> [round(v, 2) for name, feature, v in values if name == "missing_share"]
-    [0.5]
+    [0.5, 0.0]
+    >>> [(feature, v) for name, feature, v in values if name == "true_share"]
+    [('hit', 0.5)]
     """
     n_labels = sum(label is not None for label in data.labels)
     values = _operational(data, n_labels, window_seconds)
     if profile is not None and profile.n_rows:
         values += _missing(profile)
+        values += _true_share(profile)
         if reference is not None:
             ref, cur, compared = _compared(reference, profile)
             if len(compared):

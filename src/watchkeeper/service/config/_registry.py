@@ -52,6 +52,7 @@ _SERVICE_METRICS = (
     MetricInfo("drift_detected", True, "1 if the column drifted under the policy, else 0"),
     MetricInfo("drift_share", False, "share of drifted features"),
     MetricInfo("missing_share", True, "share of missing values"),
+    MetricInfo("true_share", True, "share of true among a boolean feature's non-missing values"),
     MetricInfo("row_count", False, "records in the window"),
     MetricInfo("label_coverage", False, "share of records with a label"),
     MetricInfo("latency_p50_ms", False, "median latency"),
