@@ -306,3 +306,65 @@ def test_feature_page_draws_reference_and_window_distributions(
     older = windows[-1].start.isoformat()
     chosen = admin.get(f"/ui/models/{MODEL}/feature", params={"name": "age", "window": older})
     assert f'value="{older}" selected' in chosen.text
+
+
+def test_guard_page_draws_the_hit_rates_of_a_guard_model(tmp_path: Any) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    import pyarrow as pa
+
+    from watchkeeper.service import MonitoringService, Settings
+    from watchkeeper.store import Store
+
+    url = f"sqlite:///{tmp_path / 'guard.db'}"
+    service = MonitoringService(Store(url), Settings(database_url=url))
+    features = {
+        "guard_flagged": "boolean",
+        "guard_pii_hit": "boolean",
+        "guard_pii_score": "numeric",
+        "guard_canary_hit": "boolean",
+    }
+    service.create_model("chat", "llm", {"features": features})
+    service.create_version("chat", "v1", activate=True)
+    _, key = service.create_api_key(["read"])
+    t = datetime(2024, 1, 1, tzinfo=UTC)
+    # By hand: 4 requests, 1 flagged (1/4); pii hit in 1 of 4; canary read in 2, hit in 1.
+    service.ingest_predictions(
+        "chat",
+        "v1",
+        pa.table(
+            {
+                "id": ["a", "b", "c", "d"],
+                "timestamp": pa.array([t] * 4, pa.timestamp("us", "UTC")),
+                "prediction": [1, 0, 0, 0],
+                "feature.guard_flagged": [True, False, False, False],
+                "feature.guard_pii_hit": [True, False, False, False],
+                "feature.guard_pii_score": [0.9, 0.1, 0.2, 0.0],
+                "feature.guard_canary_hit": pa.array([None, None, True, False], pa.bool_()),
+            }
+        ),
+    )
+    service.close_windows("chat", now=t + timedelta(hours=1))
+    with TestClient(make_app(service)) as client:
+        sign_in(client, key)
+        page = client.get("/ui/guard").text
+        assert "no LLM guard traffic yet" not in page
+        assert "Flag rate" in page and "Detector hit rates" in page
+        flag_src = escape("/ui/api/series?model=chat&metric=true_share&feature=guard_flagged")
+        assert f'data-src="{flag_src}"' in page
+        assert escape("/ui/api/series?model=chat&metric=true_share&top=12") in page
+        # The latest window's table: rate, then the requests the detector read.
+        assert "<td>0.25</td><td>4</td>" in page.replace(' class="wk-num"', "")
+        assert "<td>0.5</td><td>2</td>" in page.replace(' class="wk-num"', "")
+        flag = client.get(
+            "/ui/api/series?model=chat&metric=true_share&feature=guard_flagged"
+        ).json()
+        assert [s["name"] for s in flag["series"]] == ["guard_flagged"]
+        assert [p[1] for p in flag["series"][0]["points"]] == [0.25]
+        hits = client.get("/ui/api/series?model=chat&metric=true_share&top=12").json()
+        assert {s["name"]: s["points"][-1][1] for s in hits["series"]} == {
+            "guard_flagged": 0.25,
+            "guard_pii_hit": 0.25,
+            "guard_canary_hit": 0.5,
+        }
+    service.store.close()

@@ -14,6 +14,7 @@ from typing import Any
 from watchkeeper.dashboard._html import (
     PREFIX,
     badge,
+    chart,
     csrf_field,
     e,
     fmt_number,
@@ -280,17 +281,87 @@ def _detector_link(model: str, detector: str) -> str:
     return f'<a href="{e(href)}">{e(detector)}</a>'
 
 
-def guard_page(service: Any, session: Session) -> str:
-    """Detector hit rates and recent flagged requests, once the guard records them.
+def _latest_rates(service: Any, model: Any) -> tuple[Any, dict[str, float]]:
+    """The newest closed whole-traffic window of the active version that stored hit
+    rates (``true_share``), and those rates by feature; (None, {}) before one."""
+    if model.active_version is None:
+        return None, {}
+    for window in service.list_windows(model.name, version=model.active_version, limit=50):
+        shares = (window.metrics or {}).get("true_share")
+        if window.status == "closed" and window.segment is None and isinstance(shares, Mapping):
+            return window, dict(shares)
+    return None, {}
 
-    Hit rates per detector need the service to aggregate ``guard_<detector>_hit`` per
-    window (``guard_stats()``, not in the facade yet); until then the page lists the
-    models the guard endpoint logs to, with each detector's score drift one click away.
-    """
-    stats_of = getattr(service, "guard_stats", None)
-    stats: Mapping[str, Any] | None = stats_of() if callable(stats_of) else None
+
+def _requests_read(window: Any, feature: str) -> int | None:
+    # The rate's denominator: the records the detector had something to read in.
+    metrics = window.metrics or {}
+    rows = metrics.get("row_count")
+    missing = (metrics.get("missing_share") or {}).get(feature, 0.0)
+    return None if rows is None else round(rows * (1.0 - missing))
+
+
+def _guard_section(service: Any, model: Any, detectors: list[str]) -> str:
+    series = PREFIX + "/api/series"
+    charts = (
+        "<div class='wk-grid'>"
+        + chart(
+            "Flag rate",
+            url(series, model=model.name, metric="true_share", feature="guard_flagged"),
+            description="share of requests the guard flagged, per window; larger is worse",
+            y_label="share",
+        )
+        + chart(
+            "Detector hit rates",
+            url(series, model=model.name, metric="true_share", top=12),
+            description=(
+                "per detector (guard_<detector>_hit): share of the requests it read that it "
+                "flagged, with the flag rate; larger is worse"
+            ),
+            y_label="share",
+        )
+        + "</div>"
+    )
+    window, shares = _latest_rates(service, model)
+    names = sorted(
+        {*detectors}
+        | {
+            f[len("guard_") : -len("_hit")]
+            for f in shares
+            if f.startswith("guard_") and f.endswith("_hit")
+        }
+    )
+    rows = []
+    if window is not None:
+        for label, feature in [("flagged (any detector)", "guard_flagged")] + [
+            (name, f"guard_{name}_hit") for name in names
+        ]:
+            name_cell = (
+                e(label) if feature == "guard_flagged" else _detector_link(model.name, label)
+            )
+            rows.append(
+                [
+                    name_cell,
+                    e(fmt_number(shares.get(feature))),
+                    e(fmt_number(_requests_read(window, feature) if feature in shares else None)),
+                ]
+            )
+    when = f"window {fmt_time(window.start)} to {fmt_time(window.end)}" if window else "no window"
+    latest = table(
+        [("Detector", "wk-name"), ("Hit rate", "wk-num"), ("Requests read", "wk-num")],
+        rows,
+        caption=f"hit rates of the latest closed window ({when}), active version",
+        empty="no closed window with hit rates yet",
+    )
+    return f"<h2>{e(model.name)}: hit rates</h2>" + charts + latest
+
+
+def guard_page(service: Any, session: Session) -> str:
+    """Each guard model's flag rate and detector hit rates over time, and the latest
+    window's: the ``true_share`` the service stores per window for the boolean
+    features ``guard_flagged`` and ``guard_<detector>_hit`` (larger is worse)."""
     models = [m for m in _guard_models(service) if m[2] is not None]
-    if not models and not (stats and stats.get("detectors")):
+    if not models:
         body = (
             '<div class="wk-emptystate" role="status"><p><strong>no LLM guard traffic yet</strong>'
             '</p><p class="wk-muted">Send prompts to <code>POST /v1/guard</code> with a '
@@ -298,70 +369,27 @@ def guard_page(service: Any, session: Session) -> str:
             "model and its score over time.</p></div>"
         )
         return page("Guard", body, session=session, active="guard")
-    parts = []
-    if models:
-        rows = [
-            [
-                f'<a href="{e(url(PREFIX + "/models", model.name))}">{e(model.name)}</a>',
-                e(model.active_version or "-"),
-                e(fmt_time(window.end)),
-                " ".join(_detector_link(model.name, d) for d in detectors) or "-",
-            ]
-            for model, detectors, window in models
+    rows = [
+        [
+            f'<a href="{e(url(PREFIX + "/models", model.name))}">{e(model.name)}</a>',
+            e(model.active_version or "-"),
+            e(fmt_time(window.end)),
+            " ".join(_detector_link(model.name, d) for d in detectors) or "-",
         ]
-        parts.append(
-            "<h2>Models logged by the guard</h2>"
-            + table(
-                [
-                    ("Model", "wk-name"),
-                    ("Active version", ""),
-                    ("Newest window", ""),
-                    ("Detectors (score over time)", ""),
-                ],
-                rows,
-                caption="each detector's score is a feature of the model",
-            )
+        for model, detectors, window in models
+    ]
+    parts = [
+        "<h2>Models logged by the guard</h2>"
+        + table(
+            [
+                ("Model", "wk-name"),
+                ("Active version", ""),
+                ("Newest window", ""),
+                ("Detectors (score over time)", ""),
+            ],
+            rows,
+            caption="each detector's score is a feature of the model",
         )
-    if stats and stats.get("detectors"):
-        parts.append(
-            "<h2>Detectors</h2>"
-            + table(
-                [
-                    ("Detector", "wk-name"),
-                    ("Requests", "wk-num"),
-                    ("Hits", "wk-num"),
-                    ("Hit rate", "wk-num"),
-                ],
-                [
-                    [
-                        e(d.get("name")),
-                        e(fmt_number(d.get("requests"))),
-                        e(fmt_number(d.get("hits"))),
-                        e(fmt_number(d.get("hit_rate"))),
-                    ]
-                    for d in stats.get("detectors", [])
-                ],
-                caption="per detector, over the recorded traffic",
-            )
-            + "<h2>Flagged</h2>"
-            + table(
-                [("Time", ""), ("Detector", ""), ("Score", "wk-num"), ("Excerpt", "wk-opt")],
-                [
-                    [
-                        e(fmt_time(f.get("at"))),
-                        e(f.get("detector")),
-                        e(fmt_number(f.get("score"))),
-                        e(str(f.get("excerpt", ""))[:200]),
-                    ]
-                    for f in stats.get("flagged", [])[:100]
-                ],
-                caption="most recent flagged requests",
-                empty="nothing flagged",
-            )
-        )
-    else:
-        parts.append(
-            '<p class="wk-note">Hit rates per detector and the list of flagged requests need '
-            "the service to aggregate the guard's hits per window (not in the service yet).</p>"
-        )
+    ]
+    parts += [_guard_section(service, model, detectors) for model, detectors, _ in models]
     return page("Guard", "".join(parts), session=session, active="guard")
