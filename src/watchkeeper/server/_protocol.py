@@ -45,6 +45,7 @@ class ServiceAPI(Protocol):
         reference: pa.Table | None = None,
         baseline: Mapping[str, float] | None = None,
         activate: bool = False,
+        reference_profile: bytes | None = None,
     ) -> VersionInfo: ...
 
     def list_versions(self, model: str) -> list[VersionInfo]: ...

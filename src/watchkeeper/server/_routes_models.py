@@ -18,6 +18,7 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from watchkeeper._exceptions import InputError
+from watchkeeper.profile._format import MAGIC as PROFILE_MAGIC
 from watchkeeper.server._auth import AdminKey, ReadKey
 from watchkeeper.server._common import (
     ERROR_RESPONSES,
@@ -102,9 +103,18 @@ def _form_flag(value: Any) -> bool:
     raise InputError(f"form field activate={text!r} is not a boolean; send true or false")
 
 
+# A reference may also be a profile written by `watchkeeper profile` (.wkp), for data
+# too large to send; it is recognised by its magic bytes, whatever the file is called.
+PROFILE_MEDIA_TYPE = "application/vnd.watchkeeper.profile"
+
+
+def _is_profile(head: bytes) -> bool:
+    return head.startswith(PROFILE_MAGIC)
+
+
 async def _from_form(
     request: Request,
-) -> tuple[str, pa.Table | None, dict[str, float] | None, bool]:
+) -> tuple[str, pa.Table | bytes | None, dict[str, float] | None, bool]:
     form = await request.form()
     upload = form.get("reference")
     fields: dict[str, Any] = {
@@ -125,12 +135,15 @@ async def _from_form(
         from fastapi.exceptions import RequestValidationError
 
         raise RequestValidationError(error.errors(include_input=False)) from None
-    reference = None
+    reference: pa.Table | bytes | None = None
     if isinstance(upload, UploadFile):
         data = await upload.read()
-        reference = await call(read_table_body, data, _upload_media(upload, data[:4]))
+        if _is_profile(data):
+            reference = data
+        else:
+            reference = await call(read_table_body, data, _upload_media(upload, data[:4]))
     elif upload is not None:
-        raise InputError("form field reference must be a file (parquet or Arrow IPC)")
+        raise InputError("form field reference must be a file (parquet, Arrow IPC or .wkp)")
     return spec.version, reference, spec.baseline, spec.activate
 
 
@@ -138,13 +151,13 @@ async def _from_form(
     "/v1/models/{model}/versions",
     status_code=201,
     response_model=VersionOut,
-    summary="Add a version, with its reference data",
+    summary="Add a version, with its reference data or a reference profile (.wkp)",
     openapi_extra={
         "requestBody": {
             "required": True,
             "content": {
                 "application/json": {"schema": {"$ref": "#/components/schemas/VersionIn"}},
-                **binary_body(*sorted(PARQUET_MEDIA_TYPES | ARROW_MEDIA_TYPES)),
+                **binary_body(*sorted(PARQUET_MEDIA_TYPES | ARROW_MEDIA_TYPES), PROFILE_MEDIA_TYPE),
             },
         }
     },
@@ -159,7 +172,7 @@ async def create_version(
     """Create a version; with ``activate`` it becomes the one traffic is compared against."""
     media = media_type(request)
     baseline: dict[str, float] | None = None
-    reference: pa.Table | None = None
+    reference: pa.Table | bytes | None = None
     if media in ("", "application/json"):
         spec = parse_body(await request.body(), VersionIn)
         name, baseline, activate = spec.version, spec.baseline, spec.activate
@@ -167,26 +180,43 @@ async def create_version(
             reference = await call(_rows_table, [dict(row) for row in spec.reference])
     elif media == "multipart/form-data":
         name, reference, baseline, activate = await _from_form(request)
-    elif media in ARROW_MEDIA_TYPES | PARQUET_MEDIA_TYPES:
+    elif media in ARROW_MEDIA_TYPES | PARQUET_MEDIA_TYPES | {PROFILE_MEDIA_TYPE}:
         if version is None:
-            raise InputError("a parquet or Arrow body needs the version in the query: ?version=v2")
+            raise InputError(
+                "a parquet, Arrow or profile body needs the version in the query: ?version=v2"
+            )
         name = version
-        reference = await call(read_table_body, await request.body(), media)
+        body = await request.body()
+        if media == PROFILE_MEDIA_TYPE or _is_profile(body):
+            reference = body
+        else:
+            reference = await call(read_table_body, body, media)
     else:
         raise HTTPException(
             status_code=415,
             detail=f"Content-Type {media!r} is not understood; send application/json, "
-            "multipart/form-data, application/vnd.apache.parquet or "
-            "application/vnd.apache.arrow.stream",
+            "multipart/form-data, application/vnd.apache.parquet, "
+            f"application/vnd.apache.arrow.stream or {PROFILE_MEDIA_TYPE}",
         )
-    info = await call(
-        service_of(request).create_version,
-        model,
-        name,
-        reference=reference,
-        baseline=baseline,
-        activate=activate,
-    )
+    service = service_of(request)
+    if isinstance(reference, bytes):
+        info = await call(
+            service.create_version,
+            model,
+            name,
+            baseline=baseline,
+            activate=activate,
+            reference_profile=reference,
+        )
+    else:
+        info = await call(
+            service.create_version,
+            model,
+            name,
+            reference=reference,
+            baseline=baseline,
+            activate=activate,
+        )
     return answer(info.to_dict(), 201)
 
 

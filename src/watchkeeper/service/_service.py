@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from watchkeeper._exceptions import InputError
+from watchkeeper._exceptions import InputError, ProfileFormatError
 from watchkeeper.profile import Profile
 from watchkeeper.service._alerting import apply_evaluation, to_record, with_record
 from watchkeeper.service._delivery import DeliveryReport, Sender, deliver_pending
@@ -50,10 +50,10 @@ from watchkeeper.service._specs import monitor_from_dict, monitor_to_dict
 from watchkeeper.service._types import MetricPoint, MonitorSpec
 from watchkeeper.service._windows import (
     compute_window_metrics,
-    reference_profile,
     summarize,
     window_data,
 )
+from watchkeeper.service._windows import reference_profile as reference_profile_of
 from watchkeeper.store import Store, to_micros
 from watchkeeper.store._rows import AlertRow, ModelRow, VersionRow, WindowRow
 
@@ -71,6 +71,31 @@ def utc_now() -> datetime:
 
 def _model_info(row: ModelRow) -> ModelInfo:
     return ModelInfo(row.name, row.task, row.schema, row.active_version, row.created_at)
+
+
+def _checked_reference_profile(data: Profile | bytes, kinds: Mapping[str, str]) -> bytes:
+    """A reference profile sent instead of data: readable, with bins, covering the schema."""
+    try:
+        profile = (
+            data
+            if isinstance(data, Profile)
+            else Profile.from_bytes(bytes(data), source="the reference profile")
+        )
+    except ProfileFormatError as error:
+        raise InputError(f"{error}; send a .wkp file written by 'watchkeeper profile'") from None
+    numeric = [name for name, kind in kinds.items() if kind == "numeric"]
+    if numeric and not profile.bins:
+        raise InputError(
+            "the reference profile has no reference bins; make it from the reference data "
+            "with 'watchkeeper profile DATA -o ref.wkp' (without --reference)"
+        )
+    missing = sorted(name for name in kinds if name not in profile.columns)
+    if missing:
+        raise InputError(
+            f"the reference profile has no column for features {missing}; profile data "
+            "that has every feature of the model's schema"
+        )
+    return profile.to_bytes()
 
 
 def _version_info(model: str, row: VersionRow) -> VersionInfo:
@@ -267,8 +292,10 @@ class MonitoringService:
         reference: pa.Table | None = None,
         baseline: Mapping[str, float] | None = None,
         activate: bool = False,
+        reference_profile: Profile | bytes | None = None,
     ) -> VersionInfo:
-        """Register a version with its reference data and baseline metrics.
+        """Register a version with its reference data (or a reference profile, for data
+        too large to send) and baseline metrics.
 
         Idempotent for an existing version given no (or the same) reference.
         """
@@ -283,19 +310,29 @@ class MonitoringService:
                 raise InputError(f"baseline {key!r} is {value}; give a finite number")
             clean[str(key)] = float(value)
         blob = profile = None
+        if reference is not None and reference_profile is not None:
+            raise InputError("send the reference data or a reference profile, not both")
         if reference is not None:
             if reference.num_rows == 0:
                 raise InputError("the reference has no rows; send the data the model was built on")
-            profile = reference_profile(reference, feature_kinds(row.schema)).to_bytes()
+            profile = reference_profile_of(reference, feature_kinds(row.schema)).to_bytes()
             blob = table_to_ipc(reference)
+        elif reference_profile is not None:
+            profile = _checked_reference_profile(reference_profile, feature_kinds(row.schema))
         created = self.store.insert_version(
             row.id, version, reference=blob, baseline=clean, created_at=self.clock(),
             reference_profile=profile,
         )  # fmt: skip
         if created is None:
             existing = self._version(row, version)
-            if (blob is not None and self.store.reference_bytes(existing.id) != blob) or (
-                baseline is not None and existing.baseline != clean
+            if (
+                (blob is not None and self.store.reference_bytes(existing.id) != blob)
+                or (
+                    blob is None
+                    and profile is not None
+                    and self.store.reference_profile_bytes(existing.id) != profile
+                )
+                or (baseline is not None and existing.baseline != clean)
             ):
                 raise Conflict(
                     f"version {version!r} of model {model!r} exists with another reference or "

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, func, select, update
+from sqlalchemy import Connection, RowMapping, func, or_, select, update
 
 from watchkeeper.store._base import RepositoryBase
 from watchkeeper.store._rows import ApiKeyRow, ModelRow, VersionRow
@@ -54,7 +54,9 @@ _VERSION_COLUMNS = (
     versions.c.baseline,
     versions.c.active,
     versions.c.created_at,
-    versions.c.reference.is_not(None).label("has_reference"),
+    or_(versions.c.reference.is_not(None), versions.c.reference_profile.is_not(None)).label(
+        "has_reference"
+    ),
 )
 
 
