@@ -10,8 +10,8 @@ from typing import Any
 
 from watchkeeper._exceptions import InputError
 from watchkeeper.performance import SizeChunker, calculate_performance
-from watchkeeper.performance._html import render_html
 from watchkeeper.performance._results import PerformanceResult
+from watchkeeper.report._html import render_performance_html
 
 EXIT_OK, EXIT_ALERT = 0, 1
 
@@ -57,7 +57,7 @@ def write_outputs(result: PerformanceResult, args: argparse.Namespace) -> None:
     if args.json:
         Path(args.json).write_text(json.dumps(result.to_dict(), indent=2), encoding="utf-8")
     if getattr(args, "html", None):
-        Path(args.html).write_text(render_html(result), encoding="utf-8")
+        Path(args.html).write_text(render_performance_html(result.to_dict()), encoding="utf-8")
 
 
 def run(args: argparse.Namespace) -> int:

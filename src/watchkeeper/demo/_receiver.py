@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from watchkeeper.service.notifiers import SIGNATURE_HEADER, sign
 
 __all__ = ["WebhookReceiver"]
 
@@ -18,15 +19,15 @@ class WebhookReceiver:
 
     def __init__(self, log_path: Path, secret: str) -> None:
         self.log_path = log_path
-        self.secret = secret.encode()
+        self.secret = secret
         self.received: list[dict[str, Any]] = []
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                expected = "sha256=" + hmac.new(receiver.secret, body, hashlib.sha256).hexdigest()
-                signature = self.headers.get("X-Watchkeeper-Signature", "")
+                expected = sign(body, receiver.secret)
+                signature = self.headers.get(SIGNATURE_HEADER, "")
                 event = json.loads(body or b"{}")
                 event["signature_valid"] = hmac.compare_digest(expected, signature)
                 receiver.received.append(event)

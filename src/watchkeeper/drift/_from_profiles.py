@@ -37,7 +37,12 @@ import numpy.typing as npt
 from scipy import stats
 
 from watchkeeper._exceptions import ColumnError
-from watchkeeper.drift._column import _provisional, _uncompared, compare_categorical
+from watchkeeper.drift._column import (
+    _SUMMARY_QUANTILES,
+    _provisional,
+    _uncompared,
+    compare_categorical,
+)
 from watchkeeper.drift._dataset import ProgressCallback, assemble, skip_reason
 from watchkeeper.drift._policy import DriftPolicy
 from watchkeeper.drift._results import ColumnDrift, DatasetDrift, EffectSize
@@ -51,7 +56,6 @@ __all__ = ["binned_counts", "compare_profiles", "profile_quantiles"]
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-_SUMMARY_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 _CHART_TAIL = 0.001
 
 

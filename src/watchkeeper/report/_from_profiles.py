@@ -55,7 +55,7 @@ from watchkeeper.quality._measure import (
     missing_change,
     unseen_facts,
 )
-from watchkeeper.report._report import DatasetInfo, Report
+from watchkeeper.report._report import DatasetInfo, Report, _source_name
 from watchkeeper.schema import ColumnKind, ColumnRole, ColumnSpec, Schema, parse_overrides
 
 __all__ = ["is_profile_source", "report_from_profiles"]
@@ -281,14 +281,6 @@ def assess_profiles(
     return QualityResult(findings, ref_dataset, cur_dataset, columns)
 
 
-def _name(source: Any) -> str | None:
-    if isinstance(source, str | Path):
-        return str(source)
-    if isinstance(source, list | tuple) and source and isinstance(source[0], str | Path):
-        return ", ".join(str(s) for s in source)
-    return type(source).__name__
-
-
 def report_from_profiles(
     reference: Any,
     current: Any,
@@ -317,7 +309,6 @@ def report_from_profiles(
     """
     bar = progress if isinstance(progress, Progress) else Progress(enabled=bool(progress))
     ref, cur = _loaded(reference), _loaded(current)
-    overrides = schema if not isinstance(schema, Schema) else None
     if ref is None and cur is not None and cur.bins:
         ref = profile_source(
             reference, bins_from=cur, schema=schema or cur.schema, batch_size=batch_size,
@@ -325,7 +316,7 @@ def report_from_profiles(
         )  # fmt: skip
     elif ref is None:
         ref = profile_source(
-            reference, schema=schema if isinstance(schema, Schema) else overrides,
+            reference, schema=schema,
             batch_size=batch_size, progress=bar,
         )  # fmt: skip
     if cur is None:
@@ -336,7 +327,7 @@ def report_from_profiles(
     drift = compare_profiles(ref, cur, policy, bar.step)
     quality_result = assess_profiles(ref, cur, resolved, quality)
     bar.finish()
-    ref_name, cur_name = names or (_name(reference), _name(current))
+    ref_name, cur_name = names or (_source_name(reference), _source_name(current))
     return Report(
         reference=DatasetInfo(ref_name, ref.n_rows, ref.n_columns),
         current=DatasetInfo(cur_name, cur.n_rows, cur.n_columns),

@@ -26,7 +26,7 @@ from typing import Any
 
 from watchkeeper.report._html_performance import performance_section
 
-__all__ = ["render_html"]
+__all__ = ["render_html", "render_performance_html"]
 
 _SEVERITIES = ("critical", "warning", "info")
 # Past this many findings of one severity, the info group starts folded.
@@ -451,12 +451,34 @@ def render_html(report: Mapping[str, Any], *, embedded: bool = False) -> str:
     """
     if embedded:
         return _body(f"wk-{secrets.token_hex(4)}", report, embedded=True)
+    return _page(_title(report), _body("wk", report, embedded=False))
+
+
+def render_performance_html(
+    performance: Mapping[str, Any], *, title: str = "watchkeeper performance"
+) -> str:
+    """A page holding one performance result (``PerformanceResult.to_dict()``), with the
+    same charts as the report's performance section and no script.
+
+    >>> page = render_performance_html({"method": "realized", "metrics": []})
+    >>> "Model performance" in page, "<script" in page
+    (True, False)
+    """
+    body = (
+        f'<div class="wk-report" id="wk"><h1>{_e(title)}</h1>'
+        + performance_section("wk", performance)
+        + "</div>"
+    )
+    return _page(title, body)
+
+
+def _page(title: str, body: str) -> str:
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="color-scheme" content="light dark">'
-        f"<title>{_e(_title(report))}</title>"
+        f"<title>{_e(title)}</title>"
         f"<style>{_PAGE_STYLE}</style><style>{_asset('report.css')}</style>"
-        "</head><body>" + _body("wk", report, embedded=False) + "</body></html>\n"
+        "</head><body>" + body + "</body></html>\n"
     )

@@ -198,25 +198,16 @@ async def create_version(
             "multipart/form-data, application/vnd.apache.parquet, "
             f"application/vnd.apache.arrow.stream or {PROFILE_MEDIA_TYPE}",
         )
-    service = service_of(request)
-    if isinstance(reference, bytes):
-        info = await call(
-            service.create_version,
-            model,
-            name,
-            baseline=baseline,
-            activate=activate,
-            reference_profile=reference,
-        )
-    else:
-        info = await call(
-            service.create_version,
-            model,
-            name,
-            reference=reference,
-            baseline=baseline,
-            activate=activate,
-        )
+    # A profile goes by its own keyword, so services that take only data still work.
+    source = {"reference_profile" if isinstance(reference, bytes) else "reference": reference}
+    info = await call(
+        service_of(request).create_version,
+        model,
+        name,
+        baseline=baseline,
+        activate=activate,
+        **source,
+    )
     return answer(info.to_dict(), 201)
 
 
