@@ -113,6 +113,72 @@ def test_target_and_predictions_are_reported_apart(rng: np.random.Generator) -> 
     assert result.n_columns == 1
 
 
+def _roles_frame(seed: int) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Eight features, three unshifted and five shifted a little; a drifted target and
+    prediction whose tiny p-values would pull the features' BH ranks if they shared a family."""
+    rng = np.random.default_rng(seed)
+    n = 400
+    shifts = [0.0, 0.0, 0.0, 0.15, 0.2, 0.2, 0.25, 0.3]
+    ref = {f"f{i}": rng.normal(0, 1, n) for i in range(8)}
+    cur = {f"f{i}": rng.normal(s, 1, n) for i, s in enumerate(shifts)}
+    ref["target"] = rng.integers(0, 2, n)
+    cur["target"] = (rng.random(n) < 0.8).astype(int)
+    ref["prediction"] = rng.integers(0, 2, n)
+    cur["prediction"] = (rng.random(n) < 0.8).astype(int)
+    return ref, cur
+
+
+def test_feature_verdicts_do_not_depend_on_target_and_predictions() -> None:
+    ref, cur = _roles_frame(5)
+    features = [f"f{i}" for i in range(8)]
+    both = detect_drift(pa.table(ref), pa.table(cur))
+    alone = detect_drift(
+        pa.table({k: ref[k] for k in features}), pa.table({k: cur[k] for k in features})
+    )
+    assert [c.column for c in both.columns] == features
+    assert [c.p_value_adjusted for c in both.columns] == [c.p_value_adjusted for c in alone.columns]
+    assert both.drifted_columns == alone.drifted_columns
+    assert (both.n_drifted, both.share_drifted) == (alone.n_drifted, alone.share_drifted)
+
+    # Reference: scipy's Benjamini-Hochberg over the eight features only.
+    raw = np.array([c.p_value for c in both.columns], dtype=np.float64)
+    expected = stats.false_discovery_control(raw, method="bh")
+    got = np.array([c.p_value_adjusted for c in both.columns], dtype=np.float64)
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+    # The target and the prediction are each a family of one: adjusted equals raw.
+    for column in (*both.target, *both.predictions):
+        assert column.p_value is not None and column.p_value < 1e-10
+        assert column.p_value_adjusted == pytest.approx(column.p_value, rel=1e-12)
+
+    # The data is chosen so that one shared family would have changed the verdict:
+    # BH over all ten p-values puts two features under 0.05 with effects over the floor.
+    shared = stats.false_discovery_control(
+        np.concatenate([raw, [both.target[0].p_value, both.predictions[0].p_value]]), method="bh"
+    )[:8]
+    floor_met = np.array(
+        [c.effect_size is not None and c.effect_size.value >= 0.1 for c in both.columns]
+    )
+    assert int(np.sum((shared < 0.05) & floor_met)) == 2
+    assert both.n_drifted == int(np.sum((expected < 0.05) & floor_met)) == 0
+
+
+def test_profile_path_corrects_features_apart_too() -> None:
+    from watchkeeper.drift import compare_profiles
+    from watchkeeper.profile import profile_source
+
+    ref, cur = _roles_frame(5)
+    features = [f"f{i}" for i in range(8)]
+    ref_all = profile_source(ref)
+    both = compare_profiles(ref_all, profile_source(cur, bins_from=ref_all))
+    ref_f = profile_source({k: ref[k] for k in features})
+    alone = compare_profiles(ref_f, profile_source({k: cur[k] for k in features}, bins_from=ref_f))
+    assert [c.p_value_adjusted for c in both.columns] == [c.p_value_adjusted for c in alone.columns]
+    assert both.drifted_columns == alone.drifted_columns
+    raw = np.array([c.p_value for c in both.columns], dtype=np.float64)
+    got = np.array([c.p_value_adjusted for c in both.columns], dtype=np.float64)
+    np.testing.assert_allclose(got, stats.false_discovery_control(raw), rtol=1e-12)
+
+
 def test_edge_cases_give_documented_results() -> None:
     ref = pa.table(
         {

@@ -62,21 +62,38 @@ def _compare_one(
     return None
 
 
+def correction_family(role: str) -> str:
+    """The multiple-testing family of a column's role: features, target or predictions.
+
+    Features are corrected together; the target and the predictions (and scores) each
+    form their own family, so a feature's verdict never depends on which other roles
+    the data happens to carry.
+
+    >>> correction_family("feature"), correction_family("target"), correction_family("score")
+    ('feature', 'target', 'prediction')
+    """
+    if role in (ColumnRole.PREDICTION.value, ColumnRole.SCORE.value):
+        return ColumnRole.PREDICTION.value
+    return role
+
+
 def _apply_correction(items: list[ColumnDrift], policy: DriftPolicy) -> list[ColumnDrift]:
-    """Adjust the p-values of the test methods together, then decide each column."""
-    tested = [i for i, c in enumerate(items) if c.output == "p_value" and c.p_value is not None]
-    if not tested:
-        return items
-    raw = np.asarray([items[i].p_value for i in tested], dtype=np.float64)
-    adjusted = adjust_p_values(raw, policy.correction)
+    """Adjust the p-values of the test methods within each family, then decide each column."""
+    families: dict[str, list[int]] = {}
+    for i, c in enumerate(items):
+        if c.output == "p_value" and c.p_value is not None:
+            families.setdefault(correction_family(c.role), []).append(i)
     out = list(items)
-    for position, i in enumerate(tested):
-        item = items[i]
-        p_adj = float(adjusted[position])
-        drifted = p_adj < item.threshold
-        if item.effect_size is not None:
-            drifted = drifted and item.effect_size.value >= item.effect_size.min_effect
-        out[i] = replace(item, p_value_adjusted=p_adj, drifted=drifted)
+    for tested in families.values():
+        raw = np.asarray([items[i].p_value for i in tested], dtype=np.float64)
+        adjusted = adjust_p_values(raw, policy.correction)
+        for position, i in enumerate(tested):
+            item = items[i]
+            p_adj = float(adjusted[position])
+            drifted = p_adj < item.threshold
+            if item.effect_size is not None:
+                drifted = drifted and item.effect_size.value >= item.effect_size.min_effect
+            out[i] = replace(item, p_value_adjusted=p_adj, drifted=drifted)
     return out
 
 

@@ -5,8 +5,9 @@ both answers are yes:
 
 1. *Is the difference real?* A two-sample test (Kolmogorov-Smirnov for numeric columns,
    chi-squared for categorical and boolean ones) at ``alpha = 0.05``, with the p-values
-   of all columns adjusted by Benjamini-Hochberg so that twenty-five columns do not mean
-   twenty-five chances of a false alarm.
+   of all features adjusted by Benjamini-Hochberg so that twenty-five columns do not mean
+   twenty-five chances of a false alarm. The target and the predictions are corrected
+   apart, each as its own family, so a feature's verdict does not depend on them.
 2. *Is it large enough to matter?* An effect size with a floor: the Wasserstein distance
    in units of the reference's standard deviation must reach 0.1 for numeric columns,
    and the Jensen-Shannon distance (base 2) must reach 0.05 for categorical ones.
