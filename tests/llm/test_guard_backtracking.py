@@ -1,45 +1,57 @@
-"""No regular expression backtracks catastrophically: adversarial 100k-character inputs.
+"""No regular expression backtracks catastrophically: adversarial inputs at N and 4N.
 
 Each input repeats what one pattern wants and then breaks it, the shape that makes a
-backtracking engine retry every split. The bound (2 s per scanner and input) is a
-correctness guard with a wide margin, not a benchmark: a quadratic pattern takes
-minutes on these inputs.
+backtracking engine retry every split. Instead of a wall-clock bound (which flakes on a
+loaded machine) the test is a growth check in CPU time: each scanner runs on the input
+at 25,000 and at 100,000 characters, and the larger run may cost at most ``RATIO``
+times the smaller one (linear work gives 4; a quadratic pattern gives 16 and in
+practice minutes). A floor of ``FLOOR_S`` CPU seconds on the smaller run keeps timer
+resolution and cache noise from deciding the ratio of two tiny numbers. Timings of
+the guard belong to ``bench/bench_guard.py``.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import pytest
 
 from watchkeeper.llm.guard import list_scanners
 from watchkeeper.llm.guard._normalise import decoded_payloads, normalise, undo_spacing
 
-N = 100_000
-ADVERSARIAL = {
-    "letters": "a" * N,
-    "digits": "1" * N,
-    "digits_spaced": "1 " * (N // 2),
-    "digits_dashed": "12-" * (N // 3),
-    "email_local": "a." * (N // 2) + "@",
-    "email_domain": "a@" + "b." * (N // 2),
-    "hex": "ab" * (N // 2) + "g",
-    "hex_spaced": "ab " * (N // 3) + "zz",
-    "base64": "QUJD" * (N // 4) + "!",
-    "colons": ":" * N,
-    "ipv4ish": "1." * (N // 2),
-    "url": "https://" + "a" * N,
-    "words": "ignore " * (N // 7),
-    "override_no_rules": "ignore the previous " * (N // 20),
-    "underscores": "sk-" + "_" * N,
-    "tags": "".join(chr(0xE0041) for _ in range(N)),
-    "zero_width": "\u200b" * N,
-    "confusables": "аеорс" * (N // 5),
-    "single_letters": "a " * (N // 2),
-    "pem": "-----BEGIN " + "A " * (N // 2),
-    "jwt": "eyJ" + "a" * N,
-    "brackets": "![" + "a" * N,
-}
+N = 25_000
+RATIO = 10.0
+FLOOR_S = 0.02
+
+
+def _inputs(n: int) -> dict[str, str]:
+    return {
+        "letters": "a" * n,
+        "digits": "1" * n,
+        "digits_spaced": "1 " * (n // 2),
+        "digits_dashed": "12-" * (n // 3),
+        "email_local": "a." * (n // 2) + "@",
+        "email_domain": "a@" + "b." * (n // 2),
+        "hex": "ab" * (n // 2) + "g",
+        "hex_spaced": "ab " * (n // 3) + "zz",
+        "base64": "QUJD" * (n // 4) + "!",
+        "colons": ":" * n,
+        "ipv4ish": "1." * (n // 2),
+        "url": "https://" + "a" * n,
+        "words": "ignore " * (n // 7),
+        "override_no_rules": "ignore the previous " * (n // 20),
+        "underscores": "sk-" + "_" * n,
+        "tags": "".join(chr(0xE0041) for _ in range(n)),
+        "zero_width": "\u200b" * n,
+        "confusables": "аеорс" * (n // 5),
+        "single_letters": "a " * (n // 2),
+        "pem": "-----BEGIN " + "A " * (n // 2),
+        "jwt": "eyJ" + "a" * n,
+        "brackets": "![" + "a" * n,
+    }
+
+
 OPTIONS = {
     "canary": {"tokens": ["wkc0123456789abcdef"]},
     "links": {"allowed_domains": ["example.com"]},
@@ -47,19 +59,45 @@ OPTIONS = {
     "banned_topics": {"topics": {"t": ["aaab", "ignore the x"]}},
     "banned_regex": {"patterns": [r"a{1,50}b", r"(?:ab){1,20}c"]},
 }
+SMALL = _inputs(N)
+LARGE = _inputs(4 * N)
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("name", sorted(ADVERSARIAL))
-def test_every_scanner_finishes_quickly(name: str) -> None:
-    text = ADVERSARIAL[name]
-    for spec in list_scanners():
-        start = time.perf_counter()
-        spec.func(text, OPTIONS.get(spec.name, {}))
-        elapsed = time.perf_counter() - start
-        assert elapsed < 2.0, f"{spec.name} took {elapsed:.1f} s on {name!r}"
-    start = time.perf_counter()
+def _cpu_seconds(work: Callable[[str], object], text: str) -> float:
+    # The smaller of two runs: a scheduler hiccup inflates one run, not both.
+    costs = []
+    for _ in range(2):
+        start = time.process_time()
+        work(text)
+        costs.append(time.process_time() - start)
+    return min(costs)
+
+
+def _normalisers(text: str) -> None:
     normalise(text)
     decoded_payloads(text)
     undo_spacing(text)
-    assert time.perf_counter() - start < 2.0
+
+
+def test_inputs_grow_fourfold() -> None:
+    for name in SMALL:
+        assert 3.5 * len(SMALL[name]) <= len(LARGE[name]) <= 4.5 * len(SMALL[name]), name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(SMALL))
+def test_every_scanner_grows_linearly(name: str) -> None:
+    small, large = SMALL[name], LARGE[name]
+    checks: list[tuple[str, Callable[[str], object]]] = [
+        (spec.name, lambda text, spec=spec: spec.func(text, OPTIONS.get(spec.name, {})))
+        for spec in list_scanners()
+    ]
+    checks.append(("normalisers", _normalisers))
+    for label, run in checks:
+        cost_small = _cpu_seconds(run, small)
+        cost_large = _cpu_seconds(run, large)
+        allowed = RATIO * max(cost_small, FLOOR_S)
+        assert cost_large <= allowed, (
+            f"{label} on {name!r}: {cost_large:.3f} s CPU at {len(large)} characters "
+            f"vs {cost_small:.3f} s at {len(small)} (allowed {allowed:.3f} s)"
+        )
