@@ -1,7 +1,4 @@
-"""``watchkeeper suggest`` then ``watchkeeper check``: exit codes, outputs, error lines.
-
-The sub-commands are added to the parser here; the lead registers them in _main.
-"""
+"""``watchkeeper suggest`` then ``watchkeeper check``: exit codes, outputs, error lines."""
 
 from __future__ import annotations
 
@@ -15,12 +12,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from watchkeeper.cli import _main
-
-
-@pytest.fixture(autouse=True)
-def registered(monkeypatch: pytest.MonkeyPatch) -> None:
-    if "_check" not in _main._COMMAND_MODULES:
-        monkeypatch.setattr(_main, "_COMMAND_MODULES", (*_main._COMMAND_MODULES, "_check"))
 
 
 def table(rng: np.random.Generator, n: int, shift: float) -> pa.Table:

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 
 import pytest
 
-from watchkeeper.cli._keys import add_parser
+from watchkeeper.cli import main
 from watchkeeper.service._service import MonitoringService
 from watchkeeper.service._settings import Settings
 from watchkeeper.store import Store
 
 
 def _run(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="watchkeeper")
-    add_parser(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(argv)
-    return int(args.func(args))
+    return main(argv)
 
 
 def test_create_list_revoke(tmp_path, capsys) -> None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
-
 import pytest
 
-from watchkeeper.cli._serve import add_parser, main
+from watchkeeper.cli._main import build_parser
+from watchkeeper.cli._serve import main
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.10", "example.org"])
@@ -26,9 +25,7 @@ def test_bad_window_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_parser_registration() -> None:
-    parser = argparse.ArgumentParser()
-    add_parser(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(
+    args = build_parser().parse_args(
         [
             "serve",
             "--host",

@@ -1,32 +1,53 @@
-"""Argument parsing and the error boundary shared by every sub-command."""
+"""Argument parsing and the error boundary shared by every sub-command.
+
+Sub-commands are discovered, not listed: every module of ``watchkeeper.cli`` that
+defines ``add_parser(subparsers)`` is a command, so none can be forgotten in a list.
+Command modules import only the standard library at module level (heavy packages
+inside their functions), which keeps ``--help`` and ``--version`` fast.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import pkgutil
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from importlib import import_module
+from types import ModuleType
 
 from watchkeeper._exceptions import MissingDependency, WatchkeeperError
 from watchkeeper._version import __version__
-
-EXIT_OK = 0
-EXIT_CHECK_FAILED = 1
-EXIT_BAD_INPUT = 2
-
-# One module per sub-command; each exposes add_parser(subparsers).
-_COMMAND_MODULES: tuple[str, ...] = (
-    "_report",
-    "_methods",
-    "_performance",
-    "_estimate",
-    "_serve",
-    "_keys",
-    "_guard",
-    "_config",
-    "_apply",
-    "_profile",
+from watchkeeper.cli._common import (
+    EXIT_BAD_INPUT,
+    EXIT_CHECK_FAILED,
+    EXIT_OK,
+    Subparsers,
+    one_line_warnings,
 )
+
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_BROKEN_PIPE",
+    "EXIT_CHECK_FAILED",
+    "EXIT_OK",
+    "build_parser",
+    "command_modules",
+    "main",
+]
+
+EXIT_BROKEN_PIPE = 141
+"""128 + SIGPIPE: what a shell reports for a command whose reader went away."""
+
+
+def command_modules() -> Iterator[ModuleType]:
+    """Every module of ``watchkeeper.cli`` that defines ``add_parser``, by name."""
+    package = import_module("watchkeeper.cli")
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        module = import_module(f"watchkeeper.cli.{info.name}")
+        if callable(getattr(module, "add_parser", None)):
+            yield module
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,19 +55,31 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="watchkeeper",
         description="Keeps watch over machine-learning models: drift, quality, performance.",
+        epilog="Exit codes: 0 fine, 1 a check failed, 2 bad input. "
+        "'watchkeeper COMMAND --help' describes a command.",
     )
     parser.add_argument("--version", action="version", version=f"watchkeeper {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module_name in _COMMAND_MODULES:
-        module = import_module(f"watchkeeper.cli.{module_name}")
-        add_parser: Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]
-        add_parser = module.add_parser
+    for module in command_modules():
+        add_parser: Callable[[Subparsers[argparse.ArgumentParser]], None] = module.add_parser
         add_parser(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code."""
+    try:
+        return _run(argv)
+    except BrokenPipeError:
+        # The reader (``| head``) went away: stop quietly. Point stdout at devnull so
+        # the interpreter's final flush does not raise again.
+        # (A captured stdout has no file descriptor: nothing to redirect then.)
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "func", None) is None:
@@ -54,7 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     func: Callable[[argparse.Namespace], int] = args.func
     try:
-        return func(args)
+        with one_line_warnings(quiet=bool(getattr(args, "quiet", False))):
+            code = func(args)
+            sys.stdout.flush()
+            return code
     except (WatchkeeperError, MissingDependency, FileNotFoundError) as error:
         print(f"watchkeeper {args.command}: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
