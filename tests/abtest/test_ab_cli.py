@@ -18,10 +18,7 @@ from watchkeeper.store import Store
 
 
 @pytest.fixture(autouse=True)
-def _registered(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The lead registers "_ab" in _COMMAND_MODULES; until then the tests add it.
-    if "_ab" not in _main._COMMAND_MODULES:
-        monkeypatch.setattr(_main, "_COMMAND_MODULES", (*_main._COMMAND_MODULES, "_ab"))
+def _no_database_url(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("WATCHKEEPER_DATABASE_URL", raising=False)
 
 

@@ -9,15 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from watchkeeper.cli import _main
 from watchkeeper.cli._main import main
-
-
-@pytest.fixture(autouse=True)
-def _guard_registered(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Register the sub-command the way the lead wires it, whether or not it already is.
-    if "_guard" not in _main._COMMAND_MODULES:
-        monkeypatch.setattr(_main, "_COMMAND_MODULES", (*_main._COMMAND_MODULES, "_guard"))
 
 
 def test_clean_text_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,8 +14,7 @@ from watchkeeper.cli import _main
 
 
 @pytest.fixture
-def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
-    monkeypatch.setattr(_main, "_COMMAND_MODULES", ("_performance", "_estimate"))
+def files(tmp_path: Path) -> tuple[Path, Path]:
     rng = np.random.default_rng(0)
     paths = []
     for name, n in (("ref.parquet", 4000), ("cur.parquet", 2000)):

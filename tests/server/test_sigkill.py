@@ -26,11 +26,8 @@ def _free_port() -> int:
 
 
 def _command(port: int) -> list[str]:
-    main = importlib.import_module("watchkeeper.cli._main")
     options = ["--dev", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    if "_serve" in main._COMMAND_MODULES:
-        return [sys.executable, "-m", "watchkeeper", "serve", *options]
-    return [sys.executable, "-m", "watchkeeper.cli._serve", *options]
+    return [sys.executable, "-m", "watchkeeper", "serve", *options]
 
 
 def _start(port: int, tmp_path: Path) -> subprocess.Popen[bytes]:
