@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.responses import RedirectResponse
 
 from watchkeeper._version import __version__
 from watchkeeper.server import (
@@ -92,6 +93,12 @@ def create_app(service: ServiceAPI | None = None, settings: Settings | None = No
     for module in routes:
         app.include_router(module.router)
     app.include_router(import_module("watchkeeper.dashboard").dashboard_router())  # issue 6: /ui
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        """A person who opens the server's address lands on the dashboard."""
+        return RedirectResponse("/ui/", status_code=307)
+
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(AccessLogMiddleware)
 
