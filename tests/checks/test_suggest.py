@@ -59,9 +59,10 @@ def test_suggestion_fails_on_clearly_drifted_data(
         "quality.column.income.missing_share",
         "performance.accuracy",
         "performance.roc_auc",
+        "quality.column.plan.categories",  # a new category fails the build
     } <= failed
     warned = {r.check.metric for r in result.warnings}
-    assert {"quality.column.plan.categories", "quality.column.x.max"} <= warned
+    assert {"drift.column.x.drifted", "quality.column.x.max"} <= warned
 
 
 def test_suggestion_passes_on_a_fresh_sample_of_the_same_data(
@@ -93,7 +94,10 @@ def test_what_is_proposed(reference: pa.Table) -> None:
     floor = by_metric["performance.accuracy"]
     assert (floor.condition, floor.severity) == ("greater", "fail")
     assert floor.argument == pytest.approx(accuracy - 0.05, abs=1e-4)
-    assert by_metric["drift.share_drifted"].argument == 0.3
+    share = by_metric["drift.share_drifted"]
+    assert (share.condition, share.argument, share.severity) == ("between", (0.0, 0.2), "fail")
+    assert by_metric["quality.column.plan.categories"].severity == "fail"
+    assert by_metric["drift.column.x.drifted"].severity == "warn"
     assert suite.schema == {"target": "churned", "prediction": "predicted", "scores": ["score"]}
 
 
