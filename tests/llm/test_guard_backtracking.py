@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 import pytest
 
@@ -73,6 +75,10 @@ def _cpu_seconds(work: Callable[[str], object], text: str) -> float:
     return min(costs)
 
 
+def _scan(func: Callable[[str, Any], object], options: Any, text: str) -> None:
+    func(text, options)
+
+
 def _normalisers(text: str) -> None:
     normalise(text)
     decoded_payloads(text)
@@ -89,7 +95,7 @@ def test_inputs_grow_fourfold() -> None:
 def test_every_scanner_grows_linearly(name: str) -> None:
     small, large = SMALL[name], LARGE[name]
     checks: list[tuple[str, Callable[[str], object]]] = [
-        (spec.name, lambda text, spec=spec: spec.func(text, OPTIONS.get(spec.name, {})))
+        (spec.name, partial(_scan, spec.func, OPTIONS.get(spec.name, {})))
         for spec in list_scanners()
     ]
     checks.append(("normalisers", _normalisers))
