@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 from watchkeeper.demo._batch import make_traffic
 from watchkeeper.demo._receiver import WebhookReceiver
 
-__all__ = ["LiveDemo"]
+__all__ = ["LiveDemo", "pick_port"]
 
 START = datetime(2026, 11, 1, tzinfo=UTC)
 SECRET_ENV = "WATCHKEEPER_DEMO_WEBHOOK_SECRET"
@@ -94,10 +94,20 @@ channels:
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def pick_port(first: int = 8000, *, tries: int = 100) -> int:
+    """``first`` when it is free on 127.0.0.1, else the next free port after it.
+
+    >>> 1024 <= pick_port(8000) < 8100
+    True
+    """
+    for port in range(first, first + tries):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {first}..{first + tries - 1}; pass --port")
 
 
 def _records(day: int, hour: int, n: int, level: float, seed: int) -> Iterator[dict[str, Any]]:
@@ -127,11 +137,13 @@ def _json_value(value: Any) -> Any:
 class LiveDemo:
     """Runs the server in a thread and drives it like a production client would."""
 
-    def __init__(self, folder: Path, *, days: int = 4, per_hour: int = 120) -> None:
+    def __init__(
+        self, folder: Path, *, days: int = 4, per_hour: int = 120, port: int = 8000
+    ) -> None:
         self.folder = folder
         self.days = days
         self.per_hour = per_hour
-        self.port = _free_port()
+        self.port = pick_port(port)
         self.base = f"http://127.0.0.1:{self.port}"
         self.secret = os.urandom(16).hex()
         self.receiver = WebhookReceiver(folder / "alerts.jsonl", self.secret)

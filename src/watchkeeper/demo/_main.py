@@ -1,4 +1,8 @@
-"""The demo's command line: ``python -m watchkeeper.demo [--no-serve] [--days N]``."""
+"""The demo's command line: ``python -m watchkeeper.demo [--no-serve] [--days N] [--port N]``.
+
+The server listens on 127.0.0.1, port 8000 or the next free one; the addresses it
+prints are the ones it serves (the acceptance suite opens each of them).
+"""
 
 from __future__ import annotations
 
@@ -34,9 +38,18 @@ def _summary(result: dict[str, Any], demo: Any) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m watchkeeper.demo", description=__doc__)
-    parser.add_argument("--output", default="demo-output", help="folder for everything written")
-    parser.add_argument("--days", type=int, default=4, help="simulated days of traffic")
-    parser.add_argument("--per-hour", type=int, default=120, help="predictions per hour")
+    parser.add_argument(
+        "--output", default="demo-output", metavar="FOLDER", help="folder for everything written"
+    )
+    parser.add_argument(
+        "--days", type=int, default=4, metavar="DAYS", help="simulated days of traffic"
+    )
+    parser.add_argument(
+        "--per-hour", type=int, default=120, metavar="N", help="predictions per hour"
+    )
+    parser.add_argument(
+        "--port", type=int, default=8000, metavar="PORT", help="first port to try (default 8000)"
+    )
     parser.add_argument("--no-serve", action="store_true", help="stop when the simulation ends")
     parser.add_argument("--batch-only", action="store_true", help="only the batch report")
     args = parser.parse_args(argv)
@@ -49,20 +62,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print()
     print(f"== 2. the live service: {args.days} simulated days of traffic ==")
-    demo = LiveDemo(folder, days=args.days, per_hour=args.per_hour)
+    demo = LiveDemo(folder, days=args.days, per_hour=args.per_hour, port=args.port)
     demo.start()
     try:
         result = demo.simulate()
         _summary(result, demo)
         print()
         print(f"server:     {demo.base}   (API key for this run: {demo.key})")
-        print(f"dashboard:  {demo.base}/dashboard   (sign in with the key above)")
+        print(f"dashboard:  {demo.base}/ui/   (sign in with the key above)")
         print(f"metrics:    {demo.base}/metrics")
         print(f"API docs:   {demo.base}/docs")
         print(f"store:      {(folder / 'watchkeeper.db').resolve()}")
         if args.no_serve:
             return 0
-        print("serving; press Ctrl-C to stop")
+        print("serving; press Ctrl-C to stop", flush=True)
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
