@@ -1,0 +1,196 @@
+"""Closing windows: profile each due window, compute its metrics, store them, evaluate
+the monitors and record alert changes with their notifications; and reading windows
+and metric series back.
+
+Event time decides: a window closes when its end has passed. Closed windows that late
+labels or late records changed are recomputed at the next close.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import pyarrow.compute as pc
+
+from watchkeeper.profile import Profile
+from watchkeeper.service._alerting import apply_evaluation
+from watchkeeper.service._evaluate import evaluate_monitors
+from watchkeeper.service._ingest import feature_kinds
+from watchkeeper.service._profiles import load_reference_profile, profile_windows
+from watchkeeper.service._registry import Registry
+from watchkeeper.service._results import WindowInfo
+from watchkeeper.service._specs import monitor_from_dict
+from watchkeeper.service._types import MetricPoint, MonitorSpec, alert_key
+from watchkeeper.service._windows import compute_window_metrics, summarize, window_data
+from watchkeeper.store import to_micros
+from watchkeeper.store._rows import AlertRow, ModelRow, WindowRow
+
+__all__ = ["close_due_windows", "metric_point", "window_info"]
+
+_HISTORY = 30
+
+
+def window_info(model: str, row: WindowRow) -> WindowInfo:
+    """A stored window as the API lists it."""
+    return WindowInfo(
+        model=model,
+        version=row.version,
+        segment=row.segment or None,
+        start=row.start,
+        end=row.end,
+        status=row.status,
+        n_records=row.n_records,
+        n_labels=row.n_labels,
+        metrics=row.metrics,
+    )
+
+
+def metric_point(row: tuple[str, str, str, str, str, datetime, datetime, float]) -> MetricPoint:
+    """A stored metric row as a :class:`MetricPoint` (empty feature/segment become None)."""
+    model, version, metric, feature, segment, start, end, value = row
+    return MetricPoint(model, version, metric, value, start, end, feature or None, segment or None)
+
+
+def close_due_windows(registry: Registry, model: ModelRow, now: datetime) -> list[WindowInfo]:
+    """Close (or recompute) every due window of ``model`` and evaluate its monitors."""
+    store = registry.store
+    due = store.due_windows(model.id, now)
+    if not due:
+        return []
+    kinds = feature_kinds(model.schema)
+    references: dict[int, Profile | None] = {}
+    baselines = {v.id: v.baseline for v in store.list_versions(model.id)}
+    monitors = [monitor_from_dict(spec) for spec in store.list_monitor_specs(model.name)]
+    groups: dict[tuple[int, datetime], list[WindowRow]] = defaultdict(list)
+    for window in due:
+        groups[(window.version_id, window.start)].append(window)
+    closed: list[WindowInfo] = []
+    for (version_id, start), rows in sorted(groups.items(), key=lambda kv: kv[0][1]):
+        if version_id not in references:
+            references[version_id] = load_reference_profile(store, version_id, kinds)
+        start_us = to_micros(start)
+        built = profile_windows(
+            store, model.id, version_id, start_us, rows,
+            reference=references[version_id], kinds=kinds,
+        )  # fmt: skip
+        keys = built.keys
+        outputs = store.records_by_id(model.id, keys.column("id").to_pylist())
+        host = store.host_points(model.id, version_id, start_us, to_micros(rows[0].end))
+        for window in rows:
+            part = keys
+            if window.segment:
+                part = keys.filter(pc.equal(keys.column("segment"), window.segment))
+            data = window_data(part, outputs)
+            profile = built.profiles.get(window.id)
+            values = compute_window_metrics(
+                task=model.task,
+                schema=model.schema,
+                data=data,
+                reference=references[version_id],
+                window_seconds=(window.end - window.start).total_seconds(),
+                profile=profile,
+                host=host if not window.segment else (),
+            )
+            points = [
+                MetricPoint(
+                    model.name, window.version, metric, value, window.start, window.end,
+                    feature, window.segment or None,
+                )
+                for metric, feature, value in values
+            ]  # fmt: skip
+            summary = summarize(values)
+            store.close_window(
+                window.id,
+                closed_at=registry.clock(),
+                summary=summary,
+                points=[
+                    (p.model, p.version, p.metric, p.feature or "", p.segment or "",
+                     p.window_start, p.window_end, p.value)
+                    for p in points
+                ],
+                labels_seen=window.n_labels,
+                records_seen=data.n,
+                profile=(profile.to_bytes(), built.through[window.id])
+                if profile is not None and window.id in built.changed else None,
+            )  # fmt: skip
+            n_labels = sum(label is not None for label in data.labels)
+            evaluate(registry, monitors, points, data.n, n_labels, baselines.get(version_id, {}))
+            closed.append(
+                WindowInfo(
+                    model.name, window.version, window.segment or None, window.start,
+                    window.end, "closed", data.n, n_labels, summary,
+                )
+            )  # fmt: skip
+    return closed
+
+
+def evaluate(
+    registry: Registry,
+    monitors: Sequence[MonitorSpec],
+    points: Sequence[MetricPoint],
+    n_records: int,
+    n_labels: int,
+    baseline: Mapping[str, float],
+) -> None:
+    """Evaluate ``monitors`` on a closed window's points; store alert changes and the
+    notifications they queue, in one transaction."""
+    if not monitors or not points:
+        return
+    from watchkeeper.performance import METRICS
+
+    store = registry.store
+    performance = frozenset(METRICS)
+
+    def history(point: MetricPoint) -> list[float]:
+        earlier = store.metric_series(
+            point.model,
+            point.metric,
+            version=point.version,
+            feature=point.feature or "",
+            segment=point.segment,
+            end=point.window_start,
+            limit=_HISTORY,
+            descending=True,
+        )
+        return [p[7] for p in reversed(earlier)]
+
+    evaluations = evaluate_monitors(
+        monitors,
+        points,
+        n_records=n_records,
+        n_labels=n_labels,
+        baseline=baseline,
+        history=history,
+        performance_metrics=performance,
+    )
+    if not evaluations:
+        return
+    keys = [
+        alert_key(e.monitor.name, e.point.model, e.point.version, e.point.feature,
+                  e.point.segment)
+        for e in evaluations
+    ]  # fmt: skip
+    stored = store.alerts_for(keys)
+    now = registry.clock()
+    changed: list[AlertRow] = []
+    notifications: list[tuple[str, Mapping[str, Any]]] = []
+    for evaluation, key in zip(evaluations, keys, strict=True):
+        samples = n_labels if evaluation.monitor.metric in performance else n_records
+        row, events = apply_evaluation(
+            stored.get(key),
+            evaluation,
+            n_samples=samples,
+            now=now,
+            url=registry.settings.public_url,
+        )
+        if row is None:
+            continue
+        stored[key] = row
+        changed.append(row)
+        for event in events:
+            for channel in evaluation.monitor.channels:
+                notifications.append((channel, event.to_dict()))
+    store.save_alerts(changed, notifications, now)
