@@ -64,7 +64,7 @@ def test_segments_and_json_round_trip() -> None:
     rows = cur[cur.seg == "a"].iloc[seg_a.analysis[0].start : seg_a.analysis[0].end]
     assert seg_a.analysis[0].value == pytest.approx(skm.recall_score(rows.y, rows.pred))
     payload = json.loads(json.dumps(result.to_dict()))
-    assert payload["schema_version"] == 1
+    assert payload["schema_version"] == 2
     assert {m["segment"] for m in payload["metrics"]} == {None, "a", "b"}
 
 

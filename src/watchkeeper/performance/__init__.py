@@ -39,7 +39,9 @@ from watchkeeper.performance._thresholds import (
     Threshold,
 )
 from watchkeeper.performance._warning_classes import (
+    MIN_REFERENCE_CHUNKS,
     DegenerateChunkWarning,
+    FewReferenceChunksWarning,
     PerformanceWarning,
     UnreliableEstimateWarning,
 )
@@ -49,6 +51,7 @@ __all__ = [
     "DEFAULT_METRICS",
     "DLE",
     "METRICS",
+    "MIN_REFERENCE_CHUNKS",
     "PROBABILITY_SUM_TOLERANCE",
     "Chunk",
     "ChunkResult",
@@ -56,6 +59,7 @@ __all__ = [
     "ConstantThreshold",
     "CountChunker",
     "DegenerateChunkWarning",
+    "FewReferenceChunksWarning",
     "LabelJoin",
     "Metric",
     "MetricResult",

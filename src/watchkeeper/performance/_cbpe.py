@@ -46,7 +46,13 @@ from watchkeeper.performance._inputs import (
     prepare_analysis,
     prepare_reference,
 )
-from watchkeeper.performance._realized import Series, assemble, realized_values, segments
+from watchkeeper.performance._realized import (
+    Series,
+    assemble,
+    finish,
+    realized_values,
+    segments,
+)
 from watchkeeper.performance._registry import DEFAULT_METRICS, Metric, get_metric
 from watchkeeper.performance._results import PerformanceResult
 from watchkeeper.performance._thresholds import StandardDeviationThreshold, Threshold
@@ -335,6 +341,9 @@ class CBPE:
         note = f"isotonic calibration applied to class codes {calibrated}" if calibrated else (
             "scores used as they are (calibration did not improve them)"
         )  # fmt: skip
-        return PerformanceResult(
+        result = PerformanceResult(
             "cbpe", self.problem_, classes, repr(chunker), repr(threshold), tuple(results), (note,)
+        )
+        return finish(
+            result, chunker, (("reference", self.reference_.n_rows), ("analysis", ana.n_rows))
         )

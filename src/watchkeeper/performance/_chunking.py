@@ -6,7 +6,11 @@ timestamp column is given (the data is stably sorted by it first), so the ranges
 that segment only.
 
 * :class:`SizeChunker`: consecutive chunks of ``size`` rows; the last, incomplete chunk
-  is kept (``incomplete="keep"``, the default), dropped, or merged into the one before.
+  is merged into the one before when it has fewer than half ``size`` rows and kept
+  otherwise (``incomplete="auto"``, the default), or always kept, dropped or merged.
+  A leftover of a few rows would otherwise enter the reference baseline and thresholds
+  with a huge sampling error (341 rows in chunks of 34: ten chunks, the last one
+  ``[306:341]`` of 35 rows, instead of ten of 34 and one of 1).
 * :class:`CountChunker`: ``count`` chunks of near-equal size (sizes differ by at most 1).
 * :class:`PeriodChunker`: one chunk per calendar hour, day, ISO week (Monday first) or
   month of the timestamp; empty periods are skipped.
@@ -63,10 +67,12 @@ class SizeChunker:
     ['[0:4]', '[4:8]', '[8:10]']
     >>> [c.key for c in SizeChunker(4, incomplete="merge").split(10)]
     ['[0:4]', '[4:10]']
+    >>> [c.size for c in SizeChunker(34).split(341)][-2:]
+    [34, 35]
     """
 
     size: int
-    incomplete: Literal["keep", "drop", "merge"] = "keep"
+    incomplete: Literal["auto", "keep", "drop", "merge"] = "auto"
 
     def split(
         self, n_rows: int, timestamps: NDArray[np.datetime64] | None = None
@@ -77,10 +83,31 @@ class SizeChunker:
         if bounds and bounds[-1][1] - bounds[-1][0] < self.size:
             if self.incomplete == "drop":
                 bounds.pop()
-            elif self.incomplete == "merge" and len(bounds) > 1:
+            elif self.incomplete in ("merge", "auto") and len(bounds) > 1:
+                if self.incomplete == "auto" and 2 * (bounds[-1][1] - bounds[-1][0]) >= self.size:
+                    return _ranges(bounds)
                 last = bounds.pop()
                 bounds[-1] = (bounds[-1][0], last[1])
         return _ranges(bounds)
+
+
+def merge_note(chunker: Chunker, chunks: tuple[Chunk, ...], data: str) -> str | None:
+    """What the output should say when a :class:`SizeChunker` merged a short leftover.
+
+    >>> merge_note(SizeChunker(34), SizeChunker(34).split(341), "reference")
+    'reference data: the last 1 row joined the chunk before it ([306:341], 35 rows) \
+instead of forming a chunk of its own (chunk size 34)'
+    """
+    if not isinstance(chunker, SizeChunker) or not chunks or chunks[-1].size <= chunker.size:
+        return None
+    last = chunks[-1]
+    extra = last.size - chunker.size
+    rows = "row" if extra == 1 else "rows"
+    return (
+        f"{data} data: the last {extra} {rows} joined the chunk before it "
+        f"({last.key}, {last.size} rows) instead of forming a chunk of its own "
+        f"(chunk size {chunker.size})"
+    )
 
 
 @dataclass(frozen=True)

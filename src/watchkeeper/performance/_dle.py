@@ -30,7 +30,13 @@ from watchkeeper._exceptions import ColumnError, InputError, MissingDependency
 from watchkeeper.io import to_table
 from watchkeeper.performance._chunking import Chunker, SizeChunker
 from watchkeeper.performance._inputs import Columns, prepare_analysis, prepare_reference
-from watchkeeper.performance._realized import Series, assemble, realized_values, segments
+from watchkeeper.performance._realized import (
+    Series,
+    assemble,
+    finish,
+    realized_values,
+    segments,
+)
 from watchkeeper.performance._registry import get_metric
 from watchkeeper.performance._results import PerformanceResult
 from watchkeeper.performance._thresholds import StandardDeviationThreshold, Threshold
@@ -180,6 +186,9 @@ class DLE:
                     assemble(metric, name, series[j], series[k + j], threshold=threshold,
                              band_width=self.band_width, estimated=True)
                 )  # fmt: skip
-        return PerformanceResult(
+        result = PerformanceResult(
             "dle", "regression", (), repr(chunker), repr(threshold), tuple(results)
+        )
+        return finish(
+            result, chunker, (("reference", self.reference_.n_rows), ("analysis", ana.n_rows))
         )

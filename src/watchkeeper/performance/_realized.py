@@ -8,14 +8,15 @@ realized and an estimated series of the same model share their thresholds.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from watchkeeper.performance._chunking import Chunk, Chunker, SizeChunker
+from watchkeeper.performance._chunking import Chunk, Chunker, SizeChunker, merge_note
 from watchkeeper.performance._inputs import Columns, Prepared, ScoreSpec, prepare_pair
 from watchkeeper.performance._registry import DEFAULT_METRICS, Metric, get_metric
 from watchkeeper.performance._results import (
@@ -29,8 +30,19 @@ from watchkeeper.performance._thresholds import (
     Threshold,
     sampling_error,
 )
+from watchkeeper.performance._warning_classes import (
+    FewReferenceChunksWarning,
+    few_reference_chunks_message,
+)
 
-__all__ = ["Series", "assemble", "calculate_performance", "realized_values", "segments"]
+__all__ = [
+    "Series",
+    "assemble",
+    "calculate_performance",
+    "finish",
+    "realized_values",
+    "segments",
+]
 
 FloatArray = NDArray[np.float64]
 
@@ -125,6 +137,28 @@ def assemble(
     )
 
 
+def finish(
+    result: PerformanceResult, chunker: Chunker, rows: Sequence[tuple[str, int]]
+) -> PerformanceResult:
+    """The result with what its reader must know: merged leftovers, too few reference chunks.
+
+    ``rows`` names each data set and its row count, reference first. Shared by the
+    realized path, CBPE and DLE; the few-chunks case also warns
+    (:class:`FewReferenceChunksWarning`).
+    """
+    notes = list(result.notes)
+    if isinstance(chunker, SizeChunker):
+        for data, n_rows in rows:
+            note = merge_note(chunker, chunker.split(n_rows), data)
+            if note is not None:
+                notes.append(note)
+    if not result.thresholds_reliable:
+        message = few_reference_chunks_message(result.n_reference_chunks)
+        warnings.warn(message, FewReferenceChunksWarning, stacklevel=3)
+        notes.append(message)
+    return replace(result, notes=tuple(notes))
+
+
 def describe(thing: object) -> str:
     """A short, stable description of a chunker or threshold for the result."""
     return repr(thing)
@@ -154,7 +188,8 @@ def calculate_performance(
     whose target is null are unlabelled: left out of the metrics, counted in
     ``n_labelled``; pass the :class:`LabelJoin` of :func:`join_labels` as ``label_join``
     to carry its counts into the result. The default chunker cuts chunks of a tenth of the reference
-    (``SizeChunker(len(reference) // 10)``); the default threshold is mean -/+ 3 sigma
+    (``SizeChunker(len(reference) // 10)``, a leftover under half a chunk joining the
+    chunk before it, said in ``notes``); the default threshold is mean -/+ 3 sigma
     of the reference chunks. Without ``y_score`` the default metrics that need scores
     are skipped.
 
@@ -193,7 +228,8 @@ def calculate_performance(
                 assemble(metric, name, series[0], series[1], threshold=threshold,
                          band_width=band_width, estimated=False)
             )  # fmt: skip
-    return PerformanceResult(
+    result = PerformanceResult(
         "realized", chosen, classes, describe(chunker), describe(threshold), tuple(results),
         label_join=label_join,
     )  # fmt: skip
+    return finish(result, chunker, (("reference", ref.n_rows), ("current", cur.n_rows)))

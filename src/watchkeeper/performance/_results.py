@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from watchkeeper._exceptions import InputError
+from watchkeeper.performance._warning_classes import MIN_REFERENCE_CHUNKS
 
 __all__ = ["SCHEMA_VERSION", "ChunkResult", "LabelJoin", "MetricResult", "PerformanceResult"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2 added ``n_reference_chunks`` and ``thresholds_reliable`` (result and metric)."""
 
 
 def _num(value: float | None) -> float | None:
@@ -98,6 +100,15 @@ class MetricResult:
         """Indexes of the analysis chunks that alert."""
         return tuple(c.index for c in self.analysis if c.alert)
 
+    @property
+    def n_reference_chunks(self) -> int:
+        """Reference chunks with a finite realized value: what thresholds are drawn from."""
+        count = 0
+        for c in self.chunks:
+            truth = c.value if c.realized is None else c.realized
+            count += c.period == "reference" and math.isfinite(truth)
+        return count
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {
@@ -107,6 +118,7 @@ class MetricResult:
             "baseline": _num(self.baseline),
             "lower_threshold": _num(self.lower_threshold),
             "upper_threshold": _num(self.upper_threshold),
+            "n_reference_chunks": self.n_reference_chunks,
             "chunks": [c.to_dict() for c in self.chunks],
         }
 
@@ -145,6 +157,17 @@ class PerformanceResult:
         """Whether any analysis chunk of any metric alerts."""
         return any(m.alerts for m in self.metrics)
 
+    @property
+    def n_reference_chunks(self) -> int:
+        """The fewest reference chunks behind any metric's thresholds (all rows)."""
+        counts = [m.n_reference_chunks for m in self.metrics if m.segment is None]
+        return min(counts) if counts else 0
+
+    @property
+    def thresholds_reliable(self) -> bool:
+        """Whether every metric's thresholds rest on at least ``MIN_REFERENCE_CHUNKS``."""
+        return self.n_reference_chunks >= MIN_REFERENCE_CHUNKS
+
     def metric(self, name: str, segment: str | None = None) -> MetricResult:
         """The result of one metric (and segment)."""
         for result in self.metrics:
@@ -163,6 +186,8 @@ class PerformanceResult:
             "chunker": self.chunker,
             "threshold": self.threshold,
             "has_alerts": self.has_alerts,
+            "n_reference_chunks": self.n_reference_chunks,
+            "thresholds_reliable": self.thresholds_reliable,
             "notes": list(self.notes),
             "label_join": None if self.label_join is None else self.label_join.to_dict(),
             "metrics": [m.to_dict() for m in self.metrics],
