@@ -7,6 +7,7 @@ record batches for data larger than memory.
 
 from __future__ import annotations
 
+import codecs
 import glob as globlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -81,31 +82,71 @@ def _read_file(path: Path, encoding: str = "utf-8") -> pa.Table:
         if fmt == "csv":
             import pyarrow.csv as pcsv
 
+            _reject_non_text(path, encoding)
             delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
             table = pcsv.read_csv(
                 path,
                 read_options=pcsv.ReadOptions(encoding=encoding),
                 parse_options=pcsv.ParseOptions(delimiter=delimiter),
             )
-            _reject_binary(path, table)
+            _reject_binary(path, table.schema)
             return table
         import pyarrow.json as pjson
 
         return pjson.read_json(path)
     except pa.ArrowInvalid as error:
         raise _explain(path, fmt, error) from None
+    except UnicodeDecodeError:
+        # Arrow hands back undecodable header bytes as they are; naming them fails.
+        raise _not_utf8(path) from None
     except OSError as error:
         raise InputError(f"cannot read {fmt} file {str(path)!r}: {error}") from None
 
 
-def _reject_binary(path: Path, table: pa.Table) -> None:
+_SNIFF_BYTES = 1 << 16
+
+
+def _reject_non_text(path: Path, encoding: str) -> None:
+    """A CSV file is text: NUL bytes in its first 64 KiB mean a binary file was given.
+
+    (UTF-16 and UTF-32 text holds NUL bytes, so those encodings are not sniffed.)
+    """
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise InputError(
+            f"unknown text encoding {encoding!r}; pass one Python knows, e.g. --encoding latin-1"
+        ) from None
+    if "16" in encoding or "32" in encoding:
+        return
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    if b"\x00" in head:
+        raise InputError(
+            f"file {str(path)!r} is binary, not CSV text (it holds NUL bytes); "
+            "give a CSV, parquet or JSONL file, or fix the file name's extension"
+        )
+
+
+def _not_utf8(path: Path) -> InputError:
+    return InputError(
+        f"file {str(path)!r} is not valid UTF-8 text; convert it (iconv -f latin1 -t utf-8) "
+        "or pass its encoding (--encoding latin-1)"
+    )
+
+
+def _reject_binary(path: Path, schema: pa.Schema) -> None:
     """Arrow reads text that is not valid UTF-8 as binary; a person meant text."""
-    for field in table.schema:
-        if pa.types.is_binary(field.type) or pa.types.is_large_binary(field.type):
-            raise InputError(
-                f"file {str(path)!r} is not valid UTF-8 text (column {field.name!r}); "
-                "convert it (iconv -f latin1 -t utf-8) or pass its encoding (--encoding latin-1)"
-            )
+    try:
+        for field in schema:
+            if pa.types.is_binary(field.type) or pa.types.is_large_binary(field.type):
+                raise InputError(
+                    f"file {str(path)!r} is not valid UTF-8 text (column {field.name!r}); "
+                    "convert it (iconv -f latin1 -t utf-8) "
+                    "or pass its encoding (--encoding latin-1)"
+                )
+    except UnicodeDecodeError:  # the column name itself is not valid UTF-8
+        raise _not_utf8(path) from None
 
 
 def _explain(path: Path, fmt: str, error: Exception) -> InputError:
@@ -114,6 +155,11 @@ def _explain(path: Path, fmt: str, error: Exception) -> InputError:
         return InputError(
             f"file {str(path)!r} is not valid UTF-8 text; convert it (iconv -f latin1 -t utf-8) "
             "or pass its encoding (--encoding latin-1)"
+        )
+    if "Empty CSV" in text and path.stat().st_size > 0:
+        return InputError(
+            f"file {str(path)!r} has no columns (no header row was found); "
+            "its first line should name the columns, e.g. age,income"
         )
     if "Empty CSV" in text or "empty" in text.lower():
         return InputError(f"file {str(path)!r} is empty; it needs a header row and data")
@@ -201,12 +247,16 @@ def iter_batches(
             elif fmt == "csv":
                 import pyarrow.csv as pcsv
 
+                _reject_non_text(path, encoding)
                 reader = pcsv.open_csv(
                     path,
                     read_options=pcsv.ReadOptions(encoding=encoding, block_size=1 << 24),
                 )
+                _reject_binary(path, reader.schema)
                 yield from reader
             else:
                 yield from _read_file(path, encoding).to_batches(max_chunksize=batch_size)
         except pa.ArrowInvalid as error:
             raise _explain(path, fmt, error) from None
+        except UnicodeDecodeError:
+            raise _not_utf8(path) from None
