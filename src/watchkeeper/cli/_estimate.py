@@ -1,16 +1,33 @@
-"""``watchkeeper estimate REFERENCE ANALYSIS``: label-free performance (CBPE, or DLE)."""
+"""``watchkeeper estimate REFERENCE ANALYSIS``: label-free performance (CBPE, or DLE).
+
+Prints, per metric, its direction and thresholds, then each analysis chunk's estimate
+(4 significant digits) with its sampling error, the realized value where ANALYSIS has
+labels, and the side of any alert.
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from watchkeeper._exceptions import InputError
-from watchkeeper.cli._performance import name_files, read_input, score_spec
-from watchkeeper.performance import CBPE, DLE, SizeChunker
-from watchkeeper.performance._results import PerformanceResult
+from watchkeeper.cli._common import (
+    STDOUT,
+    Subparsers,
+    add_json_argument,
+    add_quiet_argument,
+    write_json,
+)
+from watchkeeper.cli._performance import (
+    add_chunk_size_argument,
+    chunk_lines,
+    name_files,
+    read_input,
+    score_spec,
+)
+
+if TYPE_CHECKING:
+    from watchkeeper.performance import PerformanceResult
 
 EXIT_OK, EXIT_ALERT = 0, 1
 
@@ -41,6 +58,9 @@ def chunk_rows(result: PerformanceResult) -> list[dict[str, object]]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from watchkeeper._exceptions import InputError
+    from watchkeeper.performance import CBPE, DLE, SizeChunker
+
     reference = read_input(args.reference)
     analysis = read_input(args.analysis)
     if args.target is None:
@@ -63,33 +83,46 @@ def run(args: argparse.Namespace) -> int:
     except InputError as error:
         message = name_files(str(error), reference=args.reference, analysis=args.analysis)
         raise InputError(message) from None
-    rows = chunk_rows(result)
-    payload = {"method": result.method, "problem": result.problem, "notes": list(result.notes),
-               "chunks": rows, "result": result.to_dict()}  # fmt: skip
     if args.json:
-        Path(args.json).write_text(json.dumps(payload, indent=2), encoding="utf-8")
-    for row in rows:
-        flag = "ALERT" if row["alert"] else ""
-        print(f"{row['metric']} chunk {row['index']} [{row['start']}:{row['end']}] "
-              f"{row['estimated']} ± {row['sampling_error']} {flag}", file=sys.stdout)  # fmt: skip
+        payload = {
+            "method": result.method,
+            "problem": result.problem,
+            "notes": list(result.notes),
+            "thresholds_reliable": result.thresholds_reliable,
+            "chunks": chunk_rows(result),
+            "result": result.to_dict(),
+        }
+        write_json(args.json, payload)
+    if not args.quiet and args.json != STDOUT:
+        print("\n".join(chunk_lines(result)), file=sys.stdout)
     return EXIT_ALERT if args.fail_on_alert and result.has_alerts else EXIT_OK
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     """Register ``estimate``."""
     parser = subparsers.add_parser(
         "estimate", help="estimate performance without labels (CBPE, or DLE with --feature)"
     )
     parser.add_argument("reference", help="labelled reference data file")
     parser.add_argument("analysis", help="analysis data file (targets optional)")
-    parser.add_argument("--prediction", required=True, help="predicted label or value column")
     parser.add_argument(
-        "--score", action="append", help="score column; repeat per class, or CLASS=COL"
+        "--prediction", required=True, metavar="COL", help="predicted label or value column"
     )
-    parser.add_argument("--feature", action="append", help="DLE feature column (repeatable)")
-    parser.add_argument("--target", help="target column (required in REFERENCE)")
-    parser.add_argument("--chunk-size", type=int, required=True, help="rows per chunk")
-    parser.add_argument("--metric", action="append", required=True, help="metric name")
-    parser.add_argument("--json", help="write the result as JSON here")
+    parser.add_argument(
+        "--score",
+        action="append",
+        metavar="COL",
+        help="score column; repeat per class, or CLASS=COL",
+    )
+    parser.add_argument(
+        "--feature", action="append", metavar="COL", help="DLE feature column (repeatable)"
+    )
+    parser.add_argument("--target", metavar="COL", help="target column (required in REFERENCE)")
+    add_chunk_size_argument(parser, required=True)
+    parser.add_argument(
+        "--metric", action="append", required=True, metavar="NAME", help="metric (repeatable)"
+    )
+    add_json_argument(parser, "the chunks and the result")
     parser.add_argument("--fail-on-alert", action="store_true", help="exit 1 on any alert")
+    add_quiet_argument(parser)
     parser.set_defaults(func=run)

@@ -3,6 +3,10 @@
 Each chart draws the metric per chunk (reference chunks grey, current chunks blue), the
 sampling-error band around the current values, the thresholds (dashed) and the chunks in
 alert (red dots). It reads ``report["performance"]`` and computes nothing.
+
+The vertical scale is set by the values and thresholds; a band may widen it by at most
+half their span on each side and is clipped there. A chunk with a huge sampling error
+(a few rows) would otherwise stretch the scale until every other line lies flat.
 """
 
 from __future__ import annotations
@@ -27,13 +31,41 @@ def _finite(value: Any) -> float | None:
     return None
 
 
+def _scale(core: Sequence[float], bands: Sequence[float]) -> tuple[float, float]:
+    """The drawn range: values and thresholds, widened by bands up to half their span.
+
+    >>> _scale([0.7, 0.8, 0.9], [0.0, 1.0])
+    (0.6, 1.0)
+    >>> _scale([0.7, 0.8, 0.9], [0.75, 0.85])
+    (0.7, 0.9)
+    """
+    if not core:
+        return min(bands), max(bands)
+    core_low, core_high = min(core), max(core)
+    margin = 0.5 * ((core_high - core_low) or abs(core_high) or 1.0)
+    low = max(min([core_low, *bands]), core_low - margin)
+    high = min(max([core_high, *bands]), core_high + margin)
+    return round(low, 12), round(high, 12)
+
+
 def _chart(metric: Mapping[str, Any]) -> str:
     chunks: Sequence[Mapping[str, Any]] = metric.get("chunks") or []
-    keys = ("value", "lower_band", "upper_band", "lower_threshold", "upper_threshold")
-    values = [v for c in chunks for k in keys if (v := _finite(c.get(k))) is not None]
-    if not chunks or not values:
+    core = [v for c in chunks if (v := _finite(c.get("value"))) is not None]
+    core += [
+        v
+        for c in (metric, *chunks)
+        for k in ("lower_threshold", "upper_threshold")
+        if (v := _finite(c.get(k))) is not None
+    ]
+    bands = [
+        v
+        for c in chunks
+        for k in ("lower_band", "upper_band")
+        if (v := _finite(c.get(k))) is not None
+    ]
+    if not chunks or not (core or bands):
         return '<p class="wk-note">no finite values to draw</p>'
-    low, high = min(values), max(values)
+    low, high = _scale(core, bands)
     span = (high - low) or 1.0
 
     def x(i: int) -> float:
@@ -54,8 +86,8 @@ def _chart(metric: Mapping[str, Any]) -> str:
         if u is not None and lo is not None
     ]
     if band:
-        points = [f"{x(i):.1f},{y(u):.1f}" for i, u, _ in band]
-        points += [f"{x(i):.1f},{y(lo):.1f}" for i, _, lo in reversed(band)]
+        points = [f"{x(i):.1f},{y(min(u, high)):.1f}" for i, u, _ in band]
+        points += [f"{x(i):.1f},{y(max(lo, low)):.1f}" for i, _, lo in reversed(band)]
         parts.append(f'<polygon class="wk-band" points="{" ".join(points)}"/>')
     for key in ("lower_threshold", "upper_threshold"):
         level = _finite(metric.get(key))
