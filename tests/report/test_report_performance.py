@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pyarrow as pa
 import pytest
 from sklearn.metrics import accuracy_score, roc_auc_score
 
 import watchkeeper
+from watchkeeper.report import SCHEMA_VERSION
 
 
 def labelled(rng: np.random.Generator, n: int, noise: float) -> pa.Table:
@@ -52,3 +55,21 @@ def test_no_performance_without_labels(rng: np.random.Generator) -> None:
     result = watchkeeper.report(ref, ref)
     assert result.to_dict()["performance"] is None
     assert "Model performance" not in result.to_html()
+
+
+def test_schema_doc_names_every_performance_field(rng: np.random.Generator) -> None:
+    ref, cur = labelled(rng, 341, 0.0), labelled(rng, 341, 0.4)
+    payload = watchkeeper.report(ref, cur, schema={"scores": ["score"]}).to_dict()
+    assert payload["schema_version"] == SCHEMA_VERSION == "1.1"
+    doc = (Path(__file__).parents[2] / "docs" / "report-schema.md").read_text(encoding="utf-8")
+    assert f"(schema version {SCHEMA_VERSION})" in doc and f"- **{SCHEMA_VERSION}**" in doc
+    performance = payload["performance"]
+    metric = performance["metrics"][0]
+    chunk = metric["chunks"][0]
+    for key in (*performance, *metric, *chunk):
+        assert f"`{key}`" in doc or f'"{key}"' in doc, key
+    # 341 rows, default chunk size 341 // 10 = 34: ten chunks per side, the last of 35.
+    sizes = [c["n_rows"] for c in metric["chunks"]]
+    assert sizes == ([34] * 9 + [35]) * 2
+    assert performance["n_reference_chunks"] == 10 and performance["thresholds_reliable"]
+    assert performance["notes"][0].startswith("reference data: the last 1 row joined")

@@ -28,7 +28,8 @@ from watchkeeper.schema import ColumnKind, ColumnRole, Schema, infer_schema
 __all__ = ["SCHEMA_VERSION", "DatasetInfo", "Report", "report"]
 
 # The version of the JSON form; bump the minor for additions, the major for changes.
-SCHEMA_VERSION = "1.0"
+# docs/report-schema.md keeps the changelog.
+SCHEMA_VERSION = "1.1"
 
 _EXTRACTED_KINDS = (ColumnKind.NUMERIC, ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN)
 
