@@ -1,10 +1,12 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
+# `make test` creates .venv when it is missing, installs the dev extras, lints, type-checks,
+# runs the tests, then the acceptance suite: the built wheel installed into a fresh venv.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck bench install clean
+.PHONY: demo test acceptance lint typecheck bench install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +25,11 @@ test: $(STAMP)
 	$(BIN)/ruff check src tests bench examples scripts data
 	$(BIN)/ruff format --check src tests bench examples scripts data
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest --ignore=tests/acceptance
+	$(BIN)/pytest tests/acceptance
+
+acceptance: $(STAMP)
+	$(BIN)/pytest tests/acceptance
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
