@@ -10,6 +10,7 @@ import pytest
 from tests._data import make_frame
 
 from watchkeeper.cli import main
+from watchkeeper.report import SCHEMA_VERSION
 
 
 def test_report_writes_json_and_html_and_exits_zero(
@@ -24,7 +25,7 @@ def test_report_writes_json_and_html_and_exits_zero(
     code = main(["report", str(ref), str(cur), "--json", str(out_json), "--html", str(out_html)])
     assert code == 0
     data = json.loads(out_json.read_text())
-    assert data["schema_version"] == "1.0"
+    assert data["schema_version"] == SCHEMA_VERSION
     assert isinstance(data["drift"]["dataset_drift"], bool)
     for item in data["drift"]["columns"]:
         assert {"column", "kind", "method", "statistic", "p_value", "threshold", "drifted"} <= set(

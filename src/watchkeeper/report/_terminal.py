@@ -79,4 +79,45 @@ def render_summary(data: dict[str, Any], *, color: bool = False) -> str:
             continue
         mark = _paint(finding["severity"].upper(), _YELLOW, color)
         lines.append(f"  {mark} {finding['message']}")
+    lines.extend(_performance_lines(data.get("performance"), color=color))
     return "\n".join(lines)
+
+
+def _performance_lines(performance: dict[str, Any] | None, *, color: bool) -> list[str]:
+    """Per metric: the current chunks' values, the thresholds and how many chunks alert.
+
+    >>> chunk = {"period": "analysis", "value": 0.71, "alert": True}
+    >>> metric = {"metric": "accuracy", "segment": None, "baseline": 0.8,
+    ...           "lower_threshold": 0.75, "upper_threshold": 0.85, "chunks": [chunk]}
+    >>> lines = _performance_lines({"metrics": [metric]}, color=False)
+    >>> print("\\n".join(lines))  # doctest: +NORMALIZE_WHITESPACE
+    performance (realized, per chunk of current): 1 of 1 metrics alert
+      ALERT accuracy  1 of 1 chunks alert  current 0.7100..0.7100  baseline 0.8000
+      thresholds 0.7500..0.8500
+    """
+    if not performance or not performance.get("metrics"):
+        return []
+    lines: list[str] = []
+    rows: list[str] = []
+    alerting = 0
+    metrics = [m for m in performance["metrics"] if m.get("segment") is None]
+    width = max(len(m["metric"]) for m in metrics) if metrics else 0
+    for metric in metrics:
+        current = [c for c in metric["chunks"] if c.get("period") != "reference"]
+        values = [c["value"] for c in current if c.get("value") is not None]
+        alerts = sum(bool(c.get("alert")) for c in current)
+        alerting += alerts > 0
+        mark = _paint("ALERT", _RED, color) if alerts else "ok   "
+        span = f"{_number(min(values))}..{_number(max(values))}" if values else "-"
+        rows.append(
+            f"  {mark} {metric['metric'].ljust(width)}  {alerts} of {len(current)} chunks alert"
+            f"  current {span}  baseline {_number(metric.get('baseline'))}"
+            f"  thresholds {_number(metric.get('lower_threshold'))}"
+            f"..{_number(metric.get('upper_threshold'))}"
+        )
+    lines.append(
+        f"performance (realized, per chunk of current): {alerting} of {len(metrics)} metrics alert"
+    )
+    lines.extend(rows)
+    lines.extend(f"  note: {note}" for note in performance.get("notes", []))
+    return lines
