@@ -121,14 +121,14 @@ def test_a_server_that_is_down_costs_drops_not_crashes(down_url: str) -> None:
     assert stats.queued <= 50
     # What is not queued is dropped, except one batch the thread may hold for its retries.
     assert 500 - 50 - 10 <= stats.dropped <= 500 - stats.queued
-    started = time.monotonic()
+    # With a million retries allowed, only close()'s deadline can end the thread: close
+    # returns False (its join is bounded by the timeout), the thread then ends on its own
+    # and what it held is dropped, not failed (failed would mean the retries ran out).
     assert client.close(timeout=0.5) is False
-    # A hang guard, not a benchmark: close() must give up near its timeout.
-    assert time.monotonic() - started < 3.0
-    client._worker.thread.join(5)  # the counts are final once the thread has ended
+    client._worker.thread.join(60)  # a liveness guard (~100x the deadline), not a bound
+    assert not client._worker.thread.is_alive()
     final = client.stats
-    assert final.dropped + final.failed == 500
-    assert final.sent == 0
+    assert (final.dropped, final.failed, final.sent) == (500, 0, 0)
 
 
 def test_close_cuts_a_long_backoff_short_and_sends(server: Recorder) -> None:
@@ -146,22 +146,25 @@ def test_close_cuts_a_long_backoff_short_and_sends(server: Recorder) -> None:
 
 
 def test_close_returns_in_time_when_the_server_hangs(server: Recorder) -> None:
-    release = threading.Event()
+    entered, release, answered = threading.Event(), threading.Event(), threading.Event()
 
     def hang(path: str, body: Any, seen: int) -> tuple[int, Any, dict[str, str]]:
-        release.wait(30)
+        entered.set()
+        release.wait(60)
+        answered.set()
         return accept_all(path, body, seen)
 
     server.behaviour = hang
     client = Client(server.url, **{**FAST, "timeout": 20.0})
     client.log_prediction({"x": 1})
-    time.sleep(0.2)  # let the thread start its request
-    started = time.monotonic()
+    assert entered.wait(60)  # the thread is inside its request
     closed = client.close(timeout=0.5)
-    elapsed = time.monotonic() - started
+    # An ordering check, not a stopwatch: close() came back while the server still held
+    # the request (it is released only now), so it did not wait out the request's 20 s.
+    request_still_hanging = not answered.is_set()
     release.set()
     assert closed is False
-    assert elapsed < 3.0  # hang guard: the request's own timeout is 20 s
+    assert request_still_hanging
 
 
 def test_a_full_queue_drops_the_oldest_and_reports_drops_in_host_metrics(

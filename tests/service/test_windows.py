@@ -182,7 +182,7 @@ def test_drift_from_profiles_brackets_scipy_and_binned_statistics_are_exact(rng)
     # One tested column: the BH-adjusted p-value is the raw one.
     assert got[("drift_score", "age")] == pytest.approx(1 - p_value, rel=1e-9)
     assert got[("drift_detected", "age")] == 1.0
-    assert got[("drift_share", None)] == 1.0
+    assert got[("share_drifted", None)] == 1.0
     # Wasserstein distance over the reference's standard deviation (approximate).
     effect = stats.wasserstein_distance(reference.column(0).to_numpy(), raw["age"]) / np.std(
         reference.column(0).to_numpy(), ddof=1

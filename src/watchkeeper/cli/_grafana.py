@@ -25,7 +25,7 @@ def _write(text: str, output: str | None) -> None:
 
 
 def _dashboard(args: argparse.Namespace) -> int:
-    from watchkeeper.dashboard._grafana import grafana_dashboard
+    from watchkeeper.service.exposition._grafana import grafana_dashboard
 
     board = grafana_dashboard(model=args.model, title=args.title)
     _write(json.dumps(board, indent=2) + "\n", args.output)
@@ -33,8 +33,8 @@ def _dashboard(args: argparse.Namespace) -> int:
 
 
 def _rules(args: argparse.Namespace) -> int:
-    from watchkeeper.dashboard._prometheus_rules import render_rules_yaml, rules_from_config
     from watchkeeper.service.config import InvalidConfigError, load_config
+    from watchkeeper.service.exposition._rules import render_rules_yaml, rules_from_config
 
     path = args.config or os.environ.get("WATCHKEEPER_CONFIG") or "watchkeeper.yaml"
     try:

@@ -1,15 +1,15 @@
 """What is computed when a window closes, as metric values (pure functions).
 
 For one window of one model version (and one segment, or all traffic) this gives
-the metric names of SERVICE.md: drift of each feature against the version's
-reference (``drift_score``, ``drift_p_value``, ``drift_effect``, ``drift_detected``,
-``drift_share``), data quality (``missing_share`` per feature; ``quality_critical``
-and ``quality_warning`` counts of findings), realized performance where labels have
-arrived (the performance registry's default metrics for the task), and operational
-figures (``row_count``, ``label_coverage``, ``latency_p50_ms``/``p95``/``p99``,
-``throughput_rps``, ``error_rate``, ``cpu_percent``, ``memory_bytes``,
-``sdk_dropped``). For every drift and error figure larger is worse; for the
-performance metrics the registry's ``higher_is_better`` says.
+the metric names of the catalogue (:mod:`watchkeeper._catalogue`): drift of each
+feature against the version's reference (``drift_score``, ``drift_p_value``,
+``drift_effect``, ``drift_detected``, ``share_drifted``), data quality
+(``missing_share`` per feature; ``quality_critical`` and ``quality_warning`` counts of
+findings; both mapped by :mod:`watchkeeper.service._points`, as scheduled batches are),
+realized performance where labels have arrived (the performance registry's default
+metrics for the task), and operational figures (``row_count``, ``label_coverage``,
+``latency_p50_ms``/``p95``/``p99``, ``throughput_rps``, ``error_rate``, ``cpu_percent``,
+``memory_bytes``, ``sdk_dropped``). Which way is worse is the catalogue's ``direction``.
 
 Drift and quality read the window's :class:`~watchkeeper.profile.Profile` (counted on
 the reference profile's bins) and the reference profile, never the raw features:
@@ -31,6 +31,7 @@ import pyarrow as pa
 from watchkeeper._exceptions import InputError
 from watchkeeper.profile import CategoricalProfile, Profile, profile_source
 from watchkeeper.schema import ColumnKind, ColumnRole, ColumnSpec, Schema, infer_schema
+from watchkeeper.service._points import Value, drift_values, quality_values
 
 __all__ = [
     "PROBLEM_OF_TASK",
@@ -54,9 +55,6 @@ PROBLEM_OF_TASK = {
 # Columns of a window's feature blobs that are bookkeeping, not features.
 BOOKKEEPING = ("id", "window_start", "segment")
 _COMPARED_KINDS = (ColumnKind.NUMERIC, ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN)
-
-# (metric, feature or None, value)
-Value = tuple[str, str | None, float]
 
 
 @dataclass
@@ -166,23 +164,7 @@ def _compared(reference: Profile, current: Profile) -> tuple[Profile, Profile, S
 def _drift(reference: Profile, current: Profile) -> list[Value]:
     from watchkeeper.drift import compare_profiles
 
-    result = compare_profiles(reference, current)
-    out: list[Value] = []
-    for column in result.columns:
-        if column.statistic is None or not np.isfinite(column.statistic):
-            continue
-        p_value = column.p_value_adjusted if column.p_value_adjusted is not None else column.p_value
-        if column.output == "p_value" and p_value is not None:
-            out.append(("drift_score", column.column, 1.0 - float(p_value)))
-            out.append(("drift_p_value", column.column, float(column.p_value or 0.0)))
-        else:
-            out.append(("drift_score", column.column, float(column.statistic)))
-        if column.effect_size is not None and np.isfinite(column.effect_size.value):
-            out.append(("drift_effect", column.column, float(column.effect_size.value)))
-        out.append(("drift_detected", column.column, 1.0 if column.drifted else 0.0))
-    if result.n_columns:
-        out.append(("drift_share", None, float(result.share_drifted)))
-    return out
+    return drift_values(compare_profiles(reference, current))
 
 
 def _quality(reference: Profile, current: Profile, schema: Schema) -> list[Value]:
@@ -192,11 +174,7 @@ def _quality(reference: Profile, current: Profile, schema: Schema) -> list[Value
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         result = assess_profiles(reference, current, schema)
-    counts = result.counts_by_severity()
-    return [
-        ("quality_critical", None, float(counts.get("critical", 0))),
-        ("quality_warning", None, float(counts.get("warning", 0))),
-    ]
+    return quality_values(result.counts_by_severity())
 
 
 def _missing(profile: Profile) -> list[Value]:

@@ -38,7 +38,7 @@ models:
 monitors:
   - {name: drift, model: churn, metric: drift_score, columns: [age, plan],
      condition: {above: 0.95}, min_samples: 10}
-  - {name: share, model: churn, metric: drift_share, condition: {above: 0.6}, min_samples: 10}
+  - {name: share, model: churn, metric: share_drifted, condition: {above: 0.6}, min_samples: 10}
   - {name: accuracy, model: churn, metric: accuracy,
      condition: {relative_to_baseline: 0.1, direction: down}, min_samples: 10}
   - {name: rows, model: churn, metric: row_count, condition: {below: 100000}}
@@ -90,7 +90,7 @@ def test_run_gives_points_named_as_the_service_names_them(project: Path) -> None
     assert points[("drift_detected", "age")] == 1.0
     truth, predicted = current["churned"].to_numpy(), current["predicted"].to_numpy()
     assert points[("accuracy", None)] == pytest.approx(float(np.mean(truth == predicted)))
-    assert points[("drift_share", None)] == 0.5
+    assert points[("share_drifted", None)] == 0.5
 
 
 def test_breached_monitors_are_those_of_the_schedule(project: Path) -> None:

@@ -88,7 +88,7 @@ def test_unknown_key_in_a_monitor() -> None:
         monitor_problems("""\
         - name: d
           model: churn
-          metric: drift_share
+          metric: share_drifted
           treshold: 3
           condition: {above: 0.5}
         """)
@@ -357,3 +357,28 @@ def test_invalid_durations(text: object) -> None:
 def test_duration_is_the_number_times_the_unit(amount: int, unit: str) -> None:
     factor = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}[unit]
     assert parse_duration_text(f"{amount}{unit}").total_seconds() == amount * factor
+
+
+def test_the_old_name_of_the_drift_share_still_works_with_a_warning() -> None:
+    text = (
+        BASE
+        + "  - {name: share, model: churn, metric: drift_share, condition: {above: 0.3}}\n"
+        + "  - {name: other, model: churn, metric: share_drifted, condition: {above: 0.3}}\n"
+    )
+    with pytest.warns(FutureWarning, match=r"watchkeeper.yaml:12: metric 'drift_share' is dep"):
+        config = parse_config(text)
+    assert [m.metric for m in config.monitors] == ["share_drifted", "share_drifted"]
+
+
+def test_baseline_keys_take_the_current_names() -> None:
+    text = BASE.replace(
+        "      target: churned\n",
+        "      target: churned\n    versions:\n"
+        "      - {name: v1, baseline: {drift_share: 0.1, drift_share_std: 0.02}}\n",
+    )
+    with pytest.warns(FutureWarning, match="'drift_share' is deprecated"):
+        config = parse_config(text)
+    assert dict(config.model("churn").versions[0].baseline) == {
+        "share_drifted": 0.1,
+        "share_drifted_std": 0.02,
+    }

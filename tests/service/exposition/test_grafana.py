@@ -5,22 +5,34 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from watchkeeper.dashboard._grafana import SCHEMA_VERSION, grafana_dashboard, panel_metric_names
+import pytest
+from tests.dashboard._seed import seeded_service
+
+from watchkeeper._catalogue import service_metrics
 from watchkeeper.performance import METRICS
 from watchkeeper.service._types import MetricPoint
 from watchkeeper.service.exposition import render_prometheus
+from watchkeeper.service.exposition._grafana import (
+    SCHEMA_VERSION,
+    grafana_dashboard,
+    panel_metric_names,
+)
 
-# The metric names of SERVICE.md, plus the quality counts the service computes.
-SERVICE_METRICS = [
-    *("drift_score", "drift_p_value", "drift_effect", "drift_detected", "drift_share"),
-    *("missing_share", "row_count", "label_coverage", "throughput_rps", "error_rate"),
-    *("latency_p50_ms", "latency_p95_ms", "latency_p99_ms", "cpu_percent", "memory_bytes"),
-    *("quality_critical", "quality_warning"),
-]
-PER_FEATURE = {"drift_score", "drift_p_value", "drift_effect", "drift_detected", "missing_share"}
+# Every metric the service computes, from the one catalogue.
+SERVICE_METRICS = [spec.name for spec in service_metrics()]
+PER_FEATURE = {spec.name for spec in service_metrics() if spec.per_feature}
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    built = seeded_service(Path(tmp_path_factory.mktemp("grafana")))
+    yield built
+    built.store.close()
 
 
 def _exposed_names(points: list[MetricPoint], alerts: list[Any]) -> set[str]:
@@ -74,7 +86,7 @@ def test_every_query_reads_an_exposed_series() -> None:
             t,
             feature="age" if metric in PER_FEATURE else None,
         )
-        for metric in [*SERVICE_METRICS, *METRICS]
+        for metric in SERVICE_METRICS
     ]
 
     class Alert:
@@ -84,8 +96,6 @@ def test_every_query_reads_an_exposed_series() -> None:
     exposed = _exposed_names(points, [Alert()])
     used = panel_metric_names(grafana_dashboard())
     assert used - exposed == set()
-    # The panels cover every figure of SERVICE.md (drift_effect is a detail left to
-    # the feature variable's own panels).
     assert {
         "watchkeeper_drift_score",
         "watchkeeper_window_records",
@@ -99,10 +109,9 @@ def test_every_query_reads_an_exposed_series() -> None:
 def test_the_seeded_service_exposes_what_the_panels_read(service: Any) -> None:
     exposed = _exposed_names(service.latest_metrics(), service.list_alerts())
     used = panel_metric_names(grafana_dashboard())
-    # The seeded models have no error column and no regression metrics; every other
-    # series a panel reads is really produced by the service.
+    # The seeded models have no error column, no boolean feature and no regression
+    # metrics; every other series a panel reads is really produced by the service.
     missing = used - exposed
     assert "watchkeeper_drift_score" in exposed and "watchkeeper_alert_firing" in exposed
-    assert all(name.removeprefix("watchkeeper_") in {"error_rate", *METRICS} for name in missing), (
-        missing
-    )
+    absent = {"error_rate", "true_share", *METRICS}
+    assert all(name.removeprefix("watchkeeper_") in absent for name in missing), missing

@@ -62,7 +62,7 @@ def a_snapshot() -> tuple[list[MetricPoint], list[Alert]]:
     points = [
         point("drift_score", 0.31, "age"),
         point("drift_p_value", 0.002, "age"),
-        point("drift_share", 0.5),
+        point("share_drifted", 0.5),
         point("row_count", 1200.0),
         point("row_count", 300.0, segment="region=eu"),
         point("latency_p99_ms", 41.5),
@@ -104,7 +104,7 @@ def test_names_and_labels() -> None:
         "watchkeeper_drift_score"
     ]
     # Labels that do not apply are absent, not empty.
-    assert found["watchkeeper_drift_share"] == [({"model": "churn", "version": "v1"}, 0.5)]
+    assert found["watchkeeper_share_drifted"] == [({"model": "churn", "version": "v1"}, 0.5)]
     assert ({"model": "churn", "version": "v1", "segment": "region=eu"}, 300.0) in found[
         "watchkeeper_window_records"
     ]

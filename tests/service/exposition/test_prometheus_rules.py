@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from watchkeeper.dashboard._prometheus_rules import (
+from watchkeeper.service.exposition._rules import (
     prometheus_rules,
     render_rules_yaml,
     rules_from_config,

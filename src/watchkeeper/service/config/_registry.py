@@ -1,8 +1,8 @@
 """The names a ``watchkeeper.yaml`` may use: metrics, tasks, channel types.
 
-One table each, read by the validator, the docs and the tests. For every metric
-here except the performance metrics larger is worse; a performance metric's
-direction is its registry entry's ``higher_is_better``.
+One table each, read by the validator, the docs and the tests. The metrics are the
+service's entries of the metric catalogue (:mod:`watchkeeper._catalogue`), which also
+says which way each is worse.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+
+from watchkeeper._catalogue import service_metrics
 
 __all__ = [
     "CHANNEL_TYPES",
@@ -45,29 +47,14 @@ class MetricInfo:
     problems: tuple[str, ...] = ()  # performance metrics only: the problems they apply to
 
 
-_SERVICE_METRICS = (
-    MetricInfo("drift_score", True, "drift score: the distance, or 1 - p-value for tests"),
-    MetricInfo("drift_p_value", True, "raw p-value (tests only)"),
-    MetricInfo("drift_effect", True, "effect size (Wasserstein/sd or Jensen-Shannon)"),
-    MetricInfo("drift_detected", True, "1 if the column drifted under the policy, else 0"),
-    MetricInfo("drift_share", False, "share of drifted features"),
-    MetricInfo("missing_share", True, "share of missing values"),
-    MetricInfo("true_share", True, "share of true among a boolean feature's non-missing values"),
-    MetricInfo("row_count", False, "records in the window"),
-    MetricInfo("label_coverage", False, "share of records with a label"),
-    MetricInfo("latency_p50_ms", False, "median latency"),
-    MetricInfo("latency_p95_ms", False, "95th percentile latency"),
-    MetricInfo("latency_p99_ms", False, "99th percentile latency"),
-    MetricInfo("throughput_rps", False, "records per second over the window"),
-    MetricInfo("error_rate", False, "share of records flagged as errors"),
-    MetricInfo("cpu_percent", False, "host CPU reported by the SDK"),
-    MetricInfo("memory_bytes", False, "host memory reported by the SDK"),
-    MetricInfo("quality_critical", False, "critical data-quality findings"),
-    MetricInfo("quality_warning", False, "data-quality warnings"),
-    MetricInfo("sdk_dropped", False, "records the SDK had to drop"),
+# The service's own metrics, read from the catalogue (performance metrics come below).
+METRICS: Mapping[str, MetricInfo] = MappingProxyType(
+    {
+        spec.name: MetricInfo(spec.name, spec.per_feature, spec.description)
+        for spec in service_metrics()
+        if not spec.problems
+    }
 )
-
-METRICS: Mapping[str, MetricInfo] = MappingProxyType({m.name: m for m in _SERVICE_METRICS})
 
 
 def known_metrics() -> dict[str, MetricInfo]:
@@ -78,14 +65,9 @@ def known_metrics() -> dict[str, MetricInfo]:
     (True, ('regression',))
     """
     out = dict(METRICS)
-    try:
-        from watchkeeper.performance import METRICS as PERFORMANCE
-    except ImportError:  # pragma: no cover - the performance package is in the core
-        return out
-    for name, metric in PERFORMANCE.items():
-        out.setdefault(
-            name, MetricInfo(name, False, "realized performance", tuple(metric.problems))
-        )
+    for spec in service_metrics():
+        if spec.problems:
+            out.setdefault(spec.name, MetricInfo(spec.name, False, spec.description, spec.problems))
     return out
 
 

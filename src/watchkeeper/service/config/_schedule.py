@@ -2,7 +2,7 @@
 
 A schedule compares the files matching a glob with the model's reference using
 :func:`watchkeeper.report`, turns the report into metric points named as the
-service names them (``drift_score`` per feature, ``drift_share``, ``missing_share``,
+service names them (``drift_score`` per feature, ``share_drifted``, ``missing_share``,
 ``row_count``, realized performance where the files carry the target), and
 evaluates the model's monitors on those points, so that a nightly batch job and
 the live service raise the same alerts from the same file. For the drift and
@@ -24,6 +24,7 @@ import pyarrow as pa
 
 from watchkeeper._exceptions import ConfigError, InputError
 from watchkeeper.service._evaluate import Evaluation, evaluate_monitors
+from watchkeeper.service._points import Value, drift_values, quality_values
 from watchkeeper.service._types import MetricPoint
 from watchkeeper.service.config._model import ScheduleConfig, WatchkeeperConfig
 from watchkeeper.service.config._registry import PROBLEM_OF_TASK, known_metrics
@@ -105,32 +106,7 @@ class ScheduleRun:
         }
 
 
-# (metric, feature or None, value)
-_Value = tuple[str, str | None, float]
-
-
-def _finite(value: float | None) -> bool:
-    return value is not None and math.isfinite(value)
-
-
-def _drift_values(report: Report) -> list[_Value]:
-    out: list[_Value] = []
-    for column in report.drift.columns:
-        if not _finite(column.statistic):
-            continue
-        p_value = column.p_value_adjusted if column.p_value_adjusted is not None else column.p_value
-        if column.output == "p_value" and p_value is not None:
-            # The same reading as the live service: 1 - the (adjusted) p-value.
-            out.append(("drift_score", column.column, 1.0 - float(p_value)))
-            out.append(("drift_p_value", column.column, float(column.p_value or 0.0)))
-        else:
-            out.append(("drift_score", column.column, float(column.statistic or 0.0)))
-        if column.effect_size is not None and _finite(column.effect_size.value):
-            out.append(("drift_effect", column.column, float(column.effect_size.value)))
-        out.append(("drift_detected", column.column, 1.0 if column.drifted else 0.0))
-    if report.drift.n_columns:
-        out.append(("drift_share", None, float(report.drift.share_drifted)))
-    return out
+_Value = Value
 
 
 def _quality_values(report: Report, current: pa.Table) -> list[_Value]:
@@ -140,10 +116,7 @@ def _quality_values(report: Report, current: pa.Table) -> list[_Value]:
             if column.column in current.column_names:
                 share = current.column(column.column).null_count / current.num_rows
                 out.append(("missing_share", column.column, float(share)))
-    counts = report.quality.counts_by_severity()
-    out.append(("quality_critical", None, float(counts.get("critical", 0))))
-    out.append(("quality_warning", None, float(counts.get("warning", 0))))
-    return out
+    return out + quality_values(report.quality.counts_by_severity())
 
 
 def _performance_values(
@@ -244,7 +217,7 @@ def run_schedule(config: WatchkeeperConfig, name: str, now: datetime) -> Schedul
         schema={"columns": dict(model.columns)} if model.columns else None,
         names=(str(reference), pattern),
     )
-    values = _drift_values(result) + _quality_values(result, current)
+    values = drift_values(result.drift) + _quality_values(result, current)
     performance, n_labels = _performance_values(
         model.task, _roles(model.columns), model.schema.get("classes"), current
     )

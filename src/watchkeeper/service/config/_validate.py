@@ -18,6 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from watchkeeper._catalogue import canonical_key, canonical_name
 from watchkeeper._exceptions import ConfigError, InputError
 from watchkeeper.service._types import ChannelSpec, Condition, MonitorSpec, Severity
 from watchkeeper.service.config._load import Problem, YamlList, YamlMap, compose_document
@@ -293,7 +294,8 @@ def _versions(check: _Checker, node: YamlMap, what: str) -> tuple[VersionConfig,
             for key in raw:
                 value = check.number(raw, key, f"{label} baseline")
                 if value is not None:
-                    baseline[key] = value
+                    where = f"{check.path}:{raw.line_of(key)}"
+                    baseline[canonical_key(str(key), where=where)] = value
         active = item.get("active", False)
         if not isinstance(active, bool):
             check.problem(item.line_of("active"), f"{label}: 'active' must be true or false")
@@ -525,6 +527,8 @@ def _monitors(
                 )
             ok = False
         metric = check.text(item, "metric", what, required=True)
+        if metric is not None:
+            metric = canonical_name(metric, where=f"{check.path}:{item.line_of('metric')}")
         info = check.metrics.get(metric or "")
         if metric is not None and info is None:
             check.problem(

@@ -2,11 +2,12 @@
 
 Variables pick the Prometheus data source, the model, the version, the feature and the
 segment; rows hold drift, performance, data quality, operations and alert states, each
-panel a PromQL query on a ``watchkeeper_*`` series (names as in
-:mod:`watchkeeper.service.exposition`: latencies in seconds, ``row_count`` as
-``watchkeeper_window_records``). For drift, quality and error panels larger is worse;
-for performance scores (accuracy, F1, ROC AUC) smaller is worse, for errors (MAE, RMSE)
-larger is.
+panel a PromQL query on a ``watchkeeper_*`` series, named by the metric catalogue
+(:mod:`watchkeeper._catalogue`) exactly as the exposition names it: latencies in
+seconds, ``row_count`` as ``watchkeeper_window_records``. Each panel says which way is
+worse, as the catalogue declares it: for drift, quality and error panels larger is
+worse; for performance scores (accuracy, F1, ROC AUC) smaller is worse, for errors
+(MAE, RMSE) larger is.
 """
 
 from __future__ import annotations
@@ -14,13 +15,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from watchkeeper._catalogue import prometheus_series, service_metrics
+
 __all__ = ["SCHEMA_VERSION", "grafana_dashboard", "panel_metric_names"]
 
 SCHEMA_VERSION = 39
 _DS = {"type": "prometheus", "uid": "${datasource}"}
 _SEL = 'model=~"$model", version=~"$version"'
 _SEG = 'segment=~"$segment"'
-_PERFORMANCE = "accuracy|f1|precision|recall|roc_auc|average_precision|log_loss|mae|rmse|r2|mape"
+
+
+def _s(metric: str) -> str:
+    """The series of ``metric``, as the exposition names it (one table: the catalogue)."""
+    return prometheus_series(metric)
+
+
+def _performance() -> str:
+    """Every realized-performance metric the service computes, as a regex alternation."""
+    names = (m.name for m in service_metrics() if m.path and m.path.startswith("performance."))
+    return "|".join(sorted(names))
 
 
 def _variable(
@@ -127,31 +140,36 @@ def grafana_dashboard(*, model: str | None = None, title: str | None = None) -> 
         _row("Drift"),
         _panel(
             "Drift score per feature",
-            [(f"watchkeeper_drift_score{{{feature}}}", "{{model}} {{version}} {{feature}}")],
+            [(f"{_s('drift_score')}{{{feature}}}", "{{model}} {{version}} {{feature}}")],
             description="the distance, or 1 - p-value for tests; larger is worse",
         ),
         _panel(
             "Share of drifted features",
-            [(f"watchkeeper_drift_share{{{_SEL}, {_SEG}}}", "{{model}} {{version}} {{segment}}")],
+            [(f"{_s('share_drifted')}{{{_SEL}, {_SEG}}}", "{{model}} {{version}} {{segment}}")],
             unit="percentunit",
             thresholds=[0.5],
         ),
         _panel(
             "Drifted features (1 = drifted)",
-            [(f"watchkeeper_drift_detected{{{feature}}}", "{{model}} {{version}} {{feature}}")],
+            [(f"{_s('drift_detected')}{{{feature}}}", "{{model}} {{version}} {{feature}}")],
             kind="state-timeline",
         ),
         _panel(
             "p-value per feature",
-            [(f"watchkeeper_drift_p_value{{{feature}}}", "{{feature}}")],
+            [(f"{_s('drift_p_value')}{{{feature}}}", "{{feature}}")],
             description="tests only; smaller is worse",
+        ),
+        _panel(
+            "Effect size per feature",
+            [(f"{_s('drift_effect')}{{{feature}}}", "{{model}} {{version}} {{feature}}")],
+            description="Wasserstein distance / sd, or Jensen-Shannon; larger is worse",
         ),
         _row("Performance"),
         _panel(
             "Realized performance",
             [
                 (
-                    f'{{__name__=~"watchkeeper_({_PERFORMANCE})", {_SEL}, {_SEG}}}',
+                    f'{{__name__=~"watchkeeper_({_performance()})", {_SEL}, {_SEG}}}',
                     "{{__name__}} {{model}} {{version}}",
                 )
             ],
@@ -159,62 +177,74 @@ def grafana_dashboard(*, model: str | None = None, title: str | None = None) -> 
         ),
         _panel(
             "Label coverage",
-            [(f"watchkeeper_label_coverage{{{_SEL}, {_SEG}}}", "{{model}} {{version}}")],
+            [(f"{_s('label_coverage')}{{{_SEL}, {_SEG}}}", "{{model}} {{version}}")],
             unit="percentunit",
         ),
         _row("Data quality"),
         _panel(
             "Missing share per feature",
-            [(f"watchkeeper_missing_share{{{feature}}}", "{{model}} {{feature}}")],
+            [(f"{_s('missing_share')}{{{feature}}}", "{{model}} {{feature}}")],
             unit="percentunit",
         ),
         _panel(
             "Quality findings",
             [
-                (f"watchkeeper_quality_critical{{{_SEL}, {_SEG}}}", "critical {{model}}"),
-                (f"watchkeeper_quality_warning{{{_SEL}, {_SEG}}}", "warning {{model}}"),
+                (f"{_s('quality_critical')}{{{_SEL}, {_SEG}}}", "critical {{model}}"),
+                (f"{_s('quality_warning')}{{{_SEL}, {_SEG}}}", "warning {{model}}"),
             ],
+        ),
+        _panel(
+            "True share per boolean feature",
+            [(f"{_s('true_share')}{{{feature}}}", "{{model}} {{feature}}")],
+            unit="percentunit",
+            description="for guard detectors: the share of flagged requests; larger is worse",
         ),
         _row("Operations"),
         _panel(
             "Latency",
             [
-                (f"watchkeeper_latency_p50_seconds{{{whole}}}", "p50 {{model}} {{version}}"),
-                (f"watchkeeper_latency_p95_seconds{{{whole}}}", "p95 {{model}} {{version}}"),
-                (f"watchkeeper_latency_p99_seconds{{{whole}}}", "p99 {{model}} {{version}}"),
+                (f"{_s('latency_p50_ms')}{{{whole}}}", "p50 {{model}} {{version}}"),
+                (f"{_s('latency_p95_ms')}{{{whole}}}", "p95 {{model}} {{version}}"),
+                (f"{_s('latency_p99_ms')}{{{whole}}}", "p99 {{model}} {{version}}"),
             ],
             unit="s",
             width=8,
         ),
         _panel(
             "Throughput",
-            [(f"watchkeeper_throughput_rps{{{whole}}}", "{{model}} {{version}}")],
+            [(f"{_s('throughput_rps')}{{{whole}}}", "{{model}} {{version}}")],
             unit="reqps",
             width=8,
         ),
         _panel(
             "Error rate",
-            [(f"watchkeeper_error_rate{{{whole}}}", "{{model}} {{version}}")],
+            [(f"{_s('error_rate')}{{{whole}}}", "{{model}} {{version}}")],
             unit="percentunit",
             width=8,
         ),
         _panel(
             "CPU",
-            [(f"watchkeeper_cpu_percent{{{whole}}}", "{{model}} {{version}}")],
+            [(f"{_s('cpu_percent')}{{{whole}}}", "{{model}} {{version}}")],
             unit="percent",
             width=8,
         ),
         _panel(
             "Memory",
-            [(f"watchkeeper_memory_bytes{{{whole}}}", "{{model}} {{version}}")],
+            [(f"{_s('memory_bytes')}{{{whole}}}", "{{model}} {{version}}")],
             unit="bytes",
+            width=8,
+        ),
+        _panel(
+            "Records dropped by the SDK",
+            [(f"{_s('sdk_dropped')}{{{whole}}}", "{{model}} {{version}}")],
+            description="records the SDK could not send; larger is worse",
             width=8,
         ),
         _panel(
             "Records per window",
             [
                 (
-                    f"watchkeeper_window_records{{{_SEL}, {_SEG}}}",
+                    f"{_s('row_count')}{{{_SEL}, {_SEG}}}",
                     "{{model}} {{version}} {{segment}}",
                 )
             ],
@@ -225,7 +255,7 @@ def grafana_dashboard(*, model: str | None = None, title: str | None = None) -> 
             "Alert states (1 = firing)",
             [
                 (
-                    f"watchkeeper_alert_firing{{{_SEL}}}",
+                    f"{_s('alert_firing')}{{{_SEL}}}",
                     "{{monitor}} {{model}} {{version}} {{feature}} {{severity}}",
                 )
             ],
@@ -259,28 +289,28 @@ def grafana_dashboard(*, model: str | None = None, title: str | None = None) -> 
                 _variable(
                     "model",
                     "Model",
-                    "label_values(watchkeeper_window_records, model)",
+                    f"label_values({_s('row_count')}, model)",
                     include_all=model is None,
                     current=model,
                 ),
                 _variable(
                     "version",
                     "Version",
-                    'label_values(watchkeeper_window_records{model=~"$model"}, version)',
+                    f'label_values({_s("row_count")}{{model=~"$model"}}, version)',
                     include_all=True,
                     current=None,
                 ),
                 _variable(
                     "feature",
                     "Feature",
-                    'label_values(watchkeeper_drift_score{model=~"$model"}, feature)',
+                    f'label_values({_s("drift_score")}{{model=~"$model"}}, feature)',
                     include_all=True,
                     current=None,
                 ),
                 _variable(
                     "segment",
                     "Segment",
-                    'label_values(watchkeeper_window_records{model=~"$model"}, segment)',
+                    f'label_values({_s("row_count")}{{model=~"$model"}}, segment)',
                     include_all=True,
                     current=None,
                 ),

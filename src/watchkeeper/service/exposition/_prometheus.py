@@ -1,35 +1,42 @@
 """Prometheus text exposition of metric points and alert states, with bounded labels.
 
-Every metric ``m`` of SERVICE.md becomes the gauge ``watchkeeper_m`` (but for the four
-that Prometheus's naming rules reject, see :data:`RENAMED`: the latencies become
-``watchkeeper_latency_p50_seconds`` etc. in seconds, ``row_count`` becomes
-``watchkeeper_window_records``) with the labels
+Every metric ``m`` of the catalogue (:mod:`watchkeeper._catalogue`) becomes the gauge
+``watchkeeper_m`` (but for the four that Prometheus's naming rules reject, see
+:data:`RENAMED`: the latencies become ``watchkeeper_latency_p50_seconds`` etc. in
+seconds, ``row_count`` becomes ``watchkeeper_window_records``) with the labels
 ``model`` and ``version``, plus ``feature`` on the series of per-feature metrics and
 ``segment`` on the series of a segment (a label is left out, not left empty, where
 it does not apply). Alerts become ``watchkeeper_alert_firing`` (1 firing, 0
 resolved) labelled ``model``, ``version``, ``monitor``, ``severity`` and, when set,
-``feature`` and ``segment``. Values keep their metric's direction: for the drift,
-quality and error figures larger is worse; ``drift_p_value`` smaller is worse.
+``feature`` and ``segment``. Values keep their metric's direction, as the catalogue
+declares it: for the drift, quality and error figures larger is worse; for
+``drift_p_value``, ``label_coverage`` and the performance scores smaller is worse.
 
 Label cardinality is bounded, because a model with 5,000 features would otherwise
 create 5,000 series per metric in Prometheus: per model, at most ``max_features``
 features keep their own series (those with the largest ``drift_score``, then by
 name) and at most ``max_segments`` segments (those with the most rows, then by
 name); the rest are folded into ``feature="__other__"`` / ``segment="__other__"``
-holding the worst value of what was folded (the maximum; the minimum for
-``drift_p_value``). A fresh :class:`~prometheus_client.CollectorRegistry` is built
+holding the worst value of what was folded (the maximum; the minimum where the
+catalogue says lower is worse). A fresh :class:`~prometheus_client.CollectorRegistry` is built
 per call: nothing is registered globally.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from watchkeeper._exceptions import MissingDependency
+from watchkeeper._catalogue import (
+    catalogue,
+    get_metric_spec,
+    prometheus_series,
+    scale_of,
+    worse,
+)
+from watchkeeper._exceptions import MissingDependency, UnknownMethodError
 from watchkeeper.service._types import MetricPoint
 
 __all__ = [
@@ -50,51 +57,32 @@ MAX_SEGMENTS = 50
 OTHER = "__other__"
 PREFIX = "watchkeeper_"
 
-# Metrics where a smaller value is the alarming one: folding keeps the minimum.
-_SMALLER_IS_WORSE = frozenset({"drift_p_value"})
-_UNSAFE = re.compile(r"[^a-zA-Z0-9_:]")
-
 # (model, version, feature, segment) -> value, per metric
 _Series = dict[tuple[str, str, str | None, str | None], float]
 
 
 # Names that Prometheus's conventions (and promtool's lint) reject: units are base
 # units spelled out (seconds, not ms), and ``_count`` belongs to histograms and
-# summaries. These are renamed and their values scaled; every other metric ``m`` is
+# summaries. The catalogue renames and rescales these; every other metric ``m`` is
 # ``watchkeeper_m`` unchanged.
 RENAMED: Mapping[str, tuple[str, float]] = MappingProxyType(
     {
-        "latency_p50_ms": ("latency_p50_seconds", 1e-3),
-        "latency_p95_ms": ("latency_p95_seconds", 1e-3),
-        "latency_p99_ms": ("latency_p99_seconds", 1e-3),
-        "row_count": ("window_records", 1.0),
+        spec.name: (spec.prometheus, spec.scale)
+        for spec in catalogue()
+        if spec.prometheus is not None
     }
 )
-_RESERVED_SUFFIXES = ("_count", "_sum", "_bucket", "_total", "_created")
 
 
 def metric_name(metric: str) -> str:
-    """The Prometheus name of a watchkeeper metric.
+    """The Prometheus name of a watchkeeper metric (the catalogue's series).
 
     >>> metric_name("drift_score"), metric_name("latency_p95_ms"), metric_name("odd name")
     ('watchkeeper_drift_score', 'watchkeeper_latency_p95_seconds', 'watchkeeper_odd_name')
     >>> metric_name("retries_total")
     'watchkeeper_retries_total_value'
     """
-    if metric in RENAMED:
-        return PREFIX + RENAMED[metric][0]
-    name = _UNSAFE.sub("_", metric)
-    if name.endswith(_RESERVED_SUFFIXES):
-        name += "_value"
-    return PREFIX + name
-
-
-def _worse(metric: str, a: float, b: float) -> float:
-    if math.isnan(a):
-        return b
-    if math.isnan(b):
-        return a
-    return min(a, b) if metric in _SMALLER_IS_WORSE else max(a, b)
+    return prometheus_series(metric)
 
 
 def _kept(ranked: dict[str, dict[str, float]], limit: int) -> dict[str, set[str]]:
@@ -143,15 +131,15 @@ def _fold(
         series = families.setdefault(p.metric, {})
         key = (p.model, p.version, feature, segment)
         value = float(p.value)
-        series[key] = _worse(p.metric, series[key], value) if key in series else value
+        series[key] = worse(p.metric, series[key], value) if key in series else value
     return families, features, segments
 
 
 def _help(metric: str) -> str:
-    from watchkeeper.service.config._registry import METRICS
-
-    info = METRICS.get(metric)
-    meaning = info.meaning if info is not None else "realized performance or a custom figure"
+    try:
+        meaning = get_metric_spec(metric).description
+    except UnknownMethodError:
+        meaning = "a custom figure"
     return f"watchkeeper {metric}: {meaning}"
 
 
@@ -223,7 +211,7 @@ def render_prometheus(
         def collect(self) -> Iterator[Metric]:
             for metric in sorted(families):
                 name = metric_name(metric)
-                scale = RENAMED[metric][1] if metric in RENAMED else 1.0
+                scale = scale_of(metric)
                 family = Metric(name, _help(metric), "gauge")
                 for (model, version, feature, segment), value in sorted(
                     families[metric].items(), key=lambda item: repr(item[0])

@@ -19,8 +19,9 @@ service calls a breach, with these translations:
   (records x ``watchkeeper_label_coverage``).
 
 What cannot be translated (a zero baseline, a missing threshold) is listed in
-comments at the top of the file and left out. Larger values are worse for every
-metric but ``drift_p_value`` and the performance scores, exactly as the monitors say.
+comments at the top of the file and left out. Series names and units come from the
+metric catalogue (:mod:`watchkeeper._catalogue`), as the exposition's do. A rule
+fires where the monitor's condition does, whichever way the metric is worse.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from watchkeeper._catalogue import PROMETHEUS_PREFIX, prometheus_series, scale_of
 from watchkeeper.service._types import MonitorSpec
 
 __all__ = [
@@ -43,15 +45,7 @@ __all__ = [
 ]
 
 HISTORY_WINDOWS = 30
-_PREFIX = "watchkeeper_"
-# Prometheus's conventions reject these names; the exposition renames and rescales them.
-_RENAMED = {
-    "latency_p50_ms": ("latency_p50_seconds", 1e-3),
-    "latency_p95_ms": ("latency_p95_seconds", 1e-3),
-    "latency_p99_ms": ("latency_p99_seconds", 1e-3),
-    "row_count": ("window_records", 1.0),
-}
-_UNSAFE = re.compile(r"[^a-zA-Z0-9_:]")
+_PREFIX = PROMETHEUS_PREFIX
 _REGEX_SPECIAL = re.compile(r"([\\.+*?()|\[\]{}^$])")
 
 
@@ -66,13 +60,15 @@ class RuleSet:
 def series_name(metric: str) -> tuple[str, float]:
     """The exposed series of a metric and the factor from its unit to the series' unit.
 
+    Both come from the metric catalogue, as the exposition's do, so a rule always
+    reads the series ``/metrics`` writes (``retries_total`` included).
+
     >>> series_name("latency_p95_ms"), series_name("drift_score")
     (('watchkeeper_latency_p95_seconds', 0.001), ('watchkeeper_drift_score', 1.0))
+    >>> series_name("retries_total")[0]
+    'watchkeeper_retries_total_value'
     """
-    if metric in _RENAMED:
-        name, scale = _RENAMED[metric]
-        return _PREFIX + name, scale
-    return _PREFIX + _UNSAFE.sub("_", metric), 1.0
+    return prometheus_series(metric), scale_of(metric)
 
 
 def _quote(value: str) -> str:
@@ -235,10 +231,10 @@ def prometheus_rules(
     window length (for the history of ``relative_to_baseline`` and ``sigma_band``).
 
     >>> from watchkeeper.service._types import Condition
-    >>> rules = prometheus_rules([MonitorSpec("drift", "churn", "drift_share",
+    >>> rules = prometheus_rules([MonitorSpec("drift", "churn", "share_drifted",
     ...                                       Condition("above", threshold=0.5))])
     >>> print(rules.groups[0]["rules"][0]["expr"])
-    (watchkeeper_drift_share{model="churn"} > 0.5) and on(model, version, segment) \
+    (watchkeeper_share_drifted{model="churn"} > 0.5) and on(model, version, segment) \
 watchkeeper_window_records >= 100
     """
     performance = _performance()
