@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, and_, delete, func, or_, select, update
 
+from watchkeeper._catalogue import spellings
 from watchkeeper.store._base import RepositoryBase
 from watchkeeper.store._repo_profiles import put_window_profile
 from watchkeeper.store._rows import WindowRow
@@ -165,7 +166,8 @@ class WindowRepository(RepositoryBase):
             metric_points.c.value,
         ).where(
             metric_points.c.model == model,
-            metric_points.c.metric == metric,
+            # a renamed metric's history is one series (watchkeeper._catalogue.ALIASES)
+            metric_points.c.metric.in_(spellings(metric)),
             metric_points.c.segment == (segment or ""),
         )
         if version is not None:
