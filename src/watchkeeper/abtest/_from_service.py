@@ -35,17 +35,6 @@ __all__ = ["WindowSource", "compare_versions"]
 
 _MAX_WINDOWS = 100_000
 
-# Operational figures of the service's windows that are not in the A/B registry or the
-# performance registry; larger is worse for each of them (see service/_windows.py).
-_LOWER_IS_BETTER = frozenset(
-    {
-        "latency_p50_ms", "latency_p95_ms", "latency_p99_ms", "cpu_percent", "memory_bytes",
-        "sdk_dropped", "missing_share", "quality_critical", "quality_warning", "drift_score",
-        "drift_effect", "drift_share", "drift_detected",
-    }
-)  # fmt: skip
-
-
 class WindowSource(Protocol):
     """What :func:`compare_versions` needs of the service: its closed windows."""
 
@@ -62,7 +51,15 @@ def _direction(metric: str) -> bool | None:
 
     if metric in METRICS:
         return bool(METRICS[metric].higher_is_better)
-    return False if metric in _LOWER_IS_BETTER else None
+    # The service's own figures: which way is worse is the metric catalogue's word.
+    from watchkeeper._catalogue import ALIASES, get_metric_spec
+    from watchkeeper._exceptions import UnknownMethodError
+
+    try:
+        direction = get_metric_spec(ALIASES.get(metric, metric)).direction
+    except UnknownMethodError:
+        return None
+    return {"higher_is_worse": False, "lower_is_worse": True}.get(direction)
 
 
 def _value(window: WindowInfo, metric: str, feature: str | None) -> float | None:
