@@ -28,9 +28,9 @@ from watchkeeper._exceptions import (
     UnknownMethodError,
     WatchkeeperError,
 )
-from watchkeeper._version import __version__
 
 if TYPE_CHECKING:
+    from watchkeeper._version import __version__
     from watchkeeper.drift import ColumnRule, DatasetDrift, DriftPolicy, detect_drift
     from watchkeeper.report import Report, report
     from watchkeeper.schema import ColumnKind, ColumnRole, ColumnSpec, Schema, infer_schema
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 # The computing names load on first use (PEP 562): ``import watchkeeper`` stays cheap,
 # which keeps ``watchkeeper --version`` and ``--help`` fast (scipy alone takes ~0.5 s).
 _LAZY = {
+    "__version__": "watchkeeper._version",  # reading package metadata takes ~80 ms
     "ColumnRule": "watchkeeper.drift",
     "DatasetDrift": "watchkeeper.drift",
     "DriftPolicy": "watchkeeper.drift",

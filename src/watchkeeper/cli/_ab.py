@@ -9,15 +9,16 @@ with its confidence interval and p-value, and say which version is better.
 from __future__ import annotations
 
 import argparse
-import json
+import contextlib
+import math
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from watchkeeper._exceptions import ColumnError, InputError
+from watchkeeper.cli._common import STDOUT, Subparsers, add_json_argument, write_json
 
 if TYPE_CHECKING:
     from watchkeeper.abtest import ABTestResult, SequentialResult
@@ -40,7 +41,7 @@ def _when(text: str | None, name: str) -> datetime | None:
 
 
 def _signed(value: float) -> str:
-    return f"{value:+.4f}" if np.isfinite(value) else "-"
+    return f"{value:+.4f}" if math.isfinite(value) else "-"
 
 
 def _print_test(test: ABTestResult, name_a: str, name_b: str) -> None:
@@ -77,9 +78,22 @@ def _print_sequential(result: SequentialResult) -> None:
     )
 
 
-def _write(path: str | None, payload: dict[str, Any]) -> None:
-    if path:
-        Path(path).write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+def _json_aside(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """With ``--json -`` the JSON alone goes to stdout: the text goes to stderr then."""
+
+    def wrapped(args: argparse.Namespace) -> int:
+        args.stdout = sys.stdout
+        if args.json != STDOUT:
+            return run(args)
+        with contextlib.redirect_stdout(sys.stderr):
+            return run(args)
+
+    return wrapped
+
+
+def _write(args: argparse.Namespace, payload: dict[str, Any]) -> None:
+    if args.json:
+        write_json(args.json, payload, stdout=args.stdout)
 
 
 def _run_service(args: argparse.Namespace) -> int:
@@ -114,7 +128,7 @@ def _run_service(args: argparse.Namespace) -> int:
     _print_test(result.test, result.version_a, result.version_b)
     if result.sequential is not None:
         _print_sequential(result.sequential)
-    _write(args.json, result.to_dict())
+    _write(args, result.to_dict())
     return 0
 
 
@@ -130,6 +144,8 @@ def _column(table: Any, name: str | None, path: str, why: str) -> Any:
         raise ColumnError(
             name, f"has {column.null_count} missing values in {path}", f"drop those rows ({why})"
         )
+    import numpy as np
+
     return np.asarray(column.to_numpy(zero_copy_only=False))
 
 
@@ -169,19 +185,22 @@ def _run_files(args: argparse.Namespace) -> int:
     )
     print(f"{args.file_b} vs {args.file_a} on {args.metric}")
     _print_test(result, Path(args.file_a).name, Path(args.file_b).name)
-    _write(args.json, {"file_a": args.file_a, "file_b": args.file_b, "test": result.to_dict()})
+    _write(args, {"file_a": args.file_a, "file_b": args.file_b, "test": result.to_dict()})
     return 0
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     """Register ``ab`` (a served model's versions) and ``ab-files`` (two scored datasets)."""
-    from watchkeeper.abtest import AB_METRICS
 
     def common(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
-            "--confidence", type=float, default=0.95, help="confidence level (default 0.95)"
+            "--confidence",
+            type=float,
+            default=0.95,
+            metavar="LEVEL",
+            help="confidence level (default 0.95)",
         )
-        parser.add_argument("--json", metavar="OUT", help="write the result as JSON here")
+        add_json_argument(parser, "the result")
 
     ab = subparsers.add_parser(
         "ab",
@@ -189,23 +208,31 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         description="Difference B - A with a confidence interval, a p-value and, for rates "
         "with counts in the store (accuracy, error_rate), an always-valid mSPRT.",
     )
-    ab.add_argument("model", help="the model's name")
-    ab.add_argument("version_a", help="version A (the champion)")
-    ab.add_argument("version_b", help="version B (the challenger)")
+    ab.add_argument("model", metavar="MODEL", help="the model's name")
+    ab.add_argument("version_a", metavar="VERSION_A", help="version A (the champion)")
+    ab.add_argument("version_b", metavar="VERSION_B", help="version B (the challenger)")
     ab.add_argument(
-        "--metric", required=True, help="a window metric, e.g. accuracy, roc_auc, latency_p95_ms"
+        "--metric",
+        required=True,
+        metavar="NAME",
+        help="a window metric, e.g. accuracy, roc_auc, latency_p95_ms",
     )
-    ab.add_argument("--feature", help="the feature, for per-feature metrics (drift_score...)")
-    ab.add_argument("--start", help="first window start, ISO-8601 with a time zone")
-    ab.add_argument("--end", help="last window end, ISO-8601 with a time zone")
-    ab.add_argument("--tau", type=float, help="mSPRT mixture sd, the effect size of interest")
+    ab.add_argument(
+        "--feature", metavar="COL", help="the feature, for per-feature metrics (drift_score...)"
+    )
+    ab.add_argument("--start", metavar="TIME", help="first window start, ISO-8601 with a zone")
+    ab.add_argument("--end", metavar="TIME", help="last window end, ISO-8601 with a time zone")
+    ab.add_argument(
+        "--tau", type=float, metavar="SD", help="mSPRT mixture sd, the effect size of interest"
+    )
     ab.add_argument(
         "--database-url",
+        metavar="URL",
         help="the service's database (default: WATCHKEEPER_DATABASE_URL or "
         "sqlite:///watchkeeper.db)",
     )
     common(ab)
-    ab.set_defaults(func=_run_service)
+    ab.set_defaults(func=_json_aside(_run_service))
 
     files = subparsers.add_parser(
         "ab-files",
@@ -213,19 +240,29 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         description="Difference B - A with a confidence interval and a p-value: z-test for "
         "rates, bootstrap for roc_auc, Welch for errors and latency.",
     )
-    files.add_argument("file_a", help="version A's rows (parquet, csv, jsonl)")
-    files.add_argument("file_b", help="version B's rows")
-    files.add_argument("--metric", required=True, choices=sorted(AB_METRICS), help="the metric")
-    files.add_argument("--target", help="true label (or outcome) column")
-    files.add_argument("--prediction", help="predicted label or value column")
-    files.add_argument("--score", help="positive-class score column (roc_auc)")
-    files.add_argument("--value", help="per-row value column (latency_ms, error_rate as 0/1)")
+    files.add_argument("file_a", metavar="FILE_A", help="version A's rows (parquet, csv, jsonl)")
+    files.add_argument("file_b", metavar="FILE_B", help="version B's rows")
+    files.add_argument(
+        "--metric",
+        required=True,
+        metavar="NAME",
+        help="the metric: accuracy, conversion_rate, error_rate, latency_ms, mae, "
+        "misclassification_rate, mse, roc_auc",
+    )
+    files.add_argument("--target", metavar="COL", help="true label (or outcome) column")
+    files.add_argument("--prediction", metavar="COL", help="predicted label or value column")
+    files.add_argument("--score", metavar="COL", help="positive-class score column (roc_auc)")
+    files.add_argument(
+        "--value", metavar="COL", help="per-row value column (latency_ms, error_rate as 0/1)"
+    )
     files.add_argument(
         "--paired",
         action="store_true",
         help="row i of both files is the same request scored by each version (shadow traffic)",
     )
-    files.add_argument("--n-boot", type=int, default=2000, help="bootstrap resamples (roc_auc)")
-    files.add_argument("--seed", type=int, default=0, help="seed of the bootstrap")
+    files.add_argument(
+        "--n-boot", type=int, default=2000, metavar="N", help="bootstrap resamples (roc_auc)"
+    )
+    files.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the bootstrap")
     common(files)
-    files.set_defaults(func=_run_files)
+    files.set_defaults(func=_json_aside(_run_files))

@@ -8,9 +8,10 @@ file twice changes nothing the second time.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
+
+from watchkeeper.cli._common import STDOUT, Subparsers, add_json_argument, write_json
 
 __all__ = ["add_parser"]
 
@@ -32,8 +33,8 @@ def _apply(args: argparse.Namespace) -> int:
     service = MonitoringService(Store(url), settings.with_(database_url=url))
     result = service.apply_config(config)
     if args.json:
-        print(json.dumps(result.to_dict()))
-    else:
+        write_json(args.json, result.to_dict())
+    if args.json != STDOUT:
         print(
             f"applied {args.file}: {len(result.models)} models, {len(result.versions)} "
             f"versions, {len(result.monitors)} monitors, {len(result.channels)} channels"
@@ -41,14 +42,15 @@ def _apply(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     """Register ``apply``."""
     parser = subparsers.add_parser("apply", help="load a watchkeeper.yaml into the store")
     parser.add_argument("file", help="the watchkeeper.yaml to apply")
     parser.add_argument(
         "--database-url",
+        metavar="URL",
         help="the service's database (default: WATCHKEEPER_DATABASE_URL or "
         "sqlite:///watchkeeper.db)",
     )
-    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_json_argument(parser, "the result", bare_prints=True)
     parser.set_defaults(func=_apply)

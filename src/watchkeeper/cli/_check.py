@@ -7,29 +7,28 @@ input (the message names the file, and the line of a suite file).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from watchkeeper._exceptions import ConfigError, InputError
-from watchkeeper.checks import (
-    Measurements,
-    Suite,
-    SuiteResult,
-    exit_code,
-    suggest_suite,
-    write_junit,
-    write_markdown,
+from watchkeeper.cli._common import (
+    EXIT_OK,
+    STDOUT,
+    Subparsers,
+    add_json_argument,
+    add_quiet_argument,
+    write_json,
 )
-from watchkeeper.cli._main import EXIT_OK
-from watchkeeper.io import read_table
-from watchkeeper.schema import load_schema_file
+
+if TYPE_CHECKING:
+    from watchkeeper.checks import SuiteResult
 
 __all__ = ["add_parser"]
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     """Register ``check`` and ``suggest``."""
     check = subparsers.add_parser(
         "check",
@@ -41,10 +40,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     check.add_argument(
         "--reference", metavar="FILE", help="reference data (default: the suite's 'reference:')"
     )
-    check.add_argument("--junit", metavar="OUT", help="write JUnit XML here")
-    check.add_argument("--markdown", metavar="OUT", help="write a Markdown summary here")
-    check.add_argument("--json", metavar="OUT", help="write the results (and the report) as JSON")
-    check.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    check.add_argument("--junit", metavar="PATH", help="write JUnit XML to PATH")
+    check.add_argument("--markdown", metavar="PATH", help="write a Markdown summary to PATH")
+    add_json_argument(check, "the results (and the report)")
+    add_quiet_argument(check)
     check.set_defaults(func=run_check)
 
     suggest = subparsers.add_parser(
@@ -61,14 +60,21 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--score", action="append", metavar="COL", help="score column (repeat per class)"
     )
     suggest.add_argument("--schema", metavar="FILE", help="YAML file declaring column kinds/roles")
-    suggest.add_argument("--name", default="suggested", help="the suite's name")
+    suggest.add_argument("--name", default="suggested", metavar="NAME", help="the suite's name")
     suggest.add_argument(
-        "--margin", type=float, default=0.1, help="range margin, a share of the range (0.1)"
+        "--margin",
+        type=float,
+        default=0.1,
+        metavar="SHARE",
+        help="range margin, a share of the range (default 0.1)",
     )
+    add_quiet_argument(suggest)
     suggest.set_defaults(func=run_suggest)
 
 
 def _read(path: str | Path, what: str) -> object:
+    from watchkeeper.io import read_table
+
     try:
         return read_table(str(path))
     except FileNotFoundError:
@@ -91,6 +97,9 @@ def _summary(result: SuiteResult) -> str:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    """Run the suite; exit 1 when a ``fail`` check failed."""
+    from watchkeeper.checks import Measurements, Suite, exit_code, write_junit, write_markdown
+
     suite = Suite.load(args.suite)
     reference = args.reference or suite.reference_path
     if reference is None:
@@ -111,14 +120,18 @@ def run_check(args: argparse.Namespace) -> int:
     if args.markdown:
         write_markdown(result, args.markdown)
     if args.json:
-        document = {**result.to_dict(), "report": data.report.to_dict()}
-        Path(args.json).write_text(json.dumps(document, indent=2), encoding="utf-8")
+        write_json(args.json, {**result.to_dict(), "report": data.report.to_dict()})
     if not args.quiet:
-        print(_summary(result))
+        # With --json - the JSON alone goes to stdout; the summary to stderr.
+        print(_summary(result), file=sys.stderr if args.json == STDOUT else sys.stdout)
     return exit_code(result)
 
 
 def run_suggest(args: argparse.Namespace) -> int:
+    """Write a suite that the reference passes."""
+    from watchkeeper.checks import suggest_suite
+    from watchkeeper.schema import load_schema_file
+
     output = Path(args.output)
     schema = load_schema_file(args.schema) if args.schema else None
     # The suite names its reference relative to itself, so the pair can move together.
@@ -134,5 +147,6 @@ def run_suggest(args: argparse.Namespace) -> int:
         margin=args.margin,
     )
     suite.save(output)
-    print(f"{len(suite.checks)} checks written to {output}", file=sys.stderr)
+    if not args.quiet:
+        print(f"{len(suite.checks)} checks written to {output}", file=sys.stderr)
     return EXIT_OK

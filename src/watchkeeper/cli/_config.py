@@ -8,9 +8,10 @@ runs one scheduled batch monitor once and exits 1 when a monitor is in breach.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import UTC, datetime
+
+from watchkeeper.cli._common import STDOUT, Subparsers, add_json_argument, write_json
 
 __all__ = ["add_parser"]
 
@@ -59,8 +60,8 @@ def _run(args: argparse.Namespace) -> int:
         return _EXIT_INVALID
     run = run_schedule(config, args.name, _now(args.now))
     if args.json:
-        print(json.dumps(run.to_dict(), indent=2))
-    else:
+        write_json(args.json, run.to_dict())
+    if args.json != STDOUT:
         print(
             f"schedule {run.schedule}: model {run.model}, version {run.version}, "
             f"{len(run.files)} file{'s' if len(run.files) != 1 else ''}"
@@ -76,7 +77,7 @@ def _run(args: argparse.Namespace) -> int:
     return _EXIT_BREACHED if run.breached else _EXIT_OK
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     """Register ``validate`` and ``schedule`` (with its action ``run``)."""
     validate = subparsers.add_parser(
         "validate", help="check a watchkeeper.yaml and print every problem with its line"
@@ -90,7 +91,9 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     run.add_argument("file", help="the watchkeeper.yaml declaring the schedule")
     run.add_argument("name", help="the schedule's name")
     run.add_argument(
-        "--now", help="the end of the window, ISO-8601 (default: the current UTC time)"
+        "--now",
+        metavar="TIME",
+        help="the end of the window, ISO-8601 (default: the current UTC time)",
     )
-    run.add_argument("--json", action="store_true", help="print the run as JSON")
+    add_json_argument(run, "the run", bare_prints=True)
     run.set_defaults(func=_run)

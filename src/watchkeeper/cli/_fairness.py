@@ -3,29 +3,29 @@
 from __future__ import annotations
 
 import argparse
-import json
+import math
 import sys
-from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from watchkeeper._exceptions import ColumnError
+from watchkeeper.cli._common import STDOUT, Subparsers, add_json_argument, write_json
 
 __all__ = ["add_parser", "run"]
 
 EXIT_OK, EXIT_VIOLATION = 0, 1
 
 
-def _column(table: Any, name: str, path: str) -> np.ndarray[Any, Any]:
+def _column(table: Any, name: str, path: str) -> Any:
     if name not in table.column_names:
         raise ColumnError(
             name, f"is not in {path}", f"choose one of: {', '.join(table.column_names)}"
         )
+    import numpy as np
+
     return np.asarray(table.column(name).to_numpy(zero_copy_only=False))
 
 
-def _positive_label(given: str | None, labels: np.ndarray[Any, Any]) -> Any:
+def _positive_label(given: str | None, labels: Any) -> Any:
     """The ``--positive-label`` text in the type of the label column (CSV gives numbers)."""
     if given is None:
         return None
@@ -40,7 +40,7 @@ def _positive_label(given: str | None, labels: np.ndarray[Any, Any]) -> Any:
 
 
 def _fmt(value: float | None) -> str:
-    return "   -  " if value is None or not np.isfinite(value) else f"{value:6.3f}"
+    return "   -  " if value is None or not math.isfinite(value) else f"{value:6.3f}"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -70,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
     reports = [disparity(counters, features=name) for name in args.sensitive]
     if len(args.sensitive) > 1:
         reports.append(disparity(counters))
-    out = sys.stdout
+    # With --json - the JSON alone goes to stdout; the table to stderr.
+    out = sys.stderr if args.json == STDOUT else sys.stdout
     header = f"{'features':<20} {'group':<24} {'n':>7}  " + "  ".join(f"{m:>22}" for m in metrics)
     print(header, file=out)
     for row in (frame.overall, *frame.rows):
@@ -97,27 +98,35 @@ def run(args: argparse.Namespace) -> int:
         violated = violated or not rule.passed
     if args.json:
         payload = {"frame": frame.to_dict(), "disparity": [r.to_dict() for r in reports]}
-        Path(args.json).write_text(json.dumps(payload, indent=2), encoding="utf-8")
+        write_json(args.json, payload)
     return EXIT_VIOLATION if violated and args.fail_on_violation else EXIT_OK
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     """Register ``fairness``."""
     parser = subparsers.add_parser(
         "fairness", help="metrics per sensitive group, disparity and the four-fifths rule"
     )
     parser.add_argument("data", help="data file (parquet, csv, jsonl) with labels and predictions")
-    parser.add_argument("--target", required=True, help="true label column")
-    parser.add_argument("--prediction", required=True, help="predicted label column")
+    parser.add_argument("--target", required=True, metavar="COL", help="true label column")
+    parser.add_argument("--prediction", required=True, metavar="COL", help="predicted label column")
     parser.add_argument(
-        "--sensitive", action="append", required=True, help="sensitive feature column (repeatable)"
+        "--sensitive",
+        action="append",
+        required=True,
+        metavar="COL",
+        help="sensitive feature column (repeatable)",
     )
-    parser.add_argument("--score", help="positive-class score column (adds roc_auc)")
-    parser.add_argument("--metric", action="append", help="metric name (repeatable)")
-    parser.add_argument("--positive-label", help="the positive label (default: 1, or the larger)")
-    parser.add_argument("--n-boot", type=int, default=200, help="bootstrap resamples (0: none)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap")
-    parser.add_argument("--json", help="write the frame and disparity as JSON here")
+    parser.add_argument("--score", metavar="COL", help="positive-class score column (adds roc_auc)")
+    parser.add_argument("--metric", action="append", metavar="NAME", help="metric (repeatable)")
+    parser.add_argument(
+        "--positive-label", metavar="LABEL", help="the positive label (default: 1, or the larger)"
+    )
+    parser.add_argument(
+        "--n-boot", type=int, default=200, metavar="N", help="bootstrap resamples (0: none)"
+    )
+    parser.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the bootstrap")
+    add_json_argument(parser, "the frame and disparity")
     parser.add_argument(
         "--fail-on-violation",
         action="store_true",

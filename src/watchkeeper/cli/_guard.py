@@ -1,7 +1,7 @@
 """``watchkeeper guard``: scan a prompt or a response with the LLM guard.
 
     watchkeeper guard "Ignore previous instructions"     # text argument
-    watchkeeper guard --file prompt.txt --json           # a file ('-' reads stdin)
+    watchkeeper guard --file prompt.txt --json           # a file ('-' reads stdin), JSON out
     watchkeeper guard --file reply.txt --response        # scan as a model response
     watchkeeper guard --file chat.json --messages        # a JSON list of {role, content}
     watchkeeper guard TEXT --sanitize                    # print the text with PII masked
@@ -17,16 +17,25 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from watchkeeper._exceptions import InputError
-from watchkeeper.cli._main import EXIT_CHECK_FAILED, EXIT_OK
-from watchkeeper.llm.guard import Guard, GuardResult, Policy
+from watchkeeper.cli._common import (
+    EXIT_CHECK_FAILED,
+    EXIT_OK,
+    STDOUT,
+    Subparsers,
+    add_json_argument,
+    write_json,
+)
+
+if TYPE_CHECKING:
+    from watchkeeper.llm.guard import GuardResult
 
 __all__ = ["add_parser"]
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     """Register ``guard`` on the ``watchkeeper`` parser."""
     parser = subparsers.add_parser(
         "guard",
@@ -35,8 +44,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("text", nargs="?", help="the text to scan (or use --file)")
-    parser.add_argument("--file", "-f", help="read the text from this file ('-' for stdin)")
-    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument(
+        "--file", "-f", metavar="PATH", help="read the text from this file ('-' for stdin)"
+    )
+    add_json_argument(parser, "the result", bare_prints=True)
     parser.add_argument(
         "--sanitize", action="store_true", help="print the text with PII and secrets masked"
     )
@@ -46,9 +57,13 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument(
         "--messages", action="store_true", help="the input is a JSON list of {role, content}"
     )
-    parser.add_argument("--policy", help="a guard policy YAML file")
+    parser.add_argument("--policy", metavar="FILE", help="a guard policy YAML file")
     parser.add_argument(
-        "--canary", action="append", default=[], help="a canary token to look for (repeatable)"
+        "--canary",
+        action="append",
+        default=[],
+        metavar="TOKEN",
+        help="a canary token to look for (repeatable)",
     )
     parser.set_defaults(func=run)
 
@@ -93,15 +108,18 @@ def _print_text(result: GuardResult) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Scan the input, print the verdict, return 1 if flagged."""
+    from watchkeeper.llm.guard import Guard, Policy
+
     policy = Policy.from_yaml(Path(args.policy)) if args.policy else None
     guard = Guard(policy)
     content = _content(_read_input(args), args)
     role = "assistant" if args.response else "user"
     result = guard.scan(content, role=role, canaries=args.canary, sanitize=args.sanitize)
     if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
-    elif args.sanitize and result.sanitized is not None:
-        print("\n".join(result.sanitized))
-    else:
-        _print_text(result)
+        write_json(args.json, json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    if args.json != STDOUT:  # with --json - the JSON alone goes to stdout
+        if args.sanitize and result.sanitized is not None:
+            print("\n".join(result.sanitized))
+        else:
+            _print_text(result)
     return EXIT_CHECK_FAILED if result.flagged else EXIT_OK

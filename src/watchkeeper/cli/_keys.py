@@ -6,9 +6,10 @@ A key is printed once, at creation; the store keeps only its SHA-256.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TYPE_CHECKING
+
+from watchkeeper.cli._common import Subparsers, add_json_argument, write_json
 
 if TYPE_CHECKING:
     from watchkeeper.service._service import MonitoringService
@@ -30,8 +31,8 @@ def _create(args: argparse.Namespace) -> int:
     service = _service(args)
     info, plaintext = service.create_api_key(args.scope or [], name=args.name)
     if args.json:
-        print(json.dumps({**info.to_dict(), "key": plaintext}))
-    else:
+        write_json(args.json, {**info.to_dict(), "key": plaintext})
+    if args.json != "-":
         print(plaintext)
         print(
             f"created {info.id} ({', '.join(info.scopes)}); this key is shown only once, "
@@ -45,8 +46,9 @@ def _list(args: argparse.Namespace) -> int:
     service = _service(args)
     keys = service.list_api_keys()
     if args.json:
-        print(json.dumps([k.to_dict() for k in keys]))
-        return 0
+        write_json(args.json, [k.to_dict() for k in keys])
+        if args.json == "-":
+            return 0
     for key in keys:
         print(f"{key.id}\t{','.join(key.scopes)}\t{key.created_at.isoformat()}\t{key.name}")
     return 0
@@ -59,7 +61,7 @@ def _revoke(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     """Register ``keys`` with its sub-commands ``create``, ``list`` and ``revoke``."""
     parser = subparsers.add_parser("keys", help="create, list and revoke the service's API keys")
     commands = parser.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
@@ -67,10 +69,11 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     def common(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
             "--database-url",
+            metavar="URL",
             help="the service's database (default: WATCHKEEPER_DATABASE_URL or "
             "sqlite:///watchkeeper.db)",
         )
-        sub.add_argument("--json", action="store_true", help="print JSON")
+        add_json_argument(sub, "the result", bare_prints=True)
 
     create = commands.add_parser("create", help="create a key and print it once")
     create.add_argument(
@@ -80,7 +83,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         required=True,
         help="what the key may do (repeatable); admin implies the others",
     )
-    create.add_argument("--name", default="", help="a note saying whose key it is")
+    create.add_argument("--name", default="", metavar="TEXT", help="a note saying whose key it is")
     common(create)
     create.set_defaults(func=_create)
 
@@ -89,6 +92,6 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     listing.set_defaults(func=_list)
 
     revoke = commands.add_parser("revoke", help="revoke a key by its id")
-    revoke.add_argument("id", help="the key's id (key_...), from 'keys list'")
+    revoke.add_argument("id", metavar="KEY_ID", help="the key's id (key_...), from 'keys list'")
     common(revoke)
     revoke.set_defaults(func=_revoke)

@@ -18,7 +18,6 @@ from importlib import import_module
 from types import ModuleType
 
 from watchkeeper._exceptions import MissingDependency, WatchkeeperError
-from watchkeeper._version import __version__
 from watchkeeper.cli._common import (
     EXIT_BAD_INPUT,
     EXIT_CHECK_FAILED,
@@ -50,6 +49,22 @@ def command_modules() -> Iterator[ModuleType]:
             yield module
 
 
+class _Version(argparse.Action):
+    """``--version``, reading the package metadata only when asked."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        from watchkeeper._version import __version__
+
+        print(f"watchkeeper {__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``watchkeeper`` argument parser with every sub-command registered."""
     parser = argparse.ArgumentParser(
@@ -58,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 fine, 1 a check failed, 2 bad input. "
         "'watchkeeper COMMAND --help' describes a command.",
     )
-    parser.add_argument("--version", action="version", version=f"watchkeeper {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="print the version and exit")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in command_modules():
         add_parser: Callable[[Subparsers[argparse.ArgumentParser]], None] = module.add_parser

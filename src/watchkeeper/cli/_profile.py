@@ -10,24 +10,42 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from watchkeeper._progress import Progress
-from watchkeeper.cli._main import EXIT_OK
-from watchkeeper.profile import DEFAULT_BATCH_SIZE, Profile, merge_all, profile_source
-from watchkeeper.schema import load_schema_file
+from watchkeeper.cli._common import (
+    EXIT_OK,
+    STDOUT,
+    Subparsers,
+    add_json_argument,
+    add_quiet_argument,
+    write_output,
+)
+
+if TYPE_CHECKING:
+    from watchkeeper.profile import Profile
+
+# The profile package's DEFAULT_BATCH_SIZE, repeated so that --help needs no numpy;
+# tests/cli/test_conventions.py checks that the two agree.
+DEFAULT_BATCH_SIZE = 65_536
 
 __all__ = ["add_parser"]
 
 
 def _progress_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    add_quiet_argument(parser)
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--progress", dest="progress", action="store_true", default=None)
-    group.add_argument("--no-progress", dest="progress", action="store_false")
+    group.add_argument(
+        "--progress",
+        dest="progress",
+        action="store_true",
+        default=None,
+        help="show a progress bar on stderr (default: when stderr is a terminal)",
+    )
+    group.add_argument("--no-progress", dest="progress", action="store_false", help="no bar")
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
+    """Register ``profile`` and ``merge``."""
     profile = subparsers.add_parser(
         "profile",
         help="profile data files into a mergeable .wkp profile",
@@ -48,12 +66,12 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         metavar="COL",
         help="also profile each value of COL apart (repeat for combinations)",
     )
-    profile.add_argument("--json", metavar="OUT", help="also write the profile as JSON")
+    add_json_argument(profile, "the profile too")
     profile.add_argument(
         "--batch-size",
         type=int,
         default=DEFAULT_BATCH_SIZE,
-        metavar="N",
+        metavar="ROWS",
         help=f"rows per batch (default {DEFAULT_BATCH_SIZE:,})",
     )
     _progress_flags(profile)
@@ -66,16 +84,16 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     merge.add_argument("profiles", nargs="+", metavar="PROFILE.wkp", help="profiles to merge")
     merge.add_argument("-o", "--output", required=True, metavar="OUT.wkp", help="merged profile")
-    merge.add_argument("--json", metavar="OUT", help="also write the merged profile as JSON")
-    merge.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    add_json_argument(merge, "the merged profile too")
+    add_quiet_argument(merge)
     merge.set_defaults(func=run_merge)
 
 
 def _write(profile: Profile, args: argparse.Namespace) -> None:
     path = profile.save(args.output)
     if args.json:
-        Path(args.json).write_text(profile.to_json(), encoding="utf-8")
-    if not args.quiet:
+        write_output(args.json, profile.to_json())
+    if not args.quiet and args.json != STDOUT:
         size = path.stat().st_size
         print(
             f"{profile.n_rows:,} rows, {len(profile.columns)} columns profiled: "
@@ -86,6 +104,11 @@ def _write(profile: Profile, args: argparse.Namespace) -> None:
 
 
 def run_profile(args: argparse.Namespace) -> int:
+    """Profile the files in batches and save the profile."""
+    from watchkeeper._progress import Progress
+    from watchkeeper.profile import Profile, profile_source
+    from watchkeeper.schema import load_schema_file
+
     schema = load_schema_file(args.schema) if args.schema else None
     reference = Profile.load(args.reference) if args.reference else None
     show = sys.stderr.isatty() if args.progress is None else args.progress
@@ -102,5 +125,8 @@ def run_profile(args: argparse.Namespace) -> int:
 
 
 def run_merge(args: argparse.Namespace) -> int:
+    """Merge the profiles of parts into the profile of the whole."""
+    from watchkeeper.profile import Profile, merge_all
+
     _write(merge_all(Profile.load(path) for path in args.profiles), args)
     return EXIT_OK

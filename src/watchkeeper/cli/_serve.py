@@ -13,13 +13,15 @@ import sys
 from collections.abc import Sequence
 
 from watchkeeper._exceptions import MissingDependency, WatchkeeperError
+from watchkeeper.cli._common import Subparsers
 
 __all__ = ["add_parser", "main", "run"]
 
 EXIT_BAD_INPUT = 2
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
+    """Register ``serve``."""
     parser = subparsers.add_parser(
         "serve",
         help="run the monitoring service's HTTP API",
@@ -31,8 +33,12 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    parser.add_argument(
+        "--host", default="127.0.0.1", metavar="ADDRESS", help="address to bind (default 127.0.0.1)"
+    )
+    parser.add_argument(
+        "--port", type=int, default=8000, metavar="PORT", help="port (default 8000)"
+    )
     parser.add_argument(
         "--database-url",
         metavar="URL",
@@ -44,7 +50,10 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--window", metavar="DURATION", help="window length, e.g. 1h, 15m")
     parser.add_argument(
-        "--log-level", default="info", choices=("debug", "info", "warning", "error")
+        "--log-level",
+        default="info",
+        choices=("debug", "info", "warning", "error"),
+        help="server log level (default info)",
     )
 
 
