@@ -19,6 +19,7 @@ import os
 import queue
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -130,11 +131,11 @@ class Process:
     def interrupt(self, timeout: float = 60) -> int:
         """Ctrl-C, as a user stops it; the exit code."""
         if self.popen.poll() is None:
-            self.popen.send_signal(2)  # SIGINT to the command itself
+            os.killpg(self.popen.pid, signal.SIGINT)  # its own session: the shell and its child
         try:
             return self.popen.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            self.popen.kill()
+            os.killpg(self.popen.pid, signal.SIGKILL)
             self.popen.wait()
             raise
 
