@@ -84,7 +84,7 @@ class DLE:
     >>> y = x + rng.normal(0, 0.1 + 0.4 * (x > 0), 4000)  # the model errs more for x > 0
     >>> data = {"x": x, "pred": x, "y": y}
     >>> dle = DLE(features=["x"], y_pred="pred", y_true="y", metrics=["mae"],
-    ...           chunker=SizeChunker(1000), model_params={"max_iter": 20}).fit(data)
+    ...           chunker=SizeChunker(400), model_params={"max_iter": 20}).fit(data)
     >>> shifted = {"x": np.abs(x[:1000]), "pred": np.abs(x[:1000])}
     >>> round(dle.estimate(shifted).metric("mae").analysis[0].value, 1)
     0.4

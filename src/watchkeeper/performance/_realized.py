@@ -198,9 +198,9 @@ def calculate_performance(
     >>> score = np.clip(0.5 * y + rng.uniform(0, 0.5, 2000), 0, 1)
     >>> data = {"y": y, "pred": (score > 0.5).astype(int), "p": score}
     >>> result = calculate_performance(data, data, y_true="y", y_pred="pred", y_score="p",
-    ...                                metrics=["accuracy"], chunker=SizeChunker(500))
+    ...                                metrics=["accuracy"], chunker=SizeChunker(200))
     >>> [round(c.value, 3) for c in result.metric("accuracy").analysis]
-    [1.0, 1.0, 1.0, 1.0]
+    [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]
     """
     columns = Columns(y_true, y_pred, y_score, timestamp, segment)
     ref, cur, chosen, classes = prepare_pair(
