@@ -40,7 +40,7 @@ def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "guard",
         help="scan a prompt or response for prompt attacks, PII, secrets and leaks",
-        description=__doc__,
+        description=(__doc__ or "").replace("``", ""),  # help is plain text
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("text", nargs="?", help="the text to scan (or use --file)")
