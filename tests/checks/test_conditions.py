@@ -21,7 +21,7 @@ def holds(name: str, value: object, argument: object, reference: object = None) 
 
 
 def test_registry_has_the_documented_conditions_each_described() -> None:
-    expected = {
+    expectations = {
         "greater",
         "less",
         "between",
@@ -30,13 +30,62 @@ def test_registry_has_the_documented_conditions_each_described() -> None:
         "relative_to_reference",
         "is_in",
     }
-    assert set(CONDITIONS) == expected
+    failures = {"above", "below", "at_least", "at_most", "outside", "is", "is_not", "not_in"}
+    assert set(CONDITIONS) == expectations | failures | {"relative_to_baseline"}
     for condition in available_conditions():
         assert condition.description and condition.argument
         assert condition.accepts <= {"number", "bool", "set"}
     assert [c.name for c in available_conditions() if c.needs_reference] == [
-        "relative_to_reference"
+        "relative_to_reference",
+        "relative_to_baseline",
     ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("greater", "at_most"),
+        ("less", "at_least"),
+        ("between", "outside"),
+        ("equal", "is_not"),
+        ("not_equal", "is"),
+        ("is_in", "not_in"),
+        ("relative_to_reference", "relative_to_baseline"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("value", "argument", "reference"),
+    [
+        (0.3, 0.3, 0.3),
+        (0.29, 0.3, 0.3),
+        (0.31, 0.3, 0.3),
+        (0.5, [0.3, 0.5], 0.5),
+        (0.51, [0.3, 0.5], 0.5),
+        (0.76, 0.05, 0.8),
+        (0.759, 0.05, 0.8),
+        (frozenset({"a"}), ["a", "b"], None),
+        (frozenset({"a", "c"}), ["a", "b"], None),
+        (True, False, None),
+        (False, False, None),
+    ],
+)
+def test_an_old_spelling_holds_exactly_where_its_failure_condition_does_not(
+    old: str, new: str, value: object, argument: object, reference: object
+) -> None:
+    """The suites' first spellings say when things are fine, the language when they
+    fail: each old spelling is the negation of one new condition, value for value."""
+    condition = get_condition(old)
+    try:
+        parsed = condition.parse(argument)
+    except ValueError:
+        return  # an argument of another shape: nothing to compare
+    failing = get_condition(new)
+    assert condition.explain(parsed) == failing.explain(failing.parse(argument))
+    try:
+        expected = condition.holds(value, parsed, reference)
+    except (TypeError, ValueError):
+        return
+    assert failing.holds(value, failing.parse(argument), reference) is expected
 
 
 @pytest.mark.parametrize(
@@ -94,7 +143,7 @@ def test_bad_arguments_say_what_is_expected(name: str, argument: object, fragmen
 
 
 def test_unknown_condition_lists_the_known_ones() -> None:
-    with pytest.raises(UnknownMethodError, match="choose one of: between, equal"):
+    with pytest.raises(UnknownMethodError, match="choose one of: above, at_least"):
         get_condition("greater_than")
 
 
