@@ -43,3 +43,14 @@ def test_narrow_bands_keep_the_scale_of_values_and_thresholds() -> None:
     page = performance_section("r", {"metrics": [_metric(chunks)]})
     assert '<text x="4" y="28">0.9</text>' in page
     assert '<text x="4" y="158">0.7</text>' in page
+
+
+def test_notes_are_shown_escaped() -> None:
+    chunks = [_chunk(0, 0.8, (0.78, 0.82))]
+    note = "reference data: the last 1 row joined the chunk before it ([306:341], 35 rows) <x>"
+    page = performance_section("r", {"metrics": [_metric(chunks)], "notes": [note]})
+    assert (
+        '<ul class="wk-note"><li>reference data: the last 1 row joined the chunk before it '
+        "([306:341], 35 rows) &lt;x&gt;</li></ul>"
+    ) in page
+    assert "<ul" not in performance_section("r", {"metrics": [_metric(chunks)], "notes": []})

@@ -149,11 +149,18 @@ def performance_section(prefix: str, performance: Mapping[str, Any] | None) -> s
         f"{alerts} alert{'s' if alerts != 1 else ''} on current chunks across "
         f"{len(metrics)} metric{'s' if len(metrics) != 1 else ''}."
     )
+    said = [str(n) for n in performance.get("notes") or []]
+    notes = (
+        '<ul class="wk-note">' + "".join(f"<li>{_e(n)}</li>" for n in said) + "</ul>"
+        if said
+        else ""
+    )
     return (
         f'<section aria-labelledby="{prefix}-h-performance">'
         f'<h2 id="{prefix}-h-performance">Model performance</h2>'
         f'<p class="wk-note">{summary} Grey: reference chunks; blue: current chunks; '
         "shaded: sampling-error band; dashed: thresholds; red dots: alerts.</p>"
+        + notes
         + "".join(rows)
         + "</section>"
     )
