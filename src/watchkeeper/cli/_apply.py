@@ -45,7 +45,7 @@ def _apply(args: argparse.Namespace) -> int:
 def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     """Register ``apply``."""
     parser = subparsers.add_parser("apply", help="load a watchkeeper.yaml into the store")
-    parser.add_argument("file", help="the watchkeeper.yaml to apply")
+    parser.add_argument("file", metavar="FILE", help="the watchkeeper.yaml to apply")
     parser.add_argument(
         "--database-url",
         metavar="URL",

@@ -35,8 +35,8 @@ def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
         help="run a suite of checks on current data; exit 1 when a fail check fails",
         description="Run the checks of SUITE (YAML) on CURRENT against the reference.",
     )
-    check.add_argument("suite", help="suite file (YAML)")
-    check.add_argument("current", help="current data: a file or a quoted glob")
+    check.add_argument("suite", metavar="SUITE", help="suite file (YAML)")
+    check.add_argument("current", metavar="CURRENT", help="current data: a file or a quoted glob")
     check.add_argument(
         "--reference", metavar="FILE", help="reference data (default: the suite's 'reference:')"
     )
@@ -52,7 +52,9 @@ def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
         description="Write a suite that REFERENCE passes: ranges, missing values, "
         "categories, drift limits and (with labels) performance floors.",
     )
-    suggest.add_argument("reference", help="reference data: a file or a quoted glob")
+    suggest.add_argument(
+        "reference", metavar="REFERENCE", help="reference data: a file or a quoted glob"
+    )
     suggest.add_argument("-o", "--output", required=True, metavar="SUITE", help="suite file")
     suggest.add_argument("--target", metavar="COL", help="target column (labels)")
     suggest.add_argument("--prediction", metavar="COL", help="predicted label or value column")

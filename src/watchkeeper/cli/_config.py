@@ -82,14 +82,14 @@ def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     validate = subparsers.add_parser(
         "validate", help="check a watchkeeper.yaml and print every problem with its line"
     )
-    validate.add_argument("file", help="the watchkeeper.yaml to check")
+    validate.add_argument("file", metavar="FILE", help="the watchkeeper.yaml to check")
     validate.set_defaults(func=_validate)
 
     schedule = subparsers.add_parser("schedule", help="scheduled batch monitors of files")
     actions = schedule.add_subparsers(dest="schedule_command", metavar="ACTION", required=True)
     run = actions.add_parser("run", help="run one scheduled monitor once, now")
-    run.add_argument("file", help="the watchkeeper.yaml declaring the schedule")
-    run.add_argument("name", help="the schedule's name")
+    run.add_argument("file", metavar="FILE", help="the watchkeeper.yaml declaring the schedule")
+    run.add_argument("name", metavar="NAME", help="the schedule's name")
     run.add_argument(
         "--now",
         metavar="TIME",

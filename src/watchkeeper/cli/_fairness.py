@@ -107,7 +107,9 @@ def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "fairness", help="metrics per sensitive group, disparity and the four-fifths rule"
     )
-    parser.add_argument("data", help="data file (parquet, csv, jsonl) with labels and predictions")
+    parser.add_argument(
+        "data", metavar="DATA", help="data file (parquet, csv, jsonl) with labels and predictions"
+    )
     parser.add_argument("--target", required=True, metavar="COL", help="true label column")
     parser.add_argument("--prediction", required=True, metavar="COL", help="predicted label column")
     parser.add_argument(

@@ -43,7 +43,7 @@ def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
         description=(__doc__ or "").replace("``", ""),  # help is plain text
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("text", nargs="?", help="the text to scan (or use --file)")
+    parser.add_argument("text", nargs="?", metavar="TEXT", help="the text to scan (or use --file)")
     parser.add_argument(
         "--file", "-f", metavar="PATH", help="read the text from this file ('-' for stdin)"
     )

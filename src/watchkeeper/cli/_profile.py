@@ -51,7 +51,9 @@ def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
         help="profile data files into a mergeable .wkp profile",
         description="Profile DATA (parquet, CSV or JSONL files or quoted globs) in batches.",
     )
-    profile.add_argument("data", nargs="+", help="files or quoted globs, read in order")
+    profile.add_argument(
+        "data", nargs="+", metavar="DATA", help="files or quoted globs, read in order"
+    )
     profile.add_argument("-o", "--output", required=True, metavar="OUT.wkp", help="profile file")
     profile.add_argument("--schema", metavar="FILE", help="YAML file declaring column kinds/roles")
     profile.add_argument(

@@ -32,8 +32,10 @@ def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
         help="compare current data with a reference: drift and data quality",
         description="Compare CURRENT with REFERENCE (parquet, CSV or JSONL files, or globs).",
     )
-    parser.add_argument("reference", help="reference data: a file or a quoted glob")
-    parser.add_argument("current", help="current data: a file or a quoted glob")
+    parser.add_argument(
+        "reference", metavar="REFERENCE", help="reference data: a file or a quoted glob"
+    )
+    parser.add_argument("current", metavar="CURRENT", help="current data: a file or a quoted glob")
     parser.add_argument("--schema", metavar="FILE", help="YAML file declaring column kinds/roles")
     add_json_argument(parser, "the report")
     parser.add_argument("--html", metavar="PATH", help="write the HTML report to PATH")
