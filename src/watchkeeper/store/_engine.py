@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
 
 from watchkeeper._exceptions import InputError
 
@@ -64,6 +65,11 @@ def create_store_engine(url: str, **kwargs: Any) -> Engine:
         )
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    else:
+        # One in-memory database per engine, whichever thread asks (the server runs the
+        # service in a thread pool); the default pool would give each thread an empty one.
+        kwargs.setdefault("poolclass", StaticPool)
+        kwargs.setdefault("connect_args", {"check_same_thread": False})
     engine = create_engine(parsed, **kwargs)
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
