@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 from tests.server.conftest import make_client, record, register
-from tests.server.fakes import FakeService
 
 from watchkeeper.server import SCOPES
+from watchkeeper.service import MonitoringService
 
 # (method, path, body, scope needed)
 ENDPOINTS: list[tuple[str, str, Any, str]] = [
@@ -33,9 +33,9 @@ def _bearer(key: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(("method", "path", "body", "scope"), ENDPOINTS)
-def test_scopes(fake: FakeService, method: str, path: str, body: Any, scope: str) -> None:
-    keys = {held: fake.create_api_key([held], name=f"{held}-key")[1] for held in SCOPES}
-    with make_client(fake, None) as client:
+def test_scopes(memory: MonitoringService, method: str, path: str, body: Any, scope: str) -> None:
+    keys = {held: memory.create_api_key([held], name=f"{held}-key")[1] for held in SCOPES}
+    with make_client(memory, None) as client:
         register(client, headers=_bearer(keys["admin"]))
         answer = client.request(method, path, json=body)
         assert answer.status_code == 401
@@ -54,7 +54,7 @@ def test_scopes(fake: FakeService, method: str, path: str, body: Any, scope: str
 
 
 def test_keys_of_every_backend(service: Any, keys: dict[str, str]) -> None:
-    """The real service's stored, hashed keys give the same answers as the fake's."""
+    """The real service's stored, hashed keys give the same answers as the memory's."""
     with make_client(service, None) as client:
         assert client.get("/v1/models").status_code == 401
         assert client.get("/v1/models", headers=_bearer(keys["read"])).status_code == 200
@@ -69,23 +69,23 @@ def test_keys_of_every_backend(service: Any, keys: dict[str, str]) -> None:
         assert created.status_code == 201
 
 
-def test_dev_mode_needs_no_key(fake: FakeService) -> None:
-    with make_client(fake, None, dev=True) as client:
+def test_dev_mode_needs_no_key(memory: MonitoringService) -> None:
+    with make_client(memory, None, dev=True) as client:
         assert (
             client.post("/v1/models", json={"name": "m", "task": "regression"}).status_code == 201
         )
-    with make_client(fake, None, auth_enabled=False) as client:
+    with make_client(memory, None, auth_enabled=False) as client:
         assert client.get("/v1/models").status_code == 200
 
 
-def test_basic_auth_scheme_is_refused(fake: FakeService) -> None:
-    key = fake.create_api_key(["admin"])[1]
-    with make_client(fake, None) as client:
+def test_basic_auth_scheme_is_refused(memory: MonitoringService) -> None:
+    key = memory.create_api_key(["admin"])[1]
+    with make_client(memory, None) as client:
         answer = client.get("/v1/models", headers={"Authorization": f"Basic {key}"})
         assert answer.status_code == 401
 
 
-def test_public_metrics_setting(fake: FakeService) -> None:
+def test_public_metrics_setting(memory: MonitoringService) -> None:
     from dataclasses import dataclass
 
     from watchkeeper.server import create_app
@@ -97,6 +97,6 @@ def test_public_metrics_setting(fake: FakeService) -> None:
 
     from fastapi.testclient import TestClient
 
-    with TestClient(create_app(fake, PublicMetrics())) as client:
+    with TestClient(create_app(memory, PublicMetrics())) as client:
         assert client.get("/metrics").status_code == 200
         assert client.get("/v1/models").status_code == 401

@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import HealthCheck, settings
-from tests.server.fakes import FakeService
+from tests.server.conftest import firing_alert
 
 from watchkeeper.server import create_app
+from watchkeeper.service import MonitoringService
 from watchkeeper.service._settings import Settings
+from watchkeeper.store import Store
 
 schemathesis = pytest.importorskip("schemathesis")
 pytestmark = pytest.mark.slow
 
 
 def _app():  # type: ignore[no-untyped-def]
-    service = FakeService()
+    service = MonitoringService(Store("sqlite://"), Settings())
     service.create_model(
         "churn", "binary_classification", {"age": "numeric", "plan": "categorical"}
     )
     service.create_version("churn", "v1", activate=True)
-    service.add_alert()
+    firing_alert(service)
     return create_app(service, Settings(dev=True, max_body_bytes=200_000))
 
 

@@ -3,32 +3,38 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from tests.server.fakes import FakeService
+from tests.server.conftest import firing_alert, register
+
+from watchkeeper.service import MonitoringService
 
 
-def test_list_ack_silence(fake: FakeService, fake_client: TestClient) -> None:
-    alert = fake.add_alert()
-    listed = fake_client.get("/v1/alerts?model=churn&state=firing").json()["alerts"]
+def test_list_ack_silence(memory: MonitoringService, memory_client: TestClient) -> None:
+    register(memory_client)
+    alert = firing_alert(memory)
+    listed = memory_client.get("/v1/alerts?model=churn&state=firing").json()["alerts"]
     assert [a["key"] for a in listed] == [alert.key]
-    assert fake_client.get("/v1/alerts?state=resolved").json()["alerts"] == []
-    acked = fake_client.post(f"/v1/alerts/{alert.key}/ack")
+    assert memory_client.get("/v1/alerts?state=resolved").json()["alerts"] == []
+    acked = memory_client.post(f"/v1/alerts/{alert.key}/ack")
     assert acked.status_code == 200
     assert acked.json()["acknowledged_by"] == "admin-key"
-    silenced = fake_client.post(
+    silenced = memory_client.post(
         f"/v1/alerts/{alert.key}/silence", json={"until": "2024-05-02T00:00:00+02:00"}
     )
     assert silenced.status_code == 200
     assert silenced.json()["silenced_until"] == "2024-05-01T22:00:00+00:00"
 
 
-def test_alert_errors(fake: FakeService, fake_client: TestClient) -> None:
-    alert = fake.add_alert()
-    assert fake_client.post("/v1/alerts/0000/ack").status_code == 404
-    assert fake_client.get("/v1/alerts?state=sleepy").status_code == 422
-    naive = fake_client.post(f"/v1/alerts/{alert.key}/silence", json={"until": "2024-05-02T00:00"})
+def test_alert_errors(memory: MonitoringService, memory_client: TestClient) -> None:
+    register(memory_client)
+    alert = firing_alert(memory)
+    assert memory_client.post("/v1/alerts/0000/ack").status_code == 404
+    assert memory_client.get("/v1/alerts?state=sleepy").status_code == 422
+    naive = memory_client.post(
+        f"/v1/alerts/{alert.key}/silence", json={"until": "2024-05-02T00:00"}
+    )
     assert naive.status_code == 422
     assert naive.json()["errors"][0]["field"] == "until"
-    assert fake_client.post(f"/v1/alerts/{alert.key}/silence", json={}).status_code == 422
+    assert memory_client.post(f"/v1/alerts/{alert.key}/silence", json={}).status_code == 422
 
 
 def test_alert_listing_on_every_backend(client: TestClient) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,7 +12,9 @@ import pyarrow.parquet as pq
 import pytest
 from fastapi.testclient import TestClient
 from tests.server.conftest import record, register
-from tests.server.fakes import FakeService
+
+from watchkeeper.service import MonitoringService
+from watchkeeper.service._ingest import NOT_FINITE
 
 
 def _post(client: TestClient, records: list[dict[str, Any]], version: str = "v1") -> Any:
@@ -58,7 +61,7 @@ def test_bad_records_are_rejected_one_by_one(client: TestClient) -> None:
     }
     unknown = body["rejected"][0]
     assert unknown["id"] == "r-1"
-    assert "not a feature" in unknown["message"] and "age" in unknown["message"]
+    assert "not in model 'churn'" in unknown["message"] and "age" in unknown["message"]
 
 
 def test_unknown_feature_alone_is_422_naming_record_and_field(client: TestClient) -> None:
@@ -84,7 +87,7 @@ def test_non_finite_numbers_are_rejected_per_record(client: TestClient, token: s
     assert answer.status_code == 200
     assert answer.json()["accepted"] == 1
     assert answer.json()["rejected"][0]["field"] == "features.age"
-    assert "NaN or infinite" in answer.json()["rejected"][0]["message"]
+    assert answer.json()["rejected"][0]["message"] == NOT_FINITE
 
 
 def test_envelope_problems_are_422(client: TestClient) -> None:
@@ -153,46 +156,53 @@ def test_arrow_and_parquet_bodies(client: TestClient) -> None:
     assert answer.json() == {"accepted": 10, "duplicates": 10, "rejected": []}
 
 
-def test_arrow_layout_reaches_the_service(fake: FakeService, fake_client: TestClient) -> None:
-    register(fake_client)
-    fake_client.post(
+def _stored(service: MonitoringService, ids: list[str]) -> dict[str, list[Any]]:
+    model = service.store.get_model("churn")
+    assert model is not None
+    return service.store.records_by_id(model.id, ids)
+
+
+def test_arrow_layout_reaches_the_service(
+    memory: MonitoringService, memory_client: TestClient
+) -> None:
+    register(memory_client)
+    memory_client.post(
         "/v1/models/churn/predictions?version=v1",
         content=_ipc(_arrow_table(3)),
         headers={"Content-Type": "application/vnd.apache.arrow.stream"},
     )
-    table = fake.tables[-1]
-    assert set(table.column_names) == {
-        "id",
-        "timestamp",
-        "prediction",
-        "score",
-        "latency_ms",
-        "feature.age",
-        "feature.plan",
-        "feature.active",
-        "segment.region",
-    }
-    assert table.schema.field("timestamp").type == pa.timestamp("us", tz="UTC")
-    assert table.schema.field("feature.age").type == pa.float64()
+    stored = _stored(memory, ["a-0", "a-1", "a-2"])
+    assert stored["prediction"] == ["1", "1", "1"]
+    assert stored["score"] == [0.5, 0.5, 0.5] and stored["latency_ms"] == [3.0, 3.0, 3.0]
+    closed = memory.close_windows("churn", now=datetime(2024, 5, 2, tzinfo=UTC))
+    assert {(w.segment, w.n_records) for w in closed} == {(None, 3), ("region=eu", 3)}
+    profile = memory.window_profile("churn", "v1", closed[0].start)
+    assert profile is not None
+    assert {"age", "plan", "active"} <= set(profile.columns)
 
 
-def test_json_layout_reaches_the_service(fake: FakeService, fake_client: TestClient) -> None:
-    register(fake_client)
-    fake_client.post(
+def test_json_layout_reaches_the_service(
+    memory: MonitoringService, memory_client: TestClient
+) -> None:
+    register(memory_client)
+    memory_client.post(
         "/v1/models/churn/predictions",
         json={"version": "v1", "records": [record(0, score={"no": 0.3, "yes": 0.7})]},
     )
-    row = fake.tables[-1].to_pylist()[0]
-    assert row["score.yes"] == 0.7 and row["score.no"] == 0.3
-    assert row["feature.age"] == 30.0 and row["segment.region"] == "eu"
-    assert row["timestamp"] == datetime(2024, 5, 1, 12, tzinfo=UTC)
-    assert row["prediction"] == 1
+    stored = _stored(memory, ["r-0"])
+    assert json.loads(stored["scores"][0]) == {"no": 0.3, "yes": 0.7}
+    assert stored["prediction"] == ["1"]
+    closed = memory.close_windows("churn", now=datetime(2024, 5, 2, tzinfo=UTC))
+    assert {(w.segment, w.start) for w in closed} == {
+        (None, datetime(2024, 5, 1, 12, tzinfo=UTC)),
+        ("region=eu", datetime(2024, 5, 1, 12, tzinfo=UTC)),
+    }
 
 
-def test_service_rejections_keep_request_indices(fake_client: TestClient) -> None:
-    register(fake_client)
+def test_service_rejections_keep_request_indices(memory_client: TestClient) -> None:
+    register(memory_client)
     records = [record(0, features={"bogus": 1}), record(1), record(2, prediction="reject-me")]
-    answer = _post(fake_client, records)
+    answer = _post(memory_client, records)
     assert answer.json()["accepted"] == 1
     assert [e["index"] for e in answer.json()["rejected"]] == [0, 2]
 

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
 from fastapi.testclient import TestClient
 from tests.server.conftest import record, register
+
+from watchkeeper.service import MonitoringService, WindowInfo
 
 
 def test_close_windows_then_read_windows_and_series(client: TestClient) -> None:
@@ -50,11 +57,26 @@ def test_healthz_needs_no_key(client: TestClient) -> None:
     assert answer.json()["status"] == "ok"
 
 
-def test_nan_metric_values_are_written_as_null(fake_client: TestClient) -> None:
-    register(fake_client)
-    fake_client.post("/v1/models/churn/predictions", json={"version": "v1", "records": [record(0)]})
-    closed = fake_client.post(
-        "/v1/models/churn/windows/close", json={"now": "2024-06-01T00:00:00Z"}
+def test_nan_metric_values_are_written_as_null(
+    memory: MonitoringService, memory_client: TestClient
+) -> None:
+    register(memory_client)
+    memory_client.post(
+        "/v1/models/churn/predictions", json={"version": "v1", "records": [record(0)]}
     )
-    assert closed.status_code == 200
-    assert closed.json()["windows"][0]["metrics"]["drift_p_value"] is None
+    memory.close_windows("churn", now=datetime(2024, 6, 1, tzinfo=UTC))
+    real = memory.list_windows
+
+    # Fault injection: the real service stores no NaN, but a metric that became one
+    # must still be answered as valid JSON (null), never as the token NaN.
+    def with_nan(model: str, **kwargs: Any) -> list[WindowInfo]:
+        return [
+            replace(w, metrics={**w.metrics, "drift_p_value": math.nan})
+            for w in real(model, **kwargs)
+        ]
+
+    memory.list_windows = with_nan  # type: ignore[method-assign]
+    answer = memory_client.get("/v1/models/churn/windows")
+    assert answer.status_code == 200
+    assert "NaN" not in answer.text
+    assert answer.json()["windows"][0]["metrics"]["drift_p_value"] is None

@@ -9,7 +9,7 @@ already serves.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from watchkeeper.dashboard._data import (
@@ -18,7 +18,8 @@ from watchkeeper.dashboard._data import (
     series_payload,
     thresholds_for,
 )
-from watchkeeper.service._types import MetricPoint
+from watchkeeper.service._protocol import ServiceAPI
+from watchkeeper.service._types import MetricPoint, MonitorSpec
 
 __all__ = ["MAX_SPARK_MODELS", "SPARK_WINDOWS", "chart_series", "sparklines"]
 
@@ -27,7 +28,9 @@ SPARK_WINDOWS = 48
 _MAX_METRICS = 6
 
 
-def _newest_end(service: Any, model: str, versions: Sequence[str]) -> tuple[datetime | None, Any]:
+def _newest_end(
+    service: ServiceAPI, model: str, versions: Sequence[str]
+) -> tuple[datetime | None, timedelta | None]:
     ends = []
     span = None
     for version in versions:
@@ -38,13 +41,11 @@ def _newest_end(service: Any, model: str, versions: Sequence[str]) -> tuple[date
     return (max(ends) if ends else None), span
 
 
-def _monitors(service: Any, model: str) -> list[Any]:
-    # list_monitors is not part of the server's ServiceAPI protocol; fakes may lack it.
-    lister = getattr(service, "list_monitors", None)
-    return list(lister(model)) if lister is not None else []
+def _monitors(service: ServiceAPI, model: str) -> list[MonitorSpec]:
+    return service.list_monitors(model)
 
 
-def chart_series(service: Any, params: Mapping[str, str]) -> dict[str, Any]:
+def chart_series(service: ServiceAPI, params: Mapping[str, str]) -> dict[str, Any]:
     """The payload of one chart (see :func:`watchkeeper.dashboard._data.series_payload`).
 
     Parameters: ``model``, ``metric`` (comma-separated for several lines), ``version``
@@ -105,7 +106,7 @@ def _int(text: str | None, default: int) -> int:
         return default
 
 
-def sparklines(service: Any, names: Sequence[str]) -> dict[str, Any]:
+def sparklines(service: ServiceAPI, names: Sequence[str]) -> dict[str, Any]:
     """The newest ``SPARK_WINDOWS`` values of each model's key metrics (active version).
 
     One request for a whole overview page: at most ``MAX_SPARK_MODELS`` models, four
@@ -118,7 +119,7 @@ def sparklines(service: Any, names: Sequence[str]) -> dict[str, Any]:
         if model is None or model.active_version is None:
             continue
         end, span = _newest_end(service, name, [model.active_version])
-        if end is None:
+        if end is None or span is None:
             out[name] = {}
             continue
         start = end - span * SPARK_WINDOWS

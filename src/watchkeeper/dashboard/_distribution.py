@@ -14,6 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from watchkeeper.dashboard._html import e, fmt_number
+from watchkeeper.service._protocol import ServiceAPI
+from watchkeeper.service._results import WindowInfo
 
 __all__ = ["distribution_section"]
 
@@ -57,17 +59,17 @@ def _bars(labels: Sequence[str], reference: Sequence[float], current: Sequence[f
 
 
 def distribution_section(
-    service: Any,
+    service: ServiceAPI,
     model: str,
     version: str | None,
-    windows: Sequence[Any],
+    windows: Sequence[WindowInfo],
     feature: str,
     segment: str | None,
     chosen: str | None,
 ) -> str:
     """The HTML of the distribution section (an explanation when there is nothing to draw)."""
     closed = [w for w in windows if w.status == "closed" and w.segment == segment]
-    if not version or not closed or not hasattr(service, "window_profile"):
+    if not version or not closed:
         return '<p class="wk-note">No closed window to show distributions for yet.</p>'
     window = next((w for w in closed if w.start.isoformat() == chosen), closed[0])
     reference = service.reference_profile(model, version)

@@ -36,6 +36,7 @@ from watchkeeper.dashboard._html import (
     url,
 )
 from watchkeeper.dashboard._session import Session
+from watchkeeper.service._protocol import ServiceAPI
 from watchkeeper.service._results import ModelInfo, WindowInfo
 
 __all__ = ["feature_page", "model_page", "overview_page", "versions_page"]
@@ -58,7 +59,7 @@ def _spark(model: str, metric: str, label: str) -> str:
     )
 
 
-def overview_page(service: Any, session: Session, params: Mapping[str, str]) -> str:
+def overview_page(service: ServiceAPI, session: Session, params: Mapping[str, str]) -> str:
     """Every model with its health, firing alerts and sparklines, 25 to a page."""
     models = service.list_models()
     firing = service.list_alerts(state="firing")
@@ -179,7 +180,7 @@ def _series_url(model: str, metric: str, **params: Any) -> str:
     return url(f"{PREFIX}/api/series", model=model, metric=metric, **params)
 
 
-def _context(service: Any, name: str, params: Mapping[str, str]) -> dict[str, Any]:
+def _context(service: ServiceAPI, name: str, params: Mapping[str, str]) -> dict[str, Any]:
     model: ModelInfo = service.get_model(name)
     versions = [v.version for v in service.list_versions(name)]
     version = params.get("version") or model.active_version or (versions[-1] if versions else None)
@@ -205,7 +206,7 @@ def _context(service: Any, name: str, params: Mapping[str, str]) -> dict[str, An
     }
 
 
-def model_page(service: Any, session: Session, name: str, params: Mapping[str, str]) -> str:
+def model_page(service: ServiceAPI, session: Session, name: str, params: Mapping[str, str]) -> str:
     """Drift per feature, performance, data quality and operations of one model version."""
     c = _context(service, name, params)
     model: ModelInfo = c["model"]
@@ -291,7 +292,9 @@ def model_page(service: Any, session: Session, name: str, params: Mapping[str, s
     )
 
 
-def _feature_table(name: str, model: ModelInfo, newest: WindowInfo | None, c: Any) -> str:
+def _feature_table(
+    name: str, model: ModelInfo, newest: WindowInfo | None, c: Mapping[str, Any]
+) -> str:
     metrics = newest.metrics if newest is not None else {}
 
     def value(metric: str, feature: str) -> Any:
@@ -328,7 +331,9 @@ def _feature_table(name: str, model: ModelInfo, newest: WindowInfo | None, c: An
     )
 
 
-def feature_page(service: Any, session: Session, name: str, params: Mapping[str, str]) -> str:
+def feature_page(
+    service: ServiceAPI, session: Session, name: str, params: Mapping[str, str]
+) -> str:
     """One feature: reference and current distributions for a chosen window (from the
     window's stored profile), its drift and missing share over time, and the newest
     window's figures.
@@ -409,7 +414,9 @@ def _metric(window: WindowInfo | None, metric: str) -> Any:
     return None if window is None else window.metrics.get(metric)
 
 
-def versions_page(service: Any, session: Session, name: str, params: Mapping[str, str]) -> str:
+def versions_page(
+    service: ServiceAPI, session: Session, name: str, params: Mapping[str, str]
+) -> str:
     """Two versions side by side: baselines, newest figures, and their series together."""
     model: ModelInfo = service.get_model(name)
     infos = service.list_versions(name)

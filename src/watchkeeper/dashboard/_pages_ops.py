@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
 
 from watchkeeper.dashboard._html import (
     PREFIX,
@@ -26,6 +25,9 @@ from watchkeeper.dashboard._html import (
     url,
 )
 from watchkeeper.dashboard._session import Session
+from watchkeeper.service._protocol import ServiceAPI
+from watchkeeper.service._reports import ReportInfo
+from watchkeeper.service._results import AlertInfo, ModelInfo, WindowInfo
 
 __all__ = [
     "SILENCE_CHOICES",
@@ -60,7 +62,7 @@ def login_page(token: str, *, error: str = "", next_url: str = "") -> str:
     return page("Sign in", body, session=None)
 
 
-def _actions(session: Session, alert: Any, back: str) -> str:
+def _actions(session: Session, alert: AlertInfo, back: str) -> str:
     if not session.can_act or alert.state != "firing":
         return ""
     key = alert.key
@@ -84,7 +86,7 @@ def _actions(session: Session, alert: Any, back: str) -> str:
     return f'<div class="wk-actions">{ack}{silence}</div>'
 
 
-def alerts_page(service: Any, session: Session, params: Mapping[str, str], back: str) -> str:
+def alerts_page(service: ServiceAPI, session: Session, params: Mapping[str, str], back: str) -> str:
     """Firing and resolved alerts, 50 to a page, with their actions."""
     state = params.get("state", "firing")
     if state not in ("firing", "resolved", "all"):
@@ -183,27 +185,20 @@ def alerts_page(service: Any, session: Session, params: Mapping[str, str], back:
     )
 
 
-def reports_page(book: Any, session: Session, params: Mapping[str, str]) -> str:
+def reports_page(service: ServiceAPI, session: Session, params: Mapping[str, str]) -> str:
     """Uploaded batch reports, newest first."""
     how = (
         '<p class="wk-muted">Upload a report with <code>curl -H "Authorization: Bearer KEY" '
         "-H 'Content-Type: application/json' --data @report.json URL/v1/reports</code> (scope "
         "ingest or admin); the JSON is what <code>watchkeeper report --json</code> writes.</p>"
     )
-    if book is None:
-        return page(
-            "Reports",
-            how + '<p class="wk-empty">this server keeps no reports</p>',
-            session=session,
-            active="reports",
-        )
-    total = book.count_reports()
+    total = service.count_reports()
     pages = max(1, math.ceil(total / REPORTS_PER_PAGE))
     try:
         page_no = min(max(1, int(params.get("page", "1"))), pages)
     except ValueError:
         page_no = 1
-    reports = book.list_reports(limit=REPORTS_PER_PAGE, offset=(page_no - 1) * REPORTS_PER_PAGE)
+    reports = service.list_reports(limit=REPORTS_PER_PAGE, offset=(page_no - 1) * REPORTS_PER_PAGE)
     rows = [
         [
             f'<a href="{e(url(PREFIX + "/reports", r.id))}">{e(r.name)}</a>',
@@ -238,7 +233,7 @@ def reports_page(book: Any, session: Session, params: Mapping[str, str]) -> str:
     )
 
 
-def report_page(info: Any, session: Session) -> str:
+def report_page(info: ReportInfo, session: Session) -> str:
     """One report: its facts, and the rendered report in a sandboxed frame."""
     facts = (
         f'<p class="wk-summary">model {e(info.model or "-")} &middot; uploaded '
@@ -258,7 +253,7 @@ def report_page(info: Any, session: Session) -> str:
     )
 
 
-def _guard_models(service: Any) -> list[tuple[Any, list[str], Any]]:
+def _guard_models(service: ServiceAPI) -> list[tuple[ModelInfo, list[str], WindowInfo | None]]:
     """Models fed by the guard endpoint (their schema declares ``guard_flagged``), with
     their detectors and newest window (None before any closed)."""
     found = []
@@ -281,7 +276,9 @@ def _detector_link(model: str, detector: str) -> str:
     return f'<a href="{e(href)}">{e(detector)}</a>'
 
 
-def _latest_rates(service: Any, model: Any) -> tuple[Any, dict[str, float]]:
+def _latest_rates(
+    service: ServiceAPI, model: ModelInfo
+) -> tuple[WindowInfo | None, dict[str, float]]:
     """The newest closed whole-traffic window of the active version that stored hit
     rates (``true_share``), and those rates by feature; (None, {}) before one."""
     if model.active_version is None:
@@ -293,7 +290,7 @@ def _latest_rates(service: Any, model: Any) -> tuple[Any, dict[str, float]]:
     return None, {}
 
 
-def _requests_read(window: Any, feature: str) -> int | None:
+def _requests_read(window: WindowInfo, feature: str) -> int | None:
     # The rate's denominator: the records the detector had something to read in.
     metrics = window.metrics or {}
     rows = metrics.get("row_count")
@@ -301,7 +298,7 @@ def _requests_read(window: Any, feature: str) -> int | None:
     return None if rows is None else round(rows * (1.0 - missing))
 
 
-def _guard_section(service: Any, model: Any, detectors: list[str]) -> str:
+def _guard_section(service: ServiceAPI, model: ModelInfo, detectors: list[str]) -> str:
     series = PREFIX + "/api/series"
     charts = (
         "<div class='wk-grid'>"
@@ -356,7 +353,7 @@ def _guard_section(service: Any, model: Any, detectors: list[str]) -> str:
     return f"<h2>{e(model.name)}: hit rates</h2>" + charts + latest
 
 
-def guard_page(service: Any, session: Session) -> str:
+def guard_page(service: ServiceAPI, session: Session) -> str:
     """Each guard model's flag rate and detector hit rates over time, and the latest
     window's: the ``true_share`` the service stores per window for the boolean
     features ``guard_flagged`` and ``guard_<detector>_hit`` (larger is worse)."""
@@ -373,7 +370,7 @@ def guard_page(service: Any, session: Session) -> str:
         [
             f'<a href="{e(url(PREFIX + "/models", model.name))}">{e(model.name)}</a>',
             e(model.active_version or "-"),
-            e(fmt_time(window.end)),
+            e(fmt_time(window.end)) if window is not None else "-",
             " ".join(_detector_link(model.name, d) for d in detectors) or "-",
         ]
         for model, detectors, window in models

@@ -1,27 +1,31 @@
-"""The dashboard's routes (``/ui/...``) and the report store's API (``/v1/reports``).
+"""The dashboard's routes (``/ui/...``): pages, chart data and static assets.
 
 :func:`dashboard_router` builds an :class:`~fastapi.APIRouter` with its own session
-store; ``create_app`` includes it. Pages need a session (sign in with an API key
-holding ``read``); forms need the session's CSRF token; acknowledging and silencing
-need ``admin``. The report API uses bearer keys like the rest of ``/v1``.
+store; the server's ``create_app`` includes it (every ``/v1`` route, ``/v1/reports``
+among them, belongs to :mod:`watchkeeper.server`). Pages need a session (sign in with
+an API key holding ``read``); forms need the session's CSRF token; acknowledging and
+silencing need ``admin``. The dashboard reaches the service only through
+:class:`~watchkeeper.service.ServiceAPI` (``app.state.service``), and imports nothing
+from the server.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from importlib.resources import files
 from typing import Any
 
 from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool as call
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from watchkeeper._json import dumps
 from watchkeeper.dashboard import _api, _pages, _pages_ops
 from watchkeeper.dashboard._html import CSP, PREFIX, e, page, url
 from watchkeeper.dashboard._session import COOKIE, LOGIN_COOKIE, Session, SessionStore
-from watchkeeper.server._auth import IngestKey, ReadKey
-from watchkeeper.server._common import ERROR_RESPONSES, answer, call, parse_body, service_of
 from watchkeeper.service._errors import NotFound
+from watchkeeper.service._protocol import ServiceAPI
 
 __all__ = ["dashboard_router"]
 
@@ -60,34 +64,27 @@ def _here(request: Request) -> str:
     return request.url.path + (f"?{query}" if query else "")
 
 
-def _report_book(service: Any) -> Any:
-    if hasattr(service, "upload_report"):
-        return service
-    store = getattr(service, "store", None)
-    if store is None or not hasattr(store, "engine"):
-        return None
-    from watchkeeper.service._reports import ReportBook
-
-    return ReportBook(store, getattr(service, "clock", None) or _utc_now)
+def service_of(request: Request) -> ServiceAPI:
+    """The service the app was built with (``create_app`` sets ``app.state.service``)."""
+    service: ServiceAPI = request.app.state.service
+    return service
 
 
-def _utc_now() -> Any:
-    from datetime import UTC, datetime
-
-    return datetime.now(UTC)
+def answer(data: Any, status: int = 200) -> Response:
+    """A JSON answer; NaN and infinite values become null (JSON has neither)."""
+    return Response(dumps(data), status_code=status, media_type="application/json")
 
 
 def dashboard_router(
     *, secret: bytes | None = None, lifetime: timedelta = timedelta(hours=8)
 ) -> APIRouter:
-    """The dashboard pages, their chart endpoints, static assets and ``/v1/reports``.
+    """The dashboard pages, their chart endpoints and static assets.
 
     ``secret`` signs the session cookies (random per process when None, so a restart
     signs everyone out). Include it with ``app.include_router(dashboard_router())``.
     """
     sessions = SessionStore(secret=secret, lifetime=lifetime)
     router = APIRouter(include_in_schema=False)
-    api = APIRouter(tags=["reports"], responses=ERROR_RESPONSES)
     dev: dict[str, Session] = {}
 
     def current(request: Request) -> Session | None:
@@ -268,7 +265,7 @@ def dashboard_router(
                 await call(service.acknowledge_alert, key, by=session.name)
             else:
                 hours = _pages_ops.SILENCE_CHOICES.get(str(form.get("for", "")), 4)
-                until = _utc_now() + timedelta(hours=hours)
+                until = datetime.now(UTC) + timedelta(hours=hours)
                 await call(service.silence_alert, key, until=until, by=session.name)
         except NotFound as error:
             return not_found(session, str(error))
@@ -284,18 +281,12 @@ def dashboard_router(
     async def silence(request: Request, key: str) -> Response:
         return await alert_action(request, key, "silence")
 
-    def reports_list(service: Any, session: Session, params: Mapping[str, str]) -> str:
-        return _pages_ops.reports_page(_report_book(service), session, params)
-
     @router.get(f"{PREFIX}/reports")
     async def reports(request: Request) -> Response:
-        return await render(request, reports_list, dict(request.query_params))
+        return await render(request, _pages_ops.reports_page, dict(request.query_params))
 
-    def one_report(service: Any, session: Session, report_id: str) -> str:
-        book = _report_book(service)
-        if book is None:
-            raise NotFound("this server keeps no reports")
-        info, _ = book.get_report(report_id)
+    def one_report(service: ServiceAPI, session: Session, report_id: str) -> str:
+        info, _ = service.get_report(report_id)
         return _pages_ops.report_page(info, session)
 
     @router.get(f"{PREFIX}/reports/{{report_id}}")
@@ -307,11 +298,8 @@ def dashboard_router(
         session = current(request)
         if session is None or not session.allows("read"):
             return to_login(request)
-        book = _report_book(service_of(request))
         try:
-            if book is None:
-                raise NotFound("this server keeps no reports")
-            _, body = await call(book.get_report, report_id)
+            _, body = await call(service_of(request).get_report, report_id)
         except NotFound as error:
             return not_found(session, str(error))
         from watchkeeper.report._html import render_html
@@ -360,39 +348,4 @@ def dashboard_router(
             headers={"Cache-Control": "max-age=3600", "X-Content-Type-Options": "nosniff"},
         )
 
-    # the report store's API (bearer keys)
-
-    @api.post("/v1/reports", status_code=201, summary="Upload a batch report (its JSON form)")
-    async def upload_report(
-        request: Request, principal: IngestKey, name: str = "", model: str | None = None
-    ) -> Response:
-        from pydantic import RootModel
-
-        body = parse_body(await request.body(), RootModel[dict[str, Any]]).root
-        book = _report_book(service_of(request))
-        if book is None:
-            raise NotFound("this server keeps no reports (its service has no report store)")
-        info = await call(book.upload_report, body, name=name, model=model, by=principal.name)
-        return answer(info.to_dict(), 201)
-
-    @api.get("/v1/reports", summary="List uploaded reports, newest first")
-    async def list_reports(
-        request: Request, principal: ReadKey, limit: int = 50, offset: int = 0
-    ) -> Response:
-        book = _report_book(service_of(request))
-        if book is None:
-            return answer({"reports": []})
-        limit = min(max(limit, 1), 500)
-        found = await call(book.list_reports, limit=limit, offset=max(offset, 0))
-        return answer({"reports": [r.to_dict() for r in found]})
-
-    @api.get("/v1/reports/{report_id}", summary="One report: its facts and its JSON form")
-    async def get_report(request: Request, principal: ReadKey, report_id: str) -> Response:
-        book = _report_book(service_of(request))
-        if book is None:
-            raise NotFound(f"report {report_id!r} does not exist")
-        info, body = await call(book.get_report, report_id)
-        return answer({**info.to_dict(), "report": body})
-
-    router.include_router(api)
     return router

@@ -2,12 +2,11 @@
 
 :func:`create_app` is an app factory: the service and the settings are passed in (or
 built from the environment when it is called, never at import time), so tests run
-the same app on an in-memory fake, a SQLite file or PostgreSQL.
+the same app on the real service over SQLite (in memory or a file) or PostgreSQL.
 """
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any
 
 from fastapi import FastAPI
@@ -15,6 +14,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import RedirectResponse
 
 from watchkeeper._version import __version__
+from watchkeeper.dashboard import dashboard_router
 from watchkeeper.server import (
     _metrics,
     _routes_ab,
@@ -23,6 +23,7 @@ from watchkeeper.server import (
     _routes_ingest,
     _routes_models,
     _routes_read,
+    _routes_reports,
 )
 from watchkeeper.server._auth import SCOPES, Principal, is_loopback
 from watchkeeper.server._background import background_lifespan
@@ -31,7 +32,9 @@ from watchkeeper.server._limits import BodyLimitMiddleware
 from watchkeeper.server._logging import AccessLogMiddleware
 from watchkeeper.server._protocol import ServiceAPI
 from watchkeeper.server._schemas import CloseWindowsIn, PredictionBatch, VersionIn
+from watchkeeper.service import MonitoringService
 from watchkeeper.service._settings import Settings
+from watchkeeper.store import Store
 
 __all__ = ["SCOPES", "Principal", "ServiceAPI", "build_service", "create_app", "is_loopback"]
 
@@ -44,13 +47,7 @@ expose metrics and alerts. Send `Authorization: Bearer KEY` (scopes `ingest`, `r
 
 def build_service(settings: Settings) -> ServiceAPI:
     """The real :class:`~watchkeeper.service.MonitoringService` on ``settings.database_url``."""
-    store_module = import_module("watchkeeper.store")
-    service_class = getattr(import_module("watchkeeper.service"), "MonitoringService", None)
-    if service_class is None:  # exported by the package once the service lands
-        service_class = import_module("watchkeeper.service._service").MonitoringService
-    store = store_module.Store(settings.database_url)
-    service: ServiceAPI = service_class(store, settings)
-    return service
+    return MonitoringService(Store(settings.database_url), settings)
 
 
 def create_app(service: ServiceAPI | None = None, settings: Settings | None = None) -> FastAPI:
@@ -61,8 +58,10 @@ def create_app(service: ServiceAPI | None = None, settings: Settings | None = No
     ``settings.auth_enabled`` is false or ``settings.dev`` is true; the CLI allows
     either only on a loopback address.
 
-    >>> from watchkeeper.service._settings import Settings
-    >>> app = create_app(service=object(), settings=Settings(dev=True))  # doctest: +SKIP
+    >>> settings = Settings(dev=True)
+    >>> app = create_app(MonitoringService(Store("sqlite://"), settings), settings)
+    >>> sorted(r.path for r in app.routes if r.path.startswith("/v1/models/{model}/w"))
+    ['/v1/models/{model}/windows', '/v1/models/{model}/windows/close']
     """
     settings = Settings.from_env() if settings is None else settings
     service = build_service(settings) if service is None else service
@@ -85,6 +84,7 @@ def create_app(service: ServiceAPI | None = None, settings: Settings | None = No
         _routes_models,
         _routes_ingest,
         _routes_read,
+        _routes_reports,
         _routes_alerts,
         _routes_ab,
         _routes_guard,
@@ -92,7 +92,7 @@ def create_app(service: ServiceAPI | None = None, settings: Settings | None = No
     )
     for module in routes:
         app.include_router(module.router)
-    app.include_router(import_module("watchkeeper.dashboard").dashboard_router())  # issue 6: /ui
+    app.include_router(dashboard_router())
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

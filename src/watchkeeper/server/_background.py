@@ -12,26 +12,30 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
+from watchkeeper.service._protocol import ServiceAPI
 from watchkeeper.service._settings import Settings
+
+if TYPE_CHECKING:
+    from watchkeeper.service.exposition import GraphitePusher
 
 __all__ = ["background_lifespan", "run_tick"]
 
 log = logging.getLogger("watchkeeper.server")
 
 
-def _apply_config(service: Any, path: str) -> None:
+def _apply_config(service: ServiceAPI, path: str) -> None:
     from watchkeeper.service.config import load_config
 
     result = service.apply_config(load_config(path))
-    log.info("applied %s: %s", path, getattr(result, "to_dict", lambda: result)())
+    log.info("applied %s: %s", path, result.to_dict())
 
 
-def _graphite_pusher(address: str | None) -> Any:
+def _graphite_pusher(address: str | None) -> GraphitePusher | None:
     if not address:
         return None
     from watchkeeper.service.exposition import GraphitePusher
@@ -40,7 +44,7 @@ def _graphite_pusher(address: str | None) -> Any:
     return GraphitePusher(host or address, int(port) if host else 2003)
 
 
-def run_tick(service: Any, pusher: Any = None) -> dict[str, int]:
+def run_tick(service: ServiceAPI, pusher: GraphitePusher | None = None) -> dict[str, int]:
     """One pass of the background work; returns counts for logs and tests."""
     closed = 0
     for model in service.list_models():
@@ -48,29 +52,24 @@ def run_tick(service: Any, pusher: Any = None) -> dict[str, int]:
             closed += len(service.close_windows(model.name))
         except Exception:
             log.exception("closing the windows of model %r failed", model.name)
-    delivered = 0
-    deliver = getattr(service, "deliver_notifications", None)
-    if deliver is not None:
-        report = deliver()
-        delivered = int(getattr(report, "sent", 0) or 0)
+    delivered = service.deliver_notifications().sent
     pushed = 0
     if pusher is not None:
-        result = pusher.push(service.latest_metrics(), service.list_alerts(state="firing"))
-        pushed = int(getattr(result, "sent", 0) or 0)
+        pushed = pusher.push(service.latest_metrics(), service.list_alerts(state="firing")).sent
     return {"closed": closed, "delivered": delivered, "pushed": pushed}
 
 
 def background_lifespan(
-    service: Any, settings: Settings
+    service: ServiceAPI, settings: Settings
 ) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
     """A FastAPI lifespan running the config at start and the tick loop until shutdown."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if settings.config_path and hasattr(service, "apply_config"):
+        if settings.config_path:
             await run_in_threadpool(_apply_config, service, settings.config_path)
         task: asyncio.Task[None] | None = None
-        if settings.tick_seconds > 0 and hasattr(service, "close_windows"):
+        if settings.tick_seconds > 0:
             pusher = _graphite_pusher(settings.graphite)
 
             async def loop() -> None:

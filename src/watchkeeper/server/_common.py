@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from watchkeeper.server._json import dumps, loads_strict
+from watchkeeper._json import dumps, loads_strict
 from watchkeeper.server._protocol import ServiceAPI
 from watchkeeper.server._schemas import NAME_PATTERN
 

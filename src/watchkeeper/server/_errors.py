@@ -25,7 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from watchkeeper._exceptions import ConfigError, InputError, WatchkeeperError
-from watchkeeper.server._json import dumps
+from watchkeeper._json import dumps
 from watchkeeper.service._errors import Conflict, NotFound
 
 __all__ = ["error_response", "install_error_handlers", "validation_errors"]

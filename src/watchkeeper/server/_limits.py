@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from watchkeeper.server._json import dumps
+from watchkeeper._json import dumps
 
 __all__ = ["BodyLimitMiddleware", "BodyTooLarge"]
 

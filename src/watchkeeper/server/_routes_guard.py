@@ -68,11 +68,11 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 from starlette.responses import Response
 
 from watchkeeper._exceptions import InputError
+from watchkeeper._json import loads_strict
 from watchkeeper.llm.guard import Guard, GuardResult, Policy
 from watchkeeper.llm.monitoring import guard_feature_schema, guard_features
 from watchkeeper.server._auth import IngestKey, ReadKey
 from watchkeeper.server._common import ERROR_RESPONSES, answer, call, service_of
-from watchkeeper.server._json import loads_strict
 from watchkeeper.server._protocol import ServiceAPI
 from watchkeeper.server._schemas import NAME_PATTERN, Timestamp
 from watchkeeper.service._types import MetricPoint

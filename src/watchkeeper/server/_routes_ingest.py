@@ -18,6 +18,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from starlette.responses import Response
 
 from watchkeeper._exceptions import InputError
+from watchkeeper._json import loads_marking
 from watchkeeper.server._auth import IngestKey
 from watchkeeper.server._common import (
     ERROR_RESPONSES,
@@ -30,12 +31,10 @@ from watchkeeper.server._common import (
     media_type,
     service_of,
 )
-from watchkeeper.server._json import loads_marking
 from watchkeeper.server._records import (
     ARROW_MEDIA_TYPES,
     PARQUET_MEDIA_TYPES,
     Prepared,
-    feature_kinds,
     merge_result,
     read_table_body,
     records_from_arrow,
@@ -50,6 +49,7 @@ from watchkeeper.server._schemas import (
     LabelOut,
     LabelsIn,
 )
+from watchkeeper.service._ingest import feature_kinds
 from watchkeeper.service._results import IngestResult
 
 __all__ = ["router"]
@@ -131,7 +131,7 @@ async def ingest_predictions(
         if version is None:
             raise InputError("an Arrow or parquet body needs the version in the query: ?version=v1")
         table = await call(read_table_body, body, media)
-        prepared = await call(records_from_arrow, table, kinds)
+        prepared = records_from_arrow(table)
     result = IngestResult(0, 0)
     if prepared.table is not None:
         result = await call(service.ingest_predictions, model, version, prepared.table)

@@ -18,6 +18,7 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from watchkeeper._exceptions import InputError
+from watchkeeper._json import loads_strict
 from watchkeeper.profile._format import MAGIC as PROFILE_MAGIC
 from watchkeeper.server._auth import AdminKey, ReadKey
 from watchkeeper.server._common import (
@@ -32,7 +33,6 @@ from watchkeeper.server._common import (
     parse_body,
     service_of,
 )
-from watchkeeper.server._json import loads_strict
 from watchkeeper.server._records import ARROW_MEDIA_TYPES, PARQUET_MEDIA_TYPES, read_table_body
 from watchkeeper.server._schemas import (
     NAME_PATTERN,

@@ -6,6 +6,7 @@ exchange are in :mod:`watchkeeper.service._types`.
 """
 
 from watchkeeper.service._errors import Conflict, NotFound
+from watchkeeper.service._protocol import ServiceAPI
 from watchkeeper.service._results import (
     AlertInfo,
     ApiKeyInfo,
@@ -48,6 +49,7 @@ __all__ = [
     "MonitoringService",
     "NotFound",
     "RecordError",
+    "ServiceAPI",
     "Settings",
     "Severity",
     "VersionInfo",

@@ -1,4 +1,5 @@
-"""Validation of a batch of prediction records, and its shape for the store.
+"""Validation of a batch of prediction records (the one validator: the server only
+decodes bodies into the Arrow layout below), and its shape for the store.
 
 A record is rejected on its own (with the field and the fix) when its id or
 timestamp is missing, a feature is unknown to the model's schema or of the wrong
@@ -27,8 +28,10 @@ from watchkeeper.service._results import RecordError
 
 __all__ = [
     "FEATURE_PREFIX",
+    "NOT_FINITE",
     "SEGMENT_PREFIX",
     "PreparedBatch",
+    "expected_message",
     "feature_kinds",
     "prepare_batch",
     "table_to_ipc",
@@ -41,18 +44,47 @@ _PLAIN = ("id", "timestamp", "prediction", "score", "latency_ms", "error")
 _MAX_ID = 200
 _KINDS = ("numeric", "categorical", "boolean", "text")
 _UTC_US = pa.timestamp("us", tz="UTC")
+NOT_FINITE = "is NaN or infinite; send null for a missing value"
+_EXPECTED = {
+    "number": ("a number", "send a number or null"),
+    "bool": ("true or false", "send a boolean or null"),
+    "string": ("a string", "send text"),
+}
 
 
-def feature_kinds(schema: Mapping[str, Any]) -> dict[str, str]:
+def expected_message(expected: str, value: Any) -> str:
+    """The one wording for a value of the wrong type (``expected``: number, bool, string).
+
+    >>> expected_message("number", "old")
+    "expected a number, got 'old'; send a number or null"
+    """
+    word, fix = _EXPECTED[expected]
+    return f"expected {word}, got {value!r}; {fix}"
+
+
+def feature_kinds(schema: Mapping[str, Any] | None) -> dict[str, str]:
     """The declared kind of each feature of a model's schema (empty: not declared).
 
     A schema is ``{"features": {name: kind}}`` (kind one of numeric, categorical,
-    boolean, text, or ``{"kind": ...}``), optionally with ``classes`` and others.
+    boolean, text, or ``{"kind": ...}``), optionally with ``classes`` and others; or,
+    the short form, the ``{name: kind}`` mapping itself (entries that are not kinds,
+    such as ``"segments": [...]``, are skipped).
 
     >>> feature_kinds({"features": {"age": "numeric", "plan": {"kind": "categorical"}}})
     {'age': 'numeric', 'plan': 'categorical'}
+    >>> feature_kinds({"age": "numeric", "segments": ["region"]})
+    {'age': 'numeric'}
+    >>> feature_kinds(None)
+    {}
     """
-    features = schema.get("features") or {}
+    schema = schema or {}
+    features = schema.get("features")
+    if features is None:
+        features = {
+            name: entry
+            for name, entry in schema.items()
+            if isinstance(entry, str) or (isinstance(entry, Mapping) and "kind" in entry)
+        }
     if not isinstance(features, Mapping):
         raise InputError(
             "schema 'features' must map feature names to kinds, e.g. "
@@ -61,6 +93,7 @@ def feature_kinds(schema: Mapping[str, Any]) -> dict[str, str]:
     kinds: dict[str, str] = {}
     for name, entry in features.items():
         kind = entry.get("kind") if isinstance(entry, Mapping) else entry
+        kind = kind.lower() if isinstance(kind, str) else kind
         if kind not in _KINDS:
             raise InputError(
                 f"schema feature {name!r} has kind {kind!r}; use one of {', '.join(_KINDS)}"
@@ -109,28 +142,22 @@ def _not_finite(column: pa.ChunkedArray) -> np.ndarray[Any, Any]:
 
 
 def _check_numbers(column: pa.ChunkedArray, field: str, problems: _Problems) -> pa.ChunkedArray:
-    if pa.types.is_null(column.type):
+    kind = column.type
+    if pa.types.is_null(kind) or pa.types.is_integer(kind) or pa.types.is_decimal(kind):
         return column.cast(pa.float64())
-    if not (pa.types.is_integer(column.type) or pa.types.is_floating(column.type)):
+    if not pa.types.is_floating(kind):
         values = column.to_pylist()
         problems.add(
-            _mask(pc.is_valid(column)),
-            field,
-            lambda i: f"expected a number, got {values[i]!r}; send a number or null",
+            _mask(pc.is_valid(column)), field, lambda i: expected_message("number", values[i])
         )
         return pa.nulls(len(column), pa.float64())
-    if pa.types.is_floating(column.type):
-        # Nulls read as NaN here; the common all-finite column costs one numpy pass.
-        values = np.asarray(column.to_numpy(), dtype=np.float64)
-        finite = np.isfinite(values)
-        if not finite.all():
-            valid = _mask(pc.is_valid(column)) if column.null_count else np.ones_like(finite)
-            nan = np.isnan(values) & valid
-            problems.add(nan, field, "is NaN; send null for a missing value")
-            problems.add(
-                ~finite & ~np.isnan(values), field, "is infinite; send a finite number or null"
-            )
-    return column
+    # Nulls read as NaN here; the common all-finite column costs one numpy pass.
+    values = np.asarray(column.to_numpy(), dtype=np.float64)
+    finite = np.isfinite(values)
+    if not finite.all():
+        valid = _mask(pc.is_valid(column)) if column.null_count else np.ones_like(finite)
+        problems.add(~finite & valid, field, NOT_FINITE)
+    return column.cast(pa.float64())
 
 
 def _check_feature(
@@ -147,9 +174,9 @@ def _check_feature(
         pa.types.is_boolean(values_type) or pa.types.is_null(values_type)
     ):
         values = column.to_pylist()
-        problems.add(present, field, lambda i: f"expected true or false, got {values[i]!r}")
+        problems.add(present, field, lambda i: expected_message("bool", values[i]))
     if kind in ("categorical", "text") and pa.types.is_floating(values_type):
-        problems.add(_not_finite(column) | _mask(pc.is_nan(column)), field, "is not finite")
+        problems.add(_not_finite(column) | _mask(pc.is_nan(column)), field, NOT_FINITE)
     nested = pa.types.is_nested(values_type) or pa.types.is_binary(values_type)
     if nested or pa.types.is_temporal(values_type):
         problems.add(
@@ -165,7 +192,10 @@ def _timestamps(column: pa.ChunkedArray, problems: _Problems) -> np.ndarray[Any,
     n = len(column)
     if pa.types.is_timestamp(column.type):
         if column.type.tz is None:
-            column = column.cast(pa.timestamp(column.type.unit))
+            raise InputError(
+                "column 'timestamp' has no time zone; write it as timestamp[us, tz=UTC] "
+                "(pandas: .dt.tz_localize('UTC'))"
+            )
         as_us = pc.cast(column, pa.timestamp("us", tz=column.type.tz), safe=False)
         micros = pc.cast(as_us, pa.int64())
         problems.add(~_mask(pc.is_valid(micros)), "timestamp", "is missing; send ISO-8601 UTC")
@@ -202,9 +232,7 @@ def _json_texts(column: pa.ChunkedArray, field: str, problems: _Problems) -> lis
             f"column {field!r} has type {column.type}; a {field} is a number, text or boolean"
         )
     if pa.types.is_floating(column.type):
-        problems.add(
-            _mask(pc.is_nan(column)) | _not_finite(column), field, "is not a finite number"
-        )
+        problems.add(_mask(pc.is_nan(column)) | _not_finite(column), field, NOT_FINITE)
     if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
         return [None if v is None else json.dumps(v) for v in column.to_pylist()]
     if pa.types.is_floating(column.type) or pa.types.is_integer(column.type):
@@ -253,8 +281,10 @@ def _segments(table: pa.Table, keep: np.ndarray[Any, Any]) -> list[str]:
     n = int(keep.sum())
     if not names:
         return [""] * n
+    # Booleans read as 'true'/'false', as JSON writes them.
     columns = [
-        (name[len(SEGMENT_PREFIX) :], table.column(name).filter(keep).to_pylist()) for name in names
+        (name[len(SEGMENT_PREFIX) :], table.column(name).filter(keep).cast(pa.string()).to_pylist())
+        for name in names
     ]
     out = []
     for i in range(n):
@@ -271,7 +301,11 @@ def prepare_batch(
     model: str,
     window_us: int,
 ) -> PreparedBatch:
-    """Validate ``table`` (the record columns of SERVICE.md) and shape it for the store.
+    """Validate ``table`` and shape it for the store.
+
+    The columns are ``id``, ``timestamp`` (``timestamp[us, UTC]`` or ISO-8601 text),
+    ``prediction``, ``score`` or ``score.<class>``, ``latency_ms``, ``error``,
+    ``segment.<key>`` and ``feature.<name>`` (docs/server.md).
 
     >>> import pyarrow as pa
     >>> from datetime import UTC, datetime

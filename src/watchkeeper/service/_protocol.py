@@ -1,0 +1,149 @@
+""":class:`ServiceAPI`: every method of the monitoring service that its callers use.
+
+The HTTP server, the dashboard and the background loop are written against this
+protocol, never against the store; :class:`~watchkeeper.service.MonitoringService`
+satisfies it (a test checks), and a test double for fault injection can too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+import pyarrow as pa
+
+from watchkeeper.profile import Profile
+from watchkeeper.service._delivery import DeliveryReport
+from watchkeeper.service._reports import ReportInfo
+from watchkeeper.service._results import (
+    AlertInfo,
+    ApiKeyInfo,
+    ApplyResult,
+    IngestResult,
+    LabelResult,
+    ModelInfo,
+    VersionInfo,
+    WindowInfo,
+)
+from watchkeeper.service._types import MetricPoint, MonitorSpec
+
+__all__ = ["ServiceAPI"]
+
+
+class ServiceAPI(Protocol):
+    """The monitoring-service facade as the server and the dashboard see it."""
+
+    # models and versions
+
+    def create_model(
+        self,
+        name: str,
+        task: str,
+        schema: Mapping[str, Any] | None = None,
+        *,
+        window: timedelta | None = None,
+    ) -> ModelInfo: ...
+
+    def list_models(self) -> list[ModelInfo]: ...
+
+    def get_model(self, name: str) -> ModelInfo: ...
+
+    def create_version(
+        self,
+        model: str,
+        version: str,
+        *,
+        reference: pa.Table | None = None,
+        baseline: Mapping[str, float] | None = None,
+        activate: bool = False,
+        reference_profile: Profile | bytes | None = None,
+    ) -> VersionInfo: ...
+
+    def list_versions(self, model: str) -> list[VersionInfo]: ...
+
+    def promote(self, model: str, version: str) -> VersionInfo: ...
+
+    def rollback(self, model: str) -> VersionInfo: ...
+
+    # ingestion
+
+    def ingest_predictions(self, model: str, version: str, records: pa.Table) -> IngestResult: ...
+
+    def ingest_labels(self, model: str, labels: Sequence[tuple[str, Any]]) -> LabelResult: ...
+
+    def ingest_host_metrics(
+        self, model: str, version: str, points: Sequence[Mapping[str, Any]]
+    ) -> int: ...
+
+    # windows and metrics
+
+    def close_windows(self, model: str, *, now: datetime | None = None) -> list[WindowInfo]: ...
+
+    def list_windows(
+        self, model: str, *, version: str | None = None, limit: int = 500
+    ) -> list[WindowInfo]: ...
+
+    def window_profile(
+        self, model: str, version: str, window_start: datetime, segment: str | None = None
+    ) -> Profile | None: ...
+
+    def reference_profile(self, model: str, version: str) -> Profile | None: ...
+
+    def metric_series(
+        self,
+        model: str,
+        metric: str,
+        *,
+        version: str | None = None,
+        feature: str | None = None,
+        segment: str | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> list[MetricPoint]: ...
+
+    def latest_metrics(self) -> list[MetricPoint]: ...
+
+    # alerts, notifications, monitors
+
+    def list_alerts(
+        self, *, model: str | None = None, state: str | None = None
+    ) -> list[AlertInfo]: ...
+
+    def acknowledge_alert(self, key: str, *, by: str) -> AlertInfo: ...
+
+    def silence_alert(self, key: str, *, until: datetime, by: str) -> AlertInfo: ...
+
+    def deliver_notifications(self, *, now: datetime | None = None) -> DeliveryReport: ...
+
+    def apply_config(self, config: Any) -> ApplyResult: ...
+
+    def put_monitor(self, monitor: MonitorSpec) -> None: ...
+
+    def list_monitors(self, model: str | None = None) -> list[MonitorSpec]: ...
+
+    # API keys
+
+    def create_api_key(
+        self, scopes: Sequence[str], *, name: str = ""
+    ) -> tuple[ApiKeyInfo, str]: ...
+
+    def verify_api_key(self, plaintext: str) -> ApiKeyInfo | None: ...
+
+    def list_api_keys(self) -> list[ApiKeyInfo]: ...
+
+    def revoke_api_key(self, key_id: str) -> None: ...
+
+    # batch reports
+
+    def upload_report(
+        self, report: Mapping[str, Any], *, name: str = "", model: str | None = None, by: str
+    ) -> ReportInfo: ...
+
+    def list_reports(self, *, limit: int = 50, offset: int = 0) -> list[ReportInfo]: ...
+
+    def count_reports(self) -> int: ...
+
+    def get_report(self, report_id: str) -> tuple[ReportInfo, dict[str, Any]]: ...
+
+    def health(self) -> dict[str, Any]: ...
