@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import HealthCheck, settings
-from tests.server.fakes import FakeService
 
 from watchkeeper.server import create_app
 from watchkeeper.server._routes_guard import router
+from watchkeeper.service import MonitoringService
 from watchkeeper.service._settings import Settings
+from watchkeeper.store import Store
 
 schemathesis = pytest.importorskip("schemathesis")
 pytestmark = pytest.mark.slow
 
 
 def _app():  # type: ignore[no-untyped-def]
-    service = FakeService()
+    service = MonitoringService(Store("sqlite://"), Settings())
     service.create_model("chat", "llm")
     service.create_version("chat", "v1", activate=True)
     app = create_app(service, Settings(dev=True, max_body_bytes=200_000))
