@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 import socket
 import threading
@@ -15,6 +14,9 @@ import numpy as np
 import pytest
 
 from watchkeeper.client import Client, monitor
+from watchkeeper.server import create_app
+from watchkeeper.service import MonitoringService, Settings
+from watchkeeper.store import Store
 
 uvicorn = pytest.importorskip("uvicorn")
 
@@ -22,16 +24,9 @@ uvicorn = pytest.importorskip("uvicorn")
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[tuple[str, str, Any]]:
     """(url, ingest key, service) of a server on loopback."""
-    try:
-        server_module = importlib.import_module("watchkeeper.server")
-        service_class = importlib.import_module("watchkeeper.service._service").MonitoringService
-        store_class = importlib.import_module("watchkeeper.store").Store
-        settings_class = importlib.import_module("watchkeeper.service._settings").Settings
-    except (ImportError, AttributeError) as error:
-        pytest.skip(f"the server is not importable: {error}")
     url = f"sqlite:///{tmp_path / 'wk.db'}"
-    settings = settings_class(database_url=url)
-    service = service_class(store_class(url), settings)
+    settings = Settings(database_url=url)
+    service = MonitoringService(Store(url), settings)
     schema = {"age": "numeric", "plan": "categorical"}
     service.create_model("churn", "binary_classification", schema)
     service.create_version("churn", "v1", activate=True)
@@ -40,7 +35,7 @@ def live(tmp_path: Path) -> Iterator[tuple[str, str, Any]]:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     config = uvicorn.Config(
-        server_module.create_app(service, settings),
+        create_app(service, settings),
         host="127.0.0.1",
         port=port,
         log_level="warning",
