@@ -64,6 +64,17 @@ def _corrupt_profile(tmp: Path) -> list[str]:
     return ["ref.wkp", "ok.csv"]
 
 
+def _truncated_profile(tmp: Path) -> list[str]:
+    assert main(["profile", "ok.csv", "-o", "whole.wkp", "--quiet"]) == 0
+    (tmp / "cut.wkp").write_bytes((tmp / "whole.wkp").read_bytes()[:200])
+    return ["cut.wkp", "ok.csv"]
+
+
+def _encoding_with_profile(tmp: Path) -> list[str]:
+    assert main(["profile", "ok.csv", "-o", "ref.wkp", "--quiet"]) == 0
+    return ["ref.wkp", "ok.csv", "--encoding", "latin-1"]
+
+
 def _folder(tmp: Path) -> list[str]:
     (tmp / "data").mkdir()
     return ["ok.csv", "data"]
@@ -90,6 +101,8 @@ CASES: dict[str, tuple[Callable[[Path], list[str]], tuple[str, ...]]] = {
     "unknown extension": (lambda tmp: ["ok.csv", "ok.txt"], ("ok.txt",)),
     "a folder": (_folder, ("data", "folder", "glob")),
     "corrupt profile": (_corrupt_profile, ("ref.wkp", "not a watchkeeper profile")),
+    "truncated profile": (_truncated_profile, ("cut.wkp", "truncated")),
+    "encoding of a streamed side": (_encoding_with_profile, ("--encoding latin-1", "UTF-8")),
     "unknown method": (_options("--method", "nope"), ("--method", "unknown drift method 'nope'")),
     "method of the wrong kind": (_options("--cat-method", "ks"), ("--cat-method", "categorical")),
     "negative threshold": (_options("--threshold", "-1"), ("--threshold -1", "above 0")),

@@ -117,6 +117,13 @@ def run(args: argparse.Namespace) -> int:
     show_progress = sys.stderr.isatty() if args.progress is None else args.progress
     bar = Progress(enabled=show_progress and not args.quiet)
     if _should_stream(args):
+        if args.encoding.replace("-", "").lower() != "utf8":
+            # Profiles stream files as UTF-8: say so rather than ignore the option.
+            raise InputError(
+                f"--encoding {args.encoding} applies when files are read whole; streamed "
+                "files (a .wkp side, --stream, inputs over 1 GiB) must be UTF-8: convert them "
+                "(iconv -f latin1 -t utf-8), or add --no-stream beside CSV inputs"
+            )
         result = report_from_profiles(
             args.reference,
             args.current,
