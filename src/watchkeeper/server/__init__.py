@@ -60,7 +60,7 @@ def create_app(service: ServiceAPI | None = None, settings: Settings | None = No
 
     >>> settings = Settings(dev=True)
     >>> app = create_app(MonitoringService(Store("sqlite://"), settings), settings)
-    >>> sorted(r.path for r in app.routes if r.path.startswith("/v1/models/{model}/w"))
+    >>> sorted(p for p in app.openapi()["paths"] if p.startswith("/v1/models/{model}/w"))
     ['/v1/models/{model}/windows', '/v1/models/{model}/windows/close']
     """
     settings = Settings.from_env() if settings is None else settings
