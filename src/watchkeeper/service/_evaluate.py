@@ -39,6 +39,14 @@ def _fmt(value: float) -> str:
     return f"{value:.4g}"
 
 
+_WORDS = {
+    "above": ("above", "not above"),
+    "below": ("below", "not below"),
+    "at_least": ("at least", "below"),
+    "at_most": ("at most", "above"),
+}
+
+
 def check_condition(
     condition: Condition,
     value: float,
@@ -49,69 +57,56 @@ def check_condition(
 ) -> tuple[bool, str] | None:
     """Whether ``value`` breaches ``condition``, with a sentence; None when it cannot tell.
 
+    The breach is the condition language's (:mod:`watchkeeper._conditions`), the same
+    a CI suite's check fails by.
+
     >>> check_condition(Condition("above", threshold=0.2), 0.31)
     (True, '0.31 is above 0.2')
+    >>> check_condition(Condition("at_most", threshold=0.8), 0.8)
+    (True, '0.8 is at most 0.8')
     >>> check_condition(Condition("sigma_band", k=3.0), 14.0, history=[10.0, 11.0, 9.0])
     (True, '14 is outside 10 ± 3 x 1 (3 sigma band)')
     >>> check_condition(Condition("relative_to_baseline", threshold=0.1), 0.7) is None
     True
     """
     kind = condition.kind
-    if kind == "above" and condition.threshold is not None:
-        breached = value > condition.threshold
-        return (
-            breached,
-            f"{_fmt(value)} is {'above' if breached else 'not above'} {_fmt(condition.threshold)}",
-        )
-    if kind == "below" and condition.threshold is not None:
-        breached = value < condition.threshold
-        return (
-            breached,
-            f"{_fmt(value)} is {'below' if breached else 'not below'} {_fmt(condition.threshold)}",
-        )
+    try:
+        rule = condition.rule()
+    except ValueError:
+        return None  # a threshold is missing: nothing to tell
+    if kind in _WORDS:
+        breached = rule.fails(value)
+        word = _WORDS[kind][0 if breached else 1]
+        return breached, f"{_fmt(value)} is {word} {_fmt(rule.argument)}"
     if kind == "outside":
-        low = -math.inf if condition.low is None else condition.low
-        high = math.inf if condition.high is None else condition.high
-        breached = value < low or value > high
+        low, high = rule.argument
+        breached = rule.fails(value)
         where = "outside" if breached else "inside"
         return breached, f"{_fmt(value)} is {where} [{_fmt(low)}, {_fmt(high)}]"
     if baseline is None and history:
         baseline = float(np.mean(history))
-    if kind == "relative_to_baseline" and condition.threshold is not None:
+    if kind == "relative_to_baseline":
         if baseline is None or baseline == 0:
             return None
         change = (value - baseline) / abs(baseline)
-        if condition.direction == "up":
-            breached = change > condition.threshold
-        elif condition.direction == "down":
-            breached = -change > condition.threshold
-        else:
-            breached = abs(change) > condition.threshold
+        breached = rule.fails(value, baseline=baseline)
         return breached, (
             f"{_fmt(value)} is {change:+.1%} from the baseline {_fmt(baseline)} "
-            f"(limit {condition.threshold:.1%}, {condition.direction})"
+            f"(limit {rule.argument:.1%}, {condition.direction})"
         )
-    if kind == "sigma_band":
-        k = 3.0 if condition.k is None else condition.k
-        if spread is None:
-            if len(history) < MIN_HISTORY:
-                return None
-            spread = float(np.std(history, ddof=1))
-        if baseline is None:
+    k = rule.argument
+    if spread is None:
+        if len(history) < MIN_HISTORY:
             return None
-        low, high = baseline - k * spread, baseline + k * spread
-        if condition.direction == "up":
-            breached = value > high
-        elif condition.direction == "down":
-            breached = value < low
-        else:
-            breached = value < low or value > high
-        where = "outside" if breached else "inside"
-        return breached, (
-            f"{_fmt(value)} is {where} {_fmt(baseline)} ± {_fmt(k)} x {_fmt(spread)} "
-            f"({_fmt(k)} sigma band)"
-        )
-    return None
+        spread = float(np.std(history, ddof=1))
+    if baseline is None:
+        return None
+    breached = rule.fails(value, baseline=baseline, spread=spread)
+    where = "outside" if breached else "inside"
+    return breached, (
+        f"{_fmt(value)} is {where} {_fmt(baseline)} ± {_fmt(k)} x {_fmt(spread)} "
+        f"({_fmt(k)} sigma band)"
+    )
 
 
 def _baseline(

@@ -8,11 +8,14 @@ configuration loader can be written and tested apart.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Literal
+
+from watchkeeper._conditions import Rule
 
 __all__ = [
     "AlertEvent",
@@ -79,18 +82,25 @@ class MetricPoint:
         }
 
 
-ConditionKind = Literal["above", "below", "outside", "relative_to_baseline", "sigma_band"]
+ConditionKind = Literal[
+    "above", "below", "at_least", "at_most", "outside", "relative_to_baseline", "sigma_band"
+]
 
 
 @dataclass(frozen=True)
 class Condition:
-    """When a monitor's metric is in breach.
+    """When a monitor's metric is in breach, in the condition language of
+    :mod:`watchkeeper._conditions` (which CI suites share):
 
-    - ``above``: value > threshold; ``below``: value < threshold;
+    - ``above``: value > threshold; ``below``: value < threshold; ``at_least``:
+      value >= threshold; ``at_most``: value <= threshold;
     - ``outside``: value < low or value > high;
     - ``relative_to_baseline``: |value - baseline| / |baseline| > threshold
       (``direction`` "up", "down" or "both");
     - ``sigma_band``: value outside baseline mean +/- k standard deviations.
+
+    >>> Condition("outside", low=0.5).rule().fails(0.4)
+    True
     """
 
     kind: ConditionKind
@@ -99,6 +109,43 @@ class Condition:
     high: float | None = None
     k: float | None = None
     direction: Literal["up", "down", "both"] = "both"
+
+    def rule(self) -> Rule:
+        """The condition as the language's :class:`~watchkeeper._conditions.Rule`.
+
+        Raises ``ValueError`` when a threshold the kind needs is missing.
+        """
+        if self.kind == "outside":
+            low = -math.inf if self.low is None else self.low
+            high = math.inf if self.high is None else self.high
+            return Rule(kind="outside", argument=(low, high))
+        if self.kind == "sigma_band":
+            k = 3.0 if self.k is None else self.k
+            return Rule(kind="sigma_band", argument=k, direction=self.direction)
+        if self.threshold is None:
+            raise ValueError(f"condition {self.kind!r} has no threshold")
+        return Rule(kind=self.kind, argument=self.threshold, direction=self.direction)
+
+    @classmethod
+    def from_rule(cls, rule: Rule) -> Condition:
+        """The monitor's condition for a parsed numeric rule.
+
+        >>> from watchkeeper._conditions import parse_condition
+        >>> Condition.from_rule(parse_condition("between", [0, 1]))
+        Condition(kind='outside', threshold=None, low=0.0, high=1.0, k=None, direction='both')
+        """
+        if rule.kind == "outside":
+            low, high = rule.argument
+            return cls(
+                "outside",
+                low=None if math.isinf(low) else float(low),
+                high=None if math.isinf(high) else float(high),
+            )
+        if rule.kind == "sigma_band":
+            return cls("sigma_band", k=float(rule.argument), direction=rule.direction)
+        if rule.kind in ("above", "below", "at_least", "at_most", "relative_to_baseline"):
+            return cls(rule.kind, threshold=float(rule.argument), direction=rule.direction)
+        raise ValueError(f"a monitor's condition is numeric; {rule.kind!r} is not")
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -382,3 +382,19 @@ def test_baseline_keys_take_the_current_names() -> None:
         "share_drifted": 0.1,
         "share_drifted_std": 0.02,
     }
+
+
+def test_monitors_and_suites_share_one_condition_language() -> None:
+    text = BASE + "".join(
+        f"  - {{name: m{i}, model: churn, metric: row_count, condition: {c}}}\n"
+        for i, c in enumerate(
+            ["{at_least: 5}", "{at_most: 2}", "{less: 5}", "{greater: 2}", "{between: [1, 3]}"]
+        )
+    )
+    assert [m.condition for m in parse_config(text).monitors] == [
+        Condition("at_least", threshold=5.0),
+        Condition("at_most", threshold=2.0),
+        Condition("at_least", threshold=5.0),  # a suite's "less: 5" fails at 5 and above
+        Condition("at_most", threshold=2.0),
+        Condition("outside", low=1.0, high=3.0),
+    ]

@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from watchkeeper.service._types import Condition, MonitorSpec, Severity
+from watchkeeper.service.config import load_config
 from watchkeeper.service.exposition._rules import (
     prometheus_rules,
     render_rules_yaml,
     rules_from_config,
 )
-from watchkeeper.service._types import Condition, MonitorSpec, Severity
-from watchkeeper.service.config import load_config
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 PROMTOOL = shutil.which("promtool")
 needs_promtool = pytest.mark.skipif(
     PROMTOOL is None, reason="promtool is not installed (apt-get install prometheus)"
@@ -157,3 +157,20 @@ def test_rules_fire_only_above_the_threshold_with_enough_records(tmp_path: Path)
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("kind", ["above", "below", "at_least", "at_most"])
+def test_a_fixed_rule_compares_as_the_condition_language_does(kind: str) -> None:
+    """The PromQL comparison fails exactly where watchkeeper._conditions fails, at the
+    threshold itself included (a latency in ms against a series in seconds)."""
+    import operator
+
+    condition = Condition(kind, threshold=250.0)  # type: ignore[arg-type]
+    monitor = MonitorSpec("x", "m", "latency_p95_ms", condition, min_samples=0)
+    (rule,) = prometheus_rules([monitor]).groups[0]["rules"]
+    series, symbol, threshold = rule["expr"].split(" ")
+    assert series == 'watchkeeper_latency_p95_seconds{model="m"}' and threshold == "0.25"
+    compare = {">": operator.gt, "<": operator.lt, ">=": operator.ge, "<=": operator.le}[symbol]
+    for milliseconds in (249.0, 250.0, 251.0):
+        fired = compare(milliseconds / 1000, float(threshold))
+        assert fired == condition.rule().fails(milliseconds), (kind, milliseconds)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from watchkeeper._catalogue import canonical_key, canonical_name
+from watchkeeper._conditions import BASELINE_KINDS, parse_condition, spelling_of
 from watchkeeper._exceptions import ConfigError, InputError
 from watchkeeper.service._types import ChannelSpec, Condition, MonitorSpec, Severity
 from watchkeeper.service.config._load import Problem, YamlList, YamlMap, compose_document
@@ -53,7 +54,13 @@ _SCHEMA = (
     "columns", "target", "prediction", "scores", "id", "timestamp", "segments", "ignore",
     "classes",
 )  # fmt: skip
-_CONDITIONS = ("above", "below", "outside", "relative_to_baseline", "sigma_band")
+# The numeric conditions of the shared language (watchkeeper._conditions), then the
+# suites' older spellings of three of them (less = at_least, greater = at_most,
+# between = outside), accepted here too so one vocabulary serves both files.
+_CONDITIONS = (
+    "above", "below", "at_least", "at_most", "outside", "relative_to_baseline", "sigma_band",
+    "less", "greater", "between",
+)  # fmt: skip
 _SERVICE_KINDS = ("numeric", "categorical", "boolean", "text")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
@@ -366,7 +373,8 @@ def _condition(check: _Checker, value: Any, line: int, what: str) -> Condition |
                 f"{', '.join(_CONDITIONS)}; it has {len(kinds)}",
             )
         return None
-    kind = kinds[0]
+    name = kinds[0]
+    kind = spelling_of(name)
     direction = node.get("direction", "both")
     if direction not in ("up", "down", "both"):
         check.problem(
@@ -374,58 +382,49 @@ def _condition(check: _Checker, value: Any, line: int, what: str) -> Condition |
             f"{what}: direction {direction!r} is not 'up', 'down' or 'both'",
         )
         return None
-    if "direction" in node and kind not in ("relative_to_baseline", "sigma_band"):
+    if "direction" in node and kind not in BASELINE_KINDS:
         check.problem(
             node.line_of("direction"),
             f"{what}: 'direction' applies only to relative_to_baseline and sigma_band",
         )
+        direction = "both"
     if kind == "outside":
-        bounds = node[kind]
+        bounds = node[name]
         if isinstance(bounds, list) and len(bounds) == 2:
             low, high = bounds
         elif isinstance(bounds, Mapping) and set(bounds) <= {"low", "high"} and bounds:
             low, high = bounds.get("low"), bounds.get("high")
         else:
             check.problem(
-                node.line_of(kind),
-                f"{what}: 'outside' takes [low, high] or {{low: ..., high: ...}}",
+                node.line_of(name),
+                f"{what}: '{name}' takes [low, high] or {{low: ..., high: ...}}",
             )
             return None
         if any(
             b is not None and (isinstance(b, bool) or not isinstance(b, int | float))
             for b in (low, high)
         ):
-            check.problem(node.line_of(kind), f"{what}: the bounds of 'outside' must be numbers")
+            check.problem(node.line_of(name), f"{what}: the bounds of '{name}' must be numbers")
             return None
         if low is not None and high is not None and low > high:
             check.problem(
-                node.line_of(kind), f"{what}: 'outside' has low {low} above high {high}; swap them"
+                node.line_of(name), f"{what}: '{name}' has low {low} above high {high}; swap them"
             )
             return None
-        return Condition(
-            "outside",
-            low=None if low is None else float(low),
-            high=None if high is None else float(high),
-        )
-    number = check.number(node, kind, what)
+        return Condition.from_rule(parse_condition(name, {"low": low, "high": high}))
+    number = check.number(node, name, what)
     if number is None:
         return None
-    if kind == "sigma_band":
-        if number <= 0:
-            check.problem(node.line_of(kind), f"{what}: sigma_band needs k > 0, e.g. 3")
-            return None
-        return Condition("sigma_band", k=number, direction=direction)
-    if kind == "relative_to_baseline":
-        if number <= 0:
-            check.problem(
-                node.line_of(kind),
-                f"{what}: relative_to_baseline is a fraction > 0, e.g. 0.1 for 10%",
-            )
-            return None
-        return Condition("relative_to_baseline", threshold=number, direction=direction)
-    if kind == "below":
-        return Condition("below", threshold=number)
-    return Condition("above", threshold=number)
+    if kind == "sigma_band" and number <= 0:
+        check.problem(node.line_of(name), f"{what}: sigma_band needs k > 0, e.g. 3")
+        return None
+    if kind == "relative_to_baseline" and number <= 0:
+        check.problem(
+            node.line_of(name),
+            f"{what}: relative_to_baseline is a fraction > 0, e.g. 0.1 for 10%",
+        )
+        return None
+    return Condition.from_rule(parse_condition(name, number, direction=direction))
 
 
 def _channels(check: _Checker, root: YamlMap) -> list[ChannelSpec]:

@@ -5,8 +5,9 @@ per version, where the version's baseline is a constant), over the series that
 ``/metrics`` exposes (:mod:`watchkeeper.service.exposition`). A breach is what the
 service calls a breach, with these translations:
 
-- ``above`` / ``below`` / ``outside``: the same comparison, thresholds in the exposed
-  unit (latency thresholds in milliseconds become seconds, as the series are).
+- ``above`` / ``below`` / ``at_least`` / ``at_most`` / ``outside``: the same comparison,
+  thresholds in the exposed unit (latency thresholds in milliseconds become seconds,
+  as the series are).
 - ``relative_to_baseline`` and ``sigma_band`` with a baseline in the config (``metric``
   or ``metric.feature``, and ``metric_std`` for the band): constant limits, one rule per
   version that has the baseline.
@@ -161,6 +162,10 @@ def _fixed(monitor: MonitorSpec, x: str, scale: float) -> str | None:
         return f"{x} > {_number(c.threshold * scale)}"
     if c.kind == "below" and c.threshold is not None:
         return f"{x} < {_number(c.threshold * scale)}"
+    if c.kind == "at_least" and c.threshold is not None:
+        return f"{x} >= {_number(c.threshold * scale)}"
+    if c.kind == "at_most" and c.threshold is not None:
+        return f"{x} <= {_number(c.threshold * scale)}"
     if c.kind == "outside" and (c.low is not None or c.high is not None):
         low = None if c.low is None else c.low * scale
         high = None if c.high is None else c.high * scale
