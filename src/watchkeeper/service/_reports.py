@@ -3,8 +3,8 @@
 A report is the JSON form of :func:`watchkeeper.report` (docs/report-schema.md). It is
 validated lightly at the boundary (an object with ``schema_version`` and ``drift``),
 summarised for listing, and stored whole. :class:`ReportBook` works on any store
-with an ``engine``; :class:`ReportsMixin` gives the same methods to
-:class:`~watchkeeper.service.MonitoringService` once it inherits from it.
+with an ``engine``; :class:`~watchkeeper.service.MonitoringService` answers its
+report methods with one.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 from watchkeeper._exceptions import InputError
 from watchkeeper.service._errors import NotFound
 
-__all__ = ["ReportBook", "ReportInfo", "ReportsMixin", "summarize_report"]
+__all__ = ["ReportBook", "ReportInfo", "summarize_report"]
 
 _MAX_NAME = 200
 
@@ -151,33 +151,3 @@ def upload_report(
     at = clock()
     repository.insert_report(report_id, name, model, at, by, summary, body)
     return ReportInfo(report_id, name, model, at, by, summary)
-
-
-class ReportsMixin:
-    """The report methods for :class:`~watchkeeper.service.MonitoringService`.
-
-    Expects ``self.store`` (with ``engine``) and ``self.clock``, which the service has.
-    """
-
-    store: Any
-    clock: Callable[[], datetime]
-
-    def _report_book(self) -> ReportBook:
-        return ReportBook(self.store, self.clock)
-
-    def upload_report(
-        self, report: Mapping[str, Any], *, name: str = "", model: str | None = None, by: str
-    ) -> ReportInfo:
-        """Store a batch report's JSON form; returns its id and summary."""
-        return self._report_book().upload_report(report, name=name, model=model, by=by)
-
-    def list_reports(self, *, limit: int = 50, offset: int = 0) -> list[ReportInfo]:
-        """Stored reports, newest first."""
-        return self._report_book().list_reports(limit=limit, offset=offset)
-
-    def count_reports(self) -> int:
-        return self._report_book().count_reports()
-
-    def get_report(self, report_id: str) -> tuple[ReportInfo, dict[str, Any]]:
-        """A report's facts and its JSON form; :class:`NotFound` when unknown."""
-        return self._report_book().get_report(report_id)
