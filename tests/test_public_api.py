@@ -42,3 +42,30 @@ def test_every_package_all_names_exist() -> None:
         module = importlib.import_module(f"watchkeeper.{info.name}")
         for name in getattr(module, "__all__", []):
             assert hasattr(module, name), f"watchkeeper.{info.name}.{name}"
+
+
+def test_import_is_light_and_names_load_on_use() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, watchkeeper\n"
+        "heavy = {'numpy', 'scipy', 'pyarrow', 'pandas'}\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))\n"
+        "import watchkeeper.report._terminal\n"  # binds the sub-package on the parent
+        "print(callable(watchkeeper.report), watchkeeper.Report.__name__)\n"
+        "from watchkeeper import report\n"
+        "print(report.__module__)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert out == ["[]", "True Report", "watchkeeper.report._report"]
+
+
+def test_unknown_attribute_is_an_attribute_error() -> None:
+    import pytest
+
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = watchkeeper.nope  # type: ignore[attr-defined]
+    assert "detect_drift" in dir(watchkeeper)
