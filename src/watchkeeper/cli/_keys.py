@@ -9,7 +9,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from watchkeeper.cli._common import Subparsers, add_json_argument, write_json
+from watchkeeper.cli._common import STDOUT, Subparsers, add_json_argument, write_json
 
 if TYPE_CHECKING:
     from watchkeeper.service._service import MonitoringService
@@ -32,7 +32,7 @@ def _create(args: argparse.Namespace) -> int:
     info, plaintext = service.create_api_key(args.scope or [], name=args.name)
     if args.json:
         write_json(args.json, {**info.to_dict(), "key": plaintext})
-    if args.json != "-":
+    if args.json != STDOUT:
         print(plaintext)
         print(
             f"created {info.id} ({', '.join(info.scopes)}); this key is shown only once, "
@@ -47,7 +47,7 @@ def _list(args: argparse.Namespace) -> int:
     keys = service.list_api_keys()
     if args.json:
         write_json(args.json, [k.to_dict() for k in keys])
-        if args.json == "-":
+        if args.json == STDOUT:
             return 0
     for key in keys:
         print(f"{key.id}\t{','.join(key.scopes)}\t{key.created_at.isoformat()}\t{key.name}")
