@@ -92,10 +92,10 @@ def test_what_is_proposed(reference: pa.Table) -> None:
         reference.column("churned").to_numpy(), reference.column("predicted").to_numpy()
     )
     floor = by_metric["performance.accuracy"]
-    assert (floor.condition, floor.severity) == ("greater", "fail")
+    assert (floor.condition, floor.severity) == ("at_most", "fail")  # fails at or below the floor
     assert floor.argument == pytest.approx(accuracy - 0.05, abs=1e-4)
     share = by_metric["drift.share_drifted"]
-    assert (share.condition, share.argument, share.severity) == ("between", (0.0, 0.2), "fail")
+    assert (share.condition, share.argument, share.severity) == ("above", 0.2, "fail")
     assert by_metric["quality.column.plan.categories"].severity == "fail"
     assert by_metric["drift.column.x.drifted"].severity == "warn"
     assert suite.schema == {"target": "churned", "prediction": "predicted", "scores": ["score"]}
@@ -108,9 +108,9 @@ def test_regression_gets_error_ceilings(rng: np.random.Generator) -> None:
     suite = suggest_suite(reference, target="y", prediction="yhat")
     by_metric = {check.metric: check for check in suite.checks}
     mae = mean_absolute_error(y, 3 * x)
-    assert by_metric["performance.mae"].condition == "less"
+    assert by_metric["performance.mae"].condition == "at_least"
     assert by_metric["performance.mae"].argument == pytest.approx(mae * 1.05, rel=1e-3)
-    assert by_metric["performance.r2"].condition == "greater"
+    assert by_metric["performance.r2"].condition == "at_most"
     assert suite.check(reference, reference).passed
 
 

@@ -18,7 +18,9 @@ passes on the reference by construction (a test holds it to that). What it propo
   or below it plus ``performance_margin`` times itself (errors, larger is worse) (fail).
 
 Limits are rounded outwards to four significant digits, so the file reads well and
-rounding never tightens a limit.
+rounding never tightens a limit. Conditions are written in the language suites and
+monitors share (:mod:`watchkeeper._conditions`): each says when the check fails
+(``above: 0.2`` on the drift share).
 """
 
 from __future__ import annotations
@@ -106,7 +108,7 @@ def _column_checks(
             continue
         prefix = f"quality.column.{spec.name}"
         missing = metric_value(data, f"{prefix}.missing_share", "reference")
-        checks.append(Check(f"{prefix}.missing_share", "less", _up(missing + missing_margin)))
+        checks.append(Check(f"{prefix}.missing_share", "at_least", _up(missing + missing_margin)))
         if spec.kind == ColumnKind.NUMERIC:
             try:
                 low = metric_value(data, f"{prefix}.min", "reference")
@@ -114,12 +116,12 @@ def _column_checks(
             except InputError:
                 continue  # no finite values to take a range from
             width = high - low if high > low else max(abs(high), 1.0)
-            checks.append(Check(f"{prefix}.min", "greater", _down(low - margin * width), "warn"))
-            checks.append(Check(f"{prefix}.max", "less", _up(high + margin * width), "warn"))
+            checks.append(Check(f"{prefix}.min", "at_most", _down(low - margin * width), "warn"))
+            checks.append(Check(f"{prefix}.max", "at_least", _up(high + margin * width), "warn"))
         else:
             categories = metric_value(data, f"{prefix}.categories", "reference")
             if 0 < len(categories) <= max_categories:
-                checks.append(Check(f"{prefix}.categories", "is_in", categories))
+                checks.append(Check(f"{prefix}.categories", "not_in", categories))
     return checks
 
 
@@ -143,9 +145,9 @@ def _performance_checks(data: Measurements, schema: Schema, margin: float) -> li
             continue  # the data lacks what this metric needs (scores, a second class)
         metric = f"performance.{name}"
         if get_metric(name).higher_is_better:
-            checks.append(Check(metric, "greater", _down(value - margin)))
+            checks.append(Check(metric, "at_most", _down(value - margin)))
         else:
-            checks.append(Check(metric, "less", _up(value + margin * max(abs(value), 1e-12))))
+            checks.append(Check(metric, "at_least", _up(value + margin * max(abs(value), 1e-12))))
     return checks
 
 
@@ -190,15 +192,15 @@ def suggest_suite(
     table = to_table(reference)
     data = Measurements.compute(table, table, schema=overrides)
     resolved = data.report.schema
-    checks = [Check("dataset.rows", "greater", 0)]
+    checks = [Check("dataset.rows", "at_most", 0)]
     checks += _column_checks(
         data, resolved, margin=margin, missing_margin=missing_margin, max_categories=max_categories
     )
     for spec in resolved:
         if spec.compared:
-            checks.append(Check(f"drift.column.{spec.name}.drifted", "equal", False, "warn"))
+            checks.append(Check(f"drift.column.{spec.name}.drifted", "is", True, "warn"))
     own_share = metric_value(data, "drift.share_drifted")  # 0 unless a policy is odd
     limit = _up(max(max_share_drifted, own_share))
-    checks.append(Check("drift.share_drifted", "between", [0, limit]))
+    checks.append(Check("drift.share_drifted", "above", limit))
     checks += _performance_checks(data, resolved, performance_margin)
     return Suite(tuple(checks), name=name, reference=reference_path, schema=overrides)
