@@ -64,7 +64,7 @@ def test_suggest_then_check(
     )  # fmt: skip
     assert code == 1
     out = capsys.readouterr().out
-    assert "[FAIL] drift.share_drifted between 0 and 0.2" in out
+    assert "[FAIL] drift.share_drifted <= 0.2" in out
     assert ET.parse(junit).getroot().find("testsuite/testcase/failure") is not None
     assert markdown.read_text(encoding="utf-8").startswith("### ❌")
     document = json.loads(report.read_text(encoding="utf-8"))
