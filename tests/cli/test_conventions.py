@@ -228,3 +228,13 @@ def test_report_summary_shows_performance(
     assert "performance (realized, per chunk of current):" in out
     accuracy = next(line for line in out.splitlines() if " accuracy " in line)
     assert "ALERT" in accuracy and "thresholds" in accuracy
+
+
+def test_version_prints_the_distribution_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"watchkeeper {version('watchkeeper')}\n"
+    with pytest.raises(SystemExit) as stop:  # the parser's own --version, beside others
+        main(["--version", "--help"])
+    assert stop.value.code == 0
