@@ -119,13 +119,17 @@ def test_a_method_that_needs_raw_values_says_so(
     assert got.statistic is None and "needs raw values" in (got.note or "")
 
 
-def test_current_without_the_reference_bins_is_an_error_naming_the_column(
+def test_a_current_profile_on_its_own_edges_is_rebinned_within_the_bound(
     data: tuple[dict[str, object], dict[str, object]],
 ) -> None:
-    ref = profile_source(data[0])
+    ref, on_ref_bins = _profiles(data)
     own_bins = profile_source(data[1])
-    with pytest.raises(ColumnError, match="column 'x' was profiled on other bin edges"):
-        compare_profiles(ref, own_bins)
+    policy = DriftPolicy.from_options(numeric_method="psi")
+    exact = compare_profiles(ref, on_ref_bins, policy)["x"]
+    rebinned = compare_profiles(ref, own_bins, policy)["x"]
+    assert rebinned.comparison == "approximate" and "re-binned" in (rebinned.note or "")
+    assert rebinned.drifted == exact.drifted
+    assert rebinned.statistic == pytest.approx(exact.statistic, rel=0.05)
 
 
 def test_a_column_of_another_kind_is_an_error_naming_it(

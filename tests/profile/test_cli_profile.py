@@ -13,7 +13,9 @@ import pytest
 
 from watchkeeper._exceptions import ColumnError, ProfileFormatError
 from watchkeeper.cli import _profile
-from watchkeeper.profile import Profile
+from watchkeeper.drift import DriftPolicy
+from watchkeeper.drift._from_profiles import compare_profiles
+from watchkeeper.profile import Profile, profile_source
 
 
 def _run(*argv: str) -> int:
@@ -72,17 +74,44 @@ def test_segments_and_json(
     assert sorted(Profile.load(out).segments) == [("a",), ("b",)]
 
 
-def test_merging_two_references_names_the_column(files: list[Path], tmp_path: Path) -> None:
-    for i in (0, 1):
-        _run("profile", str(files[i]), "-o", str(tmp_path / f"r{i}.wkp"), "--quiet")
-    with pytest.raises(ColumnError, match="'x' has different bin edges"):
-        _run(
-            "merge",
-            str(tmp_path / "r0.wkp"),
-            str(tmp_path / "r1.wkp"),
-            "-o",
-            str(tmp_path / "m.wkp"),
-        )
+def test_independently_made_parts_merge_with_the_whole_files_verdicts(
+    rng: np.random.Generator, tmp_path: Path
+) -> None:
+    # Two halves of one reference file, each profiled on its own (its own edges).
+    n = 60_000
+    whole = pa.table({"x": rng.gamma(3.0, 2.0, n), "c": rng.choice(["a", "b", "c"], n)})
+    halves = [whole.slice(0, n // 2), whole.slice(n // 2)]
+    paths = [tmp_path / "a.parquet", tmp_path / "b.parquet", tmp_path / "all.parquet"]
+    for table, path in zip([*halves, whole], paths, strict=True):
+        pq.write_table(table, path)
+    for path in paths:
+        _run("profile", str(path), "-o", str(path.with_suffix(".wkp")), "--quiet")
+    merged = tmp_path / "merged.wkp"
+    _run("merge", str(tmp_path / "a.wkp"), str(tmp_path / "b.wkp"), "-o", str(merged), "--quiet")
+    ref_merged, ref_whole = Profile.load(merged), Profile.load(tmp_path / "all.wkp")
+    assert ref_merged["x"].approximate > 0  # type: ignore[union-attr]
+    assert ref_merged["c"].counts == ref_whole["c"].counts  # type: ignore[union-attr]
+    for shift, drifted in ((0.0, False), (3.0, True)):
+        cur = {"x": rng.gamma(3.0, 2.0, 20_000) + shift, "c": rng.choice(["a", "b", "c"], 20_000)}
+        verdicts = []
+        for ref in (ref_merged, ref_whole):
+            for method in ("ks", "psi", "jensen_shannon"):
+                policy = DriftPolicy.from_options(numeric_method=method)
+                result = compare_profiles(ref, profile_source(cur, bins_from=ref), policy)
+                verdicts.append(result["x"].drifted)
+        assert verdicts == [drifted] * 6
+
+
+def test_merging_a_numeric_and_a_text_column_names_the_column_and_the_flag(
+    tmp_path: Path,
+) -> None:
+    pq.write_table(pa.table({"x": [1.0, 2.0, 3.0]}), tmp_path / "n.parquet")
+    pq.write_table(pa.table({"x": ["p", "q", "r"]}), tmp_path / "t.parquet")
+    for name in ("n", "t"):
+        _run("profile", str(tmp_path / f"{name}.parquet"), "-o", str(tmp_path / f"{name}.wkp"),
+             "--quiet")  # fmt: skip
+    with pytest.raises(ColumnError, match=r"column 'x' is numeric .*--reference REF.wkp"):
+        _run("merge", str(tmp_path / "n.wkp"), str(tmp_path / "t.wkp"), "-o", str(tmp_path / "m"))
 
 
 def test_a_corrupt_reference_names_the_file(files: list[Path], tmp_path: Path) -> None:

@@ -90,7 +90,9 @@ def test_either_side_may_be_a_wkp_file(rng: np.random.Generator, tmp_path: Path)
     assert both.reference.name == str(ref_path) and both.current.n_rows == 4000
     page = both.to_html()
     assert "<html" in page.lower()
-    assert json.loads(both.to_json())["drift"]["columns"][0]["comparison"] == "approximate"
+    # 4,000 rows per side: the profiles keep their values, so KS is scipy's exact test.
+    column = json.loads(both.to_json())["drift"]["columns"][0]
+    assert column["comparison"] == "exact" and "KS p-value: exact" in column["note"]
 
 
 def test_is_profile_source() -> None:

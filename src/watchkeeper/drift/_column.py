@@ -1,8 +1,10 @@
 """Comparing one column: the method's result, the effect size, and the chart's data.
 
 Numeric columns arrive as sorted finite values (see :mod:`watchkeeper.io`), so
-quantiles are read by index and reference-quantile bins by binary search: every
-statistic here costs one pass or less over data that was sorted once.
+quantiles are read by index and reference bins by binary search: every statistic here
+costs one pass or less over data that was sorted once. The bins follow the one
+deterministic edge rule of :mod:`watchkeeper.stats._binning` that profiles, Spark and
+the service's windows use, so binned statistics are equal whichever path computed them.
 """
 
 from __future__ import annotations
@@ -18,13 +20,26 @@ from watchkeeper.drift._results import ColumnDrift, EffectSize
 from watchkeeper.io import CategoricalValues, NumericValues
 from watchkeeper.stats import Method, TestResult, bin_counts, get_method, quantile_edges
 
-__all__ = ["compare_categorical", "compare_numeric", "sorted_quantiles"]
+__all__ = ["compare_categorical", "compare_numeric", "ks_method_note", "sorted_quantiles"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 _SUMMARY_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 _OTHER = "(other)"
+# scipy.stats.ks_2samp(method="auto") is exact up to this size of the larger sample.
+_KS_MAX_EXACT_N = 10_000
+
+
+def ks_method_note(n_reference: int, n_current: int) -> str:
+    """How the KS p-value was computed, as scipy chooses for these sample sizes.
+
+    >>> print(ks_method_note(300, 200))
+    KS p-value: exact (scipy's choice when each side has at most 10,000 values)
+    """
+    if max(n_reference, n_current) <= _KS_MAX_EXACT_N:
+        return "KS p-value: exact (scipy's choice when each side has at most 10,000 values)"
+    return "KS p-value: asymptotic (Smirnov's kstwo, scipy's choice above 10,000 values)"
 
 
 def sorted_quantiles(values: FloatArray, probs: tuple[float, ...]) -> list[float]:
@@ -156,6 +171,7 @@ def compare_numeric(
         n_current=int(cur.values.size),
         summary={"reference": _numeric_summary(ref), "current": _numeric_summary(cur)},
         histogram=_numeric_histogram(ref.values, cur.values, policy.chart_bins),
+        note=ks_method_note(ref.values.size, cur.values.size) if method.name == "ks" else None,
     )
 
 

@@ -2,13 +2,16 @@
 
 Binned statistics (PSI, Jensen-Shannon, Hellinger, KL, total variation, L-infinity on
 numeric columns; every categorical method) read exact counts on bins the reference
-fixed, so they equal the raw-data result on those bins. The numeric bins are chosen
-from the reference's 1,000-bin histogram: each of the policy's ``n_bins`` edges is the
-first fine edge where the reference's cumulative share reaches ``k / n_bins``, so the
-coarse counts are sums of exact fine counts.
+fixed, by the one edge rule of :mod:`watchkeeper.stats._binning` that the raw report,
+Spark and the service's windows use too, so they equal the raw-data result to the last
+bit. Each of the policy's ``n_bins`` edges is the first fine edge where the reference's
+cumulative share reaches ``k / n_bins``, so the coarse counts are sums of exact fine
+counts.
 
-Methods that need raw values are approximated from the fine histograms and reported
-with ``comparison="approximate"``:
+When both sides kept their values (at most 10,000 finite values each, the sizes where
+scipy's KS p-value is exact), every sample method runs on them: the result is the
+raw-data result. Otherwise methods that need raw values are approximated from the fine
+histograms and reported with ``comparison="approximate"``:
 
 - **KS**: ``D_low``, the largest CDF gap at the fine edges, is reported. The exact D
   lies in ``[D_low, D_low + w]`` with ``w`` the largest share of either side in one fine
@@ -21,7 +24,11 @@ with ``comparison="approximate"``:
 - **Welch's t-test** is exact: it reads the merged means and variances.
 
 Other sample tests (Anderson-Darling, Cramér-von Mises, Mann-Whitney, Epps-Singleton,
-energy) need raw values; on profiles the column is reported uncompared with a note.
+energy) need raw values; on large profiles the column is reported uncompared with a
+note. A KS result names its p-value method (exact or asymptotic, scipy's choice for the
+sample sizes) in the note. A profile re-binned by a merge, or a current profile on other
+edges than the reference's (re-binned here), makes binned results approximate; the note
+gives the bound.
 Smaller p-values and larger distances are worse, as everywhere in drift.
 """
 
@@ -42,14 +49,18 @@ from watchkeeper.drift._column import (
     _provisional,
     _uncompared,
     compare_categorical,
+    ks_method_note,
+    sorted_quantiles,
 )
 from watchkeeper.drift._dataset import ProgressCallback, assemble, skip_reason
 from watchkeeper.drift._policy import DriftPolicy
 from watchkeeper.drift._results import ColumnDrift, DatasetDrift, EffectSize
 from watchkeeper.io import CategoricalValues
-from watchkeeper.profile import CategoricalProfile, NumericProfile, Profile
+from watchkeeper.profile import CategoricalProfile, NumericBins, NumericProfile, Profile
+from watchkeeper.profile._rebin import rebin
 from watchkeeper.schema import ColumnSpec
 from watchkeeper.stats import Method, TestResult, get_method
+from watchkeeper.stats._binning import coarse_starts, reference_edges
 
 __all__ = ["binned_counts", "compare_profiles", "profile_quantiles"]
 
@@ -75,15 +86,9 @@ def binned_counts(
     """
     assert ref.bins is not None and ref.counts is not None and cur.counts is not None
     fine_ref, fine_cur = ref.counts, cur.counts
-    cumulative = np.cumsum(fine_ref)
-    targets = cumulative[-1] * np.arange(1, n_bins) / n_bins
-    # The last fine bin is open above: it has no upper edge to cut at.
-    cut = np.unique(
-        np.clip(np.searchsorted(cumulative, targets, side="left"), 0, fine_ref.size - 2)
-    )
-    starts = np.concatenate(([0], cut + 1))
+    starts = coarse_starts(fine_ref, n_bins)
     return (
-        ref.bins.edges[cut],
+        ref.bins.edges[starts[1:] - 1],
         np.add.reduceat(fine_ref, starts).astype(np.int64),
         np.add.reduceat(fine_cur, starts).astype(np.int64),
     )
@@ -108,6 +113,8 @@ def profile_quantiles(col: NumericProfile, probs: tuple[float, ...]) -> list[flo
     >>> [round(q) for q in profile_quantiles(p["x"], (0.0, 0.5, 1.0))]
     [0, 500, 1000]
     """
+    if col.values is not None and col.values.size:
+        return sorted_quantiles(col.values, probs)
     x, shares = _knots(col)
     return [float(v) for v in np.interp(probs, shares, x)]
 
@@ -130,7 +137,8 @@ def _ks(ref: NumericProfile, cur: NumericProfile) -> tuple[TestResult, str]:
     p = float(np.clip(stats.kstwo.sf(d_low, np.round(m * n / (m + n))), 0.0, 1.0))
     note = (
         f"approximate: KS D read at the {ref.counts.size - 1:,} reference-quantile bin "
-        f"edges; the exact D lies in [{d_low:.4g}, {d_high:.4g}]"
+        f"edges; the exact D lies in [{d_low:.4g}, {d_high:.4g}]; "
+        f"{ks_method_note(n_ref, n_cur)}"
     )
     return TestResult(d_low, p), note
 
@@ -194,7 +202,20 @@ def _run(
     """The method's result, whether it is exact, and a note; None when unsupported."""
     if method.input == "counts":
         _, r, c = binned_counts(ref, cur, n_bins)
+        bound = max(ref.approximate, cur.approximate)
+        if bound > 0:
+            rebinned = (
+                f"approximate: a side was re-binned onto other edges; its cumulative "
+                f"shares are within {bound:.3g} of the exact ones"
+            )
+            return method(r, c), False, rebinned
         return method(r, c), True, None
+    if ref.values is not None and cur.values is not None and ref.values.size and cur.values.size:
+        # Both sides kept their values: the raw-data result, exactly.
+        kept: str | None = None
+        if method.name == "ks":
+            kept = ks_method_note(ref.values.size, cur.values.size)
+        return method(ref.values, cur.values), True, kept
     entry = _FROM_PROFILES.get(method.name)
     if entry is None:
         return None
@@ -248,20 +269,32 @@ def _numeric_histogram(ref: NumericProfile, cur: NumericProfile, n_bins: int) ->
     }
 
 
-def _check_bins(ref: NumericProfile, cur: NumericProfile) -> None:
+def _on_reference_bins(
+    ref: NumericProfile, cur: NumericProfile
+) -> tuple[NumericProfile, NumericProfile]:
+    """Both sides on the reference's edges: a reference without a histogram gets one
+    from its kept values; a current side on other edges is re-binned (approximate)."""
     if ref.bins is None or ref.counts is None:
-        raise ColumnError(
-            ref.name,
-            "has no histogram in the reference profile (it was profiled in one pass)",
-            "profile the reference from files or a table, which are read twice",
-        )
+        if ref.values is None:
+            raise ColumnError(
+                ref.name,
+                "has no histogram in the reference profile (it was profiled in one pass)",
+                "profile the reference from files or a table, which are read twice "
+                "(watchkeeper profile without --reference)",
+            )
+        edges, _ = reference_edges(ref.values)
+        ref = rebin(ref, NumericBins(edges, float(ref.values[0]), float(ref.values[-1])))
     if cur.bins != ref.bins or cur.counts is None:
-        raise ColumnError(
-            ref.name,
-            "was profiled on other bin edges than the reference's",
-            "profile the current data with bins_from= the reference profile "
-            "(watchkeeper profile --reference REF.wkp)",
-        )
+        if cur.counts is None and cur.values is None:
+            raise ColumnError(
+                ref.name,
+                "has no histogram in the current profile and too many values to re-bin",
+                "profile the current data with bins_from= the reference profile "
+                "(watchkeeper profile --reference REF.wkp)",
+            )
+        assert ref.bins is not None
+        cur = rebin(cur, ref.bins)
+    return ref, cur
 
 
 def compare_numeric_profiles(
@@ -275,7 +308,7 @@ def compare_numeric_profiles(
         return _uncompared(
             ref.name, "numeric", role, rule, method, f"the {side} has no finite values"
         )
-    _check_bins(ref, cur)
+    ref, cur = _on_reference_bins(ref, cur)
     ran = _run(method, ref, cur, policy.n_bins)
     if ran is None:
         supported = ", ".join(sorted(_FROM_PROFILES))

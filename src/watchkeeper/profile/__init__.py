@@ -2,28 +2,28 @@
 
 Profile the pieces (files, batches, partitions), merge them, compare profiles. Counts,
 histograms on reference-fixed bins and category counts are exact, so binned drift
-statistics on profiles equal the raw-data result; quantiles come from a KLL sketch with
-a stated rank error. See docs/profiles.md.
+statistics on profiles equal the raw-data result on the same deterministic edges, on
+every path. Nothing is random: the same data gives byte-identical profiles. See
+docs/profiles.md.
 """
 
 from watchkeeper.profile._builder import (
     DEFAULT_BATCH_SIZE,
     ProfileBuilder,
-    bins_from_sketch,
     profile_source,
 )
 from watchkeeper.profile._categorical import DEFAULT_CATEGORY_CAP, CategoricalProfile
 from watchkeeper.profile._format import FORMAT_VERSION, MIGRATIONS
 from watchkeeper.profile._merge import merge_all, merge_profiles
 from watchkeeper.profile._moments import Moments
-from watchkeeper.profile._numeric import DEFAULT_KLL_K, FINE_BINS, NumericBins, NumericProfile
+from watchkeeper.profile._numeric import EXACT_VALUES, FINE_BINS, NumericBins, NumericProfile
 from watchkeeper.profile._profile import ColumnProfile, Profile
 from watchkeeper.profile._text import OtherProfile, TextProfile
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
     "DEFAULT_CATEGORY_CAP",
-    "DEFAULT_KLL_K",
+    "EXACT_VALUES",
     "FINE_BINS",
     "FORMAT_VERSION",
     "MIGRATIONS",
@@ -36,7 +36,6 @@ __all__ = [
     "Profile",
     "ProfileBuilder",
     "TextProfile",
-    "bins_from_sketch",
     "merge_all",
     "merge_profiles",
     "profile_source",

@@ -6,9 +6,11 @@ one KLL update per column per batch), with no Python loop over rows.
 
 :func:`profile_source` streams files (parquet row groups, CSV blocks, globs) so data
 larger than memory is profiled in bounded memory. A *reference* profile is built in two
-passes when its source can be read twice: the first fills the KLL sketches, whose
-quantiles fix the bin edges; the second counts exactly on those edges. Current data is
-profiled in one pass with ``bins_from=reference``.
+passes when its source can be read twice: the first finds each numeric column's exact
+finite range; the second counts exactly on a grid over that range, from which the
+deterministic rule of :mod:`watchkeeper.stats._binning` fixes the bin edges (and the
+reference's counts on them). Current data is profiled in one pass with
+``bins_from=reference``. Nothing is random: the same data gives the same bytes.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -27,14 +28,7 @@ from watchkeeper._progress import Progress
 from watchkeeper.io import expand_paths, iter_batches, to_table
 from watchkeeper.io._columns import _as_float
 from watchkeeper.profile._categorical import DEFAULT_CATEGORY_CAP, CategoricalAccumulator
-from watchkeeper.profile._numeric import (
-    DEFAULT_KLL_K,
-    FINE_BINS,
-    NumericAccumulator,
-    NumericBins,
-    NumericProfile,
-    _kll,
-)
+from watchkeeper.profile._numeric import NumericAccumulator, NumericBins, NumericProfile
 from watchkeeper.profile._profile import ColumnProfile, Profile
 from watchkeeper.profile._text import OtherAccumulator, TextAccumulator
 from watchkeeper.schema import ColumnKind, ColumnSpec, Schema, infer_schema
@@ -42,16 +36,13 @@ from watchkeeper.schema import ColumnKind, ColumnSpec, Schema, infer_schema
 __all__ = [
     "DEFAULT_BATCH_SIZE",
     "ProfileBuilder",
-    "bins_from_sketch",
     "null_column",
     "profile_source",
 ]
 
 DEFAULT_BATCH_SIZE = 65_536
-# The first pass of a reference sketches with k=1000 (about 0.3% rank error) so that
-# its 1,000 quantile edges are distinct and each bin holds near 0.1% of the rows; at
-# the stored sketch's k=200 half the edges coincide. This sketch is not kept.
-EDGE_KLL_K = 1000
+# Bytes of parquet read at a time: column chunks stream instead of loading whole.
+_READ_BUFFER = 1 << 20
 # Separates segment values in the joined key; a unit separator never occurs in labels.
 _SEGMENT_SEPARATOR = "\x1f"
 _NULL_SEGMENT = "(null)"
@@ -70,8 +61,7 @@ def _numeric(spec: ColumnSpec, builder: ProfileBuilder) -> _Accumulator:
     return NumericAccumulator(
         spec.name,
         bins=builder.bins.get(spec.name),
-        kll_k=builder.kll_k,
-        sketch=builder.sketches.get(spec.name),
+        grid=builder.grids.get(spec.name),
     )
 
 
@@ -113,8 +103,9 @@ class ProfileBuilder:
     ``schema`` fixes how columns are read (None: inferred from the first batch, or
     taken from ``bins_from``); ``bins_from`` is a reference profile whose bin edges and
     range the numeric histograms use; ``segments`` names columns whose value
-    combinations get a profile each. ``sketches`` (name to serialized KLL) replaces the
-    KLL update with a sketch filled by an earlier pass.
+    combinations get a profile each. ``grids`` (name to the exact finite
+    ``(min, max)`` found by an earlier pass) makes the profile a reference: its numeric
+    columns get their own edges by the deterministic grid rule.
 
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
@@ -133,8 +124,7 @@ class ProfileBuilder:
         bins_from: Profile | Mapping[str, NumericBins] | None = None,
         segments: Sequence[str] = (),
         category_cap: int = DEFAULT_CATEGORY_CAP,
-        kll_k: int = DEFAULT_KLL_K,
-        sketches: Mapping[str, bytes] | None = None,
+        grids: Mapping[str, tuple[float, float]] | None = None,
     ) -> None:
         if isinstance(bins_from, Profile):
             if schema is None:
@@ -146,8 +136,7 @@ class ProfileBuilder:
         self.bins = dict(bins)
         self.segments = tuple(segments)
         self.category_cap = category_cap
-        self.kll_k = kll_k
-        self.sketches = dict(sketches or {})
+        self.grids = dict(grids or {})
         self._resolved: Schema | None = schema if isinstance(schema, Schema) else None
         self._columns: dict[str, _Accumulator] = {}
         self._seen: set[str] = set()
@@ -196,45 +185,32 @@ class ProfileBuilder:
                     self._resolved,
                     bins_from=self.bins,
                     category_cap=self.category_cap,
-                    kll_k=self.kll_k,
+                    grids=self.grids,
                 )
                 self._parts[part_key] = part
             part.update(table.filter(pc.equal(indices, position)))
 
-    def build(self) -> Profile:
-        """The profile of every batch so far (the builder can keep going)."""
+    def build(self, cuts: Mapping[str, Any] | None = None) -> Profile:
+        """The profile of every batch so far (the builder can keep going). ``cuts`` is
+        for segments: they share the whole data's edges."""
         schema = self._resolved if self._resolved is not None else Schema()
+        columns: dict[str, ColumnProfile] = {}
+        own_cuts: dict[str, Any] = {}
+        for name, acc in self._columns.items():
+            if isinstance(acc, NumericAccumulator):
+                own_cuts[name] = acc.grid_cuts()
+                if name in self._seen:
+                    columns[name] = acc.result((cuts or own_cuts).get(name))
+            elif name in self._seen:
+                columns[name] = acc.result()
         return Profile(
             schema=schema,
             n_rows=self._rows,
-            columns={
-                name: acc.result() for name, acc in self._columns.items() if name in self._seen
-            },
+            columns=columns,
             extra_columns=dict(sorted(self._extra.items())),
             segment_columns=self.segments,
-            segments={key: self._parts[key].build() for key in sorted(self._parts)},
+            segments={key: self._parts[key].build(own_cuts) for key in sorted(self._parts)},
         )
-
-
-def bins_from_sketch(
-    sketch: bytes, low: float, high: float, n_bins: int = FINE_BINS
-) -> NumericBins:
-    """Bin edges at the sketch's ``1/n_bins`` quantiles (duplicates dropped), with the
-    exact range ``[low, high]``.
-
-    >>> import numpy as np
-    >>> from datasketches import kll_doubles_sketch
-    >>> s = kll_doubles_sketch(200)
-    >>> s.update(np.arange(100.0))
-    >>> bins_from_sketch(bytes(s.serialize()), 0.0, 99.0, n_bins=4).edges.tolist()
-    [25.0, 50.0, 75.0]
-    """
-    kll = _kll(EDGE_KLL_K, sketch)
-    probs = np.linspace(0.0, 1.0, n_bins + 1)[1:-1]
-    edges = np.unique(np.asarray(kll.get_quantiles(probs), dtype=np.float64))
-    if edges.size == 0:
-        edges = np.asarray([low], dtype=np.float64)
-    return NumericBins(edges, float(low), float(high))
 
 
 def null_column(like: ColumnProfile, n_rows: int) -> ColumnProfile:
@@ -245,7 +221,6 @@ def null_column(like: ColumnProfile, n_rows: int) -> ColumnProfile:
         if isinstance(like, NumericProfile) and like.bins is not None
         else None,
         category_cap=getattr(like, "cap", DEFAULT_CATEGORY_CAP),
-        kll_k=getattr(like, "kll_k", DEFAULT_KLL_K),
     )
     accumulator = _accumulator(spec, builder)
     accumulator.update(pa.nulls(n_rows))
@@ -279,10 +254,14 @@ def _estimated_batches(source: Any, batch_size: int) -> int:
     return total
 
 
-def _file_batches(source: Any, batch_size: int) -> Iterator[pa.RecordBatch]:
-    """Batches of every file; parquet is decoded on one thread: Arrow's decoding pool
-    cost four times the CPU on two shared cores, for no gain in wall time, and a
-    read-ahead thread lost more to GIL hand-offs than it overlapped (measured)."""
+def _file_batches(
+    source: Any, batch_size: int, columns: Sequence[str] | None = None
+) -> Iterator[pa.RecordBatch]:
+    """Batches of every file (only ``columns`` of parquet files, when given); parquet is
+    decoded on one thread: Arrow's decoding pool cost four times the CPU on two shared
+    cores, for no gain in wall time, and a read-ahead thread lost more to GIL hand-offs
+    than it overlapped (measured). A buffered stream reads a column chunk page by page,
+    so memory follows the batch, not the row group."""
     import pyarrow.parquet as pq
 
     for path in expand_paths(source):
@@ -290,16 +269,19 @@ def _file_batches(source: Any, batch_size: int) -> Iterator[pa.RecordBatch]:
             yield from iter_batches(path, batch_size=batch_size)
             continue
         try:
-            yield from pq.ParquetFile(path).iter_batches(batch_size=batch_size, use_threads=False)
+            file = pq.ParquetFile(path, buffer_size=_READ_BUFFER, pre_buffer=False)
+            names = file.schema_arrow.names
+            selected = None if columns is None else [c for c in columns if c in names]
+            yield from file.iter_batches(batch_size=batch_size, columns=selected, use_threads=False)
         except (pa.ArrowInvalid, OSError) as error:
             raise InputError(
                 f"file {str(path)!r} is not a readable parquet file: {error}"
             ) from None
 
 
-def _batches(source: Any, batch_size: int) -> Iterator[Any]:
+def _batches(source: Any, batch_size: int, columns: Sequence[str] | None = None) -> Iterator[Any]:
     if _is_paths(source):
-        yield from _file_batches(source, batch_size)
+        yield from _file_batches(source, batch_size, columns)
     elif _whole(source):
         table = to_table(source)
         # An empty table still has columns to report: it is one (empty) batch.
@@ -321,40 +303,36 @@ def _rereadable(source: Any) -> bool:
     return _is_paths(source) or _whole(source)
 
 
-def _sketch_pass(
+def _range_pass(
     source: Any, schema: Schema | Mapping[str, Any] | None, batch_size: int, bar: Progress
-) -> tuple[Schema, dict[str, NumericBins]]:
-    """Pass 1 of a reference: KLL sketches and exact ranges of the numeric columns."""
+) -> tuple[Schema, dict[str, tuple[float, float]]]:
+    """Pass 1 of a reference: the schema and the exact finite range of every numeric
+    column (min and max are exact and do not depend on how the rows are batched)."""
     resolved: Schema | None = schema if isinstance(schema, Schema) else None
-    sketches: dict[str, Any] = {}
-    ranges: dict[str, list[float]] = {}
-    for batch in _batches(source, batch_size):
-        table = to_table(batch)
-        if resolved is None:
-            overrides = schema if isinstance(schema, Mapping) else None
-            resolved = infer_schema(table, overrides)
-        for spec in resolved:
-            if spec.kind != ColumnKind.NUMERIC or spec.name not in table.column_names:
-                continue
-            as_float, _, _ = _as_float(table.column(spec.name))
-            values = np.asarray(pc.drop_null(as_float).to_numpy(), dtype=np.float64)
-            finite = np.ascontiguousarray(values[np.isfinite(values)])
-            if finite.size == 0:
-                continue
-            sketch = sketches.setdefault(spec.name, _kll(EDGE_KLL_K))
-            sketch.update(finite)
-            low, high = float(finite.min()), float(finite.max())
-            bounds = ranges.setdefault(spec.name, [low, high])
-            bounds[0], bounds[1] = min(bounds[0], low), max(bounds[1], high)
-        bar.step("sketches")
     if resolved is None:
-        raise InputError("the data has no rows or batches; nothing to profile")
-    serialized = {name: bytes(s.serialize()) for name, s in sketches.items()}
-    bins = {
-        name: bins_from_sketch(serialized[name], ranges[name][0], ranges[name][1])
-        for name in serialized
-    }
-    return resolved, bins
+        first = next(iter(_batches(source, batch_size)), None)
+        if first is None:
+            raise InputError("the data has no rows or batches; nothing to profile")
+        overrides = schema if isinstance(schema, Mapping) else None
+        resolved = infer_schema(to_table(first), overrides)
+    ranges: dict[str, tuple[float, float]] = {}
+    numeric = [spec.name for spec in resolved if spec.kind == ColumnKind.NUMERIC]
+    for batch in _batches(source, batch_size, numeric) if numeric else ():
+        table = to_table(batch)
+        for name in numeric:
+            if name not in table.column_names:
+                continue
+            as_float, _, _ = _as_float(table.column(name))
+            finite = pc.filter(as_float, pc.is_finite(as_float))
+            if len(finite) == 0:
+                continue
+            bounds = pc.min_max(finite)
+            low, high = bounds["min"].as_py(), bounds["max"].as_py()
+            if name in ranges:
+                low, high = min(ranges[name][0], low), max(ranges[name][1], high)
+            ranges[name] = (float(low), float(high))
+        bar.step("ranges")
+    return resolved, ranges
 
 
 def profile_source(
@@ -366,7 +344,6 @@ def profile_source(
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: bool | Progress | None = None,
     category_cap: int = DEFAULT_CATEGORY_CAP,
-    kll_k: int = DEFAULT_KLL_K,
 ) -> Profile:
     """The profile of ``source``: files (a path, a glob or a list, streamed in batches
     of ``batch_size`` rows), a frame or table, or an iterable of batches.
@@ -386,17 +363,17 @@ def profile_source(
         raise InputError(f"batch_size is {batch_size}; give a whole number of rows >= 1")
     bar = progress if isinstance(progress, Progress) else Progress(enabled=bool(progress))
     total = _estimated_batches(source, batch_size)
-    bins: Profile | Mapping[str, NumericBins] | None = bins_from
+    grids: dict[str, tuple[float, float]] = {}
     if bins_from is None and _rereadable(source):
         bar.start("profiling (pass 1 of 2)", total)
-        schema, bins = _sketch_pass(source, schema, batch_size, bar)
+        schema, grids = _range_pass(source, schema, batch_size, bar)
         bar.finish()
     builder = ProfileBuilder(
         schema,
-        bins_from=bins,
+        bins_from=bins_from,
         segments=segments,
         category_cap=category_cap,
-        kll_k=kll_k,
+        grids=grids,
     )
     bar.start("profiling" if bins_from is not None else "profiling (pass 2 of 2)", total)
     for batch in _batches(source, batch_size):

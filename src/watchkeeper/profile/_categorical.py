@@ -12,15 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from watchkeeper._exceptions import ColumnError
+from watchkeeper._exceptions import ColumnError, MissingDependency
 from watchkeeper.io._columns import _category_text
-from watchkeeper.profile._numeric import merge_types, sketches
+from watchkeeper.profile._numeric import merge_types
 
 __all__ = ["DEFAULT_CATEGORY_CAP", "CategoricalAccumulator", "CategoricalProfile"]
 
@@ -31,6 +32,15 @@ DEFAULT_CATEGORY_CAP = 10_000
 _FREQUENT_LG_MAX = 12
 # 2^12 HLL buckets: about 1.6% relative standard error on the distinct count.
 _HLL_LG_K = 12
+
+
+def sketches() -> Any:
+    """The ``datasketches`` module, or :class:`MissingDependency` naming the extra."""
+    try:
+        import datasketches
+    except ImportError:
+        raise MissingDependency("datasketches", "sketches") from None
+    return datasketches
 
 
 def _frequent(data: bytes | None = None):  # type: ignore[no-untyped-def]  # no stubs
@@ -106,6 +116,7 @@ class CategoricalProfile:
             counts = dict(self.counts)
             for key, value in other.counts.items():
                 counts[key] = counts.get(key, 0) + value
+            counts = dict(sorted(counts.items()))
             if len(counts) > cap:
                 frequent, distinct = _to_sketches(counts)
                 counts = None
@@ -223,7 +234,8 @@ class CategoricalAccumulator:
             kind=self.kind,
             n_rows=self._rows,
             n_null=self._null,
-            counts=None if self._counts is None else dict(self._counts),
+            # Sorted: the order categories were first seen depends on the partitioning.
+            counts=None if self._counts is None else dict(sorted(self._counts.items())),
             n_present=self._present,
             cap=self.cap,
             frequent=frequent,

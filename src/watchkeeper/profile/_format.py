@@ -33,6 +33,7 @@ from watchkeeper.profile._categorical import CategoricalProfile
 from watchkeeper.profile._moments import Moments
 from watchkeeper.profile._numeric import NumericBins, NumericProfile
 from watchkeeper.profile._profile import ColumnProfile, Profile
+from watchkeeper.profile._sums import ExactSums
 from watchkeeper.profile._text import OtherProfile, TextProfile
 from watchkeeper.schema import Schema
 
@@ -47,13 +48,33 @@ __all__ = [
 ]
 
 MAGIC = b"\x89WKP\r\n\x1a\n"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _HEADER = struct.Struct("<8sHHQI")
 _COMPRESSED = 1
 
 Document = dict[str, Any]
+
+
+def _v1_to_v2(doc: Document) -> Document:
+    """Version 2 drops the numeric KLL sketch (random, so not reproducible) and adds the
+    kept values and exact sums (none in a version-1 file) and the re-binning error
+    bound (0: exact)."""
+    for column in doc["columns"]:
+        if column.get("type") == "numeric":
+            column.pop("kll_k", None)
+            column.pop("sketch", None)
+            column["values"] = None
+            column["approximate"] = 0.0
+            column["sums"] = None
+        elif column.get("type") == "text":
+            column["length_sums"] = None
+    for item in doc["segments"]:
+        _v1_to_v2(item["profile"])
+    return doc
+
+
 # MIGRATIONS[v] turns a version-v document into a version-(v + 1) document.
-MIGRATIONS: dict[int, Callable[[Document], Document]] = {}
+MIGRATIONS: dict[int, Callable[[Document], Document]] = {1: _v1_to_v2}
 
 
 # Profile <-> document (arrays and bytes left as they are) -----------------------------
@@ -82,8 +103,9 @@ def _column_doc(col: ColumnProfile) -> Document:
             "moments": _moments(col.moments),
             "min": col.min,
             "max": col.max,
-            "kll_k": col.kll_k,
-            "sketch": col.sketch,
+            "values": col.values,
+            "approximate": col.approximate,
+            "sums": None if col.sums is None else col.sums.to_list(),
             "arrow_types": list(col.arrow_types),
             "bins": None
             if col.bins is None
@@ -120,6 +142,7 @@ def _column_doc(col: ColumnProfile) -> Document:
             "lengths": _moments(col.lengths),
             "min_length": col.min_length,
             "max_length": col.max_length,
+            "length_sums": None if col.length_sums is None else col.length_sums.to_list(),
             "arrow_types": list(col.arrow_types),
         }
     return {
@@ -165,8 +188,9 @@ def _numeric_from(doc: Document) -> NumericProfile:
         moments=_as_moments(doc["moments"]),
         min=doc["min"],
         max=doc["max"],
-        sketch=doc["sketch"],
-        kll_k=int(doc["kll_k"]),
+        values=None if doc["values"] is None else np.asarray(doc["values"], dtype=np.float64),
+        approximate=float(doc["approximate"]),
+        sums=None if doc["sums"] is None else ExactSums.from_list(doc["sums"]),
         arrow_types=tuple(doc["arrow_types"]),
         bins=None
         if bins is None
@@ -207,6 +231,7 @@ def _text_from(doc: Document) -> TextProfile:
         min_length=doc["min_length"],
         max_length=doc["max_length"],
         arrow_types=tuple(doc["arrow_types"]),
+        length_sums=None if doc["length_sums"] is None else ExactSums.from_list(doc["length_sums"]),
     )
 
 

@@ -1,9 +1,12 @@
 """Merging profiles: the profile of parts equals the profile of the whole.
 
-Counts, extremes, histograms and category counts add exactly; moments combine by Chan
-et al.'s update (equal to a single pass within rounding); KLL sketches merge within
-their stated rank error. A merge that would give a wrong answer (different schemas,
-kinds, bin edges or segment columns) raises an error naming the column instead.
+Counts, extremes, histograms on the same edges and category counts add exactly; moments
+combine by Chan et al.'s update (equal to a single pass within rounding). Numeric
+columns profiled on different edges (parts profiled independently, each its own
+reference) are re-binned onto common edges (:mod:`watchkeeper.profile._rebin`): the
+result records the error bound in ``approximate``. Only a real mismatch (a column that
+is numeric in one profile and text in the other, different segment columns) raises an
+error naming the column and the fix.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ def _merge_column(a: ColumnProfile, b: ColumnProfile) -> ColumnProfile:
         raise ColumnError(
             a.name,
             f"is {a.kind} in one profile and {b.kind} in the other",
-            "profile every part with one schema (pass schema= or bins_from=)",
+            "profile every part with one schema: on the command line `watchkeeper profile "
+            "--schema FILE` or `--reference REF.wkp`; in Python schema= or bins_from=",
         )
     merged: ColumnProfile = a.merge(b)  # type: ignore[arg-type]  # same type, checked above
     return merged
@@ -41,7 +45,8 @@ def _merge_schema(a: Schema, b: Schema) -> Schema:
                 spec.name,
                 f"is {mine.kind.value} in one profile's schema and {spec.kind.value} in the "
                 "other's",
-                "profile every part with one schema (pass schema= or bins_from=)",
+                "profile every part with one schema: on the command line `watchkeeper profile "
+                "--schema FILE` or `--reference REF.wkp`; in Python schema= or bins_from=",
             )
     return Schema(specs.values())
 

@@ -1,11 +1,16 @@
-"""The profile of a numeric column: counts, extremes, moments, a quantile sketch and an
-exact histogram on bins fixed by the reference.
+"""The profile of a numeric column: counts, extremes, moments, an exact histogram on
+bins fixed by the reference, and the values themselves while they are few.
 
 Every count and the histogram are exact and merge by addition; the mean and variance
-merge by Chan et al.'s update; the quantile sketch is Apache DataSketches' KLL, whose
-rank error is stated by :meth:`NumericProfile.rank_error`. Values outside the
-reference's ``[min, max]`` are counted exactly too, because current data built with
-``bins_from=reference`` knows the reference's range.
+come from exact sums (:mod:`watchkeeper.profile._sums`), so they do not depend on how
+the rows were split into batches or partitions. Nothing is random: a reference's edges come from the
+deterministic grid rule of :mod:`watchkeeper.stats._binning`, so the same data gives
+the same bytes. Up to :data:`EXACT_VALUES` finite values are kept, sorted, so that
+sample tests on small profiles (KS with scipy's exact p-value, Anderson-Darling, ...)
+equal the raw-data result. Values outside the reference's ``[min, max]`` are counted
+exactly too, because current data built with ``bins_from=reference`` knows its range.
+Profiles on different edges merge by re-binning (:mod:`watchkeeper.profile._rebin`),
+which is approximate within the bound kept in ``approximate``.
 """
 
 from __future__ import annotations
@@ -14,18 +19,24 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from watchkeeper._exceptions import ColumnError, MissingDependency
 from watchkeeper.io._columns import _as_float
 from watchkeeper.profile._moments import Moments
+from watchkeeper.profile._sums import ExactSums
+from watchkeeper.stats._binning import (
+    FINE_BINS,
+    GRID_CELLS,
+    edges_from_grid,
+    grid_counts,
+    grid_cuts,
+)
 
 __all__ = [
-    "DEFAULT_KLL_K",
+    "EXACT_VALUES",
     "FINE_BINS",
     "NumericAccumulator",
     "NumericBins",
@@ -36,30 +47,11 @@ __all__ = [
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-# k=200 is DataSketches' default: about 1.3% normalized rank error (single-sided,
-# 99% confidence) in about 5 KB whatever the number of rows.
-DEFAULT_KLL_K = 200
-# Quantile bins of the reference for KS and the chart; binned statistics use a coarser
-# grid made of a subset of these edges, so their counts are sums of these exact counts.
-FINE_BINS = 1000
+#: A profile keeps its finite values while it has at most this many: scipy's
+#: ``ks_2samp(method="auto")`` is exact up to this size, and so are profiles.
+EXACT_VALUES = 10_000
 # Cells of the lookup grid that spares most values a binary search over the edges.
-_GRID_CELLS = 1 << 16
-
-
-def sketches() -> Any:
-    """The ``datasketches`` module, or :class:`MissingDependency` naming the extra."""
-    try:
-        import datasketches
-    except ImportError:
-        raise MissingDependency("datasketches", "sketches") from None
-    return datasketches
-
-
-def _kll(k: int, data: bytes | None = None):  # type: ignore[no-untyped-def]  # datasketches has no stubs
-    kll_doubles_sketch = sketches().kll_doubles_sketch
-    if data:
-        return kll_doubles_sketch.deserialize(data)
-    return kll_doubles_sketch(k)
+_LOOKUP_CELLS = 1 << 16
 
 
 def merge_types(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
@@ -116,12 +108,12 @@ class NumericBins:
         """A uniform grid over the edges' span: per cell, the number of edges in cells
         before it, and whether an edge falls in it (only those values need a search)."""
         lo, span = float(self.edges[0]), float(self.edges[-1] - self.edges[0])
-        scale = _GRID_CELLS / span if span > 0 and math.isfinite(span) else 0.0
-        edge_cells = _cells(self.edges, lo, scale, _GRID_CELLS + 1)
-        before = np.zeros(_GRID_CELLS + 3, dtype=np.int32)
+        scale = _LOOKUP_CELLS / span if span > 0 and math.isfinite(span) else 0.0
+        edge_cells = _cells(self.edges, lo, scale, _LOOKUP_CELLS + 1)
+        before = np.zeros(_LOOKUP_CELLS + 3, dtype=np.int32)
         np.add.at(before, edge_cells + 1, 1)
         has_edge = before > 0
-        return lo, scale, _GRID_CELLS + 1, np.cumsum(before, dtype=np.int32) - before, has_edge
+        return lo, scale, _LOOKUP_CELLS + 1, np.cumsum(before, dtype=np.int32) - before, has_edge
 
     def count(self, finite: FloatArray) -> tuple[IntArray, int, int]:
         """Counts per bin, and of values below ``low`` and above ``high``."""
@@ -152,7 +144,13 @@ class NumericProfile:
     """What a profile keeps of a numeric column.
 
     ``n_rows = n_null + n_nan + n_pos_inf + n_neg_inf + n_type_mismatch + n_finite``.
-    ``counts`` (with ``n_below``/``n_above``) exists when ``bins`` does.
+    ``counts`` (with ``n_below``/``n_above``) exists when ``bins`` does. ``values`` holds
+    the sorted finite values while there are at most :data:`EXACT_VALUES`.
+    ``approximate`` is 0.0 when ``counts`` are exact; after a merge that re-binned a
+    part onto other edges, it bounds the error of every cumulative share read from
+    ``counts`` (a fraction of ``n_finite``). ``sums`` are the exact sums ``moments``
+    was rounded from (None after merging parts with different pivots, whose moments
+    then merge by Chan et al.'s update).
     """
 
     name: str
@@ -166,13 +164,14 @@ class NumericProfile:
     moments: Moments
     min: float | None
     max: float | None
-    sketch: bytes
-    kll_k: int = DEFAULT_KLL_K
+    values: FloatArray | None = None
     arrow_types: tuple[str, ...] = ()
     bins: NumericBins | None = None
     counts: IntArray | None = None
     n_below: int = 0
     n_above: int = 0
+    approximate: float = 0.0
+    sums: ExactSums | None = None
     kind: str = field(default="numeric", init=False)
 
     @property
@@ -183,39 +182,57 @@ class NumericProfile:
     def n_missing(self) -> int:
         return self.n_null + self.n_nan
 
-    def kll(self) -> Any:
-        # datasketches ships no type stubs: the sketch is Any.
-        """The KLL sketch of the finite values (a new object each call)."""
-        return _kll(self.kll_k, self.sketch)
-
-    def rank_error(self) -> float:
-        """The sketch's normalized rank error (single-sided, 99% confidence)."""
-        kll = sketches().kll_doubles_sketch
-        return float(kll.get_normalized_rank_error(self.kll_k, False))
-
     def quantile(self, q: float) -> float | None:
-        """An approximate quantile from the sketch (None without finite values).
+        """A quantile, deterministic: exact (numpy's linear rule) from the kept values,
+        else linear within a fine bin of the histogram; None without either.
 
-        Its rank is within :meth:`rank_error` of ``q``; DataSketches compacts at random,
-        so repeated profiling of the same data may move it within that bound. Reports
-        read quantiles from the exact histogram instead (see docs/profiles.md).
+        >>> import numpy as np
+        >>> from watchkeeper.profile import profile_source
+        >>> profile_source({"x": np.arange(11.0)})["x"].quantile(0.5)
+        5.0
         """
         if self.n_finite == 0:
             return None
-        return float(self.kll().get_quantile(q))
+        if self.values is not None:
+            return float(np.quantile(self.values, q))
+        if self.bins is None or self.counts is None:
+            return None
+        assert self.min is not None and self.max is not None
+        x = np.concatenate(([self.min], np.clip(self.bins.edges, self.min, self.max), [self.max]))
+        shares = np.concatenate(([0.0], np.cumsum(self.counts) / max(int(self.counts.sum()), 1)))
+        return float(np.interp(q, shares, x))
 
     def merge(self, other: NumericProfile) -> NumericProfile:
         if self.bins != other.bins:
-            raise ColumnError(
-                self.name,
-                "has different bin edges in the profiles being merged",
-                "profile every part with bins_from= the same reference profile",
-            )
-        sketch = self.kll()
-        sketch.merge(other.kll())
+            from watchkeeper.profile._rebin import merge_rebinned
+
+            return merge_rebinned(self, other)
         counts = None
         if self.counts is not None and other.counts is not None:
             counts = self.counts + other.counts
+        return self.combine(
+            other,
+            bins=self.bins,
+            counts=counts,
+            n_below=self.n_below + other.n_below,
+            n_above=self.n_above + other.n_above,
+            approximate=max(self.approximate, other.approximate),
+        )
+
+    def combine(
+        self,
+        other: NumericProfile,
+        *,
+        bins: NumericBins | None,
+        counts: IntArray | None,
+        n_below: int,
+        n_above: int,
+        approximate: float,
+    ) -> NumericProfile:
+        """Both sides' counts, extremes, moments and values, with the histogram given."""
+        sums = None
+        if self.sums is not None and other.sums is not None:
+            sums = self.sums.merge(other.sums)
         return NumericProfile(
             name=self.name,
             n_rows=self.n_rows + other.n_rows,
@@ -225,17 +242,26 @@ class NumericProfile:
             n_neg_inf=self.n_neg_inf + other.n_neg_inf,
             n_type_mismatch=self.n_type_mismatch + other.n_type_mismatch,
             first_mismatch=_min_text(self.first_mismatch, other.first_mismatch),
-            moments=self.moments.merge(other.moments),
+            moments=self.moments.merge(other.moments) if sums is None else sums.moments(),
             min=_extreme(min, self.min, other.min),
             max=_extreme(max, self.max, other.max),
-            sketch=bytes(sketch.serialize()),
-            kll_k=min(self.kll_k, other.kll_k),
+            values=_merge_values(self.values, other.values),
             arrow_types=merge_types(self.arrow_types, other.arrow_types),
-            bins=self.bins,
+            bins=bins,
             counts=counts,
-            n_below=self.n_below + other.n_below,
-            n_above=self.n_above + other.n_above,
+            n_below=n_below,
+            n_above=n_above,
+            approximate=approximate,
+            sums=sums,
         )
+
+
+def _merge_values(a: FloatArray | None, b: FloatArray | None) -> FloatArray | None:
+    if a is None or b is None or a.size + b.size > EXACT_VALUES:
+        return None
+    merged = np.concatenate((a, b))
+    merged.sort(kind="stable")
+    return merged
 
 
 def _extreme(
@@ -249,7 +275,10 @@ def _extreme(
 class NumericAccumulator:
     """The mutable state of a numeric column while batches stream through.
 
-    ``sketch`` may be given (a KLL filled by an earlier pass); it is then not updated.
+    With ``bins`` it counts on those edges; with ``grid=(low, high)`` (a reference's
+    exact range, from a first pass) it counts on the grid of
+    :mod:`watchkeeper.stats._binning` and :meth:`result` turns the grid into the
+    reference's fine edges and exact counts.
     """
 
     def __init__(
@@ -257,21 +286,24 @@ class NumericAccumulator:
         name: str,
         *,
         bins: NumericBins | None = None,
-        kll_k: int = DEFAULT_KLL_K,
-        sketch: bytes | None = None,
+        grid: tuple[float, float] | None = None,
     ) -> None:
         self.name = name
         self.bins = bins
-        self.kll_k = kll_k
-        self._fixed_sketch = sketch is not None
-        self._sketch = _kll(kll_k, sketch)
-        self._counts = None if bins is None else np.zeros(bins.n_bins, dtype=np.int64)
+        self.grid = None if bins is not None else grid
+        self._counts: IntArray | None = None
+        if bins is not None:
+            self._counts = np.zeros(bins.n_bins, dtype=np.int64)
+        self._grid_counts: IntArray | None = None
         self._n = [0, 0, 0, 0, 0, 0, 0, 0]  # rows, null, nan, +inf, -inf, bad, below, above
         self._first_bad: str | None = None
-        self._moments = Moments()
+        # The pivot every part of the same data shares: the reference's minimum.
+        pivot = bins.low if bins is not None else (grid[0] if grid is not None else 0.0)
+        self._sums = ExactSums(pivot)
         self._min: float | None = None
         self._max: float | None = None
         self._types: set[str] = set()
+        self._values: list[FloatArray] | None = []
 
     def update(self, column: pa.Array | pa.ChunkedArray) -> None:
         if isinstance(column, pa.Array):
@@ -298,21 +330,60 @@ class NumericAccumulator:
             n[4] += int(np.count_nonzero(np.isneginf(raw)))
         if finite.size == 0:
             return
-        self._moments = self._moments.merge(Moments.of(finite))
+        sums = self._sums.merge(ExactSums.of(finite, self._sums.pivot))
+        assert sums is not None
+        self._sums = sums
         low, high = float(finite.min()), float(finite.max())
         self._min = low if self._min is None else min(self._min, low)
         self._max = high if self._max is None else max(self._max, high)
-        if not self._fixed_sketch:
-            # The binding takes writable arrays only; Arrow's zero-copy views are not.
-            self._sketch.update(finite if finite.flags.writeable else finite.copy())
+        if self._values is not None:
+            if self._sums.n <= EXACT_VALUES:
+                self._values.append(np.array(finite, dtype=np.float64))
+            else:
+                self._values = None
         if self.bins is not None and self._counts is not None:
             counts, below, above = self.bins.count(finite)
             self._counts += counts
             n[6] += below
             n[7] += above
+        elif self.grid is not None:
+            cells = grid_counts(finite, *self.grid)
+            if self._grid_counts is None:
+                self._grid_counts = cells
+            else:
+                self._grid_counts += cells
 
-    def result(self) -> NumericProfile:
+    def grid_cuts(self) -> npt.NDArray[np.intp] | None:
+        """The cut cells of this column's grid (None without one), for segments to share."""
+        if self._grid_counts is None:
+            return None
+        return grid_cuts(self._grid_counts)
+
+    def _histogram(
+        self, cuts: npt.NDArray[np.intp] | None
+    ) -> tuple[NumericBins | None, IntArray | None]:
+        if self.bins is not None and self._counts is not None:
+            return self.bins, self._counts.copy()
+        if self.grid is None:
+            return None, None
+        low, high = self.grid
+        grid = self._grid_counts
+        if grid is None:
+            if cuts is None:
+                return None, None
+            grid = np.zeros(GRID_CELLS, dtype=np.int64)
+        edges, counts = edges_from_grid(grid, low, high, cuts=cuts)
+        return NumericBins(edges, low, high), counts
+
+    def result(self, cuts: npt.NDArray[np.intp] | None = None) -> NumericProfile:
+        """The profile so far; ``cuts`` (the whole data's :meth:`grid_cuts`) puts a
+        segment's grid counts on the whole's edges."""
         n = self._n
+        values = None
+        if self._values is not None:
+            values = np.concatenate(self._values) if self._values else np.empty(0)
+            values.sort()
+        bins, counts = self._histogram(cuts)
         return NumericProfile(
             name=self.name,
             n_rows=n[0],
@@ -322,14 +393,14 @@ class NumericAccumulator:
             n_neg_inf=n[4],
             n_type_mismatch=n[5],
             first_mismatch=self._first_bad,
-            moments=self._moments,
+            moments=self._sums.moments(),
             min=self._min,
             max=self._max,
-            sketch=bytes(self._sketch.serialize()),
-            kll_k=self.kll_k,
+            values=values,
             arrow_types=merge_types(tuple(self._types), ()),
-            bins=self.bins,
-            counts=None if self._counts is None else self._counts.copy(),
+            bins=bins,
+            counts=counts,
             n_below=n[6],
             n_above=n[7],
+            sums=self._sums,
         )

@@ -17,13 +17,17 @@ import pyarrow.compute as pc
 from watchkeeper._exceptions import ColumnError
 from watchkeeper.profile._moments import Moments
 from watchkeeper.profile._numeric import merge_types
+from watchkeeper.profile._sums import ExactSums
 
 __all__ = ["OtherAccumulator", "OtherProfile", "TextAccumulator", "TextProfile"]
 
 
 @dataclass(frozen=True)
 class TextProfile:
-    """Counts of a text column and the moments and extremes of its lengths (characters)."""
+    """Counts of a text column and the moments and extremes of its lengths (characters).
+
+    ``length_sums`` are the exact sums ``lengths`` is rounded from, so the moments do
+    not depend on how the rows were split (None in a version-1 file)."""
 
     name: str
     n_rows: int
@@ -33,20 +37,25 @@ class TextProfile:
     max_length: int | None
     arrow_types: tuple[str, ...] = ()
     kind: str = "text"
+    length_sums: ExactSums | None = None
 
     @property
     def n_missing(self) -> int:
         return self.n_null
 
     def merge(self, other: TextProfile) -> TextProfile:
+        sums = None
+        if self.length_sums is not None and other.length_sums is not None:
+            sums = self.length_sums.merge(other.length_sums)
         return TextProfile(
             name=self.name,
             n_rows=self.n_rows + other.n_rows,
             n_null=self.n_null + other.n_null,
-            lengths=self.lengths.merge(other.lengths),
+            lengths=self.lengths.merge(other.lengths) if sums is None else sums.moments(),
             min_length=_pick(min, self.min_length, other.min_length),
             max_length=_pick(max, self.max_length, other.max_length),
             arrow_types=merge_types(self.arrow_types, other.arrow_types),
+            length_sums=sums,
         )
 
 
@@ -90,7 +99,7 @@ class TextAccumulator:
     """The mutable state of a text column while batches stream through."""
 
     def __init__(self, name: str) -> None:
-        self._profile = TextProfile(name, 0, 0, Moments(), None, None)
+        self._profile = TextProfile(name, 0, 0, Moments(), None, None, (), "text", ExactSums(0.0))
 
     def update(self, column: pa.Array | pa.ChunkedArray) -> None:
         if isinstance(column, pa.Array):
@@ -102,14 +111,16 @@ class TextAccumulator:
             lengths = pc.drop_null(pc.utf8_length(column)).to_numpy().astype(np.float64)
         else:
             lengths = np.empty(0, dtype=np.float64)
+        sums = ExactSums.of(lengths, 0.0)
         part = TextProfile(
             self._profile.name,
             len(column),
             column.null_count,
-            Moments.of(lengths),
+            sums.moments(),
             int(lengths.min()) if lengths.size else None,
             int(lengths.max()) if lengths.size else None,
             types,
+            length_sums=sums,
         )
         self._profile = self._profile.merge(part)
 
