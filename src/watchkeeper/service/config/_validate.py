@@ -10,19 +10,22 @@ raises :class:`InvalidConfigError` holding every one of them.
 
 from __future__ import annotations
 
-import difflib
-import math
 import re
 from collections.abc import Mapping
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from watchkeeper._catalogue import canonical_key, canonical_name
-from watchkeeper._conditions import BASELINE_KINDS, parse_condition, spelling_of
-from watchkeeper._exceptions import ConfigError, InputError
-from watchkeeper.service._types import ChannelSpec, Condition, MonitorSpec, Severity
-from watchkeeper.service.config._load import Problem, YamlList, YamlMap, compose_document
+from watchkeeper._catalogue import canonical_key
+from watchkeeper.service._types import ChannelSpec, MonitorSpec
+from watchkeeper.service.config._checker import (
+    _ENV_NAME,
+    InvalidConfigError,
+    _Checker,
+    _suggest,
+    _type_name,
+    parse_duration_text,
+)
+from watchkeeper.service.config._load import Problem, YamlMap, compose_document
 from watchkeeper.service.config._model import (
     ModelConfig,
     ScheduleConfig,
@@ -30,12 +33,11 @@ from watchkeeper.service.config._model import (
     VersionConfig,
     WatchkeeperConfig,
 )
+from watchkeeper.service.config._monitors import _monitors
 from watchkeeper.service.config._registry import (
     CHANNEL_TYPES,
-    PROBLEM_OF_TASK,
     SECRET_KEYS,
     TASKS,
-    known_metrics,
 )
 
 __all__ = ["InvalidConfigError", "load_config", "parse_config", "parse_duration_text"]
@@ -43,10 +45,6 @@ __all__ = ["InvalidConfigError", "load_config", "parse_config", "parse_duration_
 _TOP = ("version", "models", "monitors", "channels", "schedules", "server")
 _MODEL = ("name", "task", "schema", "reference", "window", "versions", "description")
 _VERSION = ("name", "reference", "baseline", "active")
-_MONITOR = (
-    "name", "model", "metric", "condition", "severity", "columns", "min_samples",
-    "cooldown", "channels", "version", "description",
-)  # fmt: skip
 _CHANNEL = ("name", "type", "settings")
 _SCHEDULE = ("name", "model", "reference", "current", "every", "version", "monitors")
 _SERVER = ("window", "public_url", "graphite")
@@ -54,181 +52,7 @@ _SCHEMA = (
     "columns", "target", "prediction", "scores", "id", "timestamp", "segments", "ignore",
     "classes",
 )  # fmt: skip
-# The numeric conditions of the shared language (watchkeeper._conditions), then the
-# suites' older spellings of three of them (less = at_least, greater = at_most,
-# between = outside), accepted here too so one vocabulary serves both files.
-_CONDITIONS = (
-    "above", "below", "at_least", "at_most", "outside", "relative_to_baseline", "sigma_band",
-    "less", "greater", "between",
-)  # fmt: skip
 _SERVICE_KINDS = ("numeric", "categorical", "boolean", "text")
-_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
-_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-
-
-class InvalidConfigError(ConfigError):
-    """A configuration file with one or more problems; ``problems`` lists them all.
-
-    ``str()`` is one ``path:line: message`` per line; ``line`` is the first one's.
-    """
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
-        if self.problems:
-            self.path = self.problems[0].path
-            self.line = self.problems[0].line
-
-
-def parse_duration_text(value: Any) -> timedelta:
-    """A duration from ``"30s"``, ``"15m"``, ``"1h"``, ``"1d"``, ``"2w"`` or seconds.
-
-    Zero is allowed (a cooldown of ``0`` means none); negative values are not.
-
-    >>> parse_duration_text("1h"), parse_duration_text("30m").total_seconds()
-    (datetime.timedelta(seconds=3600), 1800.0)
-    >>> parse_duration_text("1d").days
-    1
-    """
-    if isinstance(value, bool):
-        raise InputError(f"duration {value!r} is not a duration; write e.g. '30m', '1h', '1d'")
-    if isinstance(value, int | float):
-        if not math.isfinite(value) or value < 0:
-            raise InputError(f"duration {value!r} must be a finite, non-negative number")
-        return timedelta(seconds=float(value))
-    match = _DURATION.match(str(value).lower()) if isinstance(value, str) else None
-    if match is None:
-        raise InputError(
-            f"duration {value!r} is not understood; write a number with a unit s, m, h, d "
-            "or w, e.g. '30m', '1h', '1d'"
-        )
-    return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
-
-
-def _suggest(word: str, choices: Any) -> str:
-    close = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
-
-
-def _type_name(value: Any) -> str:
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "empty"
-    return f"{type(value).__name__} {value!r}"
-
-
-class _Checker:
-    """Collects problems while reading the document section by section."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.problems: list[Problem] = []
-        self.metrics = known_metrics()
-
-    def problem(self, line: int | None, message: str) -> None:
-        self.problems.append(Problem(self.path, line, message))
-
-    # generic readers ---------------------------------------------------------------
-
-    def keys(self, node: YamlMap, allowed: tuple[str, ...], what: str) -> None:
-        for key in node:
-            if key not in allowed:
-                self.problem(
-                    node.line_of(key),
-                    f"{what}: unknown key {key!r}{_suggest(key, allowed)} "
-                    f"(allowed: {', '.join(allowed)})",
-                )
-
-    def mapping(self, value: Any, line: int, what: str) -> YamlMap | None:
-        if isinstance(value, YamlMap):
-            return value
-        self.problem(line, f"{what} must be a mapping of keys to values, not {_type_name(value)}")
-        return None
-
-    def items(self, node: YamlMap, key: str) -> list[tuple[YamlMap, int]]:
-        """The mappings of the list under ``key`` with their lines."""
-        value = node.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, YamlList):
-            self.problem(node.line_of(key), f"{key!r} must be a list, not {_type_name(value)}")
-            return []
-        out = []
-        for index, item in enumerate(value):
-            checked = self.mapping(item, value.line_of(index), f"item {index + 1} of {key!r}")
-            if checked is not None:
-                out.append((checked, value.line_of(index)))
-        return out
-
-    def text(self, node: YamlMap, key: str, what: str, *, required: bool = False) -> str | None:
-        if key not in node or node[key] is None:
-            if required:
-                self.problem(node.line, f"{what}: {key!r} is required")
-            return None
-        value = node[key]
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.problem(
-                node.line_of(key), f"{what}: {key!r} must be text, not {_type_name(value)}"
-            )
-            return None
-        return str(value)
-
-    def number(self, node: YamlMap, key: str, what: str) -> float | None:
-        value = node.get(key)
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-        ):
-            self.problem(
-                node.line_of(key), f"{what}: {key!r} must be a number, not {_type_name(value)}"
-            )
-            return None
-        return float(value)
-
-    def names(self, node: YamlMap, key: str, what: str) -> tuple[str, ...]:
-        value = node.get(key)
-        if value is None:
-            return ()
-        if isinstance(value, str):
-            return (value,)
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.problem(
-                node.line_of(key),
-                f"{what}: {key!r} must be a list of names, not {_type_name(value)}",
-            )
-            return ()
-        return tuple(value)
-
-    def duration(self, node: YamlMap, key: str, what: str, *, positive: bool) -> timedelta | None:
-        if node.get(key) is None:
-            return None
-        try:
-            value = parse_duration_text(node[key])
-        except InputError as error:
-            self.problem(node.line_of(key), f"{what}: {key!r}: {error}")
-            return None
-        if positive and value <= timedelta(0):
-            self.problem(node.line_of(key), f"{what}: {key!r} must be longer than zero, e.g. '1h'")
-            return None
-        return value
-
-    def unique(self, nodes: list[tuple[YamlMap, int]], names: list[str | None], what: str) -> None:
-        seen: dict[str, int] = {}
-        for (node, _), name in zip(nodes, names, strict=True):
-            if name is None:
-                continue
-            if name in seen:
-                self.problem(
-                    node.line_of("name"),
-                    f"{what} {name!r} is declared twice (first at line {seen[name]}); rename one",
-                )
-            else:
-                seen[name] = node.line_of("name")
 
 
 def _schema(check: _Checker, node: YamlMap, what: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -353,80 +177,6 @@ def _models(check: _Checker, root: YamlMap) -> list[ModelConfig]:
     return out
 
 
-def _condition(check: _Checker, value: Any, line: int, what: str) -> Condition | None:
-    node = check.mapping(value, line, f"{what}: 'condition'")
-    if node is None:
-        return None
-    kinds = [k for k in node if k in _CONDITIONS]
-    for key in node:
-        if key not in (*_CONDITIONS, "direction"):
-            check.problem(
-                node.line_of(key),
-                f"{what}: unknown condition {key!r}"
-                f"{_suggest(key, _CONDITIONS)} (use one of {', '.join(_CONDITIONS)})",
-            )
-    if len(kinds) != 1:
-        if kinds or all(k in (*_CONDITIONS, "direction") for k in node):
-            check.problem(
-                node.line,
-                f"{what}: a condition has exactly one of "
-                f"{', '.join(_CONDITIONS)}; it has {len(kinds)}",
-            )
-        return None
-    name = kinds[0]
-    kind = spelling_of(name)
-    direction = node.get("direction", "both")
-    if direction not in ("up", "down", "both"):
-        check.problem(
-            node.line_of("direction"),
-            f"{what}: direction {direction!r} is not 'up', 'down' or 'both'",
-        )
-        return None
-    if "direction" in node and kind not in BASELINE_KINDS:
-        check.problem(
-            node.line_of("direction"),
-            f"{what}: 'direction' applies only to relative_to_baseline and sigma_band",
-        )
-        direction = "both"
-    if kind == "outside":
-        bounds = node[name]
-        if isinstance(bounds, list) and len(bounds) == 2:
-            low, high = bounds
-        elif isinstance(bounds, Mapping) and set(bounds) <= {"low", "high"} and bounds:
-            low, high = bounds.get("low"), bounds.get("high")
-        else:
-            check.problem(
-                node.line_of(name),
-                f"{what}: '{name}' takes [low, high] or {{low: ..., high: ...}}",
-            )
-            return None
-        if any(
-            b is not None and (isinstance(b, bool) or not isinstance(b, int | float))
-            for b in (low, high)
-        ):
-            check.problem(node.line_of(name), f"{what}: the bounds of '{name}' must be numbers")
-            return None
-        if low is not None and high is not None and low > high:
-            check.problem(
-                node.line_of(name), f"{what}: '{name}' has low {low} above high {high}; swap them"
-            )
-            return None
-        return Condition.from_rule(parse_condition(name, {"low": low, "high": high}))
-    number = check.number(node, name, what)
-    if number is None:
-        return None
-    if kind == "sigma_band" and number <= 0:
-        check.problem(node.line_of(name), f"{what}: sigma_band needs k > 0, e.g. 3")
-        return None
-    if kind == "relative_to_baseline" and number <= 0:
-        check.problem(
-            node.line_of(name),
-            f"{what}: relative_to_baseline is a fraction > 0, e.g. 0.1 for 10%",
-        )
-        return None
-    return Condition.from_rule(parse_condition(name, number, direction=direction))
-
-
 def _channels(check: _Checker, root: YamlMap) -> list[ChannelSpec]:
     out = []
     items = check.items(root, "channels")
@@ -496,118 +246,6 @@ def _channels(check: _Checker, root: YamlMap) -> list[ChannelSpec]:
         if ok and name is not None and type_ is not None:
             out.append(ChannelSpec(name, spec.name, dict(settings)))  # type: ignore[arg-type]  # a CHANNEL_TYPES key
     check.unique(items, names, "channel")
-    return out
-
-
-def _monitors(
-    check: _Checker,
-    root: YamlMap,
-    models: Mapping[str, ModelConfig],
-    channels: set[str],
-    declared: set[str],
-) -> list[MonitorSpec]:
-    out = []
-    items = check.items(root, "monitors")
-    names = []
-    for item, _ in items:
-        name = check.text(item, "name", "monitor", required=True)
-        names.append(name)
-        what = f"monitor {name!r}" if name else "monitor"
-        check.keys(item, _MONITOR, what)
-        ok = name is not None
-        model_name = check.text(item, "model", what, required=True)
-        model = models.get(model_name or "")
-        if model_name is not None and model is None:
-            if model_name not in declared:
-                check.problem(
-                    item.line_of("model"),
-                    f"{what}: unknown model {model_name!r}"
-                    f"; declare it under 'models'{_suggest(model_name, declared)}",
-                )
-            ok = False
-        metric = check.text(item, "metric", what, required=True)
-        if metric is not None:
-            metric = canonical_name(metric, where=f"{check.path}:{item.line_of('metric')}")
-        info = check.metrics.get(metric or "")
-        if metric is not None and info is None:
-            check.problem(
-                item.line_of("metric"),
-                f"{what}: unknown metric {metric!r}"
-                + (
-                    _suggest(metric, check.metrics)
-                    or " (the metric names are listed in docs/monitors-as-code.md)"
-                ),
-            )
-            ok = False
-        if info is not None and model is not None and info.problems:
-            problem = PROBLEM_OF_TASK.get(model.task)
-            if problem not in info.problems:
-                check.problem(
-                    item.line_of("metric"),
-                    f"{what}: metric {metric!r} does not apply "
-                    f"to task {model.task!r} of model {model.name!r}",
-                )
-                ok = False
-        columns = check.names(item, "columns", what)
-        if columns and info is not None and not info.per_feature:
-            check.problem(
-                item.line_of("columns"),
-                f"{what}: metric {metric!r} is not per feature; remove 'columns'",
-            )
-            ok = False
-        if columns and model is not None and model.schema.get("features"):
-            known = model.schema["features"]
-            for column in columns:
-                if column not in known:
-                    check.problem(
-                        item.line_of("columns"),
-                        f"{what}: model {model.name!r} has no "
-                        f"feature {column!r}{_suggest(column, known)}",
-                    )
-                    ok = False
-        condition = None
-        if item.get("condition") is None:
-            check.problem(item.line, f"{what}: 'condition' is required, e.g. {{above: 0.2}}")
-        else:
-            condition = _condition(check, item["condition"], item.line_of("condition"), what)
-        severity = check.text(item, "severity", what) or "warning"
-        if severity not in {s.value for s in Severity}:
-            check.problem(
-                item.line_of("severity"),
-                f"{what}: unknown severity {severity!r}"
-                f"{_suggest(severity, [s.value for s in Severity])} (use info, "
-                "warning or critical)",
-            )
-            ok = False
-        min_samples = item.get("min_samples", 100)
-        if isinstance(min_samples, bool) or not isinstance(min_samples, int) or min_samples < 0:
-            check.problem(
-                item.line_of("min_samples"),
-                f"{what}: 'min_samples' must be a whole number >= 0, not {_type_name(min_samples)}",
-            )
-            ok = False
-        cooldown = check.duration(item, "cooldown", what, positive=False)
-        if "cooldown" in item and cooldown is None:
-            ok = False
-        wanted = check.names(item, "channels", what)
-        for channel in wanted:
-            if channel not in channels:
-                check.problem(
-                    item.line_of("channels"),
-                    f"{what}: unknown channel {channel!r}"
-                    f"; declare it under 'channels'{_suggest(channel, channels)}",
-                )
-                ok = False
-        version = check.text(item, "version", what)
-        description = check.text(item, "description", what) or ""
-        if ok and condition is not None and model_name and metric:
-            out.append(MonitorSpec(
-                name=str(name), model=model_name, metric=metric, condition=condition,
-                severity=Severity(severity), columns=columns, min_samples=int(min_samples),
-                cooldown=timedelta(hours=1) if cooldown is None else cooldown,
-                channels=wanted, version=version, description=description,
-            ))  # fmt: skip
-    check.unique(items, names, "monitor")
     return out
 
 
