@@ -34,9 +34,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 
-# Environment variables that would point the installed product back at this checkout
-# or at someone's database.
-_SCRUBBED = ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "WATCHKEEPER_DATABASE_URL")
+# Environment variables that would point the installed product back at this checkout;
+# every WATCHKEEPER_* setting goes too (a user's shell has none of CI's).
+_SCRUBBED = ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")
 PURELIB = "import sysconfig; print(sysconfig.get_path('purelib'))"
 
 
@@ -56,7 +56,11 @@ class Installed:
         return self.bin / "python"
 
     def env(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in _SCRUBBED and not k.startswith("WATCHKEEPER_")
+        }
         env["PATH"] = f"{self.bin}{os.pathsep}{env.get('PATH', '')}"
         env["VIRTUAL_ENV"] = str(self.venv)
         env["PYTHONUNBUFFERED"] = "1"
