@@ -71,8 +71,20 @@ class _StrictJSONRequest(Request):
             body = await self.body()
             try:
                 self._json = loads_strict(body)
-            except UnicodeDecodeError:
-                raise json.JSONDecodeError("the body is not UTF-8 text", "", 0) from None
+            except UnicodeDecodeError as error:
+                bad = body[error.start : error.start + 1].hex()
+                raise json.JSONDecodeError(
+                    f"it is not UTF-8: byte 0x{bad} at offset {error.start}; encode the "
+                    "text as UTF-8",
+                    "",
+                    error.start,
+                ) from None
+            except RecursionError:
+                # CPython's decoder stops at the interpreter's recursion limit, so a body
+                # of a million '[' costs microseconds, never the stack.
+                raise json.JSONDecodeError(
+                    "it is nested too deeply; send a flatter JSON document", "", 0
+                ) from None
         return self._json
 
 

@@ -52,27 +52,30 @@ there (``row_count`` x (1 - ``missing_share``)), so they are the hand counts.
 
 from __future__ import annotations
 
-import json
 import re
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 import pyarrow as pa
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 from starlette.responses import Response
 
 from watchkeeper._exceptions import InputError
-from watchkeeper._json import loads_strict
 from watchkeeper.llm.guard import Guard, GuardResult, Policy
 from watchkeeper.llm.monitoring import guard_feature_schema, guard_features
 from watchkeeper.server._auth import IngestKey, ReadKey
-from watchkeeper.server._common import ERROR_RESPONSES, answer, call, service_of
+from watchkeeper.server._common import (
+    ERROR_RESPONSES,
+    StrictJSONRoute,
+    answer,
+    call,
+    service_of,
+)
 from watchkeeper.server._protocol import ServiceAPI
 from watchkeeper.server._schemas import NAME_PATTERN, Timestamp
 from watchkeeper.service._types import MetricPoint
@@ -80,45 +83,7 @@ from watchkeeper.service._types import MetricPoint
 __all__ = ["GuardIn", "guard_stats", "router", "set_guard_policies"]
 
 
-class _GuardRequest(Request):
-    """Strict JSON, with the two refusals a guard sees most said precisely."""
-
-    async def json(self) -> Any:
-        if not hasattr(self, "_json"):
-            body = await self.body()
-            try:
-                self._json = loads_strict(body)
-            except UnicodeDecodeError as error:
-                bad = body[error.start : error.start + 1].hex()
-                raise json.JSONDecodeError(
-                    f"it is not UTF-8: byte 0x{bad} at offset {error.start}; encode the "
-                    "text as UTF-8",
-                    "",
-                    error.start,
-                ) from None
-            except RecursionError:
-                # CPython's decoder stops at the interpreter's recursion limit, so a body
-                # of a million '[' costs microseconds, never the stack.
-                raise json.JSONDecodeError(
-                    "it is nested too deeply; a guard request is an object of messages",
-                    "",
-                    0,
-                ) from None
-        return self._json
-
-
-class _GuardRoute(APIRoute):
-    def get_route_handler(self) -> Callable[[Request], Any]:
-        handler = super().get_route_handler()
-
-        async def guarded(request: Request) -> Response:
-            response: Response = await handler(_GuardRequest(request.scope, request.receive))
-            return response
-
-        return guarded
-
-
-router = APIRouter(route_class=_GuardRoute, tags=["guard"], responses=ERROR_RESPONSES)
+router = APIRouter(route_class=StrictJSONRoute, tags=["guard"], responses=ERROR_RESPONSES)
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 Role = Literal["user", "tool", "function", "assistant", "system", "developer"]
