@@ -20,6 +20,8 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
+from watchkeeper.service._keys import SCOPES
+
 __all__ = [
     "BEARER",
     "DEV_PRINCIPAL",
@@ -32,8 +34,6 @@ __all__ = [
     "is_loopback",
     "require",
 ]
-
-SCOPES = ("ingest", "read", "admin")
 
 BEARER = HTTPBearer(
     auto_error=False,
