@@ -238,3 +238,19 @@ def test_version_prints_the_distribution_version(capsys: pytest.CaptureFixture[s
     with pytest.raises(SystemExit) as stop:  # the parser's own --version, beside others
         main(["--version", "--help"])
     assert stop.value.code == 0
+
+
+def test_quiet_and_json_dash_keep_stdout_clean(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    rows = "".join(f"{i % 2},{(i // 3) % 2},{'ab'[i % 2]}\n" for i in range(120))
+    (tmp_path / "f.csv").write_text("y,p,g\n" + rows, encoding="utf-8")
+    base = ["fairness", "f.csv", "--target", "y", "--prediction", "p", "--sensitive", "g"]
+    assert main([*base, "--n-boot", "0", "--quiet", "--json", "f.json"]) == 0
+    assert capsys.readouterr().out == ""
+    assert "disparity" in json.loads((tmp_path / "f.json").read_text())
+    assert main([*base, "--n-boot", "0", "--json", "-"]) == 0
+    captured = capsys.readouterr()
+    assert "disparity" in json.loads(captured.out)
+    assert "four-fifths rule" in captured.err

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import math
 import sys
 from collections.abc import Callable
@@ -18,7 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from watchkeeper._exceptions import ColumnError, InputError
-from watchkeeper.cli._common import STDOUT, Subparsers, add_json_argument, write_json
+from watchkeeper.cli._common import (
+    STDOUT,
+    Subparsers,
+    add_json_argument,
+    add_quiet_argument,
+    write_json,
+)
 
 if TYPE_CHECKING:
     from watchkeeper.abtest import ABTestResult, SequentialResult
@@ -79,10 +86,14 @@ def _print_sequential(result: SequentialResult) -> None:
 
 
 def _json_aside(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """With ``--json -`` the JSON alone goes to stdout: the text goes to stderr then."""
+    """With ``--json -`` the JSON alone goes to stdout: the text goes to stderr then,
+    and nowhere with ``--quiet``."""
 
     def wrapped(args: argparse.Namespace) -> int:
         args.stdout = sys.stdout
+        if args.quiet:
+            with contextlib.redirect_stdout(io.StringIO()):
+                return run(args)
         if args.json != STDOUT:
             return run(args)
         with contextlib.redirect_stdout(sys.stderr):
@@ -201,6 +212,7 @@ def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
             help="confidence level (default 0.95)",
         )
         add_json_argument(parser, "the result")
+        add_quiet_argument(parser)
 
     ab = subparsers.add_parser(
         "ab",

@@ -11,7 +11,13 @@ import argparse
 import sys
 from datetime import UTC, datetime
 
-from watchkeeper.cli._common import STDOUT, Subparsers, add_json_argument, write_json
+from watchkeeper.cli._common import (
+    STDOUT,
+    Subparsers,
+    add_json_argument,
+    add_quiet_argument,
+    write_json,
+)
 
 __all__ = ["add_parser"]
 
@@ -61,7 +67,7 @@ def _run(args: argparse.Namespace) -> int:
     run = run_schedule(config, args.name, _now(args.now))
     if args.json:
         write_json(args.json, run.to_dict())
-    if args.json != STDOUT:
+    if args.json != STDOUT and not args.quiet:
         print(
             f"schedule {run.schedule}: model {run.model}, version {run.version}, "
             f"{len(run.files)} file{'s' if len(run.files) != 1 else ''}"
@@ -96,4 +102,5 @@ def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
         help="the end of the window, ISO-8601 (default: the current UTC time)",
     )
     add_json_argument(run, "the run", bare_prints=True)
+    add_quiet_argument(run)
     run.set_defaults(func=_run)

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import io
 import math
 import sys
-from typing import Any
+from typing import Any, TextIO
 
 from watchkeeper._exceptions import ColumnError
-from watchkeeper.cli._common import STDOUT, Subparsers, add_json_argument, write_json
+from watchkeeper.cli._common import (
+    STDOUT,
+    Subparsers,
+    add_json_argument,
+    add_quiet_argument,
+    write_json,
+)
 
 __all__ = ["add_parser", "run"]
 
@@ -70,8 +77,10 @@ def run(args: argparse.Namespace) -> int:
     reports = [disparity(counters, features=name) for name in args.sensitive]
     if len(args.sensitive) > 1:
         reports.append(disparity(counters))
-    # With --json - the JSON alone goes to stdout; the table to stderr.
-    out = sys.stderr if args.json == STDOUT else sys.stdout
+    # With --json - the JSON alone goes to stdout; the table to stderr (or nowhere).
+    out: TextIO = sys.stderr if args.json == STDOUT else sys.stdout
+    if args.quiet:
+        out = io.StringIO()
     header = f"{'features':<20} {'group':<24} {'n':>7}  " + "  ".join(f"{m:>22}" for m in metrics)
     print(header, file=out)
     for row in (frame.overall, *frame.rows):
@@ -129,6 +138,7 @@ def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     )
     parser.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the bootstrap")
     add_json_argument(parser, "the frame and disparity")
+    add_quiet_argument(parser)
     parser.add_argument(
         "--fail-on-violation",
         action="store_true",
