@@ -178,3 +178,28 @@ def test_one_report_serves_every_check(rng: np.random.Generator) -> None:
     suite = Suite.from_yaml(SUITE.replace("age", "x").replace("target: churned", "{}"))
     result = suite.run(data)
     assert result.report is data.report
+
+
+def test_catalogue_names_and_the_shared_conditions_in_a_suite() -> None:
+    import warnings
+
+    from watchkeeper._catalogue import DeprecatedNameWarning
+
+    text = (
+        "checks:\n"
+        "  - metric: share_drifted\n    above: 0.3\n"  # catalogue name, failure condition
+        "  - metric: quality_critical\n    less: 1\n"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        suite = Suite.from_yaml(text, "suite.yaml")
+    assert [(c.metric, c.condition, c.title) for c in suite.checks] == [
+        ("drift.share_drifted", "above", "drift.share_drifted <= 0.3"),
+        ("quality.findings.critical", "less", "quality.findings.critical < 1"),
+    ]
+    with pytest.warns(DeprecatedNameWarning, match="suite.yaml:2: metric 'drift_share'"):
+        old = Suite.from_yaml("checks:\n  - metric: drift_share\n    above: 0.3\n", "suite.yaml")
+    assert old.checks[0].metric == "drift.share_drifted"
+    # a per-column catalogue name has no single path: the suite says which column
+    with pytest.raises(ConfigError, match="unknown metric 'missing_share'"):
+        Suite.from_yaml("checks:\n  - metric: missing_share\n    above: 0.3\n", "suite.yaml")

@@ -16,7 +16,11 @@ failed for its severity. The file format, with every key::
         less: 0.3                    # exactly one condition, by its registered name
         severity: fail               # fail (default) or warn
 
-Errors in the file name the file and the line (``suite.yaml:7: ...``).
+Errors in the file name the file and the line (``suite.yaml:7: ...``); the file is
+read by the one YAML reader (:mod:`watchkeeper._yaml`). A metric may also be named by
+its catalogue name (``share_drifted`` for ``drift.share_drifted``; the old
+``drift_share`` with a warning), and a condition by the shared language's name
+(``above: 0.3``) or the suites' first spelling (``less: 0.3``).
 """
 
 from __future__ import annotations
@@ -29,7 +33,15 @@ from typing import Any, Literal
 
 import yaml
 
-from watchkeeper._exceptions import ConfigError, InputError, SchemaError, WatchkeeperError
+from watchkeeper._catalogue import canonical_name, get_metric_spec
+from watchkeeper._exceptions import (
+    ConfigError,
+    InputError,
+    SchemaError,
+    UnknownMethodError,
+    WatchkeeperError,
+)
+from watchkeeper._yaml import YamlList, YamlMap, plain, read_document
 from watchkeeper.checks._conditions import CONDITIONS, get_condition
 from watchkeeper.checks._metrics import Measurements, metric_value, resolve_metric
 from watchkeeper.drift import DriftPolicy
@@ -318,54 +330,24 @@ def _plain_mapping(mapping: Mapping[str, Any]) -> dict[str, Any]:
 
 
 # Loading -----------------------------------------------------------------------------
+# The file is read by the one YAML reader (watchkeeper._yaml), as watchkeeper.yaml and
+# schema files are: every key and item keeps its line for the messages below.
 
 
-def _line(node: yaml.Node) -> int:
-    return int(node.start_mark.line) + 1
-
-
-def _construct(node: yaml.Node, where: str) -> Any:
-    try:
-        return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
-    except yaml.YAMLError as error:
-        raise ConfigError(f"invalid value: {error}", path=where, line=_line(node)) from None
-
-
-def _pairs(node: yaml.Node, where: str, what: str) -> list[tuple[str, yaml.Node, int]]:
-    if not isinstance(node, yaml.MappingNode):
-        raise ConfigError(f"{what} must be a mapping of keys", path=where, line=_line(node))
-    out: list[tuple[str, yaml.Node, int]] = []
-    seen: dict[str, int] = {}
-    for key_node, value_node in node.value:
-        key = str(_construct(key_node, where))
-        line = _line(key_node)
-        if key in seen:
-            raise ConfigError(
-                f"key {key!r} is repeated (first at line {seen[key]}); keep one",
-                path=where,
-                line=line,
-            )
-        seen[key] = line
-        out.append((key, value_node, line))
-    return out
-
-
-def _check(node: yaml.Node, where: str) -> Check:
-    line = _line(node)
-    entries = {
-        key: (_construct(value, where), at) for key, value, at in _pairs(node, where, "a check")
-    }
-    conditions = [key for key in entries if key in CONDITIONS]
-    unknown = [key for key in entries if key not in CONDITIONS and key not in _CHECK_KEYS]
+def _check(item: Any, line: int, where: str) -> Check:
+    if not isinstance(item, YamlMap):
+        raise ConfigError("a check must be a mapping of keys", path=where, line=line)
+    conditions = [key for key in item if key in CONDITIONS]
+    unknown = [key for key in item if key not in CONDITIONS and key not in _CHECK_KEYS]
     if unknown:
         key = unknown[0]
         raise ConfigError(
             f"unknown key {key!r} in a check; keys are name, metric, severity and one "
             f"condition ({', '.join(CONDITIONS)})",
             path=where,
-            line=entries[key][1],
+            line=item.line_of(key),
         )
-    if "metric" not in entries:
+    if "metric" not in item:
         raise ConfigError("the check has no 'metric'", path=where, line=line)
     if len(conditions) != 1:
         found = ", ".join(conditions) or "none"
@@ -374,75 +356,82 @@ def _check(node: yaml.Node, where: str) -> Check:
             path=where,
             line=line,
         )
-    name = entries.get("name", (None, line))[0]
-    severity, severity_line = entries.get("severity", ("fail", line))
+    name = item.get("name")
+    severity = item.get("severity", "fail")
     if severity not in _SEVERITIES:
         raise ConfigError(
-            f"severity {severity!r} is not one of: fail, warn", path=where, line=severity_line
+            f"severity {severity!r} is not one of: fail, warn",
+            path=where,
+            line=item.line_of("severity"),
         )
-    metric, metric_line = entries["metric"]
+    metric = str(item["metric"])
     try:
-        resolve_metric(str(metric))
+        resolve_metric(metric)
     except InputError as error:
-        raise ConfigError(str(error), path=where, line=metric_line) from None
-    argument, argument_line = entries[conditions[0]]
+        # A catalogue name (share_drifted, quality_critical) names its report path.
+        where_metric = f"{where}:{item.line_of('metric')}"
+        try:
+            path_ = get_metric_spec(canonical_name(metric, where=where_metric)).path
+        except UnknownMethodError:
+            path_ = None
+        if path_ is None or "<" in path_:
+            raise ConfigError(str(error), path=where, line=item.line_of("metric")) from None
+        metric = path_
+    condition = conditions[0]
     try:
         return Check(
-            metric=str(metric),
-            condition=conditions[0],
-            argument=argument,
+            metric=metric,
+            condition=condition,
+            argument=plain(item[condition]),
             severity=severity,
             name=None if name is None else str(name),
             line=line,
         )
     except InputError as error:
-        raise ConfigError(str(error), path=where, line=argument_line) from None
+        raise ConfigError(str(error), path=where, line=item.line_of(condition)) from None
 
 
 def _load(text: str, where: str, path: Path | None) -> Suite:
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = None if mark is None else int(mark.line) + 1
-        raise ConfigError(
-            f"invalid YAML: {error.problem or error}; fix the syntax", path=where, line=line
-        ) from None
+    root = read_document(text, where)
     if root is None:
         raise ConfigError("the suite is empty; add 'checks:'", path=where)
-    entries = {key: (value, at) for key, value, at in _pairs(root, where, "the suite")}
-    for key, (_, at) in entries.items():
+    if not isinstance(root, YamlMap):
+        raise ConfigError(
+            "the suite must be a mapping of keys", path=where, line=getattr(root, "line", 1)
+        )
+    for key in root:
         if key not in _SUITE_KEYS:
             raise ConfigError(
                 f"unknown key {key!r}; suite keys are {', '.join(sorted(_SUITE_KEYS))}",
                 path=where,
-                line=at,
+                line=root.line_of(key),
             )
-    if "checks" not in entries:
-        raise ConfigError("the suite has no 'checks:' list", path=where, line=_line(root))
-    checks_node = entries["checks"][0]
-    if not isinstance(checks_node, yaml.SequenceNode) or not checks_node.value:
+    if "checks" not in root:
+        raise ConfigError("the suite has no 'checks:' list", path=where, line=root.line)
+    items = root["checks"]
+    if not isinstance(items, YamlList) or not items:
         raise ConfigError(
-            "'checks' must be a list with at least one check", path=where, line=_line(checks_node)
+            "'checks' must be a list with at least one check",
+            path=where,
+            line=getattr(items, "line", root.line_of("checks")),
         )
-    checks = tuple(_check(item, where) for item in checks_node.value)
-    options: dict[str, Any] = {}
-    for key in ("name", "reference", "schema", "drift"):
-        if key in entries:
-            options[key] = _construct(entries[key][0], where)
+    checks = tuple(_check(item, items.line_of(i), where) for i, item in enumerate(items))
+    options = {
+        key: plain(root[key]) for key in ("name", "reference", "schema", "drift") if key in root
+    }
     for key in ("schema", "drift"):
         if key in options and not isinstance(options[key], Mapping):
-            raise ConfigError(f"'{key}' must be a mapping", path=where, line=entries[key][1])
+            raise ConfigError(f"'{key}' must be a mapping", path=where, line=root.line_of(key))
     if "schema" in options:
         try:
             parse_overrides(options["schema"])
         except SchemaError as error:
-            raise ConfigError(f"schema: {error}", path=where, line=entries["schema"][1]) from None
+            raise ConfigError(f"schema: {error}", path=where, line=root.line_of("schema")) from None
     if "drift" in options:
         try:
             DriftPolicy.from_options(**options["drift"])
         except (InputError, TypeError) as error:
-            raise ConfigError(f"drift: {error}", path=where, line=entries["drift"][1]) from None
+            raise ConfigError(f"drift: {error}", path=where, line=root.line_of("drift")) from None
     return Suite(
         checks=checks,
         name=str(options.get("name") or "watchkeeper"),

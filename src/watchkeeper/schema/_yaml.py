@@ -9,6 +9,9 @@ The file holds the same mapping :func:`parse_overrides` accepts::
     prediction: predicted
     id: customer_id
     ignore: [notes]
+
+It is read by the one YAML reader (:mod:`watchkeeper._yaml`), so an error names the
+file and the line (``schema.yaml:3: ...``), as in suites and ``watchkeeper.yaml``.
 """
 
 from __future__ import annotations
@@ -16,9 +19,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from watchkeeper._exceptions import SchemaError
+from watchkeeper._exceptions import ConfigError, SchemaError
+from watchkeeper._yaml import YamlMap, plain, read_document
 from watchkeeper.schema._infer import parse_overrides
 
 __all__ = ["load_schema_file"]
@@ -34,18 +36,17 @@ def load_schema_file(path: str | Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise SchemaError(f"schema file {str(path)!r} is not UTF-8 text") from None
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise SchemaError(f"schema file {str(path)!r} is not valid YAML{where}: {error}") from None
-    if not isinstance(data, dict):
+        data = read_document(text, str(path))
+    except ConfigError as error:
+        raise SchemaError(f"schema file {error}") from None
+    if not isinstance(data, YamlMap):
         raise SchemaError(
             f"schema file {str(path)!r} must hold a mapping (columns:, target:, ...), "
-            f"not {type(data).__name__}"
+            f"not {'a list' if isinstance(data, list) else type(data).__name__}"
         )
+    overrides: dict[str, Any] = plain(data)
     try:
-        parse_overrides(data)
+        parse_overrides(overrides)
     except SchemaError as error:
         raise SchemaError(f"schema file {str(path)!r}: {error}") from None
-    return data
+    return overrides

@@ -6,7 +6,7 @@
 described key by key in docs/monitors-as-code.md.
 """
 
-from watchkeeper.service.config._load import Problem
+from watchkeeper._yaml import Problem
 from watchkeeper.service.config._model import (
     ModelConfig,
     ScheduleConfig,

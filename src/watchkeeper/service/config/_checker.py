@@ -15,7 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from watchkeeper._exceptions import ConfigError, InputError
-from watchkeeper.service.config._load import Problem, YamlList, YamlMap
+from watchkeeper._yaml import Problem, YamlList, YamlMap
 from watchkeeper.service.config._registry import known_metrics
 
 __all__ = ["InvalidConfigError", "parse_duration_text"]

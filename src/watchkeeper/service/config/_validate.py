@@ -25,7 +25,7 @@ from watchkeeper.service.config._checker import (
     _type_name,
     parse_duration_text,
 )
-from watchkeeper.service.config._load import Problem, YamlMap, compose_document
+from watchkeeper._yaml import Problem, YamlMap, compose_document
 from watchkeeper.service.config._model import (
     ModelConfig,
     ScheduleConfig,

@@ -1,7 +1,8 @@
-"""Reading ``watchkeeper.yaml`` into plain data that remembers its line numbers.
+"""The one YAML reader for every file a person writes: plain data that remembers lines.
 
-``yaml.safe_load`` forgets where each value came from; a person fixing a 300-line
-file needs ``watchkeeper.yaml:42: ...``. So the document is composed into YAML
+``watchkeeper.yaml``, CI suites and schema files are all read here. ``yaml.safe_load``
+forgets where each value came from; a person fixing a 300-line file needs
+``watchkeeper.yaml:42: ...``. So the document is composed into YAML
 nodes (which carry their marks) and built here into :class:`YamlMap` and
 :class:`YamlList`, ordinary ``dict`` and ``list`` objects that also know the line of
 every key and item. Scalars are built by PyYAML's safe constructor, so ``yes``,
@@ -15,7 +16,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["Problem", "YamlList", "YamlMap", "compose_document"]
+__all__ = ["Problem", "YamlList", "YamlMap", "compose_document", "plain", "read_document"]
 
 
 @dataclass(frozen=True)
@@ -144,3 +145,38 @@ def compose_document(text: str, path: str = "watchkeeper.yaml") -> tuple[Any, li
         return None, []
     builder = _Builder(path)
     return builder.build(node), builder.problems
+
+
+def plain(value: Any) -> Any:
+    """``value`` with every :class:`YamlMap` and :class:`YamlList` made a plain dict/list.
+
+    >>> data, _ = compose_document("a: [1, {b: 2}]\\n")
+    >>> type(plain(data)), type(plain(data)["a"][1])
+    (<class 'dict'>, <class 'dict'>)
+    """
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+def read_document(text: str, path: str) -> Any:
+    """The document in ``text``, or :class:`~watchkeeper.ConfigError` at the first problem.
+
+    For files read in one go (suites, schemas), where the first problem stops reading.
+
+    >>> from watchkeeper._exceptions import ConfigError
+    >>> try:
+    ...     read_document("a: 1\\na: 2\\n", "suite.yaml")
+    ... except ConfigError as error:
+    ...     print(error)
+    suite.yaml:2: key 'a' is repeated (first at line 1); keep one
+    """
+    from watchkeeper._exceptions import ConfigError
+
+    data, problems = compose_document(text, path)
+    if problems:
+        first = min(problems, key=lambda p: (p.line is None, p.line or 0))
+        raise ConfigError(first.message, path=path, line=first.line)
+    return data
