@@ -10,6 +10,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from watchkeeper._tabular import Tabular
+
 __all__ = ["ABTestResult", "SampleSizeResult", "SequentialResult", "VersionComparison"]
 
 
@@ -20,8 +22,8 @@ def _num(value: float | None) -> float | None:
     return float(value)
 
 
-@dataclass(frozen=True)
-class ABTestResult:
+@dataclass(frozen=True, repr=False)
+class ABTestResult(Tabular):
     """A fixed-horizon comparison of one metric between arm A and arm B.
 
     ``difference`` is ``estimate_b - estimate_a``; ``ci_low``/``ci_high`` bound it at
@@ -94,8 +96,8 @@ class ABTestResult:
         }
 
 
-@dataclass(frozen=True)
-class SampleSizeResult:
+@dataclass(frozen=True, repr=False)
+class SampleSizeResult(Tabular):
     """How many observations each arm needs to detect ``effect`` with ``power``.
 
     >>> SampleSizeResult("two_proportions", 3841, 3841, 0.02, 0.05, 0.8).total
@@ -127,8 +129,8 @@ class SampleSizeResult:
         }
 
 
-@dataclass(frozen=True)
-class SequentialResult:
+@dataclass(frozen=True, repr=False)
+class SequentialResult(Tabular):
     """The state of an always-valid (mSPRT) test after its latest look.
 
     ``p_value`` and the confidence sequence ``[ci_low, ci_high]`` stay valid however
@@ -171,8 +173,8 @@ class SequentialResult:
         }
 
 
-@dataclass(frozen=True)
-class VersionComparison:
+@dataclass(frozen=True, repr=False)
+class VersionComparison(Tabular):
     """Two versions of a served model compared on one metric over their closed windows.
 
     ``sequential`` is the always-valid test with one look per window end, present when
@@ -187,6 +189,12 @@ class VersionComparison:
     n_windows_a: int
     n_windows_b: int
     sequential: SequentialResult | None = None
+
+    def _table_rows(self) -> list[dict[str, Any]]:
+        """One row: the versions and the fixed-horizon test's figures."""
+        head = {k: v for k, v in self.to_dict().items() if k not in ("test", "sequential")}
+        test = {k: v for k, v in self.test._table_rows()[0].items() if k != "metric"}
+        return [{**head, **test}]
 
     def to_dict(self) -> dict[str, Any]:
         return {

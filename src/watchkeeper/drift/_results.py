@@ -8,9 +8,31 @@ column could not be compared, and ``note`` then says why.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
+
+from watchkeeper._tabular import Tabular
 
 __all__ = ["ColumnDrift", "DatasetDrift", "EffectSize"]
+
+# The table form of a comparison: what ``DatasetDrift.to_pandas()`` has a column for.
+_DRIFT_COLUMNS = (
+    "column",
+    "kind",
+    "method",
+    "statistic",
+    "p_value",
+    "threshold",
+    "effect",
+    "drifted",
+    "role",
+    "output",
+    "p_value_adjusted",
+    "effect_method",
+    "comparison",
+    "n_reference",
+    "n_current",
+    "note",
+)
 
 
 def _clean(value: float | None) -> float | None:
@@ -20,8 +42,8 @@ def _clean(value: float | None) -> float | None:
     return float(value)
 
 
-@dataclass(frozen=True)
-class EffectSize:
+@dataclass(frozen=True, repr=False)
+class EffectSize(Tabular):
     """How large a difference is, on a scale with a documented floor."""
 
     method: str
@@ -32,8 +54,8 @@ class EffectSize:
         return {"method": self.method, "value": _clean(self.value), "min_effect": self.min_effect}
 
 
-@dataclass(frozen=True)
-class ColumnDrift:
+@dataclass(frozen=True, repr=False)
+class ColumnDrift(Tabular):
     """The comparison of one column between reference and current data."""
 
     column: str
@@ -61,6 +83,35 @@ class ColumnDrift:
         if self.output == "p_value":
             return None if self.p_value is None else 1.0 - self.p_value
         return self.statistic
+
+    _table_columns: ClassVar[tuple[str, ...]] = _DRIFT_COLUMNS
+
+    def _table_rows(self) -> list[dict[str, Any]]:
+        effect = self.effect_size
+        return [
+            {
+                "column": self.column,
+                "kind": self.kind,
+                "method": self.method,
+                "statistic": self.statistic,
+                "p_value": self.p_value,
+                "threshold": self.threshold,
+                "effect": None if effect is None else effect.value,
+                "drifted": self.drifted,
+                "role": self.role,
+                "output": self.output,
+                "p_value_adjusted": self.p_value_adjusted,
+                "effect_method": None if effect is None else effect.method,
+                "comparison": self.comparison,
+                "n_reference": self.n_reference,
+                "n_current": self.n_current,
+                "note": self.note,
+            }
+        ]
+
+    def _headline(self) -> str:
+        verdict = "drifted" if self.drifted else "no drift"
+        return f"ColumnDrift {self.column!r}: {verdict} ({self.method})"
 
     def to_dict(self) -> dict[str, Any]:
         statistic = self.statistic
@@ -92,8 +143,8 @@ class ColumnDrift:
         }
 
 
-@dataclass(frozen=True)
-class DatasetDrift:
+@dataclass(frozen=True, repr=False)
+class DatasetDrift(Tabular):
     """Every column's drift and the dataset-level verdict.
 
     ``columns`` holds the features; the target and the predictions (and scores) are
@@ -120,6 +171,20 @@ class DatasetDrift:
             if item.column == column:
                 return item
         raise KeyError(column)
+
+    _table_columns: ClassVar[tuple[str, ...]] = _DRIFT_COLUMNS
+
+    def _table_rows(self) -> list[dict[str, Any]]:
+        """One row per compared column: the features, then the target and predictions."""
+        compared = (*self.columns, *self.target, *self.predictions)
+        return [row for item in compared for row in item._table_rows()]
+
+    def _headline(self) -> str:
+        verdict = "dataset drift" if self.dataset_drift else "no dataset drift"
+        return (
+            f"DatasetDrift: {verdict}, {self.n_drifted} of {self.n_columns} columns drifted"
+            f" (share {self.share_drifted:.3g}, limit {self.drift_share:.3g})"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -27,15 +27,19 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from watchkeeper._exceptions import InputError, UnknownMethodError
+from watchkeeper._exceptions import InputError, MissingDependency, UnknownMethodError
+from watchkeeper._tabular import Tabular
 from watchkeeper.fairness._counters import GroupKey
 from watchkeeper.fairness._inputs import label_masks, resolve_positive_label, sensitive_columns
 from watchkeeper.performance import METRICS, compute_metric
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["FAIRNESS_RATES", "GroupFrame", "GroupRow", "MetricValue", "group_metric_frame"]
 
@@ -109,16 +113,19 @@ class GroupRow:
         }
 
 
-@dataclass(frozen=True)
-class GroupFrame:
+@dataclass(frozen=True, repr=False)
+class GroupFrame(Tabular):
     """Metrics overall and per group, with confidence intervals.
 
     >>> rng = np.random.default_rng(0)
     >>> y, p = rng.integers(0, 2, 200), rng.integers(0, 2, 200)
     >>> frame = group_metric_frame(y, p, sensitive_features={"sex": rng.choice(["f", "m"], 200)},
     ...                            metrics=["accuracy", "selection_rate"], n_boot=50)
-    >>> {k: round(v["accuracy"], 3) for k, v in frame.by_group("sex").items()}
-    {('f',): 0.596, ('m',): 0.495}
+    >>> frame.by_group("sex").round(3)
+         accuracy  selection_rate
+    sex
+    f       0.596           0.505
+    m       0.495           0.594
     >>> round(frame.difference("accuracy"), 3)
     0.101
     """
@@ -143,14 +150,53 @@ class GroupFrame:
             raise InputError(f"no groups for features {list(wanted)}; choose one of {known}")
         return rows
 
-    def by_group(
-        self, features: str | Sequence[str] | None = None
-    ) -> dict[GroupKey, dict[str, float]]:
-        """Metric values per group of ``features`` (default: the intersection of all)."""
-        return {
-            row.group: {name: v.value for name, v in row.metrics.items()}
-            for row in self._rows(features)
-        }
+    def by_group(self, features: str | Sequence[str] | None = None) -> pd.DataFrame:
+        """Metric values per group of ``features`` (default: the intersection of all).
+
+        A DataFrame like fairlearn's ``MetricFrame.by_group``: one column per metric,
+        indexed by the feature (a ``MultiIndex`` over several features). Needs pandas.
+        """
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - pandas is in the dev extra
+            raise MissingDependency("pandas", "pandas") from exc
+        rows = self._rows(features)
+        names = list(rows[0].features)
+        values = [[row.metrics[m].value for m in self.metrics] for row in rows]
+        if len(names) == 1:
+            index: pd.Index = pd.Index([row.group[0] for row in rows], name=names[0])
+        else:
+            index = pd.MultiIndex.from_tuples([row.group for row in rows], names=names)
+        return pd.DataFrame(values, index=index, columns=list(self.metrics))
+
+    def _table_rows(self) -> list[dict[str, Any]]:
+        """One row per group (overall first): value and interval of every metric."""
+        table = []
+        for row in (self.overall, *self.rows):
+            record: dict[str, Any] = {
+                "features": " & ".join(row.features) or None,
+                "group": " & ".join(str(g) for g in row.group) or "overall",
+                "n": row.n,
+            }
+            for name in self.metrics:
+                value = row.metrics[name]
+                record[name] = value.value
+                record[f"{name}_ci_low"] = value.ci_low
+                record[f"{name}_ci_high"] = value.ci_high
+            table.append(record)
+        return table
+
+    def _repr_rows(self) -> list[dict[str, Any]]:
+        return [
+            {k: v for k, v in r.items() if not k.endswith(("_ci_low", "_ci_high"))}
+            for r in self._table_rows()
+        ]
+
+    def _headline(self) -> str:
+        return (
+            f"GroupFrame: {len(self.metrics)} metrics over {len(self.rows)} groups of"
+            f" {', '.join(self.features)} ({self.n_boot} bootstrap resamples)"
+        )
 
     def _values(self, metric: str, features: str | Sequence[str] | None) -> NDArray[np.float64]:
         if metric not in self.metrics:

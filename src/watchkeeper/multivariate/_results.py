@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from watchkeeper._tabular import Tabular
+
 __all__ = [
     "ChunkValue",
     "DescriptorDrift",
@@ -29,8 +31,8 @@ def _clean(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True)
-class ChunkValue:
+@dataclass(frozen=True, repr=False)
+class ChunkValue(Tabular):
     """The value of a drift measure on one chunk of rows ``[start, stop)``.
 
     >>> ChunkValue(0, "current", 0, 10, 0.7, None, 0.4, 0.6, True).to_dict()["alert"]
@@ -62,8 +64,8 @@ class ChunkValue:
         }
 
 
-@dataclass(frozen=True)
-class MultivariateDriftResult:
+@dataclass(frozen=True, repr=False)
+class MultivariateDriftResult(Tabular):
     """Per-chunk values of one multivariate measure, reference chunks first.
 
     ``higher_is_worse`` says how to read ``value``; ``parameters`` records what the
@@ -81,6 +83,14 @@ class MultivariateDriftResult:
     upper_threshold: float | None
     higher_is_worse: bool
     parameters: Mapping[str, Any] = field(default_factory=dict)
+
+    def _table_rows(self) -> list[dict[str, Any]]:
+        """One row per chunk, reference chunks first."""
+        return [{"method": self.method, **c.to_dict()} for c in self.chunks]
+
+    def _headline(self) -> str:
+        verdict = "drift" if self.drift_detected else "no drift"
+        return f"MultivariateDriftResult ({self.method}): {verdict} in {len(self.chunks)} chunks"
 
     @property
     def reference_chunks(self) -> tuple[ChunkValue, ...]:
@@ -112,8 +122,8 @@ class MultivariateDriftResult:
         }
 
 
-@dataclass(frozen=True)
-class MMDResult:
+@dataclass(frozen=True, repr=False)
+class MMDResult(Tabular):
     """A two-sample MMD test: the unbiased MMD^2 estimate and its p-value.
 
     >>> MMDResult("permutation", 0.01, 0.2, 1.5, 10, 10, 0.05, 99, None).drift_detected
@@ -153,8 +163,8 @@ class MMDResult:
         }
 
 
-@dataclass(frozen=True)
-class DescriptorDrift:
+@dataclass(frozen=True, repr=False)
+class DescriptorDrift(Tabular):
     """Drift of one uncertainty descriptor (entropy or margin)."""
 
     name: str
@@ -184,14 +194,22 @@ class DescriptorDrift:
         }
 
 
-@dataclass(frozen=True)
-class UncertaintyDriftResult:
+@dataclass(frozen=True, repr=False)
+class UncertaintyDriftResult(Tabular):
     """Drift of model uncertainty: entropy and margin of the predicted probabilities."""
 
     entropy: DescriptorDrift
     margin: DescriptorDrift
     n_reference: int
     n_current: int
+
+    def _table_rows(self) -> list[dict[str, Any]]:
+        """One row per descriptor (entropy, margin)."""
+        return [self.entropy.to_dict(), self.margin.to_dict()]
+
+    def _headline(self) -> str:
+        verdict = "drift" if self.drift_detected else "no drift"
+        return f"UncertaintyDriftResult: {verdict}"
 
     @property
     def drift_detected(self) -> bool:

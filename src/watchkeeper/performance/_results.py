@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from watchkeeper._exceptions import InputError
+from watchkeeper._tabular import Tabular
 from watchkeeper.performance._warning_classes import MIN_REFERENCE_CHUNKS
 
 __all__ = ["SCHEMA_VERSION", "ChunkResult", "LabelJoin", "MetricResult", "PerformanceResult"]
@@ -22,8 +23,32 @@ def _num(value: float | None) -> float | None:
     return None if value is None or math.isnan(value) else value
 
 
-@dataclass(frozen=True)
-class ChunkResult:
+# The table form: one row per metric, segment and chunk (long format, like NannyML's).
+_CHUNK_COLUMNS = (
+    "metric",
+    "segment",
+    "key",
+    "period",
+    "value",
+    "lower_threshold",
+    "upper_threshold",
+    "alert",
+    "realized",
+    "sampling_error",
+    "lower_band",
+    "upper_band",
+    "index",
+    "start",
+    "end",
+    "start_time",
+    "end_time",
+    "n_rows",
+    "n_labelled",
+)
+
+
+@dataclass(frozen=True, repr=False)
+class ChunkResult(Tabular):
     """One metric on one chunk: its value, sampling error, band, thresholds and alert.
 
     ``value`` is realized or, for CBPE/DLE, estimated; ``realized`` is the realized
@@ -54,6 +79,10 @@ class ChunkResult:
         """Share of the chunk's rows that have a label (NaN for an empty chunk)."""
         return self.n_labelled / self.n_rows if self.n_rows else float("nan")
 
+    def _headline(self) -> str:
+        alert = ", alert" if self.alert else ""
+        return f"ChunkResult {self.key!r} ({self.period}{alert})"
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {
@@ -78,8 +107,8 @@ class ChunkResult:
         }
 
 
-@dataclass(frozen=True)
-class MetricResult:
+@dataclass(frozen=True, repr=False)
+class MetricResult(Tabular):
     """One metric over every chunk of one segment (``segment`` None: all rows)."""
 
     metric: str
@@ -109,6 +138,19 @@ class MetricResult:
             count += c.period == "reference" and math.isfinite(truth)
         return count
 
+    _table_columns: ClassVar[tuple[str, ...]] = _CHUNK_COLUMNS
+
+    def _table_rows(self) -> list[dict[str, Any]]:
+        """One row per chunk, NaN kept as NaN (pandas' missing value for floats)."""
+        return [{"metric": self.metric, "segment": self.segment, **c.__dict__} for c in self.chunks]
+
+    def _headline(self) -> str:
+        segment = "" if self.segment is None else f" [{self.segment}]"
+        return (
+            f"MetricResult {self.metric}{segment}: baseline {self.baseline:.4g},"
+            f" {len(self.alerts)} of {len(self.analysis)} analysis chunks alert"
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {
@@ -123,8 +165,8 @@ class MetricResult:
         }
 
 
-@dataclass(frozen=True)
-class LabelJoin:
+@dataclass(frozen=True, repr=False)
+class LabelJoin(Tabular):
     """What happened when labels were joined to predictions by id."""
 
     n_predictions: int
@@ -139,8 +181,8 @@ class LabelJoin:
         return dict(self.__dict__)
 
 
-@dataclass(frozen=True)
-class PerformanceResult:
+@dataclass(frozen=True, repr=False)
+class PerformanceResult(Tabular):
     """Realized (``method="realized"``) or estimated (``"cbpe"``, ``"dle"``) performance."""
 
     method: str
@@ -174,6 +216,35 @@ class PerformanceResult:
             if result.metric == name and result.segment == segment:
                 return result
         raise InputError(f"no result for metric {name!r} and segment {segment!r}")
+
+    _table_columns: ClassVar[tuple[str, ...]] = _CHUNK_COLUMNS
+
+    def _table_rows(self) -> list[dict[str, Any]]:
+        """One row per metric, segment and chunk."""
+        return [row for m in self.metrics for row in m._table_rows()]
+
+    def _repr_rows(self) -> list[dict[str, Any]]:
+        """One line per metric on screen; ``to_pandas()`` has every chunk."""
+        return [
+            {
+                "metric": m.metric,
+                "segment": m.segment,
+                "baseline": m.baseline,
+                "lower_threshold": m.lower_threshold,
+                "upper_threshold": m.upper_threshold,
+                "analysis_chunks": len(m.analysis),
+                "alerts": len(m.alerts),
+            }
+            for m in self.metrics
+        ]
+
+    def _headline(self) -> str:
+        alerting = sorted({m.metric for m in self.metrics if m.alerts})
+        alerts = f"alerts on {', '.join(alerting)}" if alerting else "no alerts"
+        return (
+            f"PerformanceResult ({self.method}, {self.problem}, {self.chunker}):"
+            f" {len(self.metrics)} metric results, {alerts}"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, versioned by ``schema_version``."""

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
+from watchkeeper._tabular import Tabular
 from watchkeeper.quality._facts import ColumnQuality, DatasetQuality
 
 __all__ = ["DatasetName", "Finding", "QualityResult", "Severity"]
@@ -37,10 +38,11 @@ class Severity(StrEnum):
 
 
 _RANKS = {Severity.CRITICAL: 0, Severity.WARNING: 1, Severity.INFO: 2}
+_FINDING_COLUMNS = ("column", "check", "severity", "dataset", "value", "threshold", "message")
 
 
-@dataclass(frozen=True)
-class Finding:
+@dataclass(frozen=True, repr=False)
+class Finding(Tabular):
     """One data-quality finding.
 
     ``column`` is None for a finding about a whole dataset; ``dataset`` says which side
@@ -62,6 +64,12 @@ class Finding:
     dataset: DatasetName | None = None
     threshold: float | None = None
     details: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+    _table_columns: ClassVar[tuple[str, ...]] = _FINDING_COLUMNS
+
+    def _headline(self) -> str:
+        where = "dataset" if self.column is None else f"column {self.column!r}"
+        return f"Finding ({self.severity.value}, {where}): {self.check}"
 
     def sort_key(self) -> tuple[int, int, str, str, str]:
         """Severity first, then dataset-level findings, then column, check and side."""
@@ -86,8 +94,8 @@ class Finding:
         }
 
 
-@dataclass(frozen=True)
-class QualityResult:
+@dataclass(frozen=True, repr=False)
+class QualityResult(Tabular):
     """Every finding, sorted, and the measured facts per dataset and per column.
 
     >>> from watchkeeper.quality._facts import DatasetQuality
@@ -115,6 +123,16 @@ class QualityResult:
         object.__setattr__(self, "reference", reference)
         object.__setattr__(self, "current", current)
         object.__setattr__(self, "columns", tuple(columns))
+
+    _table_columns: ClassVar[tuple[str, ...]] = _FINDING_COLUMNS
+
+    def _table_rows(self) -> list[dict[str, Any]]:
+        """One row per finding, worst first."""
+        return [f._table_rows()[0] for f in self.findings]
+
+    def _headline(self) -> str:
+        counts = ", ".join(f"{n} {name}" for name, n in self.counts_by_severity().items())
+        return f"QualityResult: {counts}"
 
     def counts_by_severity(self) -> dict[str, int]:
         """The number of findings of each severity, worst first, zeros included."""

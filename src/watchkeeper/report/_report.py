@@ -13,12 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pyarrow as pa
 
 from watchkeeper._exceptions import InputError
 from watchkeeper._progress import Progress
+from watchkeeper._tabular import Tabular
 from watchkeeper._version import __version__
 from watchkeeper.drift import DatasetDrift, DriftPolicy, compare_values, extract_all
 from watchkeeper.io import to_table
@@ -34,8 +35,8 @@ SCHEMA_VERSION = "1.1"
 _EXTRACTED_KINDS = (ColumnKind.NUMERIC, ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN)
 
 
-@dataclass(frozen=True)
-class DatasetInfo:
+@dataclass(frozen=True, repr=False)
+class DatasetInfo(Tabular):
     """Where a side of the comparison came from, and its shape."""
 
     name: str | None
@@ -46,9 +47,14 @@ class DatasetInfo:
         return {"name": self.name, "n_rows": self.n_rows, "n_columns": self.n_columns}
 
 
-@dataclass(frozen=True)
-class Report:
-    """Drift and data quality of ``current`` against ``reference``."""
+@dataclass(frozen=True, repr=False)
+class Report(Tabular):
+    """Drift and data quality of ``current`` against ``reference``.
+
+    As a table (``to_pandas()``, ``to_arrow()``): one row per compared column, the
+    drift columns of :meth:`DatasetDrift.to_pandas` and the column's worst data-quality
+    finding (``quality``, None when there is none) and its number of findings.
+    """
 
     reference: DatasetInfo
     current: DatasetInfo
@@ -57,6 +63,28 @@ class Report:
     quality: QualityResult
     created_at: str
     performance: dict[str, Any] | None = None
+
+    _table_columns: ClassVar[tuple[str, ...]] = (
+        *DatasetDrift._table_columns,
+        "quality",
+        "n_findings",
+    )
+
+    def _table_rows(self) -> list[dict[str, Any]]:
+        rows = self.drift._table_rows()
+        for row in rows:
+            findings = self.quality.for_column(row["column"])
+            row["quality"] = findings[0].severity.value if findings else None
+            row["n_findings"] = len(findings)
+        return rows
+
+    def _headline(self) -> str:
+        drift = self.drift._headline().removeprefix("DatasetDrift: ")
+        quality = self.quality._headline().removeprefix("QualityResult: ")
+        return (
+            f"Report: {self.current.n_rows} current rows against {self.reference.n_rows}"
+            f" reference rows; {drift}; quality: {quality}"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The versioned JSON form, documented in docs/report-schema.md."""
