@@ -4,17 +4,21 @@ whatever the run, the batch size or the partitioning, and every path bins alike.
 from __future__ import annotations
 
 import itertools
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from watchkeeper.drift import DriftPolicy, detect_drift
 from watchkeeper.drift._from_profiles import compare_profiles
 from watchkeeper.profile import NumericBins, Profile, ProfileBuilder, merge_all, profile_source
+from watchkeeper.profile._sums import ExactSums, exact_sum
 from watchkeeper.stats import bin_counts, quantile_edges
 from watchkeeper.stats._binning import GRID_CELLS, grid_cells, reference_edges
 
@@ -121,3 +125,21 @@ def test_large_samples_state_the_asymptotic_ks_method(rng: np.random.Generator) 
     assert "KS p-value: asymptotic" in (got.note or "")
     raw = detect_drift({"x": rng.normal(size=20_000)}, {"x": rng.normal(size=15_000)})["x"]
     assert "KS p-value: asymptotic" in (raw.note or "")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(-1e150, 1e150), max_size=200))
+def test_exact_sums_equal_the_rational_sum(values: list[float]) -> None:
+    # The reference is Python's exact rational arithmetic.
+    array = np.asarray(values, dtype=np.float64)
+    exact = sum((Fraction(v) for v in values), Fraction(0))
+    assert Fraction(exact_sum(array), 2**1126) == exact
+    half = len(values) // 2
+    merged = ExactSums.of(array[:half], 0.0).merge(ExactSums.of(array[half:], 0.0))
+    assert merged == ExactSums.of(array, 0.0)
+
+
+def test_squares_beyond_the_float_range_give_an_infinite_m2() -> None:
+    sums = ExactSums.of(np.array([1e200, -1e200, 3.0]), 0.0)
+    assert sums.overflow and sums.moments().m2 == float("inf")
+    assert ExactSums.from_list(sums.to_list()) == sums

@@ -13,6 +13,7 @@ of each square costs no precision for data far from zero.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -40,16 +41,17 @@ def exact_sum(values: FloatArray) -> int:
     total = 0
     for start in range(0, values.size, _CHUNK):
         mantissa, exponent = np.frexp(values[start : start + _CHUNK])
-        whole = mantissa * 2.0**53
-        high = np.floor(whole * 2.0**-26)
-        low = whole - high * 2.0**26
+        # mantissa * 2**53 is a 53-bit integer: its top 27 bits and (scaled) the rest.
+        top = np.multiply(mantissa, 2.0**27, out=mantissa)
+        high = np.floor(top)
+        rest = np.subtract(top, high, out=top)
         lowest = int(exponent.min())
-        index = exponent - lowest
+        index = np.subtract(exponent, lowest, dtype=np.intp)
         high_sums = np.bincount(index, weights=high)
-        low_sums = np.bincount(index, weights=low)
-        for k in np.flatnonzero((high_sums != 0) | (low_sums != 0)).tolist():
+        rest_sums = np.bincount(index, weights=rest) * 2.0**26
+        for k in np.flatnonzero((high_sums != 0) | (rest_sums != 0)).tolist():
             shift = lowest + k - 53 + _SHIFT
-            total += (int(high_sums[k]) << (shift + 26)) + (int(low_sums[k]) << shift)
+            total += (int(high_sums[k]) << (shift + 26)) + (int(rest_sums[k]) << shift)
     return total
 
 
@@ -67,22 +69,37 @@ class ExactSums:
     n: int = 0
     s1: int = 0
     s2: int = 0
+    #: A deviation or its square overflowed (values beyond about 1e154 from the pivot):
+    #: the mean is then NaN and ``m2`` infinite, as a float computation would give.
+    overflow: bool = False
 
     @classmethod
     def of(cls, values: FloatArray, pivot: float) -> ExactSums:
-        deviations = values - pivot
-        return cls(pivot, int(values.size), exact_sum(deviations), exact_sum(deviations**2))
+        with np.errstate(over="ignore", invalid="ignore"):
+            deviations = values - pivot
+            squares = deviations * deviations
+        if not np.isfinite(squares).all():
+            return cls(pivot, int(values.size), overflow=True)
+        return cls(pivot, int(values.size), exact_sum(deviations), exact_sum(squares))
 
     def merge(self, other: ExactSums) -> ExactSums | None:
         """Both together, or None when the pivots differ (the sums do not add)."""
         if self.pivot != other.pivot:
             return None
-        return ExactSums(self.pivot, self.n + other.n, self.s1 + other.s1, self.s2 + other.s2)
+        return ExactSums(
+            self.pivot,
+            self.n + other.n,
+            self.s1 + other.s1,
+            self.s2 + other.s2,
+            self.overflow or other.overflow,
+        )
 
     def moments(self) -> Moments:
         """The count, mean and ``m2``, each rounded once from the exact sums."""
         if self.n == 0:
             return Moments()
+        if self.overflow:
+            return Moments(self.n, math.nan, math.inf)
         unit = Fraction(1, 1 << _SHIFT)
         s1, s2 = self.s1 * unit, self.s2 * unit
         mean = float(Fraction(self.pivot) + s1 / self.n)
@@ -91,9 +108,11 @@ class ExactSums:
 
     def to_list(self) -> list[object]:
         """A JSON-ready form (the integers as hexadecimal text)."""
-        return [self.pivot, self.n, hex(self.s1), hex(self.s2)]
+        return [self.pivot, self.n, hex(self.s1), hex(self.s2), self.overflow]
 
     @classmethod
     def from_list(cls, items: list[object]) -> ExactSums:
-        pivot, n, s1, s2 = items
-        return cls(float(str(pivot)), int(str(n)), int(str(s1), 16), int(str(s2), 16))
+        pivot, n, s1, s2, overflow = items
+        return cls(
+            float(str(pivot)), int(str(n)), int(str(s1), 16), int(str(s2), 16), overflow is True
+        )
