@@ -8,8 +8,11 @@ catalogue; these tests fail when one of them lacks a metric or names it differen
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import warnings
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -192,3 +195,22 @@ def test_window_points_are_catalogued_names() -> None:
     )
     names = {m for m, _, _ in [*drift_values(result), *quality_values({"critical": 1})]}
     assert names <= set(_ids(SERVICE))
+
+
+@pytest.mark.skipif(
+    shutil.which("promtool") is None, reason="promtool is not installed (Debian 'prometheus')"
+)
+def test_promtool_accepts_a_rule_on_every_service_metric(tmp_path: Path) -> None:
+    from watchkeeper.service.exposition import render_rules_yaml
+
+    monitors = [
+        MonitorSpec(f"r-{spec.name}", "m", spec.name, Condition("at_least", threshold=1.0))
+        for spec in SERVICE
+    ]
+    path = tmp_path / "rules.yaml"
+    path.write_text(render_rules_yaml(prometheus_rules(monitors)), encoding="utf-8")
+    done = subprocess.run(
+        ["promtool", "check", "rules", str(path)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"SUCCESS: {len(SERVICE) + 1} rules found" in done.stdout
