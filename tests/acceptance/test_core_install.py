@@ -43,17 +43,10 @@ def test_readme_report_runs_on_the_core_install(
     assert code == example.exit_code, stderr
 
 
-SERVE_UNGUARDED = pytest.mark.xfail(
-    strict=True,
-    reason="cli/_serve.py imports watchkeeper.server (fastapi) unguarded: a traceback, "
-    "not the pip-install message (issue 11, CLI owner); remove this mark with the fix",
-)
-
-
 @pytest.mark.parametrize(
     "args",
     [
-        pytest.param(["serve"], marks=SERVE_UNGUARDED),
+        ["serve"],
         ["keys", "list"],
         ["apply", "examples/watchkeeper.yaml"],
     ],

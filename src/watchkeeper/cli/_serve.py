@@ -59,7 +59,12 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Start the server; returns when it stops."""
-    from watchkeeper.server import create_app, is_loopback
+    try:
+        from watchkeeper.server import create_app, is_loopback
+    except ImportError as error:
+        if isinstance(error, MissingDependency):
+            raise
+        raise MissingDependency(error.name or "fastapi", "server") from error
     from watchkeeper.service._settings import Settings, parse_duration
 
     settings = Settings.from_env()
