@@ -1,9 +1,14 @@
 """Spark: profile a DataFrame's partitions in parallel and merge them on the driver.
 
-``profile(df)`` equals the single-process profile of the same rows (see
+``profile(df)`` equals the single-process profile of the same rows, byte for byte (see
 docs/profiles.md, "Spark"). Needs ``pip install 'watchkeeper[spark]'``.
+
+Importing this package sets ``PYSPARK_PYTHON`` to this interpreter when it is unset, so
+a SparkSession created afterwards starts workers that can import watchkeeper.
 """
 
-from watchkeeper.integrations.spark._profile import DEFAULT_SAMPLE_ROWS, profile
+from watchkeeper.integrations.spark._profile import DEFAULT_SAMPLE_ROWS, profile, use_driver_python
 
-__all__ = ["DEFAULT_SAMPLE_ROWS", "profile"]
+use_driver_python()
+
+__all__ = ["DEFAULT_SAMPLE_ROWS", "profile", "use_driver_python"]

@@ -44,7 +44,7 @@ from watchkeeper.profile import (
 from watchkeeper.schema import ColumnKind, Schema, infer_schema
 from watchkeeper.stats._binning import GRID_CELLS, edges_from_grid, grid_counts
 
-__all__ = ["DEFAULT_SAMPLE_ROWS", "profile"]
+__all__ = ["DEFAULT_SAMPLE_ROWS", "profile", "use_driver_python"]
 
 # Rows read on the driver to infer the schema when none is given; the schema's rules look
 # at a column's type and, for strings, at the shape of its first values.
@@ -64,9 +64,17 @@ def _pyspark() -> Any:
         import pyspark
     except ImportError:
         raise MissingDependency("pyspark", "spark") from None
-    # Workers started from now on run this interpreter, which can import watchkeeper.
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    use_driver_python()
     return pyspark
+
+
+def use_driver_python() -> str:
+    """Set ``PYSPARK_PYTHON`` to this interpreter unless it is set; return its value.
+
+    Workers of a SparkSession created afterwards run this Python, which can import
+    watchkeeper (a running session keeps its workers' interpreter).
+    """
+    return os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
 
 
 def _probe(_: Any) -> str:
