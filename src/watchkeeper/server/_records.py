@@ -168,6 +168,11 @@ def _record_cells(
             continue
         column = f"feature.{name}"
         declared = _KIND_CLASS.get(kinds.get(name, ""))
+        # The common case, a finite float for a numeric feature, skips the general checks
+        # (x - x is 0.0 only for finite x; non-finite values go on for the service to judge).
+        if type(value) is float and declared == "number" and value - value == 0.0:
+            cells[column] = ("number", value)
+            continue
         cells[column] = _cell(f"features.{name}", value, declared, seen(column))
     segment = record.get("segment", {})
     if not isinstance(segment, dict):

@@ -187,9 +187,18 @@ def _check_feature(
     return column
 
 
+_MISSING_TIME = "is missing; send ISO-8601 with a zone, e.g. 2024-05-01T12:00:00Z"
+
+
 def _timestamps(column: pa.ChunkedArray, problems: _Problems) -> np.ndarray[Any, Any]:
     """Event times as int64 microseconds since the epoch (0 where rejected)."""
-    n = len(column)
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        try:
+            # Arrow parses ISO-8601 and refuses text without a zone; a batch it refuses
+            # is read row by row below, to say which records and why.
+            column = column.cast(_UTC_US)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return _parse_each(column.to_pylist(), problems)
     if pa.types.is_timestamp(column.type):
         if column.type.tz is None:
             raise InputError(
@@ -198,31 +207,33 @@ def _timestamps(column: pa.ChunkedArray, problems: _Problems) -> np.ndarray[Any,
             )
         as_us = pc.cast(column, pa.timestamp("us", tz=column.type.tz), safe=False)
         micros = pc.cast(as_us, pa.int64())
-        problems.add(~_mask(pc.is_valid(micros)), "timestamp", "is missing; send ISO-8601 UTC")
+        problems.add(~_mask(pc.is_valid(micros)), "timestamp", _MISSING_TIME)
         return np.asarray(pc.fill_null(micros, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
-    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-        out = np.zeros(n, dtype=np.int64)
-        bad = np.zeros(n, dtype=bool)
-        reasons: dict[int, str] = {}
-        for i, text in enumerate(column.to_pylist()):
-            if text is None:
-                bad[i], reasons[i] = True, "is missing; send ISO-8601, e.g. 2024-05-01T12:00:00Z"
-                continue
-            try:
-                moment = datetime.fromisoformat(text)
-            except ValueError:
-                bad[i] = True
-                reasons[i] = f"{text!r} is not ISO-8601; send e.g. 2024-05-01T12:00:00Z"
-                continue
-            if moment.tzinfo is None:
-                bad[i], reasons[i] = True, f"{text!r} has no time zone; add Z or +00:00"
-                continue
-            out[i] = round(moment.timestamp() * 1_000_000)
-        problems.add(bad, "timestamp", lambda i: reasons[i])
-        return out
     raise InputError(
         f"column 'timestamp' has type {column.type}; send ISO-8601 text or timestamp[us, tz=UTC]"
     )
+
+
+def _parse_each(texts: list[str | None], problems: _Problems) -> np.ndarray[Any, Any]:
+    out = np.zeros(len(texts), dtype=np.int64)
+    bad = np.zeros(len(texts), dtype=bool)
+    reasons: dict[int, str] = {}
+    for i, text in enumerate(texts):
+        if text is None:
+            bad[i], reasons[i] = True, _MISSING_TIME
+            continue
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            bad[i] = True
+            reasons[i] = f"{text!r} is not ISO-8601; send e.g. 2024-05-01T12:00:00Z"
+            continue
+        if moment.tzinfo is None:
+            bad[i], reasons[i] = True, f"{text!r} has no time zone; add Z or +00:00"
+            continue
+        out[i] = round(moment.timestamp() * 1_000_000)
+    problems.add(bad, "timestamp", lambda i: reasons[i])
+    return out
 
 
 def _json_texts(column: pa.ChunkedArray, field: str, problems: _Problems) -> list[str | None]:
