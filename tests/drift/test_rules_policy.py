@@ -16,6 +16,8 @@ from scipy import stats
 from scipy.spatial.distance import jensenshannon
 
 from watchkeeper.drift import DriftPolicy, detect_drift
+from watchkeeper.drift._column import compare_numeric
+from watchkeeper.io import NumericValues
 
 N = 20_000
 
@@ -245,3 +247,26 @@ def test_rule_a_drifted_column_needs_the_adjusted_p_value_below_alpha() -> None:
     column = detect_drift(ref, cur, policy=strict)["x"]
     assert column.p_value_adjusted == pytest.approx(min(1.0, raw * 21))
     assert not column.drifted
+
+
+def _values(name: str, values: np.ndarray) -> NumericValues:
+    return NumericValues(name, np.sort(values), values.size, 0, 0, 0, 0)
+
+
+def test_rule_one_columns_verdict_before_correction_reaches_the_floor_at_equality() -> None:
+    """compare_numeric's own verdict (final when nothing corrects it): test and floor,
+    the floor reached at equality."""
+    ref, cur = shifted(0.12)
+    value = float(stats.wasserstein_distance(ref, cur) / np.std(ref))
+    for floor, drifted in ((value, True), (math.nextafter(value, math.inf), False)):
+        policy = DriftPolicy(numeric_min_effect=floor)
+        column = compare_numeric(_values("x", ref), _values("x", cur), "feature", policy)
+        assert column.drifted is drifted
+
+
+def test_rule_one_columns_distance_verdict_ignores_the_floor() -> None:
+    ref, cur = shifted(0.08)
+    policy = DriftPolicy.from_options(numeric_method="wasserstein_norm", threshold=0.05)
+    column = compare_numeric(_values("x", ref), _values("x", cur), "feature", policy)
+    assert column.effect_size is not None and column.effect_size.value < 0.1
+    assert column.drifted
