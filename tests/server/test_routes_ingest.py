@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 from datetime import UTC, datetime
 from typing import Any
 
@@ -301,3 +302,47 @@ def test_host_metrics(client: TestClient) -> None:
     answer = client.post("/v1/models/churn/host-metrics", json={"version": "v1", "points": [bad]})
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["field"] == "points[0].cpu_percent"
+
+
+def test_json_and_arrow_bodies_get_the_same_words(memory_client: TestClient) -> None:
+    """One validator: the same bad values say the same thing whatever the body's format."""
+    register(memory_client)
+    stamp = datetime(2024, 5, 1, 12, tzinfo=UTC)
+    json_answer = memory_client.post(
+        "/v1/models/churn/predictions",
+        content=(
+            '{"version": "v1", "records": ['
+            '{"id": "j0", "timestamp": "2024-05-01T12:00:00Z", "features": {"age": NaN}},'
+            '{"id": "j1", "timestamp": "2024-05-01T12:00:00Z", "features": {"agee": 1}},'
+            '{"id": "j2", "timestamp": "2024-05-01T12:00:00Z", "latency_ms": -1}]}'
+        ),
+        headers={"Content-Type": "application/json"},
+    ).json()
+    table = pa.table(
+        {
+            "id": ["a0", "a1", "a2"],
+            "timestamp": pa.array([stamp] * 3, pa.timestamp("us", tz="UTC")),
+            "feature.age": [math.nan, None, None],
+            "feature.agee": [None, 1.0, None],
+            "latency_ms": [None, None, -1.0],
+        }
+    )
+    arrow_answer = memory_client.post(
+        "/v1/models/churn/predictions?version=v1",
+        content=_ipc(table),
+        headers={"Content-Type": "application/vnd.apache.arrow.stream"},
+    ).json()
+    words = [e["message"] for e in json_answer["rejected"]]
+    assert words == [e["message"] for e in arrow_answer["rejected"]]
+    assert words[0] == NOT_FINITE
+    # The request's own names: features.<name> in JSON, feature.<name> in Arrow.
+    assert [e["field"] for e in json_answer["rejected"]] == [
+        "features.age",
+        "features.agee",
+        "latency_ms",
+    ]
+    assert [e["field"] for e in arrow_answer["rejected"]] == [
+        "feature.age",
+        "feature.agee",
+        "latency_ms",
+    ]

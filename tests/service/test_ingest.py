@@ -151,3 +151,22 @@ def test_every_record_is_accepted_duplicated_or_rejected_once(ids, data) -> None
         if rid is None or (age is not None and not math.isfinite(age))
     }
     assert {e.index for e in batch.rejected} == bad
+
+
+def test_timestamps_without_a_zone_are_refused_for_the_batch() -> None:
+    naive = pa.table(
+        {"id": ["a"], "timestamp": pa.array([datetime(2024, 1, 1)], pa.timestamp("us"))}
+    )
+    with pytest.raises(InputError, match="no time zone"):
+        _prepare(naive)
+
+
+def test_the_short_schema_form_declares_features_too() -> None:
+    assert feature_kinds(
+        {"age": "Numeric", "plan": {"kind": "categorical"}, "segments": ["r"]}
+    ) == {
+        "age": "numeric",
+        "plan": "categorical",
+    }
+    with pytest.raises(InputError, match="use one of numeric"):
+        feature_kinds({"age": "number"})
