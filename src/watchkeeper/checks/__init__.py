@@ -1,7 +1,8 @@
 """Suites of checks for CI: conditions on any metric a report produces.
 
 A :class:`Suite` (read from YAML) holds :class:`Check` objects: a metric name such as
-``drift.share_drifted``, a registered condition such as ``less: 0.3`` and a severity
+``drift.share_drifted``, a condition saying when it fails such as ``above: 0.3`` (the
+language monitors share; the older ``less: 0.3`` still reads the same) and a severity
 (``fail`` turns the build red, ``warn`` does not). It runs against one report, computed
 once, and its :class:`SuiteResult` renders as an exit code, JUnit XML and a Markdown
 summary. :func:`suggest_suite` proposes a suite from reference data. See
