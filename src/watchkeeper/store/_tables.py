@@ -33,6 +33,7 @@ from watchkeeper.store._types import JSONText, UTCDateTime
 __all__ = [
     "alerts",
     "api_keys",
+    "audit",
     "channels",
     "host_metrics",
     "metadata",
@@ -263,4 +264,26 @@ channels = Table(
     Column("type", String(40), nullable=False),
     Column("settings", JSONText, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# The audit trail (migration 0004): append-only, each entry carrying the hash of the
+# previous one (watchkeeper.store._repo_audit); ``seq`` is given by the writer, 1, 2, ...,
+# so a missing entry is a gap and two writers cannot both append the same position.
+audit = Table(
+    "wk_audit",
+    metadata,
+    Column("seq", BigId, primary_key=True, autoincrement=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor_id", String(200), nullable=False),
+    Column("actor_name", String(200), nullable=False),
+    Column("action", String(100), nullable=False),
+    Column("model", String(200), nullable=True),
+    Column("target", String(500), nullable=False),
+    Column("before", JSONText, nullable=True),
+    Column("after", JSONText, nullable=True),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False, unique=True),
+    Index(None, "model", "seq"),
+    Index(None, "action", "seq"),
+    Index(None, "at"),
 )
