@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from watchkeeper._catalogue import canonical_key
+from watchkeeper._yaml import Problem, YamlMap, compose_document
 from watchkeeper.service._types import ChannelSpec, MonitorSpec
 from watchkeeper.service.config._checker import (
     _ENV_NAME,
@@ -25,7 +26,6 @@ from watchkeeper.service.config._checker import (
     _type_name,
     parse_duration_text,
 )
-from watchkeeper._yaml import Problem, YamlMap, compose_document
 from watchkeeper.service.config._model import (
     ModelConfig,
     ScheduleConfig,
