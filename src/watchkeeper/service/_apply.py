@@ -14,16 +14,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pyarrow as pa
 
 from watchkeeper._exceptions import InputError
+from watchkeeper.service._protocol import ServiceAPI
+from watchkeeper.service._registry import Registry
 from watchkeeper.service._results import ApplyResult
 from watchkeeper.service._types import ChannelSpec, MonitorSpec
-
-if TYPE_CHECKING:
-    from watchkeeper.service._service import MonitoringService
 
 __all__ = ["apply_config", "read_reference"]
 
@@ -53,9 +52,11 @@ def _get(thing: Any, name: str, default: Any = None) -> Any:
     return getattr(thing, name, default)
 
 
-def apply_config(service: MonitoringService, config: Any) -> ApplyResult:
-    """Create or update the models, versions, channels and monitors of ``config``."""
-    at = service.clock()
+def apply_config(service: ServiceAPI, registry: Registry, config: Any) -> ApplyResult:
+    """Create or update the models, versions, channels and monitors of ``config``
+    (through ``service``; the stored rows it updates in place through ``registry``)."""
+    store = registry.store
+    at = registry.clock()
     base = _get(config, "path")
     base_dir = Path(str(base)).parent if base else None
     models, versions, monitors, channels = [], [], [], []
@@ -68,7 +69,7 @@ def apply_config(service: MonitoringService, config: Any) -> ApplyResult:
             from watchkeeper.service._settings import parse_duration
 
             window = parse_duration(window)
-        existing = service.store.get_model(name)
+        existing = store.get_model(name)
         if existing is None:
             service.create_model(name, task, schema, window=window)
         else:
@@ -79,28 +80,28 @@ def apply_config(service: MonitoringService, config: Any) -> ApplyResult:
                     f"model {name!r} exists with task {existing.task!r}, the file says {task!r}; "
                     "rename the model or keep its task"
                 )
-            service.store.update_model(
+            store.update_model(
                 name,
                 schema=schema,
                 window_seconds=None if window is None else int(window.total_seconds()),
             )
-            service._forget()
+            registry.forget()
         models.append(name)
         for version in _get(model, "versions", ()) or ():
             version_name = _get(version, "name")
             reference = _get(version, "reference") or _get(model, "reference")
             table = None if reference is None else read_reference(reference, base_dir)
-            model_row = service.store.get_model(name)
+            model_row = store.get_model(name)
             if model_row is None:  # pragma: no cover - created above
                 continue
-            stored = service.store.get_version(model_row.id, version_name)
+            stored = store.get_version(model_row.id, version_name)
             baseline = dict(_get(version, "baseline") or {})
             if stored is None:
                 service.create_version(name, version_name, reference=table, baseline=baseline)
             else:
                 from watchkeeper.service._ingest import table_to_ipc
 
-                service.store.update_version(
+                store.update_version(
                     stored.id,
                     reference=None if table is None else table_to_ipc(table),
                     baseline=baseline,
@@ -114,7 +115,7 @@ def apply_config(service: MonitoringService, config: Any) -> ApplyResult:
             raise InputError(
                 f"channel {spec.name!r} has type {spec.type!r}; use {', '.join(_CHANNEL_TYPES)}"
             )
-        service.store.put_channel(spec.name, spec.type, dict(spec.settings), at)
+        store.put_channel(spec.name, spec.type, dict(spec.settings), at)
         channels.append(spec.name)
     for monitor in _get(config, "monitors", ()) or ():
         if not isinstance(monitor, MonitorSpec):

@@ -25,6 +25,7 @@ import pyarrow as pa
 from watchkeeper._exceptions import InputError
 from watchkeeper.profile import Profile
 from watchkeeper.service import _alerting, _closing, _health, _ingestion
+from watchkeeper.service._apply import apply_config
 from watchkeeper.service._delivery import DeliveryReport, Sender, deliver_pending
 from watchkeeper.service._ingest import feature_kinds
 from watchkeeper.service._keys import SCOPES, ApiKeys
@@ -243,9 +244,7 @@ class MonitoringService:
 
     def apply_config(self, config: Any) -> ApplyResult:
         """Load a :class:`watchkeeper.service.config.WatchkeeperConfig` into the store."""
-        from watchkeeper.service._apply import apply_config
-
-        result = apply_config(self, config)
+        result = apply_config(self, self._registry, config)
         self._forget()
         return result
 
