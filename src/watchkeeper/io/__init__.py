@@ -7,7 +7,15 @@ from watchkeeper.io._columns import (
     OtherValues,
     extract_column,
 )
-from watchkeeper.io._sources import expand_paths, iter_batches, read_table, to_table
+from watchkeeper.io._remote import is_url
+from watchkeeper.io._sources import (
+    expand_paths,
+    expand_sources,
+    iter_batches,
+    read_table,
+    source_bytes,
+    to_table,
+)
 
 __all__ = [
     "CategoricalValues",
@@ -15,8 +23,11 @@ __all__ = [
     "NumericValues",
     "OtherValues",
     "expand_paths",
+    "expand_sources",
     "extract_column",
+    "is_url",
     "iter_batches",
     "read_table",
+    "source_bytes",
     "to_table",
 ]
