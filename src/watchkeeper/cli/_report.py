@@ -234,14 +234,14 @@ def _check_outputs(args: argparse.Namespace) -> None:
 
 
 def _should_stream(args: argparse.Namespace) -> bool:
-    from watchkeeper.io import expand_paths
+    from watchkeeper.io import source_bytes
 
     sides = (str(args.reference), str(args.current))
     if any(side.endswith(".wkp") for side in sides):
         return True
     if args.stream is not None:
         return bool(args.stream)
-    size = sum(path.stat().st_size for side in sides for path in expand_paths(side))
+    size = sum(source_bytes(side) for side in sides)  # local files or URLs
     return size > STREAM_BYTES
 
 
