@@ -25,6 +25,7 @@ from importlib.resources import files
 from typing import Any
 
 from watchkeeper.report._html_performance import performance_section
+from watchkeeper.report._validate import check_report
 
 __all__ = ["render_html", "render_performance_html"]
 
@@ -116,10 +117,8 @@ def _e(value: Any) -> str:
 
 def _side(info: Mapping[str, Any], fallback: str) -> tuple[str, str]:
     name = info.get("name") or fallback
-    shape = (
-        f"{format_number(info.get('n_rows'))} rows × {format_number(info.get('n_columns'))} columns"
-    )
-    return str(name), shape
+    rows, columns = format_number(info.get("n_rows")), format_number(info.get("n_columns"))
+    return str(name), _e(f"{rows} rows × {columns} columns")
 
 
 def _header(report: Mapping[str, Any]) -> str:
@@ -406,7 +405,16 @@ def _footer(report: Mapping[str, Any]) -> str:
     return f"<footer>{_e(' · '.join(parts))}</footer>"
 
 
-def _body(prefix: str, report: Mapping[str, Any], embedded: bool) -> str:
+def _problems(problems: Sequence[str]) -> str:
+    shown = [*problems[:20], *[f"and {len(problems) - 20:,} more"] * (len(problems) > 20)]
+    items = "".join(f"<li>{_e(p)}</li>" for p in shown)
+    return items and (
+        '<div class="wk-verdict wk-verdict-drift" role="alert"><strong>This report does not match '
+        f'its schema; these values were left out:</strong><ul class="wk-list">{items}</ul></div>'
+    )
+
+
+def _body(prefix: str, report: Mapping[str, Any], embedded: bool, problems: Sequence[str]) -> str:
     drift = report.get("drift") or {}
     quality = report.get("quality") or {}
     script = '(function(){"use strict";\n' + _asset("report.js") + f'\nwkStart("{prefix}");\n}}());'
@@ -414,6 +422,7 @@ def _body(prefix: str, report: Mapping[str, Any], embedded: bool) -> str:
         f'<div class="wk-report" id="{prefix}" data-embedded="{int(embedded)}">'
         + (f"<style>{_asset('report.css')}</style>" if embedded else "")
         + _header(report)
+        + _problems(problems)
         + _verdict(drift)
         + _policy_line(drift.get("policy"))
         + _drift_sections(prefix, drift)
@@ -439,7 +448,9 @@ def _title(report: Mapping[str, Any]) -> str:
 def render_html(report: Mapping[str, Any], *, embedded: bool = False) -> str:
     """The report as an HTML page that works offline, or a fragment for a notebook.
 
-    ``report`` is the JSON form of :meth:`Report.to_dict`. With ``embedded=True`` the
+    ``report`` is the JSON form of :meth:`Report.to_dict`; a value of the wrong type
+    (``"n_rows": "<script>"``) is left out and named on the page, and every string is
+    escaped. With ``embedded=True`` the
     result has no ``<html>`` or ``<body>``, its CSS applies only inside it, and its ids
     carry a random prefix so that two reports in one notebook do not clash.
 
@@ -449,9 +460,10 @@ def render_html(report: Mapping[str, Any], *, embedded: bool = False) -> str:
     >>> "<body" in render_html({}, embedded=True)
     False
     """
+    clean, problems = check_report(report)
     if embedded:
-        return _body(f"wk-{secrets.token_hex(4)}", report, embedded=True)
-    return _page(_title(report), _body("wk", report, embedded=False))
+        return _body(f"wk-{secrets.token_hex(4)}", clean, embedded=True, problems=problems)
+    return _page(_title(clean), _body("wk", clean, embedded=False, problems=problems))
 
 
 def render_performance_html(
