@@ -23,6 +23,7 @@ from watchkeeper.quality._facts import (
     UnseenFacts,
 )
 from watchkeeper.quality._findings import Finding, QualityResult, Severity
+from watchkeeper.quality._from_profiles import assess_profiles
 from watchkeeper.quality._registry import Check, available_checks, get_check, register_check
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "RangeFacts",
     "Severity",
     "UnseenFacts",
+    "assess_profiles",
     "assess_quality",
     "available_checks",
     "count_duplicate_rows",

@@ -36,7 +36,7 @@ from watchkeeper.quality._measure import (
 from watchkeeper.quality._registry import Check, available_checks, get_check
 from watchkeeper.schema import ColumnRole, ColumnSpec, Schema
 
-__all__ = ["assess_quality"]
+__all__ = ["added_column", "assess_quality", "run_checks", "selected_checks"]
 
 
 def _check_names(table: pa.Table, dataset: str) -> set[str]:
@@ -121,10 +121,52 @@ def _dataset(
     )
 
 
-def _selected(config: QualityConfig) -> list[Check]:
+def selected_checks(config: QualityConfig) -> list[Check]:
+    """The registered checks ``config`` leaves enabled, in registration order; an
+    unknown name in ``config`` raises, listing the known ones."""
     for name in [*config.disabled, *config.severities]:
-        get_check(name)  # an unknown name raises, listing the known ones
+        get_check(name)
     return [check for check in available_checks() if check.name not in config.disabled]
+
+
+def added_column(
+    name: str, *, in_reference: bool, current_type: str, current_family: str | None
+) -> ColumnQuality:
+    """The record of a current column the schema does not list: reported as added,
+    not checked further."""
+    return ColumnQuality(
+        name=name,
+        kind=None,
+        role=None,
+        in_reference=in_reference,
+        in_current=True,
+        reference_type=None,
+        current_type=current_type,
+        current_family=current_family,
+    )
+
+
+def run_checks(
+    checks: list[Check],
+    columns: list[ColumnQuality],
+    reference: DatasetQuality,
+    current: DatasetQuality,
+    config: QualityConfig,
+) -> QualityResult:
+    """Every check on the measured facts, with ``config``'s severity overrides: the one
+    loop shared by raw data (:func:`assess_quality`) and profiles
+    (:func:`~watchkeeper.quality.assess_profiles`)."""
+    findings: list[Finding] = []
+    for check in checks:
+        if check.scope == "dataset":
+            found = list(check.func(reference, current, config))
+        else:
+            found = [f for column in columns for f in check.func(column, config)]
+        override = config.severities.get(check.name)
+        if override is not None:
+            found = [replace(f, severity=override) for f in found]
+        findings.extend(found)
+    return QualityResult(findings, reference, current, columns)
 
 
 def assess_quality(
@@ -163,19 +205,15 @@ def assess_quality(
     {'critical': 0, 'warning': 2, 'info': 1}
     """
     config = config or QualityConfig()
-    checks = _selected(config)
+    checks = selected_checks(config)
     names = (_check_names(reference, "the reference"), _check_names(current, "current"))
     given = (reference_values, current_values)
     columns = [_measure_column(spec, reference, current, names, given, config) for spec in schema]
     in_schema = set(schema.names)
     columns.extend(
-        ColumnQuality(
-            name=name,
-            kind=None,
-            role=None,
+        added_column(
+            name,
             in_reference=name in names[0],
-            in_current=True,
-            reference_type=None,
             current_type=str(current.schema.field(name).type),
             current_family=arrow_family(current.schema.field(name).type),
         )
@@ -189,14 +227,4 @@ def assess_quality(
     cur_dataset = _dataset(
         "current", current, [c.current for c in columns if c.current], count_duplicates
     )
-    findings: list[Finding] = []
-    for check in checks:
-        if check.scope == "dataset":
-            found = list(check.func(ref_dataset, cur_dataset, config))
-        else:
-            found = [f for column in columns for f in check.func(column, config)]
-        override = config.severities.get(check.name)
-        if override is not None:
-            found = [replace(f, severity=override) for f in found]
-        findings.extend(found)
-    return QualityResult(findings, ref_dataset, cur_dataset, columns)
+    return run_checks(checks, columns, ref_dataset, cur_dataset, config)

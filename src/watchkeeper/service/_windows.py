@@ -168,12 +168,12 @@ def _drift(reference: Profile, current: Profile) -> list[Value]:
 
 
 def _quality(reference: Profile, current: Profile, schema: Schema) -> list[Value]:
-    # The report's quality-from-profiles: one implementation for reports and windows.
-    from watchkeeper.report._from_profiles import assess_profiles
+    # Quality from profiles: one implementation for reports and windows.
+    from watchkeeper.quality import assess_profiles
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        result = assess_profiles(reference, current, schema)
+        result = assess_profiles(reference, current, schema=schema)
     return quality_values(result.counts_by_severity())
 
 
