@@ -1,18 +1,17 @@
-"""MLflow logging, against a stand-in module that records the calls.
+"""MLflow logging against a real MLflow tracking store: a local SQLite file and a local
+artifact folder, read back with ``MlflowClient``.
 
-mlflow itself is not installed in the development environment (it would pull in a web
-server and pin shared packages); the stand-in has the four functions the logger uses,
-with MLflow's signatures, and the test reads back what was logged.
+(MLflow 3 refuses its plain-folder store unless ``MLFLOW_ALLOW_FILE_STORE`` is set and
+keeps it in maintenance mode; the SQLite store is the local store it recommends.)
 """
 
 from __future__ import annotations
 
 import json
 import sys
-import types
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,34 +20,36 @@ import pytest
 from watchkeeper._exceptions import MissingDependency
 from watchkeeper.checks import Check, Suite, SuiteResult, log_to_mlflow
 
+EXPECTED_METRICS = {
+    "drift/share_drifted": 1.0,
+    "drift/n_drifted": 1.0,
+    "checks/failed": 1.0,
+    "checks/passed": 0.0,
+    "check/drift.share_drifted _ 0.3": 0.0,
+    "check/x below _0.5_": 0.0,
+}
 
-class FakeMlflow(types.ModuleType):
-    def __init__(self) -> None:
-        super().__init__("mlflow")
-        self.texts: dict[str, str] = {}
-        self.metrics: dict[str, float] = {}
-        self.active: Any = None
-        self.started: list[str | None] = []
 
-    def active_run(self) -> Any:
-        return self.active
+@pytest.fixture(scope="module")
+def mlflow(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The real mlflow module, tracking to a fresh local store for this module."""
+    mlflow = pytest.importorskip("mlflow")
+    folder = tmp_path_factory.mktemp("mlflow")
+    previous = mlflow.get_tracking_uri()
+    mlflow.set_tracking_uri(f"sqlite:///{folder / 'mlflow.db'}")
+    experiment = mlflow.create_experiment(
+        "watchkeeper-tests", artifact_location=(folder / "artifacts").as_uri()
+    )
+    mlflow.set_experiment(experiment_id=experiment)
+    try:
+        yield mlflow
+    finally:
+        mlflow.set_tracking_uri(previous)
 
-    @contextmanager
-    def start_run(self, run_id: str | None = None) -> Iterator[Any]:
-        self.started.append(run_id)
-        run = types.SimpleNamespace(info=types.SimpleNamespace(run_id=run_id or "new-run"))
-        self.active = run
-        try:
-            yield run
-        finally:
-            self.active = None
 
-    def log_text(self, text: str, artifact_file: str) -> None:
-        self.texts[artifact_file] = text
-
-    def log_metrics(self, metrics: dict[str, float]) -> None:
-        assert all(isinstance(v, float) for v in metrics.values())
-        self.metrics.update(metrics)
+def _artifact(client: Any, run_id: str, path: str, folder: Path) -> str:
+    local = client.download_artifacts(run_id, path, str(folder))
+    return Path(local).read_text(encoding="utf-8")
 
 
 @pytest.fixture
@@ -64,39 +65,52 @@ def result(rng: np.random.Generator) -> SuiteResult:
 
 
 def test_logs_artifacts_and_metrics_to_a_new_run(
-    result: SuiteResult, monkeypatch: pytest.MonkeyPatch
+    mlflow: Any, result: SuiteResult, tmp_path: Path
 ) -> None:
-    fake = FakeMlflow()
-    monkeypatch.setitem(sys.modules, "mlflow", fake)
+    assert mlflow.active_run() is None
     run_id = log_to_mlflow(result)
-    assert run_id == "new-run"
-    assert fake.started == [None]
-    assert set(fake.texts) == {
+    client = mlflow.MlflowClient()
+    run = client.get_run(run_id)
+    assert run.data.metrics == EXPECTED_METRICS
+    names = {f.path for f in client.list_artifacts(run_id, "watchkeeper")}
+    assert names == {
         "watchkeeper/report.json",
         "watchkeeper/report.html",
         "watchkeeper/checks.json",
         "watchkeeper/checks.junit.xml",
     }
-    assert json.loads(fake.texts["watchkeeper/report.json"])["drift"]["share_drifted"] == 1.0
-    assert json.loads(fake.texts["watchkeeper/checks.json"])["passed"] is False
-    ET.fromstring(fake.texts["watchkeeper/checks.junit.xml"].split("\n", 1)[1])
-    assert fake.metrics == {
-        "drift/share_drifted": 1.0,
-        "drift/n_drifted": 1.0,
-        "checks/failed": 1.0,
-        "checks/passed": 0.0,
-        "check/drift.share_drifted _ 0.3": 0.0,
-        "check/x below _0.5_": 0.0,
-    }
+    report = json.loads(_artifact(client, run_id, "watchkeeper/report.json", tmp_path))
+    assert report["drift"]["share_drifted"] == 1.0
+    assert report == json.loads(result.report.to_json())
+    checks = json.loads(_artifact(client, run_id, "watchkeeper/checks.json", tmp_path))
+    assert checks["passed"] is False
+    junit = _artifact(client, run_id, "watchkeeper/checks.junit.xml", tmp_path)
+    suite = ET.fromstring(junit.split("\n", 1)[1])
+    assert suite.get("failures") == "1" or suite.find(".//failure") is not None
+    html = _artifact(client, run_id, "watchkeeper/report.html", tmp_path)
+    assert html.lstrip().lower().startswith("<!doctype html")
+    assert mlflow.active_run() is None  # the run it started is ended
 
 
-def test_logs_into_the_active_run(result: SuiteResult, monkeypatch: pytest.MonkeyPatch) -> None:
-    fake = FakeMlflow()
-    monkeypatch.setitem(sys.modules, "mlflow", fake)
-    with fake.start_run(run_id="abc"):
-        assert log_to_mlflow(result, artifact_path="ci") == "abc"
-    assert fake.started == ["abc"]  # no second run started
-    assert "ci/checks.json" in fake.texts
+def test_logs_into_the_active_run(mlflow: Any, result: SuiteResult) -> None:
+    client = mlflow.MlflowClient()
+    with mlflow.start_run() as run:
+        assert log_to_mlflow(result, artifact_path="ci") == run.info.run_id
+        assert mlflow.active_run().info.run_id == run.info.run_id  # still open
+    names = {f.path for f in client.list_artifacts(run.info.run_id, "ci")}
+    assert "ci/checks.json" in names
+    assert client.get_run(run.info.run_id).data.metrics == EXPECTED_METRICS
+
+
+def test_logs_into_a_named_finished_run(mlflow: Any, result: SuiteResult) -> None:
+    client = mlflow.MlflowClient()
+    with mlflow.start_run() as run:
+        mlflow.log_metric("accuracy", 0.91)
+    assert log_to_mlflow(report=result.report, run_id=run.info.run_id) == run.info.run_id
+    metrics = client.get_run(run.info.run_id).data.metrics
+    assert metrics == {"accuracy": 0.91, "drift/share_drifted": 1.0, "drift/n_drifted": 1.0}
+    history = client.get_metric_history(run.info.run_id, "drift/n_drifted")
+    assert [m.value for m in history] == [1.0]
 
 
 def test_without_mlflow_says_which_extra(

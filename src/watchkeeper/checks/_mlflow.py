@@ -1,5 +1,9 @@
 """Logging a report and a suite's results to an MLflow run (optional: needs ``mlflow``).
 
+``mlflow-skinny`` (what ``pip install 'watchkeeper[mlflow]'`` installs) is enough: only
+the tracking client is used. Tested against a real local tracking store
+(``tests/checks/test_mlflow.py``).
+
 Artifacts (under ``artifact_path``): the report as JSON and HTML, the suite's results
 as JSON and JUnit XML. Metrics: the drift share and number of drifted features (larger
 is worse), the number of failed checks (larger is worse) and one ``check/<name>``
