@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from watchkeeper._exceptions import SchemaError
-from watchkeeper.schema._model import ColumnKind, ColumnRole, ColumnSpec, Schema
+from watchkeeper.schema._model import ColumnKind, ColumnRole, ColumnSpec, PiiAction, Schema
 
 __all__ = ["NUMBER_PATTERN", "infer_schema", "parse_overrides"]
 
@@ -109,12 +109,17 @@ def _kind_from_arrow(column: pa.ChunkedArray, role: ColumnRole) -> ColumnKind:
 def parse_overrides(overrides: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """Normalise user overrides into ``{column: {"kind": ..., "role": ...}}``.
 
-    Accepts ``{"columns": {name: kind | {kind, role}}}`` plus the shorthands
+    Accepts ``{"columns": {name: kind | {kind, role, pii}}}`` plus the shorthands
     ``target``, ``prediction``, ``scores``, ``id``, ``timestamp``, ``segments`` and
-    ``ignore`` (a name or a list of names), or a plain ``{name: kind}`` mapping.
+    ``ignore`` (a name or a list of names), ``subject`` (one name: the column naming the
+    person a record is about), or a plain ``{name: kind}`` mapping. ``pii`` is one of
+    ``mask``, ``hash``, ``drop`` (:class:`~watchkeeper.schema.PiiAction`).
 
     >>> parse_overrides({"columns": {"age": "numeric"}, "target": "churn"})
     {'age': {'kind': 'numeric'}, 'churn': {'role': 'target'}}
+    >>> parse_overrides({"columns": {"email": {"kind": "text", "pii": "hash"}},
+    ...                  "subject": "email"})
+    {'email': {'kind': 'text', 'pii': 'hash', 'subject': True}}
     >>> parse_overrides({"age": "categorical"})
     {'age': {'kind': 'categorical'}}
     """
@@ -131,7 +136,7 @@ def parse_overrides(overrides: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         "ignore": ColumnRole.IGNORED,
     }
     result: dict[str, dict[str, Any]] = {}
-    plain = "columns" not in overrides and not (set(overrides) & set(shorthand_roles))
+    plain = "columns" not in overrides and not (set(overrides) & {*shorthand_roles, "subject"})
     columns = overrides if plain else overrides.get("columns") or {}
     if not isinstance(columns, Mapping):
         raise SchemaError("'columns' must be a mapping of column name to kind or {kind, role}")
@@ -139,10 +144,11 @@ def parse_overrides(overrides: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         if isinstance(value, str):
             entry: dict[str, Any] = {"kind": value}
         elif isinstance(value, Mapping):
-            unknown = set(value) - {"kind", "role"}
+            unknown = set(value) - {"kind", "role", "pii"}
             if unknown:
                 raise SchemaError(
-                    f"column {name!r} has unknown keys {sorted(unknown)}; use 'kind' and 'role'"
+                    f"column {name!r} has unknown keys {sorted(unknown)}; "
+                    "use 'kind', 'role' and 'pii'"
                 )
             entry = dict(value)
         else:
@@ -156,7 +162,20 @@ def parse_overrides(overrides: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         names = overrides[key]
         for name in [names] if isinstance(names, str) else list(names or []):
             result.setdefault(str(name), {})["role"] = role.value
+    subject = None if plain else overrides.get("subject")
+    if subject is not None:
+        if not isinstance(subject, str) or not subject:
+            raise SchemaError(
+                f"'subject' is {subject!r}; name one column, the one that identifies the "
+                "person a record is about (e.g. subject: customer_id)"
+            )
+        result.setdefault(subject, {})["subject"] = True
     for name, entry in result.items():
+        if "pii" in entry and entry["pii"] not in {p.value for p in PiiAction}:
+            raise SchemaError(
+                f"column {name!r} has pii {entry['pii']!r}; use one of "
+                f"{', '.join(p.value for p in PiiAction)}"
+            )
         try:
             if "kind" in entry:
                 ColumnKind(entry["kind"])
@@ -186,7 +205,13 @@ def infer_schema(table: pa.Table, overrides: Mapping[str, Any] | Schema | None =
     <ColumnKind.CATEGORICAL: 'categorical'>
     """
     if isinstance(overrides, Schema):
-        declared = {c.name: {"kind": c.kind.value, "role": c.role.value} for c in overrides}
+        declared: dict[str, dict[str, Any]] = {}
+        for c in overrides:
+            declared[c.name] = {"kind": c.kind.value, "role": c.role.value}
+            if c.pii is not None:
+                declared[c.name]["pii"] = c.pii.value
+            if c.subject:
+                declared[c.name]["subject"] = True
     else:
         declared = parse_overrides(overrides or {})
     unknown = sorted(set(declared) - set(table.column_names))
@@ -205,5 +230,14 @@ def infer_schema(table: pa.Table, overrides: Mapping[str, Any] | Schema | None =
             kind = _kind_from_arrow(table.column(name), role)
         if "role" not in entry and kind == ColumnKind.DATETIME:
             role = ColumnRole.TIMESTAMP
-        specs.append(ColumnSpec(name, kind, role, declared=bool(entry)))
+        specs.append(
+            ColumnSpec(
+                name,
+                kind,
+                role,
+                declared="kind" in entry or "role" in entry,
+                pii=PiiAction(entry["pii"]) if "pii" in entry else None,
+                subject=bool(entry.get("subject", False)),
+            )
+        )
     return Schema(specs)

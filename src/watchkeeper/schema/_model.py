@@ -4,6 +4,11 @@ A column has a *kind* (what its values are: numeric, categorical, boolean, datet
 text, embedding) and a *role* (what it means to the model: feature, target, prediction,
 score, timestamp, id, segment). Drift compares features; the target and predictions are
 reported as target and prediction drift; ids and timestamps are never compared.
+
+A column may also carry a privacy declaration (:class:`PiiAction`: ``mask``, ``hash`` or
+``drop``, applied by the service at ingestion, see :mod:`watchkeeper.compliance`), and one
+column may be the *subject*: the one that names the person a record is about, by which
+the service erases records.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from typing import Any
 
 from watchkeeper._exceptions import SchemaError
 
-__all__ = ["ColumnKind", "ColumnRole", "ColumnSpec", "Schema"]
+__all__ = ["ColumnKind", "ColumnRole", "ColumnSpec", "PiiAction", "Schema"]
 
 
 class ColumnKind(StrEnum):
@@ -42,6 +47,19 @@ class ColumnRole(StrEnum):
     IGNORED = "ignored"
 
 
+class PiiAction(StrEnum):
+    """What the service does with a column of personal data before storing it.
+
+    ``mask`` replaces what the guard's PII scanners find in text with placeholders,
+    ``hash`` keeps a keyed HMAC-SHA256 of the value (equal values stay equal, so joins
+    and counts still work, but the value cannot be read back), ``drop`` keeps nothing.
+    """
+
+    MASK = "mask"
+    HASH = "hash"
+    DROP = "drop"
+
+
 # Roles whose columns are compared between reference and current data.
 COMPARED_ROLES = frozenset(
     {ColumnRole.FEATURE, ColumnRole.TARGET, ColumnRole.PREDICTION, ColumnRole.SCORE}
@@ -52,16 +70,22 @@ COMPARED_KINDS = frozenset({ColumnKind.NUMERIC, ColumnKind.CATEGORICAL, ColumnKi
 
 @dataclass(frozen=True, slots=True)
 class ColumnSpec:
-    """One column: its name, kind and role, and whether the kind was declared.
+    """One column: its name, kind and role, whether the kind was declared, and its
+    privacy declarations (``pii``, ``subject``), which appear in the dict only when set.
 
     >>> ColumnSpec("age", ColumnKind.NUMERIC).to_dict()
     {'name': 'age', 'kind': 'numeric', 'role': 'feature', 'declared': False}
+    >>> email = ColumnSpec("email", ColumnKind.TEXT, pii=PiiAction.HASH, subject=True)
+    >>> {k: v for k, v in email.to_dict().items() if k in ("pii", "subject")}
+    {'pii': 'hash', 'subject': True}
     """
 
     name: str
     kind: ColumnKind
     role: ColumnRole = ColumnRole.FEATURE
     declared: bool = False
+    pii: PiiAction | None = None
+    subject: bool = False
 
     @property
     def compared(self) -> bool:
@@ -69,12 +93,17 @@ class ColumnSpec:
         return self.role in COMPARED_ROLES and self.kind in COMPARED_KINDS
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "name": self.name,
             "kind": self.kind.value,
             "role": self.role.value,
             "declared": self.declared,
         }
+        if self.pii is not None:
+            out["pii"] = self.pii.value
+        if self.subject:
+            out["subject"] = True
+        return out
 
 
 @dataclass(frozen=True)
@@ -98,6 +127,9 @@ class Schema:
             if col.name in seen:
                 raise SchemaError(f"column {col.name!r} is declared twice in the schema")
             seen.add(col.name)
+        subjects = [col.name for col in cols if col.subject]
+        if len(subjects) > 1:
+            raise SchemaError(f"only one column can be the subject; {subjects} are declared")
         object.__setattr__(self, "columns", cols)
 
     def __getitem__(self, name: str) -> ColumnSpec:
@@ -119,6 +151,20 @@ class Schema:
     def names(self) -> list[str]:
         return [col.name for col in self.columns]
 
+    @property
+    def subject(self) -> str | None:
+        """The column that names the person a record is about, if declared."""
+        return next((col.name for col in self.columns if col.subject), None)
+
+    @property
+    def pii(self) -> dict[str, PiiAction]:
+        """The privacy declaration of each column that has one.
+
+        >>> Schema([ColumnSpec("x", ColumnKind.TEXT, pii=PiiAction.MASK)]).pii
+        {'x': <PiiAction.MASK: 'mask'>}
+        """
+        return {col.name: col.pii for col in self.columns if col.pii is not None}
+
     def with_role(self, role: ColumnRole) -> list[ColumnSpec]:
         return [col for col in self.columns if col.role == role]
 
@@ -139,6 +185,8 @@ class Schema:
                     kind=ColumnKind(item["kind"]),
                     role=ColumnRole(item.get("role", "feature")),
                     declared=bool(item.get("declared", True)),
+                    pii=PiiAction(item["pii"]) if item.get("pii") is not None else None,
+                    subject=bool(item.get("subject", False)),
                 )
                 for item in data["columns"]
             )
