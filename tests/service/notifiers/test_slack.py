@@ -58,6 +58,24 @@ def test_mrkdwn_control_characters_are_escaped() -> None:
     assert len(payload["blocks"][0]["text"]["text"]) == 150  # Slack's header limit
 
 
+def test_a_feature_named_like_a_mention_pings_nobody() -> None:
+    # Slack turns <!channel>, <!here>, <@U123> and <url|text> into mentions and links in
+    # every mrkdwn text, the fallback "text" included (it is what notifications show).
+    hostile = "<!channel> & <@U0ADMIN> <https://evil.test|click>"
+    event = make_event(feature=hostile, message=f"drift_score of '{hostile}' is 0.31")
+    payload = slack_payload(event)
+    escaped = "&lt;!channel&gt; &amp; &lt;@U0ADMIN&gt; &lt;https://evil.test|click&gt;"
+    assert payload["text"] == f"[FIRING] critical: drift_score of '{escaped}' is 0.31"
+    assert f"*Metric*\ndrift_score ({escaped})" in [
+        f["text"] for f in payload["blocks"][2]["fields"]
+    ]
+    mrkdwn = [payload["text"], payload["blocks"][1]["text"]["text"]]
+    mrkdwn += [f["text"] for f in payload["blocks"][2]["fields"]]
+    mrkdwn.append(payload["blocks"][3]["elements"][0]["text"])
+    for text in mrkdwn:
+        assert "<!" not in text and "<@" not in text and "<https://evil" not in text
+
+
 def test_a_plain_url_works_for_local_receivers(http_receiver: HttpReceiver) -> None:
     spec = ChannelSpec("local", "slack", {"url": http_receiver.url})
     assert send(spec, make_event(), environ={}).ok

@@ -1,5 +1,6 @@
-"""Notifiers: deliver alert events to webhooks (HMAC-signed), Slack-compatible incoming
-webhooks, e-mail over SMTP and PagerDuty Events API v2-compatible endpoints.
+"""Notifiers: deliver alert events to webhooks (signed the Standard Webhooks way),
+Slack-compatible incoming webhooks, e-mail over SMTP and PagerDuty Events API
+v2-compatible endpoints.
 
 :func:`send` dispatches by channel type through :data:`NOTIFIERS` and never raises for
 network or settings trouble; secrets come from environment variables named by the
@@ -25,21 +26,28 @@ from watchkeeper.service.notifiers._registry import (
 )
 from watchkeeper.service.notifiers._slack import send_slack, slack_payload
 from watchkeeper.service.notifiers._webhook import (
+    ID_HEADER,
+    REPLAY_WINDOW_SECONDS,
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
+    WebhookVerificationError,
     send_webhook,
     sign,
+    verify_webhook,
 )
 
 __all__ = [
+    "ID_HEADER",
     "NOTIFIERS",
     "PAGERDUTY_EVENTS_URL",
+    "REPLAY_WINDOW_SECONDS",
     "SIGNATURE_HEADER",
     "TIMESTAMP_HEADER",
     "ChannelError",
     "DeliveryResult",
     "Notifier",
     "NotifierInfo",
+    "WebhookVerificationError",
     "check_channel",
     "email_message",
     "json_body",
@@ -53,4 +61,5 @@ __all__ = [
     "send_webhook",
     "sign",
     "slack_payload",
+    "verify_webhook",
 ]

@@ -59,12 +59,13 @@ def slack_payload(event: AlertEvent, *, extra: Mapping[str, Any] | None = None) 
         fields.insert(1, ("Segment", event.segment))
     if event.resolved_at is not None:
         fields.append(("Resolved at", event.resolved_at.isoformat()))
-    context = f"alert `{event.key}`"
+    context = f"alert `{_escape(event.key)}`"
     if event.url:
         context += f" · <{_escape(event.url)}|open in watchkeeper>"
     summary = (event.message or f"monitor {event.monitor!r}")[:_SECTION_LIMIT]
     payload: dict[str, Any] = {
-        "text": f"[{state}] {event.severity.value}: {summary}",
+        # Slack reads the fallback text as mrkdwn too: a feature named <!channel> pings.
+        "text": f"[{state}] {event.severity.value}: {_escape(summary)}",
         "blocks": [
             {"type": "header", "text": {"type": "plain_text", "text": title, "emoji": True}},
             {"type": "section", "text": {"type": "mrkdwn", "text": _escape(summary)}},
@@ -102,5 +103,10 @@ def send_slack(
 
 
 def _escape(text: str) -> str:
-    # Slack's mrkdwn reserves these three characters for links and mentions.
+    """Text that Slack shows as written: its mrkdwn reserves ``&``, ``<`` and ``>`` for
+    links and mentions (``<!channel>``, ``<@U123>``), so they become entities.
+
+    >>> _escape("age <!channel> & <@U1|x>")
+    'age &lt;!channel&gt; &amp; &lt;@U1|x&gt;'
+    """
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
