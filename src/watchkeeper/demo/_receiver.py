@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hmac
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from watchkeeper.service.notifiers import SIGNATURE_HEADER, sign
+from watchkeeper.service.notifiers import WebhookVerificationError, verify_webhook
 
 __all__ = ["WebhookReceiver"]
 
@@ -26,10 +25,12 @@ class WebhookReceiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                expected = sign(body, receiver.secret)
-                signature = self.headers.get(SIGNATURE_HEADER, "")
                 event = json.loads(body or b"{}")
-                event["signature_valid"] = hmac.compare_digest(expected, signature)
+                try:
+                    verify_webhook(dict(self.headers.items()), body, receiver.secret)
+                    event["signature_valid"] = True
+                except WebhookVerificationError:
+                    event["signature_valid"] = False
                 receiver.received.append(event)
                 with receiver.log_path.open("a", encoding="utf-8") as log:
                     log.write(json.dumps(event) + "\n")
