@@ -36,7 +36,7 @@ def _knots(col: NumericProfile) -> tuple[FloatArray, FloatArray]:
 
 def _error(col: NumericProfile) -> float:
     """The largest error of a cumulative share read linearly from ``col``'s histogram."""
-    if col.values is not None:
+    if col.values is not None or col.min == col.max:
         return 0.0
     assert col.counts is not None
     return float(col.counts.max()) / max(col.n_finite, 1) + col.approximate
@@ -47,6 +47,9 @@ def _counts_at(col: NumericProfile, upper: FloatArray) -> IntArray:
     exact from kept values, else from the linear CDF, rounded so they add to n."""
     if col.values is not None:
         positions = np.searchsorted(col.values, upper, side="right")
+    elif col.min == col.max:
+        # A constant: every value sits at the one point, exactly.
+        positions = np.where(upper >= col.min, col.n_finite, 0)
     else:
         x, shares = _knots(col)
         cdf = np.interp(upper, x, shares, left=0.0, right=1.0)
@@ -122,6 +125,11 @@ def rebin(col: NumericProfile, bins: NumericBins) -> NumericProfile:
     if col.values is not None:
         below = int(np.searchsorted(col.values, bins.low, side="left"))
         above = col.n_finite - int(np.searchsorted(col.values, bins.high, side="right"))
+        error = 0.0
+    elif col.min == col.max:
+        assert col.min is not None
+        below = col.n_finite if col.min < bins.low else 0
+        above = col.n_finite if col.min > bins.high else 0
         error = 0.0
     else:
         x, shares = _knots(col)
