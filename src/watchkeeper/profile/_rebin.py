@@ -47,7 +47,7 @@ def _counts_at(col: NumericProfile, upper: FloatArray) -> IntArray:
     exact from kept values, else from the linear CDF, rounded so they add to n."""
     if col.values is not None:
         positions = np.searchsorted(col.values, upper, side="right")
-    elif col.min == col.max:
+    elif col.min is not None and col.min == col.max:
         # A constant: every value sits at the one point, exactly.
         positions = np.where(upper >= col.min, col.n_finite, 0)
     else:
