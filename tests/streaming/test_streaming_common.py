@@ -15,15 +15,15 @@ from watchkeeper.streaming import (
     DETECTORS,
     BinaryDriftDetector,
     DriftDetector,
+    available_detectors,
     detect,
     detector_info,
-    detector_names,
     make_detector,
 )
 
 NAMES = list(DETECTORS)
-REAL = list(detector_names("real"))
-BINARY = list(detector_names("binary"))
+REAL = list(available_detectors("real"))
+BINARY = list(available_detectors("binary"))
 
 
 def _real_change(seed: int = 0) -> list[float]:

@@ -10,7 +10,14 @@ monitoring service. See ``docs/ab-testing.md``.
 """
 
 from watchkeeper.abtest._from_service import WindowSource, compare_versions
-from watchkeeper.abtest._metrics import AB_METRICS, ABMetric, Arm, compare_arms, get_ab_metric
+from watchkeeper.abtest._metrics import (
+    AB_METRICS,
+    ABMetric,
+    Arm,
+    available_ab_metrics,
+    compare_arms,
+    get_ab_metric,
+)
 from watchkeeper.abtest._power import sample_size_means, sample_size_proportions
 from watchkeeper.abtest._results import (
     ABTestResult,
@@ -38,6 +45,7 @@ __all__ = [
     "SequentialResult",
     "VersionComparison",
     "WindowSource",
+    "available_ab_metrics",
     "bootstrap_auc_test",
     "compare_arms",
     "compare_versions",

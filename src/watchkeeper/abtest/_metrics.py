@@ -30,7 +30,14 @@ from watchkeeper.abtest._tests import (
     welch_ttest,
 )
 
-__all__ = ["AB_METRICS", "ABMetric", "Arm", "compare_arms", "get_ab_metric"]
+__all__ = [
+    "AB_METRICS",
+    "ABMetric",
+    "Arm",
+    "available_ab_metrics",
+    "compare_arms",
+    "get_ab_metric",
+]
 
 FloatArray = NDArray[np.float64]
 RowValue = Callable[["Arm"], FloatArray]
@@ -139,6 +146,15 @@ AB_METRICS: Mapping[str, ABMetric] = _registry(
     ABMetric("mse", "mean", "labels", False, "mean squared error", _squared_error),
     ABMetric("latency_ms", "mean", "values", False, "mean latency per request", _value),
 )  # fmt: skip
+
+
+def available_ab_metrics() -> list[str]:
+    """Registered A/B metric names, in registry order.
+
+    >>> available_ab_metrics()[:3]
+    ['accuracy', 'misclassification_rate', 'conversion_rate']
+    """
+    return list(AB_METRICS)
 
 
 def get_ab_metric(name: str) -> ABMetric:

@@ -400,7 +400,7 @@ def _roles(schema: Schema) -> tuple[str, str | None, list[str]]:
 
 @_register(
     "performance.<metric>",
-    "a performance metric over all rows (performance.metric_names() lists them)",
+    "a performance metric over all rows (performance.available_metrics() lists them)",
     "number",
     True,
     validate=_check_metric_name,

@@ -22,6 +22,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from watchkeeper._deprecation import deprecated_alias
 from watchkeeper._exceptions import InputError, UnknownMethodError
 from watchkeeper.performance import _classification as cls
 from watchkeeper.performance import _regression as reg
@@ -32,6 +33,7 @@ __all__ = [
     "METRICS",
     "PROBLEMS",
     "Metric",
+    "available_metrics",
     "compute_metric",
     "get_metric",
     "metric_names",
@@ -219,18 +221,21 @@ def get_metric(name: str, problem: str | None = None) -> Metric:
     if problem is not None and problem not in metric.problems:
         raise InputError(
             f"metric {name!r} does not apply to a {problem} problem; choose one of: "
-            f"{', '.join(metric_names(problem))}"
+            f"{', '.join(available_metrics(problem))}"
         )
     return metric
 
 
-def metric_names(problem: str | None = None) -> tuple[str, ...]:
+def available_metrics(problem: str | None = None) -> tuple[str, ...]:
     """Names of the registered metrics, for one problem or all, in registry order.
 
-    >>> metric_names("regression")
+    >>> available_metrics("regression")
     ('mae', 'mse', 'rmse', 'r2', 'mape', 'median_absolute_error', 'max_error')
     """
     return tuple(name for name, m in METRICS.items() if problem is None or problem in m.problems)
+
+
+metric_names = deprecated_alias(available_metrics, "metric_names")
 
 
 def compute_metric(

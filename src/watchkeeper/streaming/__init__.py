@@ -24,6 +24,7 @@ from watchkeeper.streaming._page_hinkley import PageHinkley
 from watchkeeper.streaming._registry import (
     DETECTORS,
     DetectorInfo,
+    available_detectors,
     detector_info,
     detector_names,
     make_detector,
@@ -49,6 +50,7 @@ __all__ = [
     "InputKind",
     "PageHinkley",
     "Stream",
+    "available_detectors",
     "binary_stream",
     "detect",
     "detector_info",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from watchkeeper._deprecation import deprecated_alias
 from watchkeeper._exceptions import InputError, UnknownMethodError
 from watchkeeper.streaming._adwin import ADWIN
 from watchkeeper.streaming._base import DriftDetector, InputKind
@@ -23,7 +24,14 @@ from watchkeeper.streaming._kswin import KSWIN
 from watchkeeper.streaming._page_hinkley import PageHinkley
 from watchkeeper.streaming.binary import DDM, EDDM, HDDM_A, HDDM_W
 
-__all__ = ["DETECTORS", "DetectorInfo", "detector_info", "detector_names", "make_detector"]
+__all__ = [
+    "DETECTORS",
+    "DetectorInfo",
+    "available_detectors",
+    "detector_info",
+    "detector_names",
+    "make_detector",
+]
 
 
 @dataclass(frozen=True)
@@ -74,13 +82,16 @@ DETECTORS: Mapping[str, DetectorInfo] = MappingProxyType(
 )
 
 
-def detector_names(input_kind: InputKind | None = None) -> tuple[str, ...]:
+def available_detectors(input_kind: InputKind | None = None) -> tuple[str, ...]:
     """Registered detector names, optionally only those taking ``input_kind``.
 
-    >>> detector_names("binary")
+    >>> available_detectors("binary")
     ('ddm', 'eddm', 'hddm_a', 'hddm_w')
     """
     return tuple(name for name, info in DETECTORS.items() if input_kind in (None, info.input_kind))
+
+
+detector_names = deprecated_alias(available_detectors, "detector_names")
 
 
 def detector_info(name: str) -> DetectorInfo:
