@@ -270,15 +270,27 @@ def shell_examples(text: str) -> list[Example]:
 
 
 def ci_commands(document: Any) -> list[str]:
-    """The ``watchkeeper`` commands of a GitHub Actions or GitLab CI document."""
+    """The ``watchkeeper`` commands of a GitHub Actions, GitLab CI, CircleCI or Bitbucket
+    Pipelines document."""
     scripts: list[str] = []
-    for job in (document.get("jobs") or {}).values():  # GitHub Actions
+    for job in (document.get("jobs") or {}).values():  # GitHub Actions, CircleCI
         scripts += [step["run"] for step in job.get("steps", []) if "run" in step]
     for job in document.values():  # GitLab CI
         if isinstance(job, dict):
             for key in ("before_script", "script", "after_script"):
                 scripts += job.get(key) or []
+    if not scripts:  # Bitbucket Pipelines: steps nest deeper, one step reused by anchors
+        scripts = list(dict.fromkeys(_nested_scripts(document)))
     return [" ".join(s.split()) for s in scripts if s.strip().startswith("watchkeeper ")]
+
+
+def _nested_scripts(node: Any) -> list[str]:
+    if isinstance(node, list):
+        return [line for item in node for line in _nested_scripts(item)]
+    if not isinstance(node, dict):
+        return []
+    found = [line for line in node.get("script") or [] if isinstance(line, str)]
+    return found + [line for k, v in node.items() if k != "script" for line in _nested_scripts(v)]
 
 
 # The server
