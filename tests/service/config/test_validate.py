@@ -241,7 +241,8 @@ def test_schema_errors() -> None:
             "of boolean, categorical, datetime, embedding, numeric, text)"),
         (7, "model 'm': column 'rooms': unknown key 'rol'; did you mean 'role'?"),
         (8, "model 'm' schema: unknown key 'targett'; did you mean 'target'? (allowed: columns, "
-            "target, prediction, scores, id, timestamp, segments, ignore, classes)"),
+            "target, prediction, scores, id, timestamp, segments, ignore, classes, subject, "
+            "sensitive)"),
     ]  # fmt: skip
 
 

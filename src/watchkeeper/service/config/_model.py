@@ -53,6 +53,8 @@ class ModelConfig:
     window: timedelta | None = None
     versions: tuple[VersionConfig, ...] = ()
     description: str = ""
+    owner: str = ""  # who answers for the model (the model card's owner)
+    intended_use: str = ""  # what it is for and not for (the model card)
 
 
 @dataclass(frozen=True)

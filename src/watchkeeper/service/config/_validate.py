@@ -43,15 +43,19 @@ from watchkeeper.service.config._registry import (
 __all__ = ["InvalidConfigError", "load_config", "parse_config", "parse_duration_text"]
 
 _TOP = ("version", "models", "monitors", "channels", "schedules", "server")
-_MODEL = ("name", "task", "schema", "reference", "window", "versions", "description")
+_MODEL = (
+    "name", "task", "schema", "reference", "window", "versions", "description", "owner",
+    "intended_use",
+)  # fmt: skip
 _VERSION = ("name", "reference", "baseline", "active")
 _CHANNEL = ("name", "type", "settings")
 _SCHEDULE = ("name", "model", "reference", "current", "every", "version", "monitors")
 _SERVER = ("window", "public_url", "graphite")
 _SCHEMA = (
     "columns", "target", "prediction", "scores", "id", "timestamp", "segments", "ignore",
-    "classes",
+    "classes", "subject", "sensitive",
 )  # fmt: skip
+_PII = ("mask", "hash", "drop")
 _SERVICE_KINDS = ("numeric", "categorical", "boolean", "text")
 
 
@@ -61,7 +65,9 @@ def _schema(check: _Checker, node: YamlMap, what: str) -> tuple[dict[str, Any], 
     from watchkeeper.schema import ColumnKind, ColumnRole, parse_overrides
 
     check.keys(node, _SCHEMA, f"{what} schema")
-    overrides = {k: v for k, v in node.items() if k in _SCHEMA and k != "classes"}
+    overrides = {
+        k: v for k, v in node.items() if k in _SCHEMA and k not in ("classes", "sensitive")
+    }
     columns = node.get("columns")
     before = len(check.problems)
     if isinstance(columns, YamlMap):
@@ -74,12 +80,12 @@ def _schema(check: _Checker, node: YamlMap, what: str) -> tuple[dict[str, Any], 
                 check.problem(line, f"{what}: column {name!r} must be a kind or {{kind, role}}")
                 continue
             for key, value in spec.items():
-                allowed = kinds if key == "kind" else roles if key == "role" else None
+                allowed = {"kind": kinds, "role": roles, "pii": set(_PII)}.get(key)
                 if allowed is None:
                     check.problem(
                         line,
                         f"{what}: column {name!r}: unknown key {key!r}"
-                        f"{_suggest(key, ('kind', 'role'))}",
+                        f"{_suggest(key, ('kind', 'role', 'pii'))}",
                     )
                 elif value not in allowed:
                     check.problem(
@@ -101,6 +107,12 @@ def _schema(check: _Checker, node: YamlMap, what: str) -> tuple[dict[str, Any], 
         if entry.get("role", "feature") == "feature" and entry.get("kind") in _SERVICE_KINDS
     }
     service: dict[str, Any] = {"features": features, "columns": normalised}
+    sensitive = node.get("sensitive")
+    if sensitive is not None:
+        if not isinstance(sensitive, list) or not all(isinstance(c, str) for c in sensitive):
+            check.problem(node.line_of("sensitive"), f"{what}: 'sensitive' must list columns")
+        else:
+            service["sensitive"] = list(sensitive)
     classes = node.get("classes")
     if classes is not None:
         if not isinstance(classes, list) or not classes:
@@ -168,10 +180,23 @@ def _models(check: _Checker, root: YamlMap) -> list[ModelConfig]:
         window = check.duration(item, "window", what, positive=True)
         reference = check.text(item, "reference", what)
         description = check.text(item, "description", what) or ""
+        owner = check.text(item, "owner", what) or ""
+        intended_use = check.text(item, "intended_use", what) or ""
         versions = _versions(check, item, what)
         if name is not None and task is not None:
             out.append(
-                ModelConfig(name, task, schema, columns, reference, window, versions, description)
+                ModelConfig(
+                    name,
+                    task,
+                    schema,
+                    columns,
+                    reference,
+                    window,
+                    versions,
+                    description,
+                    owner=owner,
+                    intended_use=intended_use,
+                )
             )
     check.unique(items, names, "model")
     return out
