@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from watchkeeper._json import dumps, loads_strict
+from watchkeeper.io._bounded import DecodeBudget
 from watchkeeper.server._protocol import ServiceAPI
 from watchkeeper.server._schemas import NAME_PATTERN
 
@@ -25,6 +26,7 @@ __all__ = [
     "answer",
     "binary_body",
     "call",
+    "decode_budget",
     "json_invalid",
     "media_type",
     "parse_body",
@@ -43,8 +45,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "no API key, or an unknown one"},
     403: {"description": "the API key lacks the scope"},
     404: {"description": "unknown model, version or alert"},
-    413: {"description": "the body is larger than the limit"},
+    413: {"description": "the body, or what it decodes to, is larger than a limit (named)"},
     422: {"description": "the request is invalid; 'errors' names each field"},
+    429: {"description": "the key sent too many requests; retry after Retry-After seconds"},
 }
 
 
@@ -52,6 +55,14 @@ def service_of(request: Request) -> ServiceAPI:
     """The service injected into the app by ``create_app``."""
     service: ServiceAPI = request.app.state.service
     return service
+
+
+def decode_budget(request: Request, *, reference: bool = False) -> DecodeBudget:
+    """The per-request decoding budget from the app's settings (a reference upload may
+    hold more rows than a prediction batch; the byte budget is the same)."""
+    settings = request.app.state.settings
+    rows = settings.max_reference_rows if reference else settings.max_decoded_rows
+    return DecodeBudget(max_rows=rows, max_bytes=settings.max_decoded_bytes)
 
 
 async def call(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:

@@ -5,10 +5,12 @@ raised                                      status  body
 ==========================================  ======  ==========================================
 body that is not JSON (or has NaN)          400     ``{"detail", "errors": []}``
 ``RequestValidationError`` (pydantic)       422     ``{"detail", "errors": [{"field", ...}]}``
+``DecodeLimitError`` (a decoding budget)    413     ``{"detail", "errors": [{"type": limit}]}``
+``MalformedBodyError`` (corrupt bytes)      422     ``{"detail", "errors": [{"type": check}]}``
 ``InputError`` (and ``ColumnError``)        422     ``{"detail", "errors": [{"field", ...}]}``
 ``NotFound``                                404     ``{"detail"}``
 ``Conflict``                                409     ``{"detail"}``
-``HTTPException`` (401, 403, 413, 415)      as is   ``{"detail"}``
+``HTTPException`` (401, 403, 413, 415, 429) as is   ``{"detail"}``
 anything else                               500     a generic message; the log has the trace
 ==========================================  ======  ==========================================
 """
@@ -26,6 +28,7 @@ from starlette.responses import Response
 
 from watchkeeper._exceptions import ConfigError, InputError, WatchkeeperError
 from watchkeeper._json import dumps
+from watchkeeper.io._bounded import DecodeLimitError, MalformedBodyError
 from watchkeeper.service._errors import Conflict, NotFound
 
 __all__ = ["error_response", "install_error_handlers", "validation_errors"]
@@ -92,6 +95,12 @@ async def _on_input(request: Request, exc: Exception) -> Response:
     return error_response(422, str(exc), [{"field": field or "(body)", "message": str(exc)}])
 
 
+async def _on_decode(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DecodeLimitError | MalformedBodyError)
+    error = {"field": "(body)", "message": str(exc), "type": exc.limit}
+    return error_response(exc.status_code, str(exc), [error])
+
+
 async def _on_not_found(request: Request, exc: Exception) -> Response:
     return error_response(404, str(exc))
 
@@ -121,6 +130,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(NotFound, _on_not_found)
     app.add_exception_handler(Conflict, _on_conflict)
+    app.add_exception_handler(DecodeLimitError, _on_decode)
+    app.add_exception_handler(MalformedBodyError, _on_decode)
     app.add_exception_handler(InputError, _on_input)
     app.add_exception_handler(ConfigError, _on_input)
     app.add_exception_handler(WatchkeeperError, _on_watchkeeper)

@@ -24,6 +24,7 @@ import pyarrow as pa
 
 from watchkeeper._exceptions import InputError
 from watchkeeper._json import NonFinite
+from watchkeeper.io._bounded import DecodeBudget, decompress_bounded, read_arrow_ipc, read_parquet
 from watchkeeper.service._ingest import expected_message
 from watchkeeper.service._results import IngestResult, RecordError
 
@@ -31,6 +32,7 @@ __all__ = [
     "ARROW_MEDIA_TYPES",
     "PARQUET_MEDIA_TYPES",
     "Prepared",
+    "check_profile_body",
     "merge_result",
     "read_table_body",
     "records_from_arrow",
@@ -275,24 +277,30 @@ def _json_table(columns: _Columns, kinds: Mapping[str, str]) -> pa.Table:
 _RENAMES = (("features.", "feature."), ("segments.", "segment."))
 
 
-def read_table_body(body: bytes, media_type: str) -> pa.Table:
-    """Read an Arrow IPC (stream or file) or parquet request body into a table."""
+def read_table_body(body: bytes, media_type: str, budget: DecodeBudget | None = None) -> pa.Table:
+    """Read an Arrow IPC (stream or file) or parquet request body into a table, within
+    ``budget`` (rows, decoded bytes, columns): a body past it is a
+    :class:`~watchkeeper.io._bounded.DecodeLimitError` (413), a corrupt one a
+    :class:`~watchkeeper.io._bounded.MalformedBodyError` (422), checked before anything
+    is decompressed and batch by batch after (``validate(full=True)``)."""
     what = "parquet file" if media_type in PARQUET_MEDIA_TYPES else "Arrow IPC stream"
     if not body:
         raise InputError(f"the request body is empty; send a {what}")
-    try:
-        if media_type in PARQUET_MEDIA_TYPES:
-            import pyarrow.parquet as pq
+    if media_type in PARQUET_MEDIA_TYPES:
+        return read_parquet(body, budget)
+    return read_arrow_ipc(body, budget)
 
-            return pq.read_table(pa.BufferReader(body))
-        if body[:6] == b"ARROW1":
-            return pa.ipc.open_file(pa.BufferReader(body)).read_all()
-        return pa.ipc.open_stream(pa.BufferReader(body)).read_all()
-    except (pa.ArrowException, OSError, ValueError) as error:
-        raise InputError(
-            f"the request body is not a valid {what} ({error}); write it with "
-            "pyarrow.ipc.new_stream or pyarrow.parquet.write_table"
-        ) from None
+
+def check_profile_body(body: bytes, max_bytes: int) -> None:
+    """Refuse a ``.wkp`` body whose compressed payload inflates past ``max_bytes`` (413),
+    before the profile reader inflates it whole."""
+    from watchkeeper.profile._format import _COMPRESSED, _HEADER, MAGIC
+
+    if len(body) < _HEADER.size or not body.startswith(MAGIC):
+        return  # the profile reader says what is wrong with it
+    flags = _HEADER.unpack_from(body)[2]
+    if flags & _COMPRESSED:
+        decompress_bounded(body[_HEADER.size :], "zlib", max_bytes)
 
 
 def records_from_arrow(table: pa.Table) -> Prepared:

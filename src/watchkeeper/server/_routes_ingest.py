@@ -27,6 +27,7 @@ from watchkeeper.server._common import (
     answer,
     binary_body,
     call,
+    decode_budget,
     json_invalid,
     media_type,
     service_of,
@@ -130,7 +131,7 @@ async def ingest_predictions(
     else:
         if version is None:
             raise InputError("an Arrow or parquet body needs the version in the query: ?version=v1")
-        table = await call(read_table_body, body, media)
+        table = await call(read_table_body, body, media, decode_budget(request))
         prepared = records_from_arrow(table)
     result = IngestResult(0, 0)
     if prepared.table is not None:

@@ -29,11 +29,17 @@ from watchkeeper.server._common import (
     answer,
     binary_body,
     call,
+    decode_budget,
     media_type,
     parse_body,
     service_of,
 )
-from watchkeeper.server._records import ARROW_MEDIA_TYPES, PARQUET_MEDIA_TYPES, read_table_body
+from watchkeeper.server._records import (
+    ARROW_MEDIA_TYPES,
+    PARQUET_MEDIA_TYPES,
+    check_profile_body,
+    read_table_body,
+)
 from watchkeeper.server._schemas import (
     NAME_PATTERN,
     ModelIn,
@@ -138,10 +144,13 @@ async def _from_form(
     reference: pa.Table | bytes | None = None
     if isinstance(upload, UploadFile):
         data = await upload.read()
+        budget = decode_budget(request, reference=True)
         if _is_profile(data):
+            await call(check_profile_body, data, budget.max_bytes)
             reference = data
         else:
-            reference = await call(read_table_body, data, _upload_media(upload, data[:4]))
+            media = _upload_media(upload, data[:4])
+            reference = await call(read_table_body, data, media, budget)
     elif upload is not None:
         raise InputError("form field reference must be a file (parquet, Arrow IPC or .wkp)")
     return spec.version, reference, spec.baseline, spec.activate
@@ -187,10 +196,12 @@ async def create_version(
             )
         name = version
         body = await request.body()
+        budget = decode_budget(request, reference=True)
         if media == PROFILE_MEDIA_TYPE or _is_profile(body):
+            await call(check_profile_body, body, budget.max_bytes)
             reference = body
         else:
-            reference = await call(read_table_body, body, media)
+            reference = await call(read_table_body, body, media, budget)
     else:
         raise HTTPException(
             status_code=415,
