@@ -64,6 +64,19 @@ def _flag(environ: Mapping[str, str], name: str, default: bool) -> bool:
     raise InputError(f"environment variable {name}={raw!r} is not a boolean; use 1/0 or true/false")
 
 
+def _positive(environ: Mapping[str, str], name: str, default: Any) -> Any:
+    raw = environ.get(name)
+    if not raw:
+        return default
+    try:
+        value = type(default)(raw)
+    except ValueError:
+        raise InputError(f"environment variable {name}={raw!r} is not a number") from None
+    if value <= 0:
+        raise InputError(f"{name} must be positive")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the service needs to know about its deployment.
@@ -83,6 +96,16 @@ class Settings:
     graphite: str | None = None
     tick_seconds: float = 60.0
     metrics_public: bool = False
+    # Decoding budgets per request (SECURITY.md): rows and decoded bytes of an Arrow or
+    # parquet body, rows of a reference upload.
+    max_decoded_rows: int = 100_000
+    max_decoded_bytes: int = 256 * 1024 * 1024
+    max_reference_rows: int = 10_000_000
+    # Per-key token bucket on ingest and the guard: requests per second, and the burst.
+    rate_limit_per_second: float = 50.0
+    rate_limit_burst: int = 200
+    # The address the server listens on; auth off is refused unless it is loopback.
+    host: str = "127.0.0.1"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -91,8 +114,10 @@ class Settings:
         Recognised: ``DATABASE_URL``, ``WINDOW``, ``MAX_BODY_BYTES``, ``AUTH``
         (``0`` turns auth off), ``DEV``, ``PUBLIC_URL``, ``CONFIG``, ``GRAPHITE``,
         ``TICK_SECONDS`` (how often the server closes due windows and delivers
-        notifications; 0 turns the loop off) and ``METRICS_PUBLIC`` (``/metrics`` without
-        a key).
+        notifications; 0 turns the loop off), ``METRICS_PUBLIC`` (``/metrics`` without
+        a key), the budgets ``MAX_DECODED_ROWS``, ``MAX_DECODED_BYTES``,
+        ``MAX_REFERENCE_ROWS``, ``RATE_LIMIT_PER_SECOND``, ``RATE_LIMIT_BURST`` and
+        ``HOST`` (the listening address).
         """
         env: Mapping[str, str] = os.environ if environ is None else environ
         max_body = env.get("WATCHKEEPER_MAX_BODY_BYTES")
@@ -116,7 +141,16 @@ class Settings:
             ) from None
         if tick_seconds < 0:
             raise InputError("WATCHKEEPER_TICK_SECONDS must be 0 or more")
+        budgets = {
+            field: _positive(env, f"WATCHKEEPER_{field.upper()}", getattr(cls, field))
+            for field in (
+                "max_decoded_rows", "max_decoded_bytes", "max_reference_rows",
+                "rate_limit_per_second", "rate_limit_burst",
+            )
+        }  # fmt: skip
         return cls(
+            **budgets,
+            host=env.get("WATCHKEEPER_HOST") or cls.host,
             database_url=env.get("WATCHKEEPER_DATABASE_URL") or DEFAULT_DATABASE_URL,
             window=parse_duration(window) if window else cls.window,
             max_body_bytes=max_body_bytes,
