@@ -169,3 +169,20 @@ def test_a_constant_part_merges_exactly_with_a_spread_one(rng: np.random.Generat
     # Only the spread side's within-bin shape is uncertain: half the rows, ~0.1% each bin.
     assert merged.counts is not None and int(merged.counts.sum()) == 40_000
     assert 0 < merged.approximate < 0.002
+
+
+@pytest.mark.parametrize("n", [300, 5_000])
+def test_default_policy_results_are_identical_on_raw_data_and_profiles(
+    rng: np.random.Generator, n: int
+) -> None:
+    # Small samples: profiles keep the values, so KS is scipy's exact test on them, and
+    # categories tie-break by name on both paths: every number agrees to the last bit.
+    reference, current = _table(rng, n), _table(rng, n, shift=0.1)
+    schema = {"t": "text"}
+    raw = detect_drift(reference, current, schema=schema)
+    ref = Profile.from_bytes(profile_source(reference, schema=schema).to_bytes())
+    prof = compare_profiles(ref, profile_source(current, bins_from=ref))
+    assert [c.column for c in raw.columns] == [c.column for c in prof.columns]
+    for a, b in zip(raw.columns, prof.columns, strict=True):
+        assert (a.statistic, a.p_value, a.drifted) == (b.statistic, b.p_value, b.drifted)
+    assert raw.drifted_columns == prof.drifted_columns

@@ -175,6 +175,22 @@ def compare_numeric(
     )
 
 
+def _canonical(col: CategoricalValues) -> CategoricalValues:
+    """Categories most frequent first, ties by name: raw data and profiles list them
+    alike, so statistics add their terms in the same order and agree to the last bit."""
+    counts = col.counts.tolist()
+    order = sorted(range(len(counts)), key=lambda i: (-counts[i], col.categories[i]))
+    if order == list(range(len(counts))):
+        return col
+    return CategoricalValues(
+        col.name,
+        [col.categories[i] for i in order],
+        col.counts[order],
+        col.n_rows,
+        col.n_null,
+    )
+
+
 def _align(
     ref: CategoricalValues, cur: CategoricalValues
 ) -> tuple[list[str], IntArray, IntArray, list[str]]:
@@ -229,7 +245,7 @@ def compare_categorical(
     if not ref.categories or not cur.categories:
         side = "reference" if not ref.categories else "current data"
         return _uncompared(ref.name, kind, role, rule, method, f"the {side} has no values")
-    categories, ref_counts, cur_counts, unseen = _align(ref, cur)
+    categories, ref_counts, cur_counts, unseen = _align(_canonical(ref), _canonical(cur))
     note = None
     if len(categories) == 1:
         result = TestResult(0.0, None if method.output == "distance" else 1.0)
