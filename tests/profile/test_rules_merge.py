@@ -8,10 +8,12 @@ missing in the other part's rows, and parts segmented by different columns are r
 from __future__ import annotations
 
 import numpy as np
+import pyarrow as pa
 import pytest
 
-from watchkeeper._exceptions import InputError
-from watchkeeper.profile import merge_all, merge_profiles, profile_source
+from watchkeeper._exceptions import ColumnError, InputError
+from watchkeeper.profile import Profile, merge_all, merge_profiles, profile_source
+from watchkeeper.schema import infer_schema
 
 
 def test_rule_segment_profiles_present_on_both_sides_are_merged_not_overwritten() -> None:
@@ -106,3 +108,49 @@ def test_rule_merge_all_needs_at_least_one_profile() -> None:
         merge_all([])
     one = profile_source({"x": np.arange(3.0)})
     assert merge_all([one]) is one
+
+
+FIX = (
+    "profile every part with one schema: on the command line `watchkeeper profile "
+    "--schema FILE` or `--reference REF.wkp`; in Python schema= or bins_from="
+)
+
+
+def test_rule_a_column_of_another_kind_in_the_other_schema_is_refused_with_the_fix() -> None:
+    numeric = profile_source({"x": np.array([1.0, 2.0])})
+    text = profile_source({"x": np.array(["p", "q"])})
+    with pytest.raises(ColumnError) as raised:
+        merge_profiles(numeric, text)
+    assert str(raised.value) == (
+        "column 'x' is numeric in one profile's schema and categorical in the other's; " + FIX
+    )
+
+
+def test_rule_a_column_profiled_as_another_kind_is_refused_with_the_fix() -> None:
+    """Same schema, but the column's profile is of another kind (a hand-edited file)."""
+    numeric = profile_source({"x": np.array([1.0, 2.0])})
+    text = profile_source({"x": np.array(["p", "q"])})
+    forged = Profile(schema=numeric.schema, n_rows=2, columns={"x": text["x"]})
+    with pytest.raises(ColumnError) as raised:
+        merge_profiles(numeric, forged)
+    assert str(raised.value) == (
+        "column 'x' is numeric in one profile and categorical in the other; " + FIX
+    )
+
+
+def test_rule_columns_outside_the_schema_are_kept_as_extra_columns() -> None:
+    schema = infer_schema(pa.table({"x": [1.0, 2.0]}))
+    left = profile_source({"x": np.array([1.0, 2.0]), "z": np.array(["a", "b"])}, schema=schema)
+    right = profile_source({"x": np.array([3.0]), "w": np.array([1])}, schema=schema)
+    whole = merge_profiles(left, right)
+    assert dict(whole.extra_columns) == {"w": "int64", "z": "string"}
+    assert list(whole.columns) == ["x"]
+
+
+def test_rule_a_schema_column_absent_from_both_parts_stays_unprofiled() -> None:
+    schema = infer_schema(pa.table({"x": [1.0, 2.0], "y": [1.0, 2.0]}))
+    left = profile_source({"x": np.array([1.0, 2.0])}, schema=schema)
+    right = profile_source({"x": np.array([3.0])}, schema=schema)
+    whole = merge_profiles(left, right)
+    assert [spec.name for spec in whole.schema] == ["x", "y"]
+    assert list(whole.columns) == ["x"]
