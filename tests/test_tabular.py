@@ -13,7 +13,8 @@ from scipy import stats
 import watchkeeper as wk
 from watchkeeper._tabular import Tabular
 from watchkeeper.abtest import sample_size_proportions, welch_ttest
-from watchkeeper.fairness import group_metric_frame
+from watchkeeper.attribution import attribution_drift_from_values
+from watchkeeper.fairness import count_groups, disparity, group_metric_frame
 from watchkeeper.multivariate import mmd_test, pca_reconstruction_drift, uncertainty_drift
 from watchkeeper.performance import SizeChunker, calculate_performance
 
@@ -148,11 +149,28 @@ def test_multivariate_and_abtest_tables() -> None:
     assert sample_size_proportions(0.1, 0.12).to_arrow().num_rows == 1
 
 
+def test_disparity_and_attribution_tables() -> None:
+    y = np.array([1, 0, 1, 1, 0, 0, 1, 0])
+    p = np.array([1, 1, 1, 0, 0, 0, 1, 0])
+    groups = np.array(list("aaaabbbb"))
+    report = disparity(count_groups(y, p, sensitive_features=groups))
+    frame = report.to_pandas().set_index("group")
+    # Selection rates by hand: a predicts 1 on 3 of 4 rows, b on 1 of 4.
+    assert frame.loc["a", "selection_rate"] == 0.75 and frame.loc["b", "selection_rate"] == 0.25
+    assert frame.loc["b", "impact_ratio"] == pytest.approx(0.25 / 0.75)
+    fifths = report.four_fifths.to_pandas().set_index("group")
+    assert bool(fifths.loc["b", "fails"]) and bool(fifths.loc["a", "reference"])
+    drift = attribution_drift_from_values(
+        {"a": 0.7, "b": 0.5, "c": 0.05}, {"a": 0.1, "b": 0.2, "c": 0.7}
+    )
+    assert list(drift.to_pandas()["current_rank"]) == [3, 2, 1]
+
+
 def test_every_result_shares_the_repr_and_html() -> None:
     reference, current = _frames()
     result = wk.report(reference, current)
     subclasses = _all_subclasses(Tabular)
-    assert len(subclasses) >= 15
+    assert len(subclasses) >= 25
     for cls in subclasses:
         # A dataclass declared without repr=False would write its own long repr.
         assert cls.__repr__ is Tabular.__repr__, cls

@@ -32,6 +32,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from watchkeeper._exceptions import InputError, UnknownMethodError
+from watchkeeper._tabular import Tabular
 from watchkeeper.attribution._permutation import permutation_importance
 from watchkeeper.attribution._shapley import sampling_shapley
 from watchkeeper.attribution._tables import Predict, as_columns
@@ -74,8 +75,8 @@ def ndcg(reference: Mapping[str, float], current: Mapping[str, float]) -> float:
     return dcg / ideal if ideal > 0 else 1.0
 
 
-@dataclass(frozen=True)
-class FeatureAttributionChange:
+@dataclass(frozen=True, repr=False)
+class FeatureAttributionChange(Tabular):
     """One feature's attribution on both data sets and its rank (1 = most important)."""
 
     feature: str
@@ -89,8 +90,8 @@ class FeatureAttributionChange:
         return dict(self.__dict__)
 
 
-@dataclass(frozen=True)
-class AttributionDrift:
+@dataclass(frozen=True, repr=False)
+class AttributionDrift(Tabular):
     """NDCG of the current ranking against the reference, per-feature changes and the flag."""
 
     method: str
@@ -101,6 +102,14 @@ class AttributionDrift:
     @property
     def drifted(self) -> bool:
         return self.ndcg < self.threshold
+
+    def _table_rows(self) -> list[dict[str, Any]]:
+        """One row per feature, in reference rank order."""
+        return [f.to_dict() for f in self.features]
+
+    def _headline(self) -> str:
+        verdict = "drifted" if self.drifted else "no drift"
+        return f"AttributionDrift ({self.method}): NDCG {self.ndcg:.4g} ({verdict})"
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -49,6 +49,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from watchkeeper._exceptions import InputError, UnknownMethodError
+from watchkeeper._tabular import Tabular
 from watchkeeper.fairness._counters import GroupCounters, GroupCounts, count_groups
 
 __all__ = [
@@ -251,8 +252,8 @@ def _none(value: float) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
-@dataclass(frozen=True)
-class BiasMetrics:
+@dataclass(frozen=True, repr=False)
+class BiasMetrics(Tabular):
     """Clarify metrics of facet *d* (``facet`` values of ``feature``) against the rest, *a*."""
 
     feature: str
@@ -260,6 +261,13 @@ class BiasMetrics:
     advantaged: GroupCounts
     disadvantaged: GroupCounts
     values: Mapping[str, float]
+
+    def _table_rows(self) -> list[dict[str, Any]]:
+        """One row per Clarify metric."""
+        return [{"metric": k, "value": v} for k, v in self.values.items()]
+
+    def _headline(self) -> str:
+        return f"BiasMetrics {self.feature}={'|'.join(self.facet)} against the rest"
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -36,6 +36,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from watchkeeper._exceptions import InputError, UnknownMethodError
+from watchkeeper._tabular import Tabular
 from watchkeeper.fairness._counters import GroupCounters, GroupCounts, GroupKey, count_groups
 
 __all__ = [
@@ -84,8 +85,8 @@ def _spread(values: Mapping[GroupKey, float], overall: float, method: str) -> tu
     raise UnknownMethodError(f"unknown method {method!r}; choose 'between_groups' or 'to_overall'")
 
 
-@dataclass(frozen=True)
-class Disparity:
+@dataclass(frozen=True, repr=False)
+class Disparity(Tabular):
     """One rate per group, and its difference and ratio.
 
     >>> c = count_groups([1, 1, 0, 0], [1, 1, 1, 0], sensitive_features=["a", "a", "b", "b"])
@@ -115,6 +116,19 @@ class Disparity:
         difference, ratio = _spread(by_group, overall, method)
         return cls(rate, method, by_group, overall, difference, ratio)
 
+    def _table_rows(self) -> list[dict[str, Any]]:
+        """One row per group: its rate (``overall``, ``difference``, ``ratio`` repeated)."""
+        return [
+            {"rate": self.rate, "group": " & ".join(map(str, k)), "value": v}
+            for k, v in self.by_group.items()
+        ]
+
+    def _headline(self) -> str:
+        return (
+            f"Disparity of {self.rate} ({self.method}): difference {self.difference:.4g},"
+            f" ratio {self.ratio:.4g}, overall {self.overall:.4g}"
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "rate": self.rate,
@@ -128,8 +142,8 @@ class Disparity:
         }
 
 
-@dataclass(frozen=True)
-class FourFifthsResult:
+@dataclass(frozen=True, repr=False)
+class FourFifthsResult(Tabular):
     """Disparate impact of each group against the reference group, and the rule's verdict.
 
     >>> c = count_groups(None, [1, 1, 1, 0, 1, 0], sensitive_features=list("aaabbb"))
@@ -144,6 +158,23 @@ class FourFifthsResult:
     threshold: float
     passed: bool
     failing_groups: tuple[GroupKey, ...]
+
+    def _table_rows(self) -> list[dict[str, Any]]:
+        """One row per group: selection rate, impact ratio and whether it fails."""
+        return [
+            {
+                "group": " & ".join(map(str, k)),
+                "selection_rate": self.selection_rates[k],
+                "impact_ratio": v,
+                "fails": k in self.failing_groups,
+                "reference": k == self.reference_group,
+            }
+            for k, v in self.impact_ratios.items()
+        ]
+
+    def _headline(self) -> str:
+        verdict = "passed" if self.passed else f"{len(self.failing_groups)} groups fail"
+        return f"FourFifthsResult (threshold {self.threshold:g}): {verdict}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -193,8 +224,8 @@ def four_fifths_rule(
     return FourFifthsResult(reference, rates, ratios, threshold, not failing, failing)
 
 
-@dataclass(frozen=True)
-class DisparityReport:
+@dataclass(frozen=True, repr=False)
+class DisparityReport(Tabular):
     """Every disparity metric of one set of groups, computed from counters."""
 
     features: tuple[str, ...]
@@ -221,6 +252,23 @@ class DisparityReport:
     @property
     def equal_opportunity_ratio(self) -> float:
         return self.equal_opportunity.ratio
+
+    def _table_rows(self) -> list[dict[str, Any]]:
+        """One row per group: its three rates and its four-fifths impact ratio."""
+        return [
+            {
+                "group": " & ".join(map(str, k)),
+                "selection_rate": v,
+                "true_positive_rate": self.equal_opportunity.by_group.get(k),
+                "false_positive_rate": self.false_positive_rate.by_group.get(k),
+                "impact_ratio": self.four_fifths.impact_ratios.get(k),
+            }
+            for k, v in self.demographic_parity.by_group.items()
+        ]
+
+    def _headline(self) -> str:
+        numbers = ", ".join(f"{k} {v:.4g}" for k, v in self.summary().items())
+        return f"DisparityReport over {', '.join(self.features)}: {numbers}"
 
     def summary(self) -> dict[str, float]:
         """The headline numbers by name."""

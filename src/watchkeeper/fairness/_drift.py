@@ -26,6 +26,7 @@ from typing import Any
 from scipy.stats import norm
 
 from watchkeeper._exceptions import InputError
+from watchkeeper._tabular import Tabular
 from watchkeeper.fairness._clarify import CLARIFY_METRICS, bias_metrics_from_counters, split_facets
 from watchkeeper.fairness._counters import GroupCounters
 
@@ -38,8 +39,8 @@ def _none(value: float | None) -> float | None:
     return None if value is None or not math.isfinite(value) else float(value)
 
 
-@dataclass(frozen=True)
-class BiasMetricDrift:
+@dataclass(frozen=True, repr=False)
+class BiasMetricDrift(Tabular):
     """The change of one bias metric between the baseline and a window."""
 
     metric: str
@@ -64,8 +65,8 @@ class BiasMetricDrift:
         }
 
 
-@dataclass(frozen=True)
-class BiasDriftResult:
+@dataclass(frozen=True, repr=False)
+class BiasDriftResult(Tabular):
     """Every metric's drift for one feature and facet; ``drifted`` if any metric drifted."""
 
     feature: str
@@ -76,6 +77,14 @@ class BiasDriftResult:
     @property
     def drifted(self) -> bool:
         return any(m.drifted for m in self.metrics)
+
+    def _table_rows(self) -> list[dict[str, Any]]:
+        """One row per bias metric."""
+        return [m.to_dict() for m in self.metrics]
+
+    def _headline(self) -> str:
+        verdict = "drifted" if self.drifted else "no drift"
+        return f"BiasDriftResult {self.feature}={'|'.join(self.facet)}: {verdict}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
