@@ -31,14 +31,20 @@ _OTHER = "(other)"
 _KS_MAX_EXACT_N = 10_000
 
 
-def ks_method_note(n_reference: int, n_current: int) -> str:
-    """How the KS p-value was computed, as scipy chooses for these sample sizes.
+def ks_method_note(n_reference: int, n_current: int, *, values_kept: bool = True) -> str:
+    """How the KS p-value was computed: as scipy chooses for these sample sizes, or
+    asymptotic when a profile did not keep the values scipy's exact test needs.
 
     >>> print(ks_method_note(300, 200))
     KS p-value: exact (scipy's choice when each side has at most 10,000 values)
     """
     if max(n_reference, n_current) <= _KS_MAX_EXACT_N:
-        return "KS p-value: exact (scipy's choice when each side has at most 10,000 values)"
+        if values_kept:
+            return "KS p-value: exact (scipy's choice when each side has at most 10,000 values)"
+        return (
+            "KS p-value: asymptotic (Smirnov's kstwo); scipy would use the exact one for "
+            "these sizes, but a profile did not keep its values (format version 1)"
+        )
     return "KS p-value: asymptotic (Smirnov's kstwo, scipy's choice above 10,000 values)"
 
 

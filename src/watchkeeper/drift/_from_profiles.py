@@ -138,7 +138,7 @@ def _ks(ref: NumericProfile, cur: NumericProfile) -> tuple[TestResult, str]:
     note = (
         f"approximate: KS D read at the {ref.counts.size - 1:,} reference-quantile bin "
         f"edges; the exact D lies in [{d_low:.4g}, {d_high:.4g}]; "
-        f"{ks_method_note(n_ref, n_cur)}"
+        f"{ks_method_note(n_ref, n_cur, values_kept=False)}"
     )
     return TestResult(d_low, p), note
 
