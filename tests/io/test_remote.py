@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from watchkeeper._exceptions import InputError
-from watchkeeper.io import is_url, iter_batches, read_table, source_bytes, to_table
+from watchkeeper.io import expand_paths, is_url, iter_batches, read_table, source_bytes, to_table
 
 BUCKET = "wk-data"
 
@@ -80,6 +80,11 @@ def s3_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
 def test_is_url() -> None:
     assert is_url("s3://b/k.parquet") and is_url("https://x/y.csv") and is_url("abfs://c/f")
     assert not is_url("data/x.parquet") and not is_url("C:\\data\\x.csv") and not is_url(3)
+
+
+def test_local_only_steps_say_so_for_a_url() -> None:
+    with pytest.raises(InputError, match="is a URL and this step reads local files only"):
+        expand_paths("s3://bucket/ref.parquet")
 
 
 def test_s3_files_read_as_the_local_ones(s3_env: dict[str, str]) -> None:

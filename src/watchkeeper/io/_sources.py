@@ -57,6 +57,11 @@ def expand_paths(source: PathLike | Sequence[PathLike]) -> list[Path]:
     paths: list[Path] = []
     for item in items:
         text = str(item)
+        if is_url(text):
+            raise InputError(
+                f"{text!r} is a URL and this step reads local files only; copy the file "
+                "locally (watchkeeper report and read_table read URLs)"
+            )
         if any(ch in text for ch in "*?["):
             matches = sorted(globlib.glob(text, recursive=True))
             if not matches:
