@@ -270,3 +270,32 @@ def test_rule_one_columns_distance_verdict_ignores_the_floor() -> None:
     column = compare_numeric(_values("x", ref), _values("x", cur), "feature", policy)
     assert column.effect_size is not None and column.effect_size.value < 0.1
     assert column.drifted
+
+
+def test_rule_from_options_threshold_and_min_effect_apply_to_both_kinds() -> None:
+    policy = DriftPolicy.from_options(threshold=0.01, min_effect=0.3)
+    for kind in ("numeric", "categorical"):
+        rule = policy.rule_for("any", kind)
+        assert (rule.threshold, rule.min_effect) == (0.01, 0.3)
+        assert policy.min_effect_for(rule, kind) == 0.3
+
+
+def test_rule_a_per_column_mapping_may_set_method_threshold_and_min_effect() -> None:
+    policy = DriftPolicy.from_options(
+        columns={"x": {"method": "ks", "threshold": 0.01, "min_effect": 0.3}, "c": "psi"}
+    )
+    rule = policy.rule_for("x", "numeric")
+    assert (rule.method, rule.threshold, rule.min_effect) == ("ks", 0.01, 0.3)
+    assert policy.min_effect_for(rule, "numeric") == 0.3
+    assert policy.rule_for("c", "categorical").method == "psi"
+    assert policy.rule_for("other", "numeric").method == "ks"
+    with pytest.raises(ValueError, match="needs 'method'"):
+        DriftPolicy.from_options(columns={"x": {"method": "ks", "floor": 0.3}})
+
+
+def test_rule_an_uncompared_column_reports_the_threshold_its_rule_set() -> None:
+    same = normal_quantiles(50)
+    policy = DriftPolicy.from_options(threshold=0.01)
+    result = detect_drift({"z": same}, {"z": np.full(50, np.nan)}, policy=policy)
+    assert result["z"].threshold == 0.01
+    assert detect_drift({"z": same}, {"z": np.full(50, np.nan)})["z"].threshold == 0.05

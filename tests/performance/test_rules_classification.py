@@ -74,3 +74,21 @@ def test_rule_multiclass_average_precision_with_two_classes_present_averages_tho
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert average_precision(y, PROBA) == pytest.approx(expected)
+
+
+def test_rule_a_class_with_a_single_example_is_present() -> None:
+    y = np.array([0, 1, 2, 1, 2, 1])  # class 0 has exactly one example
+    expected = roc_auc_score(y, PROBA, multi_class="ovr", average="macro")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert roc_auc(y, PROBA) == pytest.approx(expected)
+
+
+def test_rule_the_absent_class_warning_names_the_metric() -> None:
+    y = np.array([0, 1, 0, 1, 1, 0])
+    with pytest.warns(DegenerateChunkWarning) as caught:
+        average_precision(y, PROBA)
+    assert str(caught[0].message) == (
+        "average_precision is undefined because some classes are absent from the chunk; "
+        "reported as the mean over the others"
+    )

@@ -198,3 +198,14 @@ def test_rule_unseen_in_a_column_that_looks_like_an_identifier_says_so() -> None
     half = list(unseen_categories(unseen(10, 50, 100), CONFIG))
     assert "looks like an identifier" not in half[0].message
     assert "update the reference" in half[0].message
+
+
+def test_rule_unseen_lists_the_top_and_counts_the_rest() -> None:
+    top = (("new", 6), ("newer", 4))
+    exact = UnseenFacts(1000, 10, 2, top, 3, 100)
+    listed = next(iter(unseen_categories(column(ColumnKind.CATEGORICAL, unseen=exact), CONFIG)))
+    assert "'new' (0.60%), 'newer' (0.40%); update" in listed.message
+    assert "more" not in listed.message
+    one_more = UnseenFacts(1000, 11, 3, top, 3, 100)
+    found = next(iter(unseen_categories(column(ColumnKind.CATEGORICAL, unseen=one_more), CONFIG)))
+    assert "'newer' (0.40%), 1 more; update" in found.message

@@ -117,3 +117,48 @@ def test_rule_record_value_is_the_last_evaluation_with_enough_samples() -> None:
     record: AlertRecord | None = transition(None, ev(True, 0), at(0)).record
     record = transition(record, ev(False, 1, n_samples=10), at(1)).record
     assert record is not None and record.value == 0.3
+
+
+def test_rule_a_stored_record_has_every_documented_field() -> None:
+    record = transition(None, ev(True, 0), at(0)).record
+    assert record is not None
+    assert record.to_dict() == {
+        "key": record.key,
+        "state": "firing",
+        "fired_at": at(0).isoformat(),
+        "resolved_at": None,
+        "last_notified_at": at(0).isoformat(),
+        "acknowledged_by": None,
+        "silenced_until": None,
+        "consecutive_breaches": 1,
+        "consecutive_clears": 0,
+        "value": 0.3,
+        "notified_state": "firing",
+    }
+
+
+def test_rule_events_carry_the_evaluations_segment_and_feature() -> None:
+    start = T0
+    evaluation = Evaluation(
+        MONITOR, "churn", "v1", "age", "country=FR", True, 0.3, start, start + HOUR, 100
+    )
+    (event,) = transition(None, evaluation, at(0)).events
+    assert (event.feature, event.segment) == ("age", "country=FR")
+    assert event.message == (
+        "monitor 'age-drift': drift_score of 'age' on churn v1 [country=FR] is 0.3, above 0.2"
+    )
+
+
+def test_rule_a_relative_condition_is_told_in_words() -> None:
+    for direction, way in (("up", "above"), ("down", "below"), ("both", "away from")):
+        monitor = MonitorSpec(
+            "m",
+            "churn",
+            "accuracy",
+            Condition("relative_to_baseline", threshold=0.2, direction=direction),  # type: ignore[arg-type]
+        )
+        evaluation = Evaluation(monitor, "churn", "v1", None, None, True, 0.5, T0, T0 + HOUR, 100)
+        (event,) = transition(None, evaluation, at(0)).events
+        assert event.message == (
+            f"monitor 'm': accuracy on churn v1 is 0.5, more than 20% {way} the baseline"
+        )
