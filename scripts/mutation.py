@@ -79,10 +79,15 @@ def is_core(path: str, patterns: Sequence[str]) -> bool:
     )
 
 
-def prepare(workdir: Path, modules: Sequence[str] | None, drop: Sequence[str] = ()) -> None:
+def prepare(
+    workdir: Path,
+    modules: Sequence[str] | None,
+    drop: Sequence[str] = (),
+    test_dirs: Sequence[str] | None = None,
+) -> None:
     """A fresh copy of the tree in ``workdir``, mutating ``modules`` (package-relative)
     or, when None, every core module; test files matching a ``drop`` glob are left out
-    (to measure a score without them)."""
+    (to measure a score without them); ``test_dirs`` replaces the configured tests."""
     if workdir.exists():
         shutil.rmtree(workdir)
     workdir.mkdir(parents=True)
@@ -101,6 +106,14 @@ def prepare(workdir: Path, modules: Sequence[str] | None, drop: Sequence[str] = 
     if modules is not None:
         listed = ", ".join(f'"{PACKAGE}{m}"' for m in modules)
         text = re.sub(r"only_mutate = \[.*?\]", f"only_mutate = [{listed}]", text, flags=re.S)
+    if test_dirs is not None:
+        listed = ", ".join(f'"{d}"' for d in test_dirs)
+        text = re.sub(
+            r"pytest_add_cli_args_test_selection = \[.*?\]",
+            f"pytest_add_cli_args_test_selection = [{listed}]",
+            text,
+            flags=re.S,
+        )
     text = text.replace("[tool.mutmut]\n", "[tool.mutmut]\nuse_git_change_detection = false\n")
     pyproject.write_text(text, encoding="utf-8")
 

@@ -10,7 +10,8 @@ changed core module: nothing to do, success.
     python scripts/mutation_sample.py                      # against main's merge-base
     python scripts/mutation_sample.py --modules drift/_policy.py --mutants 40
 
-It runs in a scratch copy under build/mutation/sample; the full run is scripts/mutation.py.
+Each module is tested by its own area's tests (tests/drift for drift/_column.py), in a
+scratch copy under build/mutation/sample; the full run is scripts/mutation.py.
 """
 
 from __future__ import annotations
@@ -73,7 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"mutation sample: no core module changed since {args.base}'s merge-base")
         return 0
     began = time.monotonic()
-    prepare(args.workdir, modules)
+    # Each module's own area of tests (tests/drift for drift/...): quick to map and run.
+    areas = sorted({f"tests/{Path(m).parent.as_posix()}" for m in modules})
+    prepare(args.workdir, modules, test_dirs=[a for a in areas if (ROOT / a).is_dir()])
     generate(args.workdir, niceness=args.nice)
     pool = sorted(
         name
