@@ -12,13 +12,21 @@ import pytest
 
 from watchkeeper._exceptions import ColumnError, UnknownMethodError
 from watchkeeper.io import extract_column, to_table
-from watchkeeper.quality import QualityConfig, QualityResult, Severity, assess_quality
+from watchkeeper.profile import profile_source
+from watchkeeper.quality import (
+    QualityConfig,
+    QualityResult,
+    Severity,
+    assess_profiles,
+    assess_quality,
+)
+from watchkeeper.quality._assess import assess_tables
 from watchkeeper.schema import infer_schema
 
 
 def run(reference: Any, current: Any, **config: Any) -> QualityResult:
     ref, cur = to_table(reference), to_table(current)
-    result = assess_quality(ref, cur, infer_schema(ref), config=QualityConfig(**config))
+    result = assess_quality(ref, cur, schema=infer_schema(ref), config=QualityConfig(**config))
     # Every result serialises to strict JSON: no NaN, no infinity, no numpy scalars.
     json.dumps(result.to_dict(), allow_nan=False)
     return result
@@ -66,8 +74,8 @@ def test_given_values_give_the_same_result(rng: np.random.Generator) -> None:
     ref_values = {s.name: extract_column(ref.column(s.name), s) for s in schema}
     # Only some columns given for the current: the rest are extracted.
     cur_values = {"x": extract_column(cur.column("x"), schema["x"])}
-    given = assess_quality(ref, cur, schema, reference_values=ref_values, current_values=cur_values)
-    extracted = assess_quality(ref, cur, schema)
+    given = assess_tables(ref, cur, schema, reference_values=ref_values, current_values=cur_values)
+    extracted = assess_quality(ref, cur, schema=schema)
     assert given.to_dict() == extracted.to_dict()
 
 
@@ -197,7 +205,7 @@ def test_duplicate_column_names_are_a_clear_error() -> None:
     table = pa.Table.from_arrays([pa.array([1.0]), pa.array([2.0])], names=["x", "x"])
     ref = pa.table({"x": [1.0]})
     with pytest.raises(ColumnError, match="column 'x' appears more than once in current"):
-        assess_quality(ref, table, infer_schema(ref))
+        assess_quality(ref, table, schema=infer_schema(ref))
 
 
 def test_nested_columns_do_not_break_the_assessment() -> None:
@@ -207,3 +215,24 @@ def test_nested_columns_do_not_break_the_assessment() -> None:
     assert {f.dataset for f in notes} == {"reference", "current"}
     assert all(f.severity == Severity.INFO and "'emb'" in f.message for f in notes)
     assert result.current.n_duplicate_rows is None
+
+
+def test_every_source_kind_gives_one_answer(rng: np.random.Generator, tmp_path: Any) -> None:
+    ref = pd.DataFrame({"x": rng.normal(size=400), "c": rng.choice(["a", "b"], 400)})
+    cur = pd.DataFrame({"x": rng.normal(3, 1, 400), "c": rng.choice(["a", "b", "z"], 400)})
+    ref.to_parquet(tmp_path / "ref.parquet")
+    from_frames = assess_quality(ref, cur)
+    from_table_and_file = assess_quality(str(tmp_path / "ref.parquet"), to_table(cur))
+    assert from_frames.to_dict() == from_table_and_file.to_dict()
+    # A profile on either side: both are assessed as profiles, as assess_profiles does.
+    ref_profile = profile_source(ref)
+    want = assess_profiles(ref_profile, profile_source(cur, bins_from=ref_profile))
+    assert assess_quality(ref_profile, cur).to_dict() == want.to_dict()
+    assert [f.check for f in want.findings if f.column == "c"] == ["unseen_categories"]
+
+
+def test_schema_by_position_is_deprecated(rng: np.random.Generator) -> None:
+    ref = pa.table({"x": rng.normal(size=50)})
+    with pytest.warns(DeprecationWarning, match="schema=schema"):
+        old = assess_quality(ref, ref, infer_schema(ref))
+    assert old.to_dict() == assess_quality(ref, ref, schema=infer_schema(ref)).to_dict()

@@ -21,7 +21,9 @@ def assess(
     ref = reference if isinstance(reference, pa.Table) else pa.table(reference)
     cur = current if isinstance(current, pa.Table) else pa.table(current)
     config.setdefault("min_rows", 0)
-    return assess_quality(ref, cur, schema or infer_schema(ref), config=QualityConfig(**config))
+    return assess_quality(
+        ref, cur, schema=schema or infer_schema(ref), config=QualityConfig(**config)
+    )
 
 
 def only(result: QualityResult, check: str, column: str | None = None) -> list[Finding]:

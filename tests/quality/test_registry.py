@@ -107,10 +107,10 @@ def custom_check() -> Iterator[str]:
 def test_custom_check_runs_and_obeys_overrides(custom_check: str) -> None:
     ref = pa.table({"age": [30.0, 40.0, 50.0]})
     cur = pa.table({"age": [-1.0, 40.0, 50.0]})
-    result = assess_quality(ref, cur, infer_schema(ref), config=QualityConfig(min_rows=0))
+    result = assess_quality(ref, cur, schema=infer_schema(ref), config=QualityConfig(min_rows=0))
     assert [f.check for f in result.findings if f.check == custom_check] == [custom_check]
     quiet = QualityConfig(min_rows=0, severities={custom_check: Severity.INFO})
-    result = assess_quality(ref, cur, infer_schema(ref), config=quiet)
+    result = assess_quality(ref, cur, schema=infer_schema(ref), config=quiet)
     [finding] = [f for f in result.findings if f.check == custom_check]
     assert finding.severity == Severity.INFO
 
@@ -132,7 +132,7 @@ def test_a_dataset_compared_with_itself_has_no_comparison_finding(
             "c": pa.array([r[1] for r in rows], pa.string()),
         }
     )
-    result = assess_quality(table, table, infer_schema(table))
+    result = assess_quality(table, table, schema=infer_schema(table))
     assert not {f.check for f in result.findings} & COMPARISONS
     # Findings about one side come in pairs, one per side, for identical data.
     one_sided = [f for f in result.findings if f.dataset is not None]
@@ -151,5 +151,5 @@ def test_clean_data_has_no_finding(rng: np.random.Generator) -> None:
 
     ref = sample()
     for _ in range(5):
-        result = assess_quality(ref, sample(), infer_schema(ref))
+        result = assess_quality(ref, sample(), schema=infer_schema(ref))
         assert result.findings == (), [f.message for f in result.findings]

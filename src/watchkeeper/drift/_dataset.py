@@ -6,7 +6,6 @@ import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -19,12 +18,11 @@ from watchkeeper.io import (
     ColumnValues,
     NumericValues,
     extract_column,
-    to_table,
 )
-from watchkeeper.schema import ColumnKind, ColumnRole, ColumnSpec, Schema, infer_schema
+from watchkeeper.schema import ColumnRole, ColumnSpec, Schema
 from watchkeeper.stats import adjust_p_values
 
-__all__ = ["compare_values", "detect_drift", "extract_all", "worker_count"]
+__all__ = ["compare_values", "extract_all", "worker_count"]
 
 ProgressCallback = Callable[[str], None]
 
@@ -162,34 +160,3 @@ def compare_values(
     with ThreadPoolExecutor(worker_count()) as pool:
         results = list(pool.map(run, jobs))
     return assemble(results, skipped, policy)
-
-
-def detect_drift(
-    reference: Any,
-    current: Any,
-    *,
-    schema: Schema | Mapping[str, Any] | None = None,
-    policy: DriftPolicy | None = None,
-) -> DatasetDrift:
-    """Compare ``current`` with ``reference`` column by column.
-
-    Both sides may be pandas or polars frames, Arrow tables or file paths. The schema is
-    inferred from the reference, with ``schema`` as overrides.
-
-    >>> rng = np.random.default_rng(0)
-    >>> ref = {"x": rng.normal(0, 1, 5000), "c": rng.choice(["a", "b"], 5000)}
-    >>> cur = {"x": rng.normal(0.5, 1, 5000), "c": rng.choice(["a", "b"], 5000)}
-    >>> result = detect_drift(ref, cur)
-    >>> result.drifted_columns, result["c"].drifted
-    (['x'], False)
-    """
-    ref_table, cur_table = to_table(reference), to_table(current)
-    resolved = schema if isinstance(schema, Schema) else infer_schema(ref_table, schema)
-    specs = [
-        s
-        for s in resolved
-        if s.kind in (ColumnKind.NUMERIC, ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN)
-    ]
-    return compare_values(
-        resolved, extract_all(ref_table, specs), extract_all(cur_table, specs), policy
-    )

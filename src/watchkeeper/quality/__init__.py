@@ -9,7 +9,6 @@ docs/quality.md.
 
 from watchkeeper.quality import _checks as _checks  # registers the built-in checks, in order
 from watchkeeper.quality import _value_checks as _value_checks
-from watchkeeper.quality._assess import assess_quality
 from watchkeeper.quality._config import QualityConfig
 from watchkeeper.quality._duplicates import count_duplicate_rows
 from watchkeeper.quality._facts import (
@@ -25,6 +24,7 @@ from watchkeeper.quality._facts import (
 from watchkeeper.quality._findings import Finding, QualityResult, Severity
 from watchkeeper.quality._from_profiles import assess_profiles
 from watchkeeper.quality._registry import Check, available_checks, get_check, register_check
+from watchkeeper.quality._verbs import assess_quality
 
 __all__ = [
     "Check",

@@ -1,4 +1,5 @@
-"""The entry point: measure both datasets once, then run every registered check.
+"""Quality of two Arrow tables: measure both datasets once, then run every registered
+check (the public verb, :func:`~watchkeeper.quality.assess_quality`, takes any source).
 
 Findings are sorted worst first (critical, warning, info), dataset-level findings
 before column findings, then by column name.
@@ -36,7 +37,7 @@ from watchkeeper.quality._measure import (
 from watchkeeper.quality._registry import Check, available_checks, get_check
 from watchkeeper.schema import ColumnRole, ColumnSpec, Schema
 
-__all__ = ["added_column", "assess_quality", "run_checks", "selected_checks"]
+__all__ = ["added_column", "assess_tables", "run_checks", "selected_checks"]
 
 
 def _check_names(table: pa.Table, dataset: str) -> set[str]:
@@ -154,7 +155,7 @@ def run_checks(
     config: QualityConfig,
 ) -> QualityResult:
     """Every check on the measured facts, with ``config``'s severity overrides: the one
-    loop shared by raw data (:func:`assess_quality`) and profiles
+    loop shared by raw data (:func:`assess_tables`) and profiles
     (:func:`~watchkeeper.quality.assess_profiles`)."""
     findings: list[Finding] = []
     for check in checks:
@@ -169,7 +170,7 @@ def run_checks(
     return QualityResult(findings, reference, current, columns)
 
 
-def assess_quality(
+def assess_tables(
     reference: pa.Table,
     current: pa.Table,
     schema: Schema,
@@ -195,7 +196,7 @@ def assess_quality(
     >>> age[:100] = np.nan
     >>> cur = pa.table({"id": np.arange(1000, 2000), "age": age,
     ...                 "plan": rng.choice(["a", "b", "c"], 1000)})
-    >>> result = assess_quality(ref, cur, infer_schema(ref))
+    >>> result = assess_tables(ref, cur, infer_schema(ref))
     >>> for f in result.findings:
     ...     print(f.severity.value, f.column, f.check, round(f.value, 3))
     warning age missing_share_change 0.1

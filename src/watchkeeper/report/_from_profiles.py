@@ -9,64 +9,19 @@ Raw data on one side is profiled here, in batches, with the other side's bins.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-from watchkeeper._exceptions import ColumnError
 from watchkeeper._progress import Progress
+from watchkeeper._sides import is_profile_source, profile_pair
 from watchkeeper.drift import DriftPolicy
 from watchkeeper.drift._from_profiles import compare_profiles
-from watchkeeper.profile import DEFAULT_BATCH_SIZE, Profile, profile_source
+from watchkeeper.profile import DEFAULT_BATCH_SIZE
 from watchkeeper.quality import QualityConfig, assess_profiles
 from watchkeeper.report._report import DatasetInfo, Report, _source_name
-from watchkeeper.schema import ColumnKind, ColumnRole, ColumnSpec, Schema, parse_overrides
+from watchkeeper.schema import Schema
 
 __all__ = ["is_profile_source", "report_from_profiles"]
-
-
-def is_profile_source(obj: Any) -> bool:
-    """Whether ``obj`` is a profile: a :class:`Profile` or a path ending in ``.wkp``.
-
-    >>> is_profile_source("ref.wkp"), is_profile_source("ref.parquet")
-    (True, False)
-    """
-    if isinstance(obj, Profile):
-        return True
-    return isinstance(obj, str | Path) and str(obj).lower().endswith(".wkp")
-
-
-def _loaded(obj: Any) -> Profile | None:
-    if isinstance(obj, Profile):
-        return obj
-    if is_profile_source(obj):
-        return Profile.load(obj)
-    return None
-
-
-def _resolve_schema(profiled: Schema, schema: Schema | Mapping[str, Any] | None) -> Schema:
-    """The reference profile's schema with the caller's roles; kinds are fixed by the
-    profile, and a different one is an error naming the column."""
-    if schema is None:
-        return profiled
-    if isinstance(schema, Schema):
-        wanted = {spec.name: {"kind": spec.kind.value, "role": spec.role.value} for spec in schema}
-    else:
-        wanted = parse_overrides(schema)
-    specs = []
-    for spec in profiled:
-        entry = wanted.get(spec.name, {})
-        kind = ColumnKind(entry.get("kind", spec.kind))
-        if kind != spec.kind:
-            raise ColumnError(
-                spec.name,
-                f"was profiled as {spec.kind.value} but the schema says {kind.value}",
-                "profile the data again with this schema (watchkeeper profile --schema)",
-            )
-        role = ColumnRole(entry.get("role", spec.role))
-        specs.append(ColumnSpec(spec.name, kind, role, declared=spec.declared or bool(entry)))
-    return Schema(specs)
 
 
 def report_from_profiles(
@@ -96,21 +51,9 @@ def report_from_profiles(
     ['unseen_categories']
     """
     bar = progress if isinstance(progress, Progress) else Progress(enabled=bool(progress))
-    ref, cur = _loaded(reference), _loaded(current)
-    if ref is None and cur is not None and cur.bins:
-        ref = profile_source(
-            reference, bins_from=cur, schema=schema or cur.schema, batch_size=batch_size,
-            progress=bar,
-        )  # fmt: skip
-    elif ref is None:
-        ref = profile_source(
-            reference, schema=schema,
-            batch_size=batch_size, progress=bar,
-        )  # fmt: skip
-    if cur is None:
-        cur = profile_source(current, bins_from=ref, batch_size=batch_size, progress=bar)
-    resolved = _resolve_schema(ref.schema, schema)
-    ref = replace(ref, schema=resolved)
+    ref, cur, resolved = profile_pair(
+        reference, current, schema=schema, batch_size=batch_size, progress=bar
+    )
     bar.start("comparing columns", sum(1 for s in resolved if s.compared))
     drift = compare_profiles(ref, cur, policy, bar.step)
     quality_result = assess_profiles(ref, cur, schema=resolved, config=quality)

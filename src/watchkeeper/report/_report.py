@@ -23,7 +23,8 @@ from watchkeeper._tabular import Tabular
 from watchkeeper._version import __version__
 from watchkeeper.drift import DatasetDrift, DriftPolicy, compare_values, extract_all
 from watchkeeper.io import to_table
-from watchkeeper.quality import QualityConfig, QualityResult, assess_quality
+from watchkeeper.quality import QualityConfig, QualityResult
+from watchkeeper.quality._assess import assess_tables
 from watchkeeper.schema import ColumnKind, ColumnRole, Schema, infer_schema
 
 __all__ = ["SCHEMA_VERSION", "DatasetInfo", "Report", "report"]
@@ -228,7 +229,7 @@ def report(
     cur_values = extract_all(cur_table, specs, bar.step)
     bar.start("comparing columns", sum(1 for s in resolved if s.compared))
     drift = compare_values(resolved, ref_values, cur_values, policy, bar.step)
-    quality_result = assess_quality(
+    quality_result = assess_tables(
         ref_table,
         cur_table,
         resolved,
