@@ -67,6 +67,20 @@ def flat_scalars(record: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _column(values: list[Any]) -> Any:
+    """An Arrow array; a column mixing types Arrow cannot unify becomes text.
+
+    >>> _column([1, "a", None]).to_pylist()
+    ['1', 'a', None]
+    """
+    import pyarrow as pa
+
+    try:
+        return pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array([None if v is None else str(v) for v in values], type=pa.string())
+
+
 def _cell(value: Any, width: int = _CELL) -> str:
     if isinstance(value, float):
         return "nan" if math.isnan(value) else f"{value:.4g}"
@@ -107,7 +121,7 @@ class Tabular:
         import pyarrow as pa
 
         rows, columns = self._rows_and_columns()
-        arrays = {name: pa.array([row.get(name) for row in rows]) for name in columns}
+        arrays = {name: _column([row.get(name) for row in rows]) for name in columns}
         return pa.table(arrays) if arrays else pa.table({})
 
     def to_pandas(self) -> pd.DataFrame:
