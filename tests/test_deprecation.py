@@ -3,6 +3,7 @@ names the new one (CHANGELOG.md, "Unreleased")."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -25,3 +26,32 @@ def test_old_name_warns_and_answers_like_the_new(
         answer = old(*args)
     assert answer == new(*args)
     assert answer  # a registry that lists nothing would make the comparison empty
+
+
+@pytest.mark.parametrize(
+    ("module", "old", "new"),
+    [
+        ("watchkeeper.quality", "Check", "QualityCheck"),
+        ("watchkeeper.checks", "Condition", "ConditionInfo"),
+    ],
+)
+def test_renamed_classes_keep_their_old_names(module: str, old: str, new: str) -> None:
+    package = importlib.import_module(module)
+    with pytest.warns(
+        DeprecationWarning, match=f"{module}.{old} is deprecated; use {module}.{new}"
+    ):
+        alias = getattr(package, old)
+    assert alias is getattr(package, new)
+    assert old not in package.__all__ and new in package.__all__
+
+
+def test_one_severity_for_findings_and_alerts() -> None:
+    from watchkeeper._severity import Severity
+    from watchkeeper.quality import Severity as QualitySeverity
+
+    assert QualitySeverity is Severity
+    assert [s.value for s in sorted(Severity, key=lambda s: s.rank)] == [
+        "critical",
+        "warning",
+        "info",
+    ]

@@ -9,9 +9,10 @@ summary. :func:`suggest_suite` proposes a suite from reference data. See
 docs/ci-suites.md.
 """
 
+from watchkeeper._deprecation import warn_renamed
 from watchkeeper.checks._conditions import (
     CONDITIONS,
-    Condition,
+    ConditionInfo,
     available_conditions,
     get_condition,
     register_condition,
@@ -34,7 +35,7 @@ from watchkeeper.checks._output import (
     write_markdown,
 )
 from watchkeeper.checks._suggest import suggest_suite
-from watchkeeper.checks._suite import Check, CheckResult, Suite, SuiteResult
+from watchkeeper.checks._suite import Check, CheckResult, CheckSeverity, Suite, SuiteResult
 
 __all__ = [
     "CONDITIONS",
@@ -42,7 +43,8 @@ __all__ = [
     "EXIT_PASSED",
     "Check",
     "CheckResult",
-    "Condition",
+    "CheckSeverity",
+    "ConditionInfo",
     "Measurements",
     "MetricFamily",
     "Suite",
@@ -61,3 +63,15 @@ __all__ = [
     "write_junit",
     "write_markdown",
 ]
+
+
+_RENAMED = {"Condition": "ConditionInfo"}
+
+
+def __getattr__(name: str) -> object:
+    # Old public names, kept as deprecated aliases (CHANGELOG.md, "Unreleased").
+    if name in _RENAMED:
+        new = _RENAMED[name]
+        warn_renamed(f"{__name__}.{name}", f"{__name__}.{new}")
+        return globals()[new]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -32,7 +32,7 @@ from watchkeeper._exceptions import UnknownMethodError
 
 __all__ = [
     "CONDITIONS",
-    "Condition",
+    "ConditionInfo",
     "ValueType",
     "as_category",
     "available_conditions",
@@ -42,7 +42,7 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class Condition:
+class ConditionInfo:
     """One registered condition.
 
     ``accepts`` lists the value types it can test; ``needs_reference`` says it compares
@@ -68,17 +68,17 @@ class Condition:
     needs_reference: bool = False
 
 
-_REGISTRY: dict[str, Condition] = {}
-CONDITIONS: Mapping[str, Condition] = MappingProxyType(_REGISTRY)
+_REGISTRY: dict[str, ConditionInfo] = {}
+CONDITIONS: Mapping[str, ConditionInfo] = MappingProxyType(_REGISTRY)
 
 
-def register_condition(condition: Condition) -> Condition:
+def register_condition(condition: ConditionInfo) -> ConditionInfo:
     """Add ``condition`` to the registry under its name (replacing one of that name)."""
     _REGISTRY[condition.name] = condition
     return condition
 
 
-def get_condition(name: str) -> Condition:
+def get_condition(name: str) -> ConditionInfo:
     """The registered condition called ``name``.
 
     >>> get_condition("between").argument
@@ -92,7 +92,7 @@ def get_condition(name: str) -> Condition:
         ) from None
 
 
-def available_conditions() -> list[Condition]:
+def available_conditions() -> list[ConditionInfo]:
     """Every registered condition: the older spellings first, then the language's.
 
     >>> [c.name for c in available_conditions()][:3]
@@ -114,7 +114,7 @@ _DESCRIPTIONS = {
 }
 
 
-def _from_language(name: str) -> Condition:
+def _from_language(name: str) -> ConditionInfo:
     kind = spelling_of(name)
     info = KINDS[kind]
     description = _DESCRIPTIONS.get(name, f"fails when {info.fails_when}")
@@ -122,7 +122,7 @@ def _from_language(name: str) -> Condition:
     def rule(argument: Any) -> Rule:
         return Rule(kind=kind, argument=argument)
 
-    return Condition(
+    return ConditionInfo(
         name,
         description,
         "[low, high]" if kind == "outside" else info.argument,

@@ -48,9 +48,10 @@ from watchkeeper.drift import DriftPolicy
 from watchkeeper.report import Report
 from watchkeeper.schema import parse_overrides
 
-__all__ = ["Check", "CheckResult", "Severity", "Status", "Suite", "SuiteResult"]
+__all__ = ["Check", "CheckResult", "CheckSeverity", "Status", "Suite", "SuiteResult"]
 
-Severity = Literal["fail", "warn"]
+# Whether a failed check fails the build; how bad a finding is, is watchkeeper._severity.
+CheckSeverity = Literal["fail", "warn"]
 Status = Literal["passed", "failed", "error"]
 _SEVERITIES = ("fail", "warn")
 _CHECK_KEYS = frozenset({"name", "metric", "severity"})
@@ -95,7 +96,7 @@ class Check:
     metric: str
     condition: str
     argument: Any
-    severity: Severity = "fail"
+    severity: CheckSeverity = "fail"
     name: str | None = None
     line: int | None = field(default=None, compare=False)
 

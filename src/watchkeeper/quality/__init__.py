@@ -7,6 +7,7 @@ with the value and the fix. The checks and their thresholds are documented in
 docs/quality.md.
 """
 
+from watchkeeper._deprecation import warn_renamed
 from watchkeeper.quality import _checks as _checks  # registers the built-in checks, in order
 from watchkeeper.quality import _value_checks as _value_checks
 from watchkeeper.quality._config import QualityConfig
@@ -23,11 +24,15 @@ from watchkeeper.quality._facts import (
 )
 from watchkeeper.quality._findings import Finding, QualityResult, Severity
 from watchkeeper.quality._from_profiles import assess_profiles
-from watchkeeper.quality._registry import Check, available_checks, get_check, register_check
+from watchkeeper.quality._registry import (
+    QualityCheck,
+    available_checks,
+    get_check,
+    register_check,
+)
 from watchkeeper.quality._verbs import assess_quality
 
 __all__ = [
-    "Check",
     "ColumnQuality",
     "ColumnSide",
     "DatasetQuality",
@@ -35,6 +40,7 @@ __all__ = [
     "MissingChange",
     "NumericSummary",
     "OutlierFacts",
+    "QualityCheck",
     "QualityConfig",
     "QualityResult",
     "RangeFacts",
@@ -47,3 +53,15 @@ __all__ = [
     "get_check",
     "register_check",
 ]
+
+
+_RENAMED = {"Check": "QualityCheck"}
+
+
+def __getattr__(name: str) -> object:
+    # Old public names, kept as deprecated aliases (CHANGELOG.md, "Unreleased").
+    if name in _RENAMED:
+        new = _RENAMED[name]
+        warn_renamed(f"{__name__}.{name}", f"{__name__}.{new}")
+        return globals()[new]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

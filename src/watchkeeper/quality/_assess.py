@@ -34,7 +34,7 @@ from watchkeeper.quality._measure import (
     range_facts,
     unseen_facts,
 )
-from watchkeeper.quality._registry import Check, available_checks, get_check
+from watchkeeper.quality._registry import QualityCheck, available_checks, get_check
 from watchkeeper.schema import ColumnRole, ColumnSpec, Schema
 
 __all__ = ["added_column", "assess_tables", "run_checks", "selected_checks"]
@@ -122,7 +122,7 @@ def _dataset(
     )
 
 
-def selected_checks(config: QualityConfig) -> list[Check]:
+def selected_checks(config: QualityConfig) -> list[QualityCheck]:
     """The registered checks ``config`` leaves enabled, in registration order; an
     unknown name in ``config`` raises, listing the known ones."""
     for name in [*config.disabled, *config.severities]:
@@ -148,7 +148,7 @@ def added_column(
 
 
 def run_checks(
-    checks: list[Check],
+    checks: list[QualityCheck],
     columns: list[ColumnQuality],
     reference: DatasetQuality,
     current: DatasetQuality,

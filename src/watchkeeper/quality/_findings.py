@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any, ClassVar, Literal
 
+from watchkeeper._severity import Severity
 from watchkeeper._tabular import Tabular
 from watchkeeper.quality._facts import ColumnQuality, DatasetQuality
 
@@ -20,24 +20,6 @@ __all__ = ["DatasetName", "Finding", "QualityResult", "Severity"]
 DatasetName = Literal["reference", "current"]
 
 
-class Severity(StrEnum):
-    """How bad a finding is: ``critical`` > ``warning`` > ``info``."""
-
-    INFO = "info"
-    WARNING = "warning"
-    CRITICAL = "critical"
-
-    @property
-    def rank(self) -> int:
-        """0 for critical, 1 for warning, 2 for info: the order findings are listed in.
-
-        >>> sorted(Severity, key=lambda s: s.rank)
-        [<Severity.CRITICAL: 'critical'>, <Severity.WARNING: 'warning'>, <Severity.INFO: 'info'>]
-        """
-        return _RANKS[self]
-
-
-_RANKS = {Severity.CRITICAL: 0, Severity.WARNING: 1, Severity.INFO: 2}
 _FINDING_COLUMNS = ("column", "check", "severity", "dataset", "value", "threshold", "message")
 
 

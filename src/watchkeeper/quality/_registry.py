@@ -22,14 +22,21 @@ from typing import Any, Literal
 from watchkeeper._exceptions import InputError, UnknownMethodError
 from watchkeeper.quality._findings import Finding, Severity
 
-__all__ = ["Check", "CheckFunc", "CheckScope", "available_checks", "get_check", "register_check"]
+__all__ = [
+    "CheckFunc",
+    "CheckScope",
+    "QualityCheck",
+    "available_checks",
+    "get_check",
+    "register_check",
+]
 
 CheckScope = Literal["dataset", "column"]
 CheckFunc = Callable[..., Iterable[Finding]]
 
 
 @dataclass(frozen=True)
-class Check:
+class QualityCheck:
     """A registered check and its metadata."""
 
     name: str
@@ -52,7 +59,7 @@ class Check:
         }
 
 
-_CHECKS: dict[str, Check] = {}
+_CHECKS: dict[str, QualityCheck] = {}
 
 
 def register_check(
@@ -84,7 +91,7 @@ def register_check(
         raise InputError(f"a check called {name!r} is registered already; pass replace=True")
 
     def decorate(func: CheckFunc) -> CheckFunc:
-        _CHECKS[name] = Check(
+        _CHECKS[name] = QualityCheck(
             name=name,
             func=func,
             scope=scope,
@@ -98,7 +105,7 @@ def register_check(
     return decorate
 
 
-def get_check(name: str) -> Check:
+def get_check(name: str) -> QualityCheck:
     """The check registered as ``name``.
 
     >>> get_check("duplicate_rows").severity
@@ -117,7 +124,7 @@ def get_check(name: str) -> Check:
         ) from None
 
 
-def available_checks(scope: CheckScope | None = None) -> list[Check]:
+def available_checks(scope: CheckScope | None = None) -> list[QualityCheck]:
     """Every registered check (or those of ``scope``), in the order they run.
 
     >>> [c.name for c in available_checks("dataset")]
