@@ -55,3 +55,13 @@ def test_one_severity_for_findings_and_alerts() -> None:
         "warning",
         "info",
     ]
+
+
+def test_llm_verdicts_are_named_drifted() -> None:
+    from watchkeeper.llm.monitoring import token_drift
+
+    result = token_drift(["a b c"] * 20, ["x y z"] * 20)
+    with pytest.warns(DeprecationWarning, match="TokenDriftResult.drift_detected is deprecated"):
+        old = result.drift_detected
+    assert old is result.drifted is True
+    assert result.to_dict()["drifted"] is True

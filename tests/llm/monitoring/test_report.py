@@ -24,7 +24,7 @@ def test_quiet_on_the_same_traffic() -> None:
     result = llm_report(_questions(240), _questions(240)[::-1])
     assert result.report.drift.drifted_columns == []
     assert result.tokens.distance == 0.0
-    assert not result.drift_detected
+    assert not result.drifted
 
 
 def test_long_attack_prompts_move_lengths_tokens_and_vocabulary() -> None:
@@ -33,7 +33,7 @@ def test_long_attack_prompts_move_lengths_tokens_and_vocabulary() -> None:
     result = llm_report(_questions(240), current)
     assert {"n_chars", "n_tokens"} <= set(result.report.drift.drifted_columns)
     assert result.tokens.oov_rate > 0.3
-    assert result.drift_detected
+    assert result.drifted
 
 
 def test_embeddings_and_json() -> None:
@@ -45,8 +45,8 @@ def test_embeddings_and_json() -> None:
         current_embeddings=rng.normal(size=(60, 4)) + 2.0,
         embedding_method="centroid",
     )
-    assert result.embeddings is not None and result.embeddings.drift_detected
-    assert result.drift_detected
+    assert result.embeddings is not None and result.embeddings.drifted
+    assert result.drifted
     document = json.loads(json.dumps(result.to_dict()))
     assert document["result_type"] == "llm_report"
     assert document["tokens"]["result_type"] == "token_drift"

@@ -61,14 +61,14 @@ def test_identical_corpora_do_not_drift() -> None:
     texts = ["the quick brown fox", "jumps over the lazy dog"] * 10
     result = token_drift(texts, list(reversed(texts)))
     assert result.distance == 0.0 and result.p_value == pytest.approx(1.0)
-    assert result.oov_rate == 0.0 and not result.drift_detected
+    assert result.oov_rate == 0.0 and not result.drifted
 
 
 def test_threshold_reads_the_distance() -> None:
     ref, cur = ["a b c d"] * 10, ["a b c e"] * 10
     result = token_drift(ref, cur)
-    assert result.drift_detected == (result.distance >= 0.1)
-    assert not token_drift(ref, cur, threshold=0.99).drift_detected
+    assert result.drifted == (result.distance >= 0.1)
+    assert not token_drift(ref, cur, threshold=0.99).drifted
 
 
 def test_counters_case_and_punctuation() -> None:

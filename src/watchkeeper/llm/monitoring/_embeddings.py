@@ -30,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from watchkeeper._deprecation import deprecated_property
 from watchkeeper._exceptions import InputError, UnknownMethodError
 
 __all__ = [
@@ -45,18 +46,20 @@ RESULT_VERSION = 1
 _PERMUTATION_BATCH = 64
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EmbeddingDriftResult:
     """Embedding drift: the method's statistic, its p-value (None for ``classifier``)."""
 
     method: str
     statistic: float
     p_value: float | None
-    drift_detected: bool
+    drifted: bool
     n_reference: int
     n_current: int
     dimensions: int
     details: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    drift_detected = deprecated_property("drifted", "drift_detected")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-Python form for JSON."""
@@ -66,7 +69,8 @@ class EmbeddingDriftResult:
             "method": self.method,
             "statistic": self.statistic,
             "p_value": self.p_value,
-            "drift_detected": self.drift_detected,
+            "drifted": self.drifted,
+            "drift_detected": self.drifted,  # the old key, kept while readers move
             "n_reference": self.n_reference,
             "n_current": self.n_current,
             "dimensions": self.dimensions,
@@ -135,14 +139,14 @@ def _mmd(
     else:
         result = mmd_rff_test(ref, cur, standardize=False, alpha=alpha, random_state=random_state)
     return EmbeddingDriftResult(
-        "mmd",
-        float(result.statistic),
-        float(result.p_value),
-        result.drift_detected,
-        len(ref),
-        len(cur),
-        ref.shape[1],
-        MappingProxyType(
+        method="mmd",
+        statistic=float(result.statistic),
+        p_value=float(result.p_value),
+        drifted=result.drift_detected,
+        n_reference=len(ref),
+        n_current=len(cur),
+        dimensions=ref.shape[1],
+        details=MappingProxyType(
             {"test": result.method, "bandwidth": float(result.bandwidth), "alpha": alpha}
         ),
     )
@@ -194,14 +198,14 @@ def _centroid(
         done += size
     p_value = (1 + exceed) / (1 + n_permutations)
     return EmbeddingDriftResult(
-        "centroid",
-        observed,
-        p_value,
-        p_value < alpha,
-        m,
-        n,
-        ref.shape[1],
-        MappingProxyType(
+        method="centroid",
+        statistic=observed,
+        p_value=p_value,
+        drifted=p_value < alpha,
+        n_reference=m,
+        n_current=n,
+        dimensions=ref.shape[1],
+        details=MappingProxyType(
             {
                 "euclidean": observed,
                 "cosine": cosine,
@@ -224,14 +228,14 @@ def _classifier(
 
     auc = float(domain_classifier_auc(ref, cur, n_folds=n_folds, random_state=random_state))
     return EmbeddingDriftResult(
-        "classifier",
-        auc,
-        None,
-        auc >= auc_threshold,
-        len(ref),
-        len(cur),
-        ref.shape[1],
-        MappingProxyType({"auc_threshold": auc_threshold, "n_folds": n_folds}),
+        method="classifier",
+        statistic=auc,
+        p_value=None,
+        drifted=auc >= auc_threshold,
+        n_reference=len(ref),
+        n_current=len(cur),
+        dimensions=ref.shape[1],
+        details=MappingProxyType({"auc_threshold": auc_threshold, "n_folds": n_folds}),
     )
 
 
@@ -261,7 +265,7 @@ def embedding_drift(
     >>> ref = rng.normal(size=(300, 8))
     >>> same = embedding_drift(ref, rng.normal(size=(300, 8)), method="centroid")
     >>> moved = embedding_drift(ref, rng.normal(size=(300, 8)) + 0.3, method="centroid")
-    >>> same.drift_detected, moved.drift_detected, round(moved.statistic, 2)
+    >>> same.drifted, moved.drifted, round(moved.statistic, 2)
     (False, True, 0.99)
     """
     spec = EMBEDDING_METHODS.get(method)

@@ -19,6 +19,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from watchkeeper._deprecation import deprecated_property
 from watchkeeper.llm.monitoring._descriptors import describe_texts
 from watchkeeper.llm.monitoring._embeddings import EmbeddingDriftResult, embedding_drift
 from watchkeeper.llm.monitoring._tokens import TokenDriftResult, token_drift
@@ -42,17 +43,20 @@ class LLMReport:
     embeddings: EmbeddingDriftResult | None = None
 
     @property
-    def drift_detected(self) -> bool:
+    def drifted(self) -> bool:
         """Whether any descriptor, the tokens or the embeddings drifted."""
-        embedded = self.embeddings is not None and self.embeddings.drift_detected
-        return bool(self.report.drift.drifted_columns) or self.tokens.drift_detected or embedded
+        embedded = self.embeddings is not None and self.embeddings.drifted
+        return bool(self.report.drift.drifted_columns) or self.tokens.drifted or embedded
+
+    drift_detected = deprecated_property("drifted", "drift_detected")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-Python form for JSON: the report's own document plus the two results."""
         return {
             "result_type": "llm_report",
             "version": RESULT_VERSION,
-            "drift_detected": self.drift_detected,
+            "drifted": self.drifted,
+            "drift_detected": self.drifted,  # the old key, kept while readers move
             "report": self.report.to_dict(),
             "tokens": self.tokens.to_dict(),
             "embeddings": None if self.embeddings is None else self.embeddings.to_dict(),
@@ -77,7 +81,7 @@ def llm_report(
     >>> ref = ["What is the capital of France?", "How do I bake bread?"] * 100
     >>> cur = ["Wie spät ist es in Berlin, bitte?", "Was kostet das Ticket?"] * 100
     >>> result = llm_report(ref, cur)
-    >>> result.drift_detected, "language" in result.report.drift.drifted_columns
+    >>> result.drifted, "language" in result.report.drift.drifted_columns
     (True, True)
     >>> round(result.tokens.oov_rate, 2)
     1.0

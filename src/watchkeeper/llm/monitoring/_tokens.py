@@ -11,7 +11,7 @@ On those ``top_k + 1`` counts:
   2 x (k + 1) table, ``scipy.stats.chi2_contingency(correction=False)`` after dropping
   bins empty on both sides.
 
-``drift_detected`` reads the distance against ``threshold`` (default 0.1), not the
+``drifted`` reads the distance against ``threshold`` (default 0.1), not the
 p-value: tokens of one text are not independent draws, and on corpora of millions of
 tokens the chi-squared p-value is tiny for any change worth no one's attention.
 
@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from watchkeeper._deprecation import deprecated_property
 from watchkeeper._exceptions import InputError
 from watchkeeper.llm.monitoring._tokenize import tokenize, words
 from watchkeeper.stats import chisquare_contingency, jensen_shannon_distance
@@ -65,7 +66,7 @@ class TokenShift:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TokenDriftResult:
     """Token drift between a reference and a current corpus (see the module docstring)."""
 
@@ -82,9 +83,11 @@ class TokenDriftResult:
     changes: tuple[TokenShift, ...]
 
     @property
-    def drift_detected(self) -> bool:
+    def drifted(self) -> bool:
         """Whether the Jensen-Shannon distance reached ``threshold``."""
         return self.distance >= self.threshold
+
+    drift_detected = deprecated_property("drifted", "drift_detected")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-Python form for JSON."""
@@ -96,7 +99,8 @@ class TokenDriftResult:
             "p_value": self.p_value,
             "oov_rate": self.oov_rate,
             "threshold": self.threshold,
-            "drift_detected": self.drift_detected,
+            "drifted": self.drifted,
+            "drift_detected": self.drifted,  # the old key, kept while readers move
             "n_reference_tokens": self.n_reference_tokens,
             "n_current_tokens": self.n_current_tokens,
             "bins": list(self.bins),
@@ -153,7 +157,7 @@ def token_drift(
     >>> result = token_drift(ref, cur, top_k=5)
     >>> result.bins
     ('the', 'cat', 'mat', 'on', 'sat', '(other)')
-    >>> round(result.distance, 3), round(result.oov_rate, 3), result.drift_detected
+    >>> round(result.distance, 3), round(result.oov_rate, 3), result.drifted
     (0.275, 0.143, True)
     >>> result.changes[0].token, round(result.changes[0].change, 3)
     ('the', -0.048)
