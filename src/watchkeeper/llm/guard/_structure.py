@@ -100,6 +100,51 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ),
 )
 _COMPILED = tuple((name, re.compile(pattern, re.I)) for name, pattern in _PATTERNS)
+# Substrings one of which every match of the pattern contains: a pattern whose
+# triggers are all absent cannot match, so it is not run (most prompts skip most).
+_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "persona_switch": ("you",),
+    "persona_assign": ("from now on", "for the rest of this", "henceforth", "starting now"),
+    "persona_name": ("you", "named"),
+    "pretend": ("pretend", "imagine", "role", "act", "behave", "respond", "answer"),
+    "stay_in_character": ("character", "role"),
+    "two_voices": ("]", "response", "answer", "ways", "entit", "personalit", "paragraph", "output"),
+    "simulate_ai": ("simulate", "emulate", "imitate", "become", "play the role of"),
+    "mode_on": ("mode",),
+    "no_rules": (
+        "rules",
+        "restriction",
+        "limit",
+        "filter",
+        "guideline",
+        "ethic",
+        "moral",
+        "censorship",
+        "policies",
+        "boundaries",
+        "constraint",
+        "safeguard",
+    ),
+    "no_refusal": ("refuse", "decline", "say ", "apologi", "warn", "include", "without"),
+    "override": ("ignore", "disregard", "forget", "override", "bypass", "skip", "drop"),
+    "fiction_unrestricted": ("no ", "anything", "unfiltered", "uncensored", "amoral", "illegal"),
+    "authority": (
+        "i am",
+        "i'm",
+        "this is",
+        "authori",
+        "sanctioned",
+        "approved",
+        "system",
+        "admin",
+        "root",
+    ),
+    "leak": ("reveal", "print", "show", "repeat", "output", "tell me", "display", "dump", "list"),
+    "must_commands": ("you ", "always", "never"),
+    "role_tags": (":", "<", "["),
+    "banner": ("# ", "===", "---", "***", "["),
+}
+
 STRUCTURE_NAMES: dict[int, str] = {k: name for k, (name, _) in enumerate(_PATTERNS)}
 STRUCTURE_NAMES[len(_PATTERNS)] = "second_person"
 _SECOND_PERSON = re.compile(r"\byou(?:r|rs|rself)?\b", re.I)
@@ -117,7 +162,10 @@ def structure_features(text: str) -> tuple[npt.NDArray[np.int32], npt.NDArray[np
     """
     indices: list[int] = []
     values: list[float] = []
-    for k, (_, pattern) in enumerate(_COMPILED):
+    lowered = text.lower()
+    for k, (name, pattern) in enumerate(_COMPILED):
+        if not any(trigger in lowered for trigger in _TRIGGERS[name]):
+            continue
         count = sum(1 for _ in zip(range(int(_CAP)), pattern.finditer(text), strict=False))
         if count:
             indices.append(N_BUCKETS - 1 - k)
