@@ -28,11 +28,11 @@ from watchkeeper._catalogue import (
     spellings,
     worse,
 )
+from watchkeeper._vocabulary import PROBLEM_OF_TASK
 from watchkeeper.checks._metrics import available_metrics, resolve_metric
 from watchkeeper.performance import METRICS as PERFORMANCE
 from watchkeeper.service._types import Condition, MetricPoint, MonitorSpec
 from watchkeeper.service.config import parse_config
-from watchkeeper.service.config._registry import PROBLEM_OF_TASK
 from watchkeeper.service.exposition import render_prometheus
 from watchkeeper.service.exposition._grafana import grafana_dashboard, panel_metric_names
 from watchkeeper.service.exposition._rules import prometheus_rules

@@ -9,6 +9,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from watchkeeper._vocabulary import SCOPES
 from watchkeeper.cli._common import STDOUT, Subparsers, add_json_argument, write_json
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     create.add_argument(
         "--scope",
         action="append",
-        choices=("ingest", "read", "admin"),
+        choices=SCOPES,
         required=True,
         help="what the key may do (repeatable); admin implies the others",
     )

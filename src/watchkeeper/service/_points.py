@@ -1,23 +1,28 @@
-"""Results to metric values: the one mapping from a drift result and finding counts.
+"""Results to metric values: the one mapping from a drift result, finding counts and
+labelled rows.
 
 The live service (a window's profiles) and scheduled batch monitoring (a report over
-files) both end in a :class:`~watchkeeper.drift.DatasetDrift` and counts of quality
-findings; this module turns them into ``(metric, feature, value)`` triples named as
-the metric catalogue (:mod:`watchkeeper._catalogue`) names them, so a nightly batch
-job and the live service raise the same alerts from the same data. For each of these
-metrics larger is worse, but ``drift_p_value``, where smaller is.
+files) both end in a :class:`~watchkeeper.drift.DatasetDrift`, counts of quality
+findings and labelled predictions; this module turns them into ``(metric, feature,
+value)`` triples named as the metric catalogue (:mod:`watchkeeper._catalogue`) names
+them, so a nightly batch job and the live service raise the same alerts from the same
+data. For each of the drift metrics larger is worse, but ``drift_p_value``, where
+smaller is; performance metrics go the way the performance registry says.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from watchkeeper._exceptions import InputError
 
 if TYPE_CHECKING:
     from watchkeeper.drift import DatasetDrift
 
-__all__ = ["Value", "drift_values", "quality_values"]
+__all__ = ["Value", "drift_values", "performance_values", "quality_values"]
 
 # (metric, feature or None, value)
 Value = tuple[str, str | None, float]
@@ -70,3 +75,47 @@ def quality_values(counts: Mapping[str, int]) -> list[Value]:
         ("quality_critical", None, float(counts.get("critical", 0))),
         ("quality_warning", None, float(counts.get("warning", 0))),
     ]
+
+
+def performance_values(
+    problem: str,
+    truth: Sequence[Any],
+    y_pred: Sequence[Any] | None,
+    y_score: Any,
+    classes: Sequence[Any] | None = None,
+) -> list[Value]:
+    """The problem's default performance metrics (``DEFAULT_METRICS[problem]``) over
+    labelled rows. A metric whose input is missing (no scores, no predictions) or that
+    is undefined on these rows (one class only) is absent, not zero.
+
+    One error of 1 in three rows: MAE = MSE = 1/3; R^2 = 1 - 1 / (14/3) = 11/14.
+
+    >>> values = performance_values("regression", [1.0, 2.0, 4.0], [1.0, 2.0, 3.0], None)
+    >>> [(name, round(value, 4)) for name, _, value in values]
+    [('mae', 0.3333), ('mse', 0.3333), ('rmse', 0.5774), ('r2', 0.7857), ('mape', 0.0833)]
+    """
+    from watchkeeper.performance import DEFAULT_METRICS, compute_metric, get_metric
+
+    out: list[Value] = []
+    for name in DEFAULT_METRICS[problem]:
+        needs_scores = get_metric(name).needs == "scores"
+        if (y_score if needs_scores else y_pred) is None:
+            continue
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                if problem == "regression":
+                    value = compute_metric(name, truth, y_pred)
+                else:
+                    value = compute_metric(
+                        name,
+                        truth,
+                        None if needs_scores else y_pred,
+                        y_score if needs_scores else None,
+                        classes=classes,
+                    )
+        except (InputError, ValueError, TypeError):
+            continue
+        if math.isfinite(value):
+            out.append((name, None, float(value)))
+    return out

@@ -28,10 +28,10 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from watchkeeper._exceptions import InputError
+from watchkeeper._vocabulary import PROBLEM_OF_TASK
 from watchkeeper.profile import CategoricalProfile, Profile, profile_source
 from watchkeeper.schema import ColumnKind, ColumnRole, ColumnSpec, Schema, infer_schema
-from watchkeeper.service._points import Value, drift_values, quality_values
+from watchkeeper.service._points import Value, drift_values, performance_values, quality_values
 
 __all__ = [
     "PROBLEM_OF_TASK",
@@ -44,13 +44,6 @@ __all__ = [
     "window_data",
     "window_schema",
 ]
-
-PROBLEM_OF_TASK = {
-    "binary_classification": "binary",
-    "multiclass_classification": "multiclass",
-    "regression": "regression",
-    "llm": None,
-}
 
 # Columns of a window's feature blobs that are bookkeeping, not features.
 BOOKKEEPING = ("id", "window_start", "segment")
@@ -219,8 +212,6 @@ def _classes(schema: Mapping[str, Any], truth: list[Any], predicted: list[Any]) 
 
 
 def _performance(task: str, schema: Mapping[str, Any], data: WindowData) -> list[Value]:
-    from watchkeeper.performance import DEFAULT_METRICS, compute_metric, get_metric
-
     problem = PROBLEM_OF_TASK.get(task)
     if problem is None:
         return []
@@ -230,38 +221,12 @@ def _performance(task: str, schema: Mapping[str, Any], data: WindowData) -> list
     truth = [data.labels[i] for i in rows]
     predicted = [data.predictions[i] for i in rows]
     has_predictions = all(p is not None for p in predicted)
-    out: list[Value] = []
     classes: list[Any] = []
     if problem != "regression":
         classes = _classes(schema, truth, predicted if has_predictions else [])
-    for name in DEFAULT_METRICS[problem]:
-        metric = get_metric(name)
-        y_pred = predicted if has_predictions else None
-        y_score: Any = None
-        if metric.needs == "scores":
-            y_score = _score_matrix(problem, classes, data, rows)
-            if y_score is None:
-                continue
-        elif y_pred is None:
-            continue
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                if problem == "regression":
-                    value = compute_metric(name, truth, y_pred)
-                else:
-                    value = compute_metric(
-                        name,
-                        truth,
-                        y_pred if metric.needs == "predictions" else None,
-                        y_score,
-                        classes=classes,
-                    )
-        except (InputError, ValueError, TypeError):
-            continue
-        if np.isfinite(value):
-            out.append((name, None, float(value)))
-    return out
+    y_score = _score_matrix(problem, classes, data, rows) if problem != "regression" else None
+    y_pred = predicted if has_predictions else None
+    return performance_values(problem, truth, y_pred, y_score, classes)
 
 
 def _score_matrix(

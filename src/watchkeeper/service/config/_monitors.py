@@ -13,11 +13,11 @@ from typing import Any
 
 from watchkeeper._catalogue import canonical_name
 from watchkeeper._conditions import BASELINE_KINDS, parse_condition, spelling_of
+from watchkeeper._vocabulary import PROBLEM_OF_TASK
 from watchkeeper._yaml import YamlMap
 from watchkeeper.service._types import Condition, MonitorSpec, Severity
 from watchkeeper.service.config._checker import _Checker, _suggest, _type_name
 from watchkeeper.service.config._model import ModelConfig
-from watchkeeper.service.config._registry import PROBLEM_OF_TASK
 
 __all__ = ["_condition", "_monitors"]
 

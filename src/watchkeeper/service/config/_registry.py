@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from watchkeeper._catalogue import service_metrics
+from watchkeeper._vocabulary import TASKS
 
 __all__ = [
     "CHANNEL_TYPES",
@@ -21,20 +22,6 @@ __all__ = [
     "MetricInfo",
     "known_metrics",
 ]
-
-# The service's tasks (watchkeeper.service._service.TASKS); repeated here so that
-# validating a file does not import the store and its database drivers.
-TASKS = ("binary_classification", "multiclass_classification", "regression", "llm")
-
-# The problem each task's performance metrics are registered under.
-PROBLEM_OF_TASK: Mapping[str, str | None] = MappingProxyType(
-    {
-        "binary_classification": "binary",
-        "multiclass_classification": "multiclass",
-        "regression": "regression",
-        "llm": None,
-    }
-)
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,6 @@ error figures larger is worse.
 from __future__ import annotations
 
 import glob
-import math
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -23,11 +21,12 @@ import numpy as np
 import pyarrow as pa
 
 from watchkeeper._exceptions import ConfigError, InputError
+from watchkeeper._vocabulary import PROBLEM_OF_TASK
 from watchkeeper.service._evaluate import Evaluation, evaluate_monitors
-from watchkeeper.service._points import Value, drift_values, quality_values
+from watchkeeper.service._points import Value, drift_values, performance_values, quality_values
 from watchkeeper.service._types import MetricPoint
 from watchkeeper.service.config._model import ScheduleConfig, WatchkeeperConfig
-from watchkeeper.service.config._registry import PROBLEM_OF_TASK, known_metrics
+from watchkeeper.service.config._registry import known_metrics
 
 if TYPE_CHECKING:
     from watchkeeper.report import Report
@@ -123,8 +122,6 @@ def _performance_values(
     task: str, roles: Mapping[str, list[str]], classes: Sequence[Any] | None, current: pa.Table
 ) -> tuple[list[_Value], int]:
     """The task's default performance metrics over the labelled rows of ``current``."""
-    from watchkeeper.performance import DEFAULT_METRICS, compute_metric, get_metric
-
     problem = PROBLEM_OF_TASK.get(task)
     targets = [c for c in roles.get("target", []) if c in current.column_names]
     if problem is None or not targets:
@@ -146,32 +143,8 @@ def _performance_values(
         y_score = np.asarray([values[i] for i in rows], dtype=np.float64)
     elif problem == "multiclass" and scores:
         y_score = np.column_stack([current.column(c).to_numpy()[rows] for c in scores])
-    out: list[_Value] = []
-    for name in DEFAULT_METRICS[problem]:
-        metric = get_metric(name)
-        if (metric.needs == "scores" and y_score is None) or (
-            metric.needs != "scores" and y_pred is None
-        ):
-            continue
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                if problem == "regression":
-                    value = compute_metric(name, truth, y_pred)
-                else:
-                    value = compute_metric(
-                        name,
-                        truth,
-                        y_pred if metric.needs != "scores" else None,
-                        y_score if metric.needs == "scores" else None,
-                        classes=list(classes) if classes else None,
-                    )
-        except (InputError, ValueError, TypeError):
-            # A metric undefined on this batch (one class only) is absent, not zero.
-            continue
-        if math.isfinite(value):
-            out.append((name, None, float(value)))
-    return out, len(rows)
+    values = performance_values(problem, truth, y_pred, y_score, list(classes) if classes else None)
+    return values, len(rows)
 
 
 def _roles(columns: Mapping[str, Mapping[str, str]]) -> dict[str, list[str]]:
