@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import functools
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, ParamSpec, TypeVar
 
-__all__ = ["deprecated_alias", "deprecated_property", "warn_renamed"]
+__all__ = ["deprecated_alias", "deprecated_property", "renamed_in_module", "warn_renamed"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -73,3 +73,26 @@ def deprecated_property(new: str, old: str) -> property:
         return getattr(self, new)
 
     return property(read, doc=f"Deprecated: read ``{new}``.")
+
+
+def renamed_in_module(
+    module: str, renamed: Mapping[str, str], namespace: Mapping[str, Any]
+) -> Callable[[str], Any]:
+    """A module ``__getattr__`` (PEP 562) that answers each old name in ``renamed`` with
+    the new one's object from ``namespace``, warning; other names raise AttributeError.
+
+    >>> getattr_ = renamed_in_module("pkg", {"Old": "New"}, {"New": int})
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     getattr_("Old")
+    <class 'int'>
+    """
+
+    def module_getattr(name: str) -> Any:
+        if name in renamed:
+            warn_renamed(f"{module}.{name}", f"{module}.{renamed[name]}")
+            return namespace[renamed[name]]
+        raise AttributeError(f"module {module!r} has no attribute {name!r}")
+
+    return module_getattr

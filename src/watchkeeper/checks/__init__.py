@@ -9,7 +9,7 @@ summary. :func:`suggest_suite` proposes a suite from reference data. See
 docs/ci-suites.md.
 """
 
-from watchkeeper._deprecation import warn_renamed
+from watchkeeper._deprecation import renamed_in_module
 from watchkeeper.checks._conditions import (
     CONDITIONS,
     ConditionInfo,
@@ -65,13 +65,5 @@ __all__ = [
 ]
 
 
-_RENAMED = {"Condition": "ConditionInfo"}
-
-
-def __getattr__(name: str) -> object:
-    # Old public names, kept as deprecated aliases (CHANGELOG.md, "Unreleased").
-    if name in _RENAMED:
-        new = _RENAMED[name]
-        warn_renamed(f"{__name__}.{name}", f"{__name__}.{new}")
-        return globals()[new]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# Old public names, kept as deprecated aliases (CHANGELOG.md, "Unreleased").
+__getattr__ = renamed_in_module(__name__, {"Condition": "ConditionInfo"}, globals())

@@ -7,7 +7,7 @@ with the value and the fix. The checks and their thresholds are documented in
 docs/quality.md.
 """
 
-from watchkeeper._deprecation import warn_renamed
+from watchkeeper._deprecation import renamed_in_module
 from watchkeeper.quality import _checks as _checks  # registers the built-in checks, in order
 from watchkeeper.quality import _value_checks as _value_checks
 from watchkeeper.quality._config import QualityConfig
@@ -55,13 +55,5 @@ __all__ = [
 ]
 
 
-_RENAMED = {"Check": "QualityCheck"}
-
-
-def __getattr__(name: str) -> object:
-    # Old public names, kept as deprecated aliases (CHANGELOG.md, "Unreleased").
-    if name in _RENAMED:
-        new = _RENAMED[name]
-        warn_renamed(f"{__name__}.{name}", f"{__name__}.{new}")
-        return globals()[new]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# Old public names, kept as deprecated aliases (CHANGELOG.md, "Unreleased").
+__getattr__ = renamed_in_module(__name__, {"Check": "QualityCheck"}, globals())
