@@ -31,7 +31,9 @@ def _apply(args: argparse.Namespace) -> int:
     settings = Settings.from_env(os.environ)
     url = args.database_url or settings.database_url
     service = MonitoringService(Store(url), settings.with_(database_url=url))
-    result = service.apply_config(config)
+    from watchkeeper.compliance._audit import Actor
+
+    result = service.apply_config(config, actor=Actor.command_line())
     if args.json:
         write_json(args.json, result.to_dict())
     if args.json != STDOUT:

@@ -54,6 +54,18 @@ class Actor:
     def system(cls) -> Actor:
         return cls(SYSTEM, SYSTEM)
 
+    @classmethod
+    def command_line(cls) -> Actor:
+        """Whoever runs a ``watchkeeper`` command on the store directly (no API key):
+        id ``cli``, named after the operating-system user."""
+        import getpass
+
+        try:
+            user = getpass.getuser()
+        except (KeyError, OSError):  # no name for this uid (a bare container)
+            user = "unknown"
+        return cls("cli", f"cli:{user}")
+
     @property
     def label(self) -> str:
         if self.id == SYSTEM or not self.name or self.name == self.id:

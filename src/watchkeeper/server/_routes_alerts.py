@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from watchkeeper.server._auth import AdminKey, ReadKey
 from watchkeeper.server._common import ERROR_RESPONSES, StrictJSONRoute, answer, call, service_of
+from watchkeeper.server._routes_audit import actor_of
 from watchkeeper.server._schemas import NAME_PATTERN, AlertList, AlertOut, SilenceIn
 
 __all__ = ["router"]
@@ -37,7 +38,9 @@ async def acknowledge(
     principal: AdminKey,
     key: str = AlertKey,
 ) -> Response:
-    info = await call(service_of(request).acknowledge_alert, key, by=principal.name)
+    info = await call(
+        service_of(request).acknowledge_alert, key, by=principal.name, actor=actor_of(principal)
+    )
     return answer(info.to_dict())
 
 
@@ -50,5 +53,11 @@ async def silence(
     body: SilenceIn,
     key: str = AlertKey,
 ) -> Response:
-    info = await call(service_of(request).silence_alert, key, until=body.until, by=principal.name)
+    info = await call(
+        service_of(request).silence_alert,
+        key,
+        until=body.until,
+        by=principal.name,
+        actor=actor_of(principal),
+    )
     return answer(info.to_dict())

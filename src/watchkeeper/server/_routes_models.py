@@ -40,6 +40,7 @@ from watchkeeper.server._records import (
     check_profile_body,
     read_table_body,
 )
+from watchkeeper.server._routes_audit import actor_of
 from watchkeeper.server._schemas import (
     NAME_PATTERN,
     ModelIn,
@@ -63,7 +64,13 @@ async def create_model(
     body: ModelIn,
 ) -> Response:
     """Create a model; repeating an identical request is harmless, another task is a 409."""
-    info = await call(service_of(request).create_model, body.name, body.task, body.schema_)
+    info = await call(
+        service_of(request).create_model,
+        body.name,
+        body.task,
+        body.schema_,
+        actor=actor_of(principal),
+    )
     return answer(info.to_dict(), 201)
 
 
@@ -210,13 +217,16 @@ async def create_version(
             f"application/vnd.apache.arrow.stream or {PROFILE_MEDIA_TYPE}",
         )
     # A profile goes by its own keyword, so services that take only data still work.
-    source = {"reference_profile" if isinstance(reference, bytes) else "reference": reference}
+    source: dict[str, Any] = {
+        "reference_profile" if isinstance(reference, bytes) else "reference": reference
+    }
     info = await call(
         service_of(request).create_version,
         model,
         name,
         baseline=baseline,
         activate=activate,
+        actor=actor_of(principal),
         **source,
     )
     return answer(info.to_dict(), 201)
@@ -243,7 +253,7 @@ async def promote(
     model: str = ModelName,
     version: str = VersionPath,
 ) -> Response:
-    info = await call(service_of(request).promote, model, version)
+    info = await call(service_of(request).promote, model, version, actor=actor_of(principal))
     return answer(info.to_dict())
 
 
@@ -257,5 +267,5 @@ async def rollback(
     principal: AdminKey,
     model: str = ModelName,
 ) -> Response:
-    info = await call(service_of(request).rollback, model)
+    info = await call(service_of(request).rollback, model, actor=actor_of(principal))
     return answer(info.to_dict())

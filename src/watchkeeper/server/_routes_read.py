@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
+from watchkeeper.server import _routes_audit
 from watchkeeper.server._auth import AdminKey, ReadKey
 from watchkeeper.server._common import (
     ERROR_RESPONSES,
@@ -20,6 +21,7 @@ from watchkeeper.server._common import (
     parse_body,
     service_of,
 )
+from watchkeeper.server._routes_audit import actor_of
 from watchkeeper.server._schemas import (
     NAME_PATTERN,
     CloseWindowsIn,
@@ -32,6 +34,8 @@ from watchkeeper.server._schemas import (
 __all__ = ["router"]
 
 router = APIRouter(route_class=StrictJSONRoute, responses=ERROR_RESPONSES)
+# The audit routes ride on this router (the app's list of routers is in __init__.py).
+router.include_router(_routes_audit.router)
 # One Query object per parameter: FastAPI drops a parameter whose default object is
 # shared with another (``end`` vanished from the API when it reused ``start``'s).
 _START = Query(default=None, description="ISO-8601 with a time zone; points from here on")
@@ -92,7 +96,9 @@ async def close_windows(
     """Without a body (or without ``now``) the server's clock decides what has ended."""
     body = await request.body()
     now = parse_body(body, CloseWindowsIn).now if body.strip() else None
-    windows = await call(service_of(request).close_windows, model, now=now)
+    windows = await call(
+        service_of(request).close_windows, model, now=now, actor=actor_of(principal)
+    )
     return answer({"windows": [window.to_dict() for window in windows]})
 
 

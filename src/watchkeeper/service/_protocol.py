@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 import pyarrow as pa
 
+from watchkeeper.compliance._audit import Actor, AuditEntry, ChainCheck
 from watchkeeper.profile import Profile
 from watchkeeper.service._delivery import DeliveryReport
 from watchkeeper.service._reports import ReportInfo
@@ -43,6 +44,7 @@ class ServiceAPI(Protocol):
         schema: Mapping[str, Any] | None = None,
         *,
         window: timedelta | None = None,
+        actor: Actor | None = None,
     ) -> ModelInfo: ...
 
     def list_models(self) -> list[ModelInfo]: ...
@@ -58,13 +60,14 @@ class ServiceAPI(Protocol):
         baseline: Mapping[str, float] | None = None,
         activate: bool = False,
         reference_profile: Profile | bytes | None = None,
+        actor: Actor | None = None,
     ) -> VersionInfo: ...
 
     def list_versions(self, model: str) -> list[VersionInfo]: ...
 
-    def promote(self, model: str, version: str) -> VersionInfo: ...
+    def promote(self, model: str, version: str, *, actor: Actor | None = None) -> VersionInfo: ...
 
-    def rollback(self, model: str) -> VersionInfo: ...
+    def rollback(self, model: str, *, actor: Actor | None = None) -> VersionInfo: ...
 
     # ingestion
 
@@ -78,7 +81,9 @@ class ServiceAPI(Protocol):
 
     # windows and metrics
 
-    def close_windows(self, model: str, *, now: datetime | None = None) -> list[WindowInfo]: ...
+    def close_windows(
+        self, model: str, *, now: datetime | None = None, actor: Actor | None = None
+    ) -> list[WindowInfo]: ...
 
     def list_windows(
         self, model: str, *, version: str | None = None, limit: int = 500
@@ -110,34 +115,42 @@ class ServiceAPI(Protocol):
         self, *, model: str | None = None, state: str | None = None
     ) -> list[AlertInfo]: ...
 
-    def acknowledge_alert(self, key: str, *, by: str) -> AlertInfo: ...
+    def acknowledge_alert(self, key: str, *, by: str, actor: Actor | None = None) -> AlertInfo: ...
 
-    def silence_alert(self, key: str, *, until: datetime, by: str) -> AlertInfo: ...
+    def silence_alert(
+        self, key: str, *, until: datetime, by: str, actor: Actor | None = None
+    ) -> AlertInfo: ...
 
     def deliver_notifications(self, *, now: datetime | None = None) -> DeliveryReport: ...
 
-    def apply_config(self, config: Any) -> ApplyResult: ...
+    def apply_config(self, config: Any, *, actor: Actor | None = None) -> ApplyResult: ...
 
-    def put_monitor(self, monitor: MonitorSpec) -> None: ...
+    def put_monitor(self, monitor: MonitorSpec, *, actor: Actor | None = None) -> None: ...
 
     def list_monitors(self, model: str | None = None) -> list[MonitorSpec]: ...
 
     # API keys
 
     def create_api_key(
-        self, scopes: Sequence[str], *, name: str = ""
+        self, scopes: Sequence[str], *, name: str = "", actor: Actor | None = None
     ) -> tuple[ApiKeyInfo, str]: ...
 
     def verify_api_key(self, plaintext: str) -> ApiKeyInfo | None: ...
 
     def list_api_keys(self) -> list[ApiKeyInfo]: ...
 
-    def revoke_api_key(self, key_id: str) -> None: ...
+    def revoke_api_key(self, key_id: str, *, actor: Actor | None = None) -> None: ...
 
     # batch reports
 
     def upload_report(
-        self, report: Mapping[str, Any], *, name: str = "", model: str | None = None, by: str
+        self,
+        report: Mapping[str, Any],
+        *,
+        name: str = "",
+        model: str | None = None,
+        by: str,
+        actor: Actor | None = None,
     ) -> ReportInfo: ...
 
     def list_reports(self, *, limit: int = 50, offset: int = 0) -> list[ReportInfo]: ...
@@ -147,3 +160,20 @@ class ServiceAPI(Protocol):
     def get_report(self, report_id: str) -> tuple[ReportInfo, dict[str, Any]]: ...
 
     def health(self) -> dict[str, Any]: ...
+
+    # the audit trail
+
+    def list_audit(
+        self,
+        *,
+        model: str | None = None,
+        action: str | None = None,
+        actor: str | None = None,
+        target: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        after_seq: int = 0,
+        limit: int = 100,
+    ) -> list[AuditEntry]: ...
+
+    def verify_audit(self) -> ChainCheck: ...

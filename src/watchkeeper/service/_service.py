@@ -23,9 +23,11 @@ from typing import Any
 import pyarrow as pa
 
 from watchkeeper._exceptions import InputError
+from watchkeeper.compliance._audit import AuditEntry, ChainCheck
 from watchkeeper.profile import Profile
 from watchkeeper.service import _alerting, _closing, _health, _ingestion
 from watchkeeper.service._apply import apply_config
+from watchkeeper.service._audit import Actor, Auditor, changed
 from watchkeeper.service._delivery import DeliveryReport, Sender, deliver_pending
 from watchkeeper.service._ingest import feature_kinds
 from watchkeeper.service._keys import SCOPES, ApiKeys
@@ -85,6 +87,7 @@ class MonitoringService:
         self._registry = Registry(store, settings, clock)
         self._keys = ApiKeys(store, clock)
         self._reports = ReportBook(store, clock)
+        self._audit = Auditor(store, clock)
         self._close_lock = threading.Lock()
 
     def _forget(self) -> None:
@@ -99,9 +102,16 @@ class MonitoringService:
         schema: Mapping[str, Any] | None = None,
         *,
         window: timedelta | None = None,
+        actor: Actor | None = None,
     ) -> ModelInfo:
         """Register a model; idempotent when it exists with the same task and schema."""
-        return self._registry.create_model(name, task, schema, window=window)
+        existed = self.store.get_model(name) is not None
+        info = self._registry.create_model(name, task, schema, window=window)
+        if not existed:
+            seconds = None if window is None else window.total_seconds()
+            after = {"task": task, "schema": info.schema, "window_seconds": seconds}
+            self._audit.record(actor, "model.create", f"model:{name}", model=name, after=after)
+        return info
 
     def list_models(self) -> list[ModelInfo]:
         return self._registry.list_models()
@@ -118,23 +128,48 @@ class MonitoringService:
         baseline: Mapping[str, float] | None = None,
         activate: bool = False,
         reference_profile: Profile | bytes | None = None,
+        actor: Actor | None = None,
     ) -> VersionInfo:
         """Register a version with its reference data (or a reference profile, for data
         too large to send) and baseline metrics; idempotent given the same reference."""
-        return self._registry.create_version(
+        known = {v.version for v in self._registry.list_versions(model)}
+        info = self._registry.create_version(
             model, version, reference=reference, baseline=baseline, activate=activate,
             reference_profile=reference_profile)  # fmt: skip
+        if version not in known:
+            source = "data" if reference is not None else "profile" if reference_profile else None
+            after = {"baseline": info.baseline, "active": info.active, "reference": source}
+            self._audit.record(
+                actor, "version.create", f"version:{model}/{version}", model=model, after=after
+            )
+        return info
 
     def list_versions(self, model: str) -> list[VersionInfo]:
         return self._registry.list_versions(model)
 
-    def promote(self, model: str, version: str) -> VersionInfo:
-        """Make ``version`` the active version of ``model``."""
-        return self._registry.promote(model, version)
+    def _active(self, model: str) -> str | None:
+        row = self.store.get_model(model)
+        return None if row is None else row.active_version
 
-    def rollback(self, model: str) -> VersionInfo:
+    def promote(self, model: str, version: str, *, actor: Actor | None = None) -> VersionInfo:
+        """Make ``version`` the active version of ``model``."""
+        before = self._active(model)
+        info = self._registry.promote(model, version)
+        if before != version:
+            change = {"before": {"active": before}, "after": {"active": version}}
+            self._audit.record(
+                actor, "version.promote", f"version:{model}/{version}", model=model, **change
+            )
+        return info
+
+    def rollback(self, model: str, *, actor: Actor | None = None) -> VersionInfo:
         """Make the previously active version active again."""
-        return self._registry.rollback(model)
+        before = self._active(model)
+        info = self._registry.rollback(model)
+        change = {"before": {"active": before}, "after": {"active": info.version}}
+        target = f"version:{model}/{info.version}"
+        self._audit.record(actor, "version.rollback", target, model=model, **change)
+        return info
 
     # ingestion
 
@@ -155,17 +190,23 @@ class MonitoringService:
 
     # windows and metrics
 
-    def close_windows(self, model: str, *, now: datetime | None = None) -> list[WindowInfo]:
+    def close_windows(
+        self, model: str, *, now: datetime | None = None, actor: Actor | None = None
+    ) -> list[WindowInfo]:
         """Close every window of ``model`` whose end has passed (event time) and evaluate it.
 
         Also recomputes closed windows that late labels or late records changed. Then
         evaluates the monitors, records alert changes with their notifications, and
-        tries to deliver what is due.
+        tries to deliver what is due. A close by hand (``actor`` given) is audited; the
+        background loop's are not (they are the clock's, every tick).
         """
         row = self._registry.model(model)
         moment = aware(now, "now") if now is not None else self.clock()
         with self._close_lock:
             closed = _closing.close_due_windows(self._registry, row, moment)
+        if actor is not None:
+            after = {"now": moment, "windows": len(closed)}
+            self._audit.record(actor, "windows.close", f"model:{model}", model=model, after=after)
         self.deliver_notifications()
         return closed
 
@@ -227,13 +268,31 @@ class MonitoringService:
     def list_alerts(self, *, model: str | None = None, state: str | None = None) -> list[AlertInfo]:
         return _alerting.list_alerts(self.store, model=model, state=state)
 
-    def acknowledge_alert(self, key: str, *, by: str) -> AlertInfo:
+    def acknowledge_alert(self, key: str, *, by: str, actor: Actor | None = None) -> AlertInfo:
         """Mark a firing alert as acknowledged: no more held-back firing notifications."""
-        return _alerting.acknowledge_alert(self.store, key, by=by)
+        old = self.store.get_alert(key)
+        info = _alerting.acknowledge_alert(self.store, key, by=by)
+        change = {
+            "before": {"acknowledged_by": old.acknowledged_by if old else None},
+            "after": {"acknowledged_by": by},
+        }
+        who = actor or Actor(by, by)
+        self._audit.record(who, "alert.acknowledge", f"alert:{key}", model=info.model, **change)
+        return info
 
-    def silence_alert(self, key: str, *, until: datetime, by: str) -> AlertInfo:
+    def silence_alert(
+        self, key: str, *, until: datetime, by: str, actor: Actor | None = None
+    ) -> AlertInfo:
         """Send nothing about this alert until ``until``; the state is still tracked."""
-        return _alerting.silence_alert(self.store, key, until=aware(until, "until"), by=by)
+        old = self.store.get_alert(key)
+        info = _alerting.silence_alert(self.store, key, until=aware(until, "until"), by=by)
+        change = {
+            "before": {"silenced_until": old.silenced_until if old else None},
+            "after": {"silenced_until": aware(until, "until"), "by": by},
+        }
+        who = actor or Actor(by, by)
+        self._audit.record(who, "alert.silence", f"alert:{key}", model=info.model, **change)
+        return info
 
     def deliver_notifications(self, *, now: datetime | None = None) -> DeliveryReport:
         """Send the due notifications of the outbox (failures stay queued, with backoff)."""
@@ -242,25 +301,58 @@ class MonitoringService:
 
     # monitors as code
 
-    def apply_config(self, config: Any) -> ApplyResult:
+    def _configured(self) -> dict[str, Any]:
+        """What ``apply`` can change, for its audit entry's diff."""
+        state: dict[str, Any] = {}
+        for m in self.store.list_models():
+            names = [v.name for v in self.store.list_versions(m.id)]
+            state[f"model:{m.name}"] = {
+                "task": m.task,
+                "active": m.active_version,
+                "versions": names,
+            }
+        for spec in self.store.list_monitor_specs():
+            state[f"monitor:{spec['name']}"] = spec
+        for name, type_, settings in self.store.list_channels():
+            state[f"channel:{name}"] = {"type": type_, "settings": settings}
+        return state
+
+    def apply_config(self, config: Any, *, actor: Actor | None = None) -> ApplyResult:
         """Load a :class:`watchkeeper.service.config.WatchkeeperConfig` into the store."""
-        result = apply_config(self, self._registry, config)
-        self._forget()
+        with self._audit.acting(actor) as who:
+            before = self._configured()
+            result = apply_config(self, self._registry, config)
+            self._forget()
+            old, new = changed(before, self._configured())
+            target = f"config:{getattr(config, 'path', None) or 'watchkeeper.yaml'}"
+            self._audit.record(who, "config.apply", target, before=old, after=new)
         return result
 
-    def put_monitor(self, monitor: MonitorSpec) -> None:
+    def put_monitor(self, monitor: MonitorSpec, *, actor: Actor | None = None) -> None:
         """Store (or replace) one monitor."""
         self._registry.model(monitor.model)
-        self.store.put_monitor(monitor.name, monitor.model, monitor_to_dict(monitor), self.clock())
+        old = next((s for s in self.store.list_monitor_specs() if s["name"] == monitor.name), None)
+        spec = monitor_to_dict(monitor)
+        self.store.put_monitor(monitor.name, monitor.model, spec, self.clock())
+        new = next(s for s in self.store.list_monitor_specs() if s["name"] == monitor.name)
+        if old != new:
+            action = "monitor.create" if old is None else "monitor.update"
+            self._audit.record(actor, action, f"monitor:{monitor.name}", model=monitor.model,
+                               before=old, after=new)  # fmt: skip
 
     def list_monitors(self, model: str | None = None) -> list[MonitorSpec]:
         return [monitor_from_dict(spec) for spec in self.store.list_monitor_specs(model)]
 
     # API keys
 
-    def create_api_key(self, scopes: Sequence[str], *, name: str = "") -> tuple[ApiKeyInfo, str]:
+    def create_api_key(
+        self, scopes: Sequence[str], *, name: str = "", actor: Actor | None = None
+    ) -> tuple[ApiKeyInfo, str]:
         """A new key with ``scopes``; the plaintext is returned once and never stored."""
-        return self._keys.create(scopes, name=name)
+        info, plaintext = self._keys.create(scopes, name=name)
+        after = {"name": info.name, "scopes": list(info.scopes)}
+        self._audit.record(actor, "key.create", f"key:{info.id}", after=after)
+        return info, plaintext
 
     def verify_api_key(self, plaintext: str) -> ApiKeyInfo | None:
         """The key's facts when ``plaintext`` is a valid, unrevoked key; else None."""
@@ -269,16 +361,27 @@ class MonitoringService:
     def list_api_keys(self) -> list[ApiKeyInfo]:
         return self._keys.list()
 
-    def revoke_api_key(self, key_id: str) -> None:
+    def revoke_api_key(self, key_id: str, *, actor: Actor | None = None) -> None:
         self._keys.revoke(key_id)
+        self._audit.record(actor, "key.revoke", f"key:{key_id}", after={"revoked": True})
 
     # batch reports
 
     def upload_report(
-        self, report: Mapping[str, Any], *, name: str = "", model: str | None = None, by: str
+        self,
+        report: Mapping[str, Any],
+        *,
+        name: str = "",
+        model: str | None = None,
+        by: str,
+        actor: Actor | None = None,
     ) -> ReportInfo:
         """Store a batch report's JSON form; returns its id and summary."""
-        return self._reports.upload_report(report, name=name, model=model, by=by)
+        info = self._reports.upload_report(report, name=name, model=model, by=by)
+        after = {"name": info.name, "by": by}
+        who = actor or Actor(by, by)
+        self._audit.record(who, "report.upload", f"report:{info.id}", model=model, after=after)
+        return info
 
     def list_reports(self, *, limit: int = 50, offset: int = 0) -> list[ReportInfo]:
         """Stored reports, newest first."""
@@ -290,6 +393,34 @@ class MonitoringService:
     def get_report(self, report_id: str) -> tuple[ReportInfo, dict[str, Any]]:
         """A report's facts and its JSON form; :class:`NotFound` when unknown."""
         return self._reports.get_report(report_id)
+
+    # the audit trail
+
+    def list_audit(
+        self,
+        *,
+        model: str | None = None,
+        action: str | None = None,
+        actor: str | None = None,
+        target: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        after_seq: int = 0,
+        limit: int = 100,
+    ) -> list[AuditEntry]:
+        """Audit entries matching every filter, newest first (``actor``: key id or name)."""
+        if not 1 <= limit <= 1000:
+            raise InputError(f"limit is {limit}; give 1 to 1000")
+        return self._audit.repository.list_audit(
+            model=model, action=action, actor=actor, target=target,
+            since=None if since is None else aware(since, "since"),
+            until=None if until is None else aware(until, "until"),
+            after_seq=after_seq, limit=limit, newest_first=True,
+        )  # fmt: skip
+
+    def verify_audit(self) -> ChainCheck:
+        """Walk the audit trail's hash chain; the first broken link, if any."""
+        return self._audit.repository.verify_audit()
 
     def health(self) -> dict[str, Any]:
         """``{"status": "ok", "database": "ok", ...}``, or ``"error"`` without the details."""
