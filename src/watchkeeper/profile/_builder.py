@@ -105,7 +105,9 @@ class ProfileBuilder:
     range the numeric histograms use; ``segments`` names columns whose value
     combinations get a profile each. ``grids`` (name to the exact finite
     ``(min, max)`` found by an earlier pass) makes the profile a reference: its numeric
-    columns get their own edges by the deterministic grid rule.
+    columns get their own edges by the deterministic grid rule (a 512 KB grid per
+    numeric column, and per segment: :func:`profile_source` fixes a segmented
+    reference's edges in a pass of their own instead).
 
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
@@ -335,6 +337,24 @@ def _range_pass(
     return resolved, ranges
 
 
+def _edges_pass(
+    source: Any,
+    schema: Schema,
+    grids: dict[str, tuple[float, float]],
+    batch_size: int,
+    bar: Progress,
+) -> dict[str, NumericBins]:
+    """The whole reference's edges, from its numeric columns' grids."""
+    numeric = Schema(spec for spec in schema if spec.name in grids)
+    builder = ProfileBuilder(numeric, grids=grids)
+    bar.start("profiling (edges)", _estimated_batches(source, batch_size))
+    for batch in _batches(source, batch_size, numeric.names):
+        builder.update(batch)
+        bar.step()
+    bar.finish()
+    return builder.build().bins
+
+
 def profile_source(
     source: Any,
     *,
@@ -364,18 +384,24 @@ def profile_source(
     bar = progress if isinstance(progress, Progress) else Progress(enabled=bool(progress))
     total = _estimated_batches(source, batch_size)
     grids: dict[str, tuple[float, float]] = {}
+    bins: Profile | Mapping[str, NumericBins] | None = bins_from
     if bins_from is None and _rereadable(source):
         bar.start("profiling (pass 1 of 2)", total)
         schema, grids = _range_pass(source, schema, batch_size, bar)
         bar.finish()
+        if segments and grids:
+            # Segments share the whole's edges. Fixing them first, from one grid per
+            # column, keeps memory flat however many segments there are (a third read).
+            bins = _edges_pass(source, schema, grids, batch_size, bar)
+            grids = {}
     builder = ProfileBuilder(
         schema,
-        bins_from=bins_from,
+        bins_from=bins,
         segments=segments,
         category_cap=category_cap,
         grids=grids,
     )
-    bar.start("profiling" if bins_from is not None else "profiling (pass 2 of 2)", total)
+    bar.start("profiling" if bins_from is not None else "profiling (last pass)", total)
     for batch in _batches(source, batch_size):
         builder.update(batch)
         bar.step()
