@@ -49,6 +49,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from watchkeeper._exceptions import UnknownMethodError
+from watchkeeper._numbers import format_number
 
 __all__ = [
     "BASELINE_KINDS",
@@ -132,10 +133,6 @@ def _number(value: Any, what: str) -> float:
     return float(value)
 
 
-def _format(value: float) -> str:
-    return f"{value:g}"
-
-
 def _bounds(argument: Any, name: str) -> tuple[float, float]:
     if isinstance(argument, Mapping) and argument and set(argument) <= {"low", "high"}:
         low = argument.get("low")
@@ -188,7 +185,7 @@ def _show(argument: Any) -> str:
     if isinstance(argument, bool):
         return as_category(argument)
     if isinstance(argument, float):
-        return _format(argument)
+        return format_number(argument, digits=6)
     return str(argument)
 
 
@@ -273,9 +270,9 @@ class Rule:
         a, kind = self.argument, self.kind
         simple = {"above": "<=", "below": ">=", "at_least": "<", "at_most": ">"}
         if kind in simple:
-            return f"{simple[kind]} {_format(a)}"
+            return f"{simple[kind]} {format_number(a, digits=6)}"
         if kind == "outside":
-            return f"between {_format(a[0])} and {_format(a[1])}"
+            return f"between {format_number(a[0], digits=6)} and {format_number(a[1], digits=6)}"
         if kind == "is":
             return f"!= {_show(a)}"
         if kind == "is_not":
@@ -285,7 +282,7 @@ class Rule:
         if kind == "relative_to_baseline":
             side = {"up": "no more than ", "down": "no less than ", "both": "within "}
             return f"{side[self.direction]}{a * 100:g}% of the reference"
-        return f"within {_format(a)} standard deviations of the baseline"
+        return f"within {format_number(a, digits=6)} standard deviations of the baseline"
 
 
 def spelling_of(name: str) -> Kind:

@@ -41,6 +41,7 @@ from watchkeeper._exceptions import (
     UnknownMethodError,
     WatchkeeperError,
 )
+from watchkeeper._numbers import format_number
 from watchkeeper._yaml import YamlList, YamlMap, plain, read_document
 from watchkeeper.checks._conditions import CONDITIONS, get_condition
 from watchkeeper.checks._metrics import Measurements, metric_value, resolve_metric
@@ -73,7 +74,7 @@ def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return f"{value:.4g}" if math.isfinite(value) else str(value)
+        return format_number(value) if math.isfinite(value) else str(value)
     if isinstance(value, frozenset):
         shown = sorted(value)
         return "{" + ", ".join(shown[:10]) + (", ..." if len(shown) > 10 else "") + "}"

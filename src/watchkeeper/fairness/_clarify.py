@@ -49,6 +49,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from watchkeeper._exceptions import InputError, UnknownMethodError
+from watchkeeper._numbers import finite_or_none
 from watchkeeper._tabular import Tabular
 from watchkeeper.fairness._counters import GroupCounters, GroupCounts, count_groups
 
@@ -248,10 +249,6 @@ def _build() -> dict[str, ClarifyMetric]:
 CLARIFY_METRICS: Mapping[str, ClarifyMetric] = MappingProxyType(_build())
 
 
-def _none(value: float) -> float | None:
-    return float(value) if math.isfinite(value) else None
-
-
 @dataclass(frozen=True, repr=False)
 class BiasMetrics(Tabular):
     """Clarify metrics of facet *d* (``facet`` values of ``feature``) against the rest, *a*."""
@@ -275,7 +272,7 @@ class BiasMetrics(Tabular):
             "facet": list(self.facet),
             "advantaged": self.advantaged.to_dict(),
             "disadvantaged": self.disadvantaged.to_dict(),
-            "values": {k: _none(v) for k, v in self.values.items()},
+            "values": {k: finite_or_none(v) for k, v in self.values.items()},
         }
 
 

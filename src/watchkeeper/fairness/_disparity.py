@@ -36,6 +36,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from watchkeeper._exceptions import InputError, UnknownMethodError
+from watchkeeper._numbers import finite_or_none
 from watchkeeper._tabular import Tabular
 from watchkeeper.fairness._counters import GroupCounters, GroupCounts, GroupKey, count_groups
 
@@ -61,10 +62,6 @@ _RATES: Mapping[str, Callable[[GroupCounts], float]] = {
     "true_positive_rate": lambda c: c.true_positive_rate,
     "false_positive_rate": lambda c: c.false_positive_rate,
 }
-
-
-def _none_if_nan(value: float) -> float | None:
-    return None if not np.isfinite(value) else float(value)
 
 
 def _spread(values: Mapping[GroupKey, float], overall: float, method: str) -> tuple[float, float]:
@@ -134,11 +131,11 @@ class Disparity(Tabular):
             "rate": self.rate,
             "method": self.method,
             "by_group": [
-                {"group": list(k), "value": _none_if_nan(v)} for k, v in self.by_group.items()
+                {"group": list(k), "value": finite_or_none(v)} for k, v in self.by_group.items()
             ],
-            "overall": _none_if_nan(self.overall),
-            "difference": _none_if_nan(self.difference),
-            "ratio": _none_if_nan(self.ratio),
+            "overall": finite_or_none(self.overall),
+            "difference": finite_or_none(self.difference),
+            "ratio": finite_or_none(self.ratio),
         }
 
 
@@ -184,8 +181,8 @@ class FourFifthsResult(Tabular):
             "groups": [
                 {
                     "group": list(k),
-                    "selection_rate": _none_if_nan(self.selection_rates[k]),
-                    "impact_ratio": _none_if_nan(v),
+                    "selection_rate": finite_or_none(self.selection_rates[k]),
+                    "impact_ratio": finite_or_none(v),
                 }
                 for k, v in self.impact_ratios.items()
             ],
@@ -285,7 +282,7 @@ class DisparityReport(Tabular):
         return {
             "features": list(self.features),
             "method": self.method,
-            **{k: _none_if_nan(v) for k, v in self.summary().items()},
+            **{k: finite_or_none(v) for k, v in self.summary().items()},
             "selection_rate": self.demographic_parity.to_dict(),
             "true_positive_rate": self.equal_opportunity.to_dict(),
             "false_positive_rate": self.false_positive_rate.to_dict(),

@@ -26,6 +26,7 @@ from typing import Any
 from scipy.stats import norm
 
 from watchkeeper._exceptions import InputError
+from watchkeeper._numbers import finite_or_none
 from watchkeeper._tabular import Tabular
 from watchkeeper.fairness._clarify import CLARIFY_METRICS, bias_metrics_from_counters, split_facets
 from watchkeeper.fairness._counters import GroupCounters
@@ -33,10 +34,6 @@ from watchkeeper.fairness._counters import GroupCounters
 __all__ = ["DEFAULT_BIAS_DRIFT_THRESHOLD", "BiasDriftResult", "BiasMetricDrift", "bias_drift"]
 
 DEFAULT_BIAS_DRIFT_THRESHOLD = 0.1
-
-
-def _none(value: float | None) -> float | None:
-    return None if value is None or not math.isfinite(value) else float(value)
 
 
 @dataclass(frozen=True, repr=False)
@@ -55,12 +52,12 @@ class BiasMetricDrift(Tabular):
     def to_dict(self) -> dict[str, Any]:
         return {
             "metric": self.metric,
-            "baseline": _none(self.baseline),
-            "current": _none(self.current),
-            "change": _none(self.change),
+            "baseline": finite_or_none(self.baseline),
+            "current": finite_or_none(self.current),
+            "change": finite_or_none(self.change),
             "threshold": self.threshold,
-            "z": _none(self.z),
-            "p_value": _none(self.p_value),
+            "z": finite_or_none(self.z),
+            "p_value": finite_or_none(self.p_value),
             "drifted": self.drifted,
         }
 

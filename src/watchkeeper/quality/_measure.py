@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from scipy import stats
 
+from watchkeeper._numbers import format_number
 from watchkeeper.io import CategoricalValues, ColumnValues, NumericValues
 from watchkeeper.quality._facts import (
     ColumnSide,
@@ -55,15 +56,6 @@ def quantile_sorted(values: FloatArray, q: float) -> float:
     a, b = float(values[low]), float(values[high])
     # numpy's lerp: exact at both ends, and monotone in ``weight``.
     return b - (b - a) * (1.0 - weight) if weight >= 0.5 else a + (b - a) * weight
-
-
-def format_number(value: float) -> str:
-    """A number as a person reads it: four significant digits, no trailing zeros.
-
-    >>> format_number(3.0), format_number(0.000123456), format_number(1234567.0)
-    ('3', '0.0001235', '1.235e+06')
-    """
-    return f"{value:.4g}"
 
 
 def numeric_summary(values: FloatArray) -> NumericSummary | None:

@@ -12,9 +12,10 @@ half their span on each side and is clipped there. A chunk with a huge sampling 
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from watchkeeper._numbers import finite_or_none
 
 __all__ = ["performance_section"]
 
@@ -23,12 +24,6 @@ _W, _H, _PAD = 640, 180, 36
 
 def _e(value: Any) -> str:
     return html.escape(str(value), quote=True)
-
-
-def _finite(value: Any) -> float | None:
-    if isinstance(value, int | float) and math.isfinite(value):
-        return float(value)
-    return None
 
 
 def _scale(core: Sequence[float], bands: Sequence[float]) -> tuple[float, float]:
@@ -50,18 +45,18 @@ def _scale(core: Sequence[float], bands: Sequence[float]) -> tuple[float, float]
 
 def _chart(metric: Mapping[str, Any]) -> str:
     chunks: Sequence[Mapping[str, Any]] = metric.get("chunks") or []
-    core = [v for c in chunks if (v := _finite(c.get("value"))) is not None]
+    core = [v for c in chunks if (v := finite_or_none(c.get("value"))) is not None]
     core += [
         v
         for c in (metric, *chunks)
         for k in ("lower_threshold", "upper_threshold")
-        if (v := _finite(c.get(k))) is not None
+        if (v := finite_or_none(c.get(k))) is not None
     ]
     bands = [
         v
         for c in chunks
         for k in ("lower_band", "upper_band")
-        if (v := _finite(c.get(k))) is not None
+        if (v := finite_or_none(c.get(k))) is not None
     ]
     if not chunks or not (core or bands):
         return '<p class="wk-note">no finite values to draw</p>'
@@ -78,8 +73,8 @@ def _chart(metric: Mapping[str, Any]) -> str:
         f'<svg class="wk-perf-chart" viewBox="0 0 {_W} {_H}" role="img" '
         f'aria-label="{_e(metric.get("metric", ""))} per chunk">'
     ]
-    upper = [(i, _finite(c.get("upper_band"))) for i, c in enumerate(chunks)]
-    lower = [(i, _finite(c.get("lower_band"))) for i, c in enumerate(chunks)]
+    upper = [(i, finite_or_none(c.get("upper_band"))) for i, c in enumerate(chunks)]
+    lower = [(i, finite_or_none(c.get("lower_band"))) for i, c in enumerate(chunks)]
     band = [
         (i, u, lo)
         for (i, u), (_, lo) in zip(upper, lower, strict=True)
@@ -90,7 +85,7 @@ def _chart(metric: Mapping[str, Any]) -> str:
         points += [f"{x(i):.1f},{y(max(lo, low)):.1f}" for i, _, lo in reversed(band)]
         parts.append(f'<polygon class="wk-band" points="{" ".join(points)}"/>')
     for key in ("lower_threshold", "upper_threshold"):
-        level = _finite(metric.get(key))
+        level = finite_or_none(metric.get(key))
         if level is not None:
             parts.append(
                 f'<line class="wk-threshold" x1="{_PAD}" x2="{_W - _PAD}" '
@@ -100,12 +95,12 @@ def _chart(metric: Mapping[str, Any]) -> str:
         pts = [
             f"{x(i):.1f},{y(v):.1f}"
             for i, c in enumerate(chunks)
-            if c.get("period") == period and (v := _finite(c.get("value"))) is not None
+            if c.get("period") == period and (v := finite_or_none(c.get("value"))) is not None
         ]
         if pts:
             parts.append(f'<polyline class="wk-line wk-{period}" points="{" ".join(pts)}"/>')
     for i, c in enumerate(chunks):
-        v = _finite(c.get("value"))
+        v = finite_or_none(c.get("value"))
         if v is not None and c.get("alert"):
             parts.append(f'<circle class="wk-alert" cx="{x(i):.1f}" cy="{y(v):.1f}" r="4"/>')
     parts.append(
@@ -132,7 +127,7 @@ def performance_section(prefix: str, performance: Mapping[str, Any] | None) -> s
         name = str(metric.get("metric", ""))
         segment = metric.get("segment")
         title = name if not segment else f"{name} · {segment}"
-        baseline = _finite(metric.get("baseline"))
+        baseline = finite_or_none(metric.get("baseline"))
         rows.append(
             '<figure class="wk-perf">'
             f"<figcaption><strong>{_e(title)}</strong>"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from watchkeeper._numbers import format_number as _fmt
 from watchkeeper.service._types import Condition, MetricPoint, MonitorSpec
 
 __all__ = ["MIN_HISTORY", "Evaluation", "check_condition", "evaluate_monitors"]
@@ -33,10 +34,6 @@ class Evaluation:
     point: MetricPoint
     breached: bool
     message: str
-
-
-def _fmt(value: float) -> str:
-    return f"{value:.4g}"
 
 
 _WORDS = {

@@ -40,6 +40,7 @@ from types import MappingProxyType
 from typing import Any
 
 from watchkeeper._exceptions import InputError
+from watchkeeper._numbers import format_number
 from watchkeeper.service._types import (
     AlertEvent,
     AlertState,
@@ -300,7 +301,7 @@ def _event(record: AlertRecord, evaluation: Evaluation, url: str | None) -> Aler
 
 
 def _num(value: float | None) -> str:
-    return "?" if value is None else f"{value:.4g}"
+    return "?" if value is None else format_number(value)
 
 
 def _relative(c: Condition) -> str:

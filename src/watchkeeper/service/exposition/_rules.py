@@ -34,6 +34,7 @@ from datetime import timedelta
 from typing import Any
 
 from watchkeeper._catalogue import PROMETHEUS_PREFIX, prometheus_series, scale_of
+from watchkeeper._numbers import format_number
 from watchkeeper.service._types import MonitorSpec
 
 __all__ = [
@@ -80,15 +81,6 @@ def _quote(value: str) -> str:
     """
     escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return f'"{escaped}"'
-
-
-def _number(value: float) -> str:
-    """A threshold without float noise: 12 significant digits.
-
-    >>> _number(0.84 * (1 - 0.05)), _number(25000)
-    ('0.798', '25000')
-    """
-    return f"{float(value):.12g}"
 
 
 def _selector(series: str, labels: Mapping[str, str], features: Iterable[str] = ()) -> str:
@@ -150,22 +142,22 @@ def _limits(
 def _compare(expr: str, low: float | None, high: float | None, direction: str) -> str:
     tests = []
     if low is not None and direction in ("down", "both"):
-        tests.append(f"{expr} < {_number(low)}")
+        tests.append(f"{expr} < {format_number(low, digits=12)}")
     if high is not None and direction in ("up", "both"):
-        tests.append(f"{expr} > {_number(high)}")
+        tests.append(f"{expr} > {format_number(high, digits=12)}")
     return tests[0] if len(tests) == 1 else " or ".join(f"({t})" for t in tests)
 
 
 def _fixed(monitor: MonitorSpec, x: str, scale: float) -> str | None:
     c = monitor.condition
     if c.kind == "above" and c.threshold is not None:
-        return f"{x} > {_number(c.threshold * scale)}"
+        return f"{x} > {format_number(c.threshold * scale, digits=12)}"
     if c.kind == "below" and c.threshold is not None:
-        return f"{x} < {_number(c.threshold * scale)}"
+        return f"{x} < {format_number(c.threshold * scale, digits=12)}"
     if c.kind == "at_least" and c.threshold is not None:
-        return f"{x} >= {_number(c.threshold * scale)}"
+        return f"{x} >= {format_number(c.threshold * scale, digits=12)}"
     if c.kind == "at_most" and c.threshold is not None:
-        return f"{x} <= {_number(c.threshold * scale)}"
+        return f"{x} <= {format_number(c.threshold * scale, digits=12)}"
     if c.kind == "outside" and (c.low is not None or c.high is not None):
         low = None if c.low is None else c.low * scale
         high = None if c.high is None else c.high * scale
@@ -183,9 +175,9 @@ def _historical(monitor: MonitorSpec, x: str, window: timedelta) -> str | None:
             "down": f"({mean} - {x})",
             "both": f"abs({x} - {mean})",
         }[c.direction]
-        return f"{change} / abs({mean}) > {_number(c.threshold)}"
+        return f"{change} / abs({mean}) > {format_number(c.threshold, digits=12)}"
     if c.kind == "sigma_band":
-        k = _number(3.0 if c.k is None else c.k)
+        k = format_number(3.0 if c.k is None else c.k, digits=12)
         sd = f"stddev_over_time({x}{span})"
         tests = {
             "up": [f"{x} > {mean} + {k} * {sd}"],
