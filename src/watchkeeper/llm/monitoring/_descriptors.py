@@ -41,6 +41,12 @@ import numpy as np
 import pyarrow as pa
 
 from watchkeeper._exceptions import InputError
+from watchkeeper.llm.monitoring._guard_names import (
+    FLAGGED,
+    detector_of,
+    hit_feature,
+    score_feature,
+)
 from watchkeeper.llm.monitoring._tokenize import CJK_CHARS, count_tokens
 
 if TYPE_CHECKING:
@@ -267,11 +273,11 @@ def guard_columns(guard: Guard, role: str = "user") -> dict[str, str]:
     direction = ROLES.get(role)
     if role not in ROLES:
         raise InputError(f"role {role!r} is unknown; use one of {sorted(ROLES)}")
-    out = {"guard_flagged": "boolean"}
+    out = {FLAGGED: "boolean"}
     for name, settings in guard.policy.scanners.items():
         if settings.enabled and direction in get_scanner(name).applies_to:
-            out[f"guard_{name}_score"] = "numeric"
-            out[f"guard_{name}_hit"] = "boolean"
+            out[score_feature(name)] = "numeric"
+            out[hit_feature(name)] = "boolean"
     return out
 
 
@@ -285,13 +291,13 @@ def _guard_columns(guard: Guard, texts: list[str | None], role: str) -> dict[str
             continue
         result = guard.scan(text, role=role)
         seen = {verdict.detector_type: verdict for verdict in result.breakdown}
-        values["guard_flagged"].append(result.flagged)
+        values[FLAGGED].append(result.flagged)
         for name in names:
-            if name == "guard_flagged":
+            detector = detector_of(name)
+            if detector is None:
                 continue
-            detector = name[len("guard_") :].rsplit("_", 1)[0]
             verdict = seen.get(detector)
-            if name.endswith("_score"):
+            if name == score_feature(detector):
                 values[name].append(None if verdict is None else float(verdict.score))
             else:
                 values[name].append(None if verdict is None else bool(verdict.detected))

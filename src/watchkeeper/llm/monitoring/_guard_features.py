@@ -26,6 +26,7 @@ import pyarrow as pa
 from watchkeeper._exceptions import InputError
 from watchkeeper.llm.guard import ROLES, Guard, GuardResult, Policy
 from watchkeeper.llm.monitoring._descriptors import describe_texts
+from watchkeeper.llm.monitoring._guard_names import FLAGGED, hit_feature, score_feature
 
 __all__ = [
     "GUARD_DESCRIPTORS",
@@ -67,10 +68,10 @@ def guard_schema(policy: Policy | None = None) -> dict[str, Any]:
     features: dict[str, str] = {}
     for side in ("prompt", "response"):
         features.update({f"{side}_{name}": kind for name, kind in GUARD_DESCRIPTORS.items()})
-    features["guard_flagged"] = "boolean"
+    features[FLAGGED] = "boolean"
     for name in _detectors(policy):
-        features[f"guard_{name}_hit"] = "boolean"
-        features[f"guard_{name}_score"] = "numeric"
+        features[hit_feature(name)] = "boolean"
+        features[score_feature(name)] = "numeric"
     return {"features": features}
 
 
@@ -119,12 +120,12 @@ def guard_features(
     for row, side in enumerate(("prompt", "response")):
         for name in GUARD_DESCRIPTORS:
             features[f"{side}_{name}"] = table.column(name)[row].as_py()
-    features["guard_flagged"] = result.flagged
+    features[FLAGGED] = result.flagged
     seen = {verdict.detector_type: verdict for verdict in result.breakdown}
     for name in _detectors(policy):
         verdict = seen.get(name)
-        features[f"guard_{name}_hit"] = None if verdict is None else verdict.detected
-        features[f"guard_{name}_score"] = None if verdict is None else round(verdict.score, 6)
+        features[hit_feature(name)] = None if verdict is None else verdict.detected
+        features[score_feature(name)] = None if verdict is None else round(verdict.score, 6)
     return features
 
 
