@@ -25,7 +25,7 @@ import pyarrow as pa
 from watchkeeper._exceptions import InputError
 from watchkeeper.compliance._audit import AuditEntry, ChainCheck
 from watchkeeper.profile import Profile
-from watchkeeper.service import _alerting, _closing, _health, _ingestion
+from watchkeeper.service import _alerting, _closing, _health, _ingestion, _privacy
 from watchkeeper.service._apply import apply_config
 from watchkeeper.service._audit import Actor, Auditor, changed
 from watchkeeper.service._delivery import DeliveryReport, Sender, deliver_pending
@@ -106,6 +106,7 @@ class MonitoringService:
     ) -> ModelInfo:
         """Register a model; idempotent when it exists with the same task and schema."""
         existed = self.store.get_model(name) is not None
+        _privacy.check_declarations(schema, self.settings.pii_key)
         info = self._registry.create_model(name, task, schema, window=window)
         if not existed:
             seconds = None if window is None else window.total_seconds()
@@ -133,6 +134,13 @@ class MonitoringService:
         """Register a version with its reference data (or a reference profile, for data
         too large to send) and baseline metrics; idempotent given the same reference."""
         known = {v.version for v in self._registry.list_versions(model)}
+        plan = _privacy.plan_of(self._registry.model(model).schema)
+        if reference_profile is not None and not plan.empty:
+            raise InputError(
+                f"model {model!r} declares pii columns and a profile keeps category values; "
+                "send the reference data, which the service masks, hashes or drops first"
+            )
+        reference = _privacy.protect_reference(reference, plan, self.settings.pii_key)
         info = self._registry.create_version(
             model, version, reference=reference, baseline=baseline, activate=activate,
             reference_profile=reference_profile)  # fmt: skip
@@ -176,6 +184,8 @@ class MonitoringService:
     def ingest_predictions(self, model: str, version: str, records: pa.Table) -> IngestResult:
         """Validate and store a batch of predictions; returns once the accepted ones are
         durable. Records that fail validation are listed in the result, not stored."""
+        plan = _privacy.plan_of(self._registry.model(model).schema)
+        records = _privacy.protect_records(records, plan, self.settings.pii_key)
         return _ingestion.ingest_predictions(self._registry, model, version, records)
 
     def ingest_labels(self, model: str, labels: Sequence[tuple[str, Any]]) -> LabelResult:

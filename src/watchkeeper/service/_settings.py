@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 from datetime import timedelta
 from typing import Any
 
@@ -106,6 +107,8 @@ class Settings:
     rate_limit_burst: int = 200
     # The address the server listens on; auth off is refused unless it is loopback.
     host: str = "127.0.0.1"
+    # The secret that pii: hash columns are hashed with (docs/compliance.md); never shown.
+    pii_key: bytes | None = dataclass_field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -117,8 +120,10 @@ class Settings:
         notifications; 0 turns the loop off), ``METRICS_PUBLIC`` (``/metrics`` without
         a key), the budgets ``MAX_DECODED_ROWS``, ``MAX_DECODED_BYTES``,
         ``MAX_REFERENCE_ROWS``, ``RATE_LIMIT_PER_SECOND``, ``RATE_LIMIT_BURST`` and
-        ``HOST`` (the listening address).
+        ``HOST`` (the listening address) and ``PII_KEY`` (the secret for ``pii: hash``).
         """
+        from watchkeeper.compliance._privacy import pii_key_from_env
+
         env: Mapping[str, str] = os.environ if environ is None else environ
         max_body = env.get("WATCHKEEPER_MAX_BODY_BYTES")
         try:
@@ -161,6 +166,7 @@ class Settings:
             graphite=env.get("WATCHKEEPER_GRAPHITE") or None,
             tick_seconds=tick_seconds,
             metrics_public=_flag(env, "WATCHKEEPER_METRICS_PUBLIC", False),
+            pii_key=pii_key_from_env(env),
         )
 
     def with_(self, **changes: Any) -> Settings:
