@@ -64,7 +64,10 @@ class Client:
     Parameters are stored as given; ``api_key`` defaults to the environment variable
     ``WATCHKEEPER_API_KEY`` (read once, here). ``transport`` replaces httpx's network
     transport (tests). The queue holds at most ``max_queue`` records and drops the
-    oldest when full (see :mod:`watchkeeper.client._worker`).
+    oldest when full (see :mod:`watchkeeper.client._worker`). With ``mode="profile"``
+    the background thread sends per-window profiles every ``profile_interval`` seconds
+    (and at ``flush()``/``close()``) instead of records (see
+    :mod:`watchkeeper.client._profile_mode`).
 
     >>> import httpx
     >>> seen = []
@@ -96,6 +99,8 @@ class Client:
         retry_backoff_max: float = 30.0,
         host_metrics_interval: float | None = 10.0,
         transport: httpx.BaseTransport | None = None,
+        mode: str = "records",
+        profile_interval: float = 10.0,
     ) -> None:
         if not isinstance(url, str) or not url.startswith(("http://", "https://")):
             raise InputError(f"url={url!r} is not an HTTP URL; pass e.g. 'http://localhost:8000'")
@@ -109,6 +114,9 @@ class Client:
             raise InputError(f"max_retries={max_retries!r} is not a count; pass an integer >= 0")
         if host_metrics_interval is not None:
             _positive("host_metrics_interval", host_metrics_interval)
+        if mode not in ("records", "profile"):
+            raise InputError(f"mode={mode!r} is not a mode; pass mode='records' or 'profile'")
+        _positive("profile_interval", profile_interval)
         self.url = url.rstrip("/")
         self.model = model
         self.version = version
@@ -121,6 +129,8 @@ class Client:
         self.retry_backoff_max = retry_backoff_max
         self.host_metrics_interval = host_metrics_interval
         self.transport = transport
+        self.mode = mode
+        self.profile_interval = profile_interval
         self._api_key = api_key if api_key is not None else os.environ.get("WATCHKEEPER_API_KEY")
         self._closed = False
         self._start()
@@ -150,6 +160,7 @@ class Client:
             retry_backoff_max=self.retry_backoff_max,
             host_metrics_interval=self.host_metrics_interval,
             default_pair=(self.model, self.version),
+            profile_interval=self.profile_interval if self.mode == "profile" else None,
         )
         # The hot path reads these as attributes of self, not through the worker.
         self._queue = self._worker.queue

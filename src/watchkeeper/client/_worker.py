@@ -46,6 +46,7 @@ from watchkeeper.client._encode import (
     encode_prediction,
 )
 from watchkeeper.client._host import HostSampler
+from watchkeeper.client._profile_mode import ProfilePost, ProfileSink
 
 if TYPE_CHECKING:
     import httpx
@@ -97,6 +98,7 @@ class Worker:
         default_pair: _Pair,
         sampler: HostSampler | None = None,
         rng: random.Random | None = None,
+        profile_interval: float | None = None,
     ) -> None:
         self.queue: deque[tuple[Any, ...]] = deque()
         self.wake = threading.Event()
@@ -136,6 +138,12 @@ class Worker:
         self._next_host = (
             time.monotonic() + host_metrics_interval if host_metrics_interval else float("inf")
         )
+        # Profile mode (issue 16): predictions become window profiles, posted this often.
+        self._profiles = (
+            None if profile_interval is None else ProfileSink(http, warn=self._warn_once)
+        )
+        self._profile_interval = profile_interval or float("inf")
+        self._next_profiles = time.monotonic() + self._profile_interval
         self.thread = threading.Thread(target=self._run, name="watchkeeper-client", daemon=True)
 
     # ---- called from the caller's threads -------------------------------------------
@@ -237,7 +245,7 @@ class Worker:
         if self._stopping or len(self.queue) >= self._batch_size:
             return 0.0
         now = time.monotonic()
-        return max(0.0, min(self._next_partial, self._next_host) - now)
+        return max(0.0, min(self._next_partial, self._next_host, self._next_profiles) - now)
 
     def _drop_remaining(self) -> None:
         while True:
@@ -278,12 +286,17 @@ class Worker:
                 self._warn_once("internal", f"a batch was lost:\n{traceback.format_exc()}")
         if due:
             self._next_partial = time.monotonic() + self._flush_interval
+        if self._profiles is not None and (forced or time.monotonic() >= self._next_profiles):
+            self._post_profiles(self._profiles.take())
+            self._next_profiles = time.monotonic() + self._profile_interval
         if final or time.monotonic() >= self._next_host:
             self._post_host_metrics()
             if self._host_interval:
                 self._next_host = time.monotonic() + self._host_interval
 
     def _send_batch(self, batch: list[tuple[Any, ...]]) -> None:
+        if self._profiles is not None:
+            batch = self._profile_batch(self._profiles, batch)
         predictions: dict[_Pair, list[dict[str, Any]]] = {}
         labels: dict[str, list[dict[str, Any]]] = {}
         for item in batch:
@@ -305,6 +318,47 @@ class Worker:
             self._post_records(f"/v1/models/{model}/predictions", "records", records, version)
         for model, items in labels.items():
             self._post_records(f"/v1/models/{model}/labels", "labels", items, None)
+
+    def _profile_batch(
+        self, sink: ProfileSink, batch: list[tuple[Any, ...]]
+    ) -> list[tuple[Any, ...]]:
+        """Hand the predictions to the profile sink; what it does not take goes on."""
+        rest: list[tuple[Any, ...]] = []
+        profiled: list[tuple[Any, ...]] = []
+        for item in batch:
+            if item[0] == PREDICTION and item[1] is not None and item[2] is not None:
+                self._pairs.add((item[1], item[2]))
+                profiled.append(item)
+            else:
+                rest.append(item)
+        try:
+            rest += sink.add(profiled)
+        except Exception:
+            # A value a profile cannot hold (text in a numeric feature) costs this batch.
+            self._failed += len(profiled)
+            self._warn_once("profile", f"predictions were lost:\n{traceback.format_exc()}")
+        return rest
+
+    def _post_profiles(self, posts: list[ProfilePost]) -> None:
+        for post in posts:
+            try:
+                response = self._post(
+                    post.path, post.body, retries=self._max_retries, headers=post.headers
+                )
+            except _Abandon:
+                self._abandoned += post.n_records
+                raise
+            if response is not None and response.is_success:
+                self._sent += post.n_records
+                continue
+            self._failed += post.n_records
+            if response is not None:
+                self._warn_once(
+                    f"profiles HTTP {response.status_code}",
+                    f"POST {post.path} answered {response.status_code} "
+                    f"({_detail(_json_of(response), response)}); {post.n_records} records "
+                    "counted as failed",
+                )
 
     def _post_records(
         self, path: str, key: str, records: list[dict[str, Any]], version: str | None
@@ -351,7 +405,14 @@ class Worker:
             f"{n} records counted as failed, not retried",
         )
 
-    def _post(self, path: str, data: bytes, *, retries: int) -> httpx.Response | None:
+    def _post(
+        self,
+        path: str,
+        data: bytes,
+        *,
+        retries: int,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response | None:
         """POST with retries; None when every attempt failed in a retryable way."""
         import httpx
 
@@ -367,7 +428,7 @@ class Worker:
                 response = self._http.post(
                     path,
                     content=data,
-                    headers={"Content-Type": "application/json"},
+                    headers=headers or {"Content-Type": "application/json"},
                     timeout=timeout,
                 )
             except httpx.TransportError as error:
