@@ -65,3 +65,13 @@ def test_llm_verdicts_are_named_drifted() -> None:
         old = result.drift_detected
     assert old is result.drifted is True
     assert result.to_dict()["drifted"] is True
+
+
+def test_the_dataset_verdict_is_named_drifted() -> None:
+    from watchkeeper.drift import detect_drift
+
+    result = detect_drift({"x": [0.0, 1.0, 2.0, 3.0] * 50}, {"x": [5.0, 6.0, 7.0, 8.0] * 50})
+    with pytest.warns(DeprecationWarning, match="DatasetDrift.dataset_drift is deprecated"):
+        old = result.dataset_drift
+    assert old is result.drifted is True
+    assert result.to_dict()["dataset_drift"] is True  # the JSON key is unchanged

@@ -57,7 +57,7 @@ def test_policy_has_no_false_alarms_on_many_unshifted_columns(rng: np.random.Gen
     later = {f"x{i}": rng.normal(0, 1, 500) for i in range(40)}
     result = detect_drift(columns, later)
     assert result.drifted_columns == []
-    assert not result.dataset_drift
+    assert not result.drifted
 
 
 def test_distance_methods_decide_on_their_own_threshold(rng: np.random.Generator) -> None:
@@ -237,6 +237,6 @@ def test_bad_policy_names_the_problem() -> None:
 def test_dataset_verdict_uses_the_configured_share(rng: np.random.Generator) -> None:
     ref, cur = make_frame(rng, 3000), make_frame(rng, 3000, shift=1.0)
     strict = detect_drift(ref, cur, policy=DriftPolicy(drift_share=0.2))
-    assert strict.dataset_drift and strict.share_drifted == pytest.approx(2 / 5)
+    assert strict.drifted and strict.share_drifted == pytest.approx(2 / 5)
     lenient = detect_drift(ref, cur, policy=DriftPolicy(drift_share=0.9))
-    assert not lenient.dataset_drift
+    assert not lenient.drifted

@@ -172,9 +172,9 @@ def test_rule_dataset_drifts_when_the_share_equals_drift_share() -> None:
     """share >= drift_share: one of two features at the default 0.5 is dataset drift."""
     result = _half_drifted()
     assert (result.n_drifted, result.n_columns, result.share_drifted) == (1, 2, 0.5)  # type: ignore[attr-defined]
-    assert result.dataset_drift  # type: ignore[attr-defined]
-    assert not _half_drifted(drift_share=0.51).dataset_drift  # type: ignore[attr-defined]
-    assert _half_drifted(drift_share=0.49).dataset_drift  # type: ignore[attr-defined]
+    assert result.drifted  # type: ignore[attr-defined]
+    assert not _half_drifted(drift_share=0.51).drifted  # type: ignore[attr-defined]
+    assert _half_drifted(drift_share=0.49).drifted  # type: ignore[attr-defined]
 
 
 def test_rule_drift_share_must_be_in_0_exclusive_1_inclusive() -> None:
@@ -195,7 +195,7 @@ def test_rule_uncompared_columns_do_not_count_in_the_dataset_share() -> None:
     assert result["z"].statistic is None
     assert not result["z"].drifted
     assert (result.n_drifted, result.n_columns, result.share_drifted) == (1, 2, 0.5)
-    assert result.dataset_drift
+    assert result.drifted
 
 
 def test_rule_uncompared_columns_have_a_null_adjusted_p_value() -> None:
@@ -215,7 +215,7 @@ def test_rule_uncompared_columns_have_a_null_adjusted_p_value() -> None:
 def test_rule_no_compared_feature_is_no_dataset_drift() -> None:
     same = normal_quantiles(500)
     result = detect_drift({"z": same}, {"z": np.full(500, np.nan)})
-    assert (result.n_columns, result.share_drifted, result.dataset_drift) == (0, 0.0, False)
+    assert (result.n_columns, result.share_drifted, result.drifted) == (0, 0.0, False)
 
 
 def test_rule_feature_p_values_are_adjusted_together_by_benjamini_hochberg() -> None:

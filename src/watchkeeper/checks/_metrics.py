@@ -232,7 +232,7 @@ def _n_drifted(data: Measurements, _: str, side: Side) -> float:
 
 @_register("drift.dataset_drift", "whether the dataset drifted (true/false)", "bool", False)
 def _dataset_drift(data: Measurements, _: str, side: Side) -> bool:
-    return bool(data.report.drift.dataset_drift)
+    return bool(data.report.drift.drifted)
 
 
 def _column_drift(data: Measurements, column: str) -> ColumnDrift:

@@ -256,6 +256,6 @@ def _finish(args: argparse.Namespace, result: Any) -> int:
         for label, path in (("JSON", args.json), ("HTML", args.html)):
             if path:
                 print(f"{label} report: {path}")
-    if args.fail_on_drift and result.drift.dataset_drift:
+    if args.fail_on_drift and result.drift.drifted:
         return EXIT_CHECK_FAILED
     return EXIT_OK

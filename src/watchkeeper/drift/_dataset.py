@@ -119,7 +119,7 @@ def assemble(
     n_drifted = sum(c.drifted for c in usable)
     share = n_drifted / len(usable) if usable else 0.0
     return DatasetDrift(
-        dataset_drift=bool(usable) and share >= policy.drift_share,
+        drifted=bool(usable) and share >= policy.drift_share,
         drift_share=policy.drift_share,
         share_drifted=share,
         n_drifted=n_drifted,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from watchkeeper._deprecation import deprecated_property
 from watchkeeper._tabular import Tabular
 
 __all__ = ["ColumnDrift", "DatasetDrift", "EffectSize"]
@@ -143,15 +144,16 @@ class ColumnDrift(Tabular):
         }
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, kw_only=True, repr=False)
 class DatasetDrift(Tabular):
-    """Every column's drift and the dataset-level verdict.
+    """Every column's drift and the dataset-level verdict, ``drifted`` (the JSON form
+    keeps its key ``dataset_drift``; the attribute of that name is deprecated).
 
     ``columns`` holds the features; the target and the predictions (and scores) are
     reported apart, as target drift and prediction drift.
     """
 
-    dataset_drift: bool
+    drifted: bool
     drift_share: float
     share_drifted: float
     n_drifted: int
@@ -161,6 +163,8 @@ class DatasetDrift(Tabular):
     predictions: tuple[ColumnDrift, ...] = ()
     skipped: tuple[dict[str, str], ...] = ()
     policy: dict[str, Any] = field(default_factory=dict)
+
+    dataset_drift = deprecated_property("drifted", "dataset_drift")
 
     @property
     def drifted_columns(self) -> list[str]:
@@ -180,7 +184,7 @@ class DatasetDrift(Tabular):
         return [row for item in compared for row in item._table_rows()]
 
     def _headline(self) -> str:
-        verdict = "dataset drift" if self.dataset_drift else "no dataset drift"
+        verdict = "dataset drift" if self.drifted else "no dataset drift"
         return (
             f"DatasetDrift: {verdict}, {self.n_drifted} of {self.n_columns} columns drifted"
             f" (share {self.share_drifted:.3g}, limit {self.drift_share:.3g})"
@@ -188,7 +192,7 @@ class DatasetDrift(Tabular):
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "dataset_drift": self.dataset_drift,
+            "dataset_drift": self.drifted,
             "drift_share": self.drift_share,
             "share_drifted": self.share_drifted,
             "n_drifted": self.n_drifted,
