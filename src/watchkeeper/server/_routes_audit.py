@@ -1,6 +1,7 @@
 """The audit trail over HTTP (scope ``admin``): ``GET /v1/audit`` with filters and
-``GET /v1/audit/verify``; and :func:`actor_of`, which every state-changing route uses
-to tell the service who is acting (the API key's id and name; ``dev`` without auth).
+``GET /v1/audit/verify``; erasure, ``DELETE /v1/models/{model}/records?ids=...`` or
+``?subject=VALUE``; and :func:`actor_of`, which every state-changing route uses to tell
+the service who is acting (the API key's id and name; ``dev`` without auth).
 """
 
 from __future__ import annotations
@@ -12,7 +13,14 @@ from starlette.responses import Response
 
 from watchkeeper.compliance._audit import Actor
 from watchkeeper.server._auth import AdminKey, Principal
-from watchkeeper.server._common import ERROR_RESPONSES, StrictJSONRoute, answer, call, service_of
+from watchkeeper.server._common import (
+    ERROR_RESPONSES,
+    ModelName,
+    StrictJSONRoute,
+    answer,
+    call,
+    service_of,
+)
 from watchkeeper.server._schemas import NAME_PATTERN
 
 __all__ = ["actor_of", "router"]
@@ -69,3 +77,30 @@ async def list_audit(
 async def verify_audit(request: Request, principal: AdminKey) -> Response:
     check = await call(service_of(request).verify_audit)
     return answer(check.to_dict())
+
+
+@router.delete(
+    "/v1/models/{model}/records",
+    tags=["models"],
+    summary="Erase records by id, or every record of one subject; windows are recomputed",
+)
+async def erase_records(
+    request: Request,
+    principal: AdminKey,
+    model: str = ModelName,
+    ids: str | None = Query(
+        default=None, max_length=1_000_000, description="record ids, separated by commas"
+    ),
+    subject: str | None = Query(
+        default=None, max_length=500, description="a value of the model's subject column"
+    ),
+) -> Response:
+    wanted = [part.strip() for part in (ids or "").split(",") if part.strip()]
+    result = await call(
+        service_of(request).erase_records,
+        model,
+        ids=wanted,
+        subject=subject,
+        actor=actor_of(principal),
+    )
+    return answer(result.to_dict())

@@ -16,6 +16,7 @@ import pyarrow as pa
 from watchkeeper.compliance._audit import Actor, AuditEntry, ChainCheck
 from watchkeeper.profile import Profile
 from watchkeeper.service._delivery import DeliveryReport
+from watchkeeper.service._erasure import ErasureResult
 from watchkeeper.service._reports import ReportInfo
 from watchkeeper.service._results import (
     AlertInfo,
@@ -160,6 +161,17 @@ class ServiceAPI(Protocol):
     def get_report(self, report_id: str) -> tuple[ReportInfo, dict[str, Any]]: ...
 
     def health(self) -> dict[str, Any]: ...
+
+    # erasure
+
+    def erase_records(
+        self,
+        model: str,
+        *,
+        ids: Sequence[str] = (),
+        subject: str | None = None,
+        actor: Actor | None = None,
+    ) -> ErasureResult: ...
 
     # the audit trail
 

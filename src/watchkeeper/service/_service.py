@@ -25,10 +25,11 @@ import pyarrow as pa
 from watchkeeper._exceptions import InputError
 from watchkeeper.compliance._audit import AuditEntry, ChainCheck
 from watchkeeper.profile import Profile
-from watchkeeper.service import _alerting, _closing, _health, _ingestion, _privacy
+from watchkeeper.service import _alerting, _closing, _erasure, _health, _ingestion, _privacy
 from watchkeeper.service._apply import apply_config
 from watchkeeper.service._audit import Actor, Auditor, changed
 from watchkeeper.service._delivery import DeliveryReport, Sender, deliver_pending
+from watchkeeper.service._erasure import ErasureResult
 from watchkeeper.service._ingest import feature_kinds
 from watchkeeper.service._keys import SCOPES, ApiKeys
 from watchkeeper.service._profiles import load_reference_profile, read_window_profile
@@ -403,6 +404,30 @@ class MonitoringService:
     def get_report(self, report_id: str) -> tuple[ReportInfo, dict[str, Any]]:
         """A report's facts and its JSON form; :class:`NotFound` when unknown."""
         return self._reports.get_report(report_id)
+
+    # erasure
+
+    def erase_records(
+        self,
+        model: str,
+        *,
+        ids: Sequence[str] = (),
+        subject: str | None = None,
+        actor: Actor | None = None,
+    ) -> ErasureResult:
+        """Erase records by id, or every record of one subject (the schema's ``subject``
+        column), and recompute the closed windows they were in from what remains."""
+
+        def recompute(row: Any, now: datetime) -> list[WindowInfo]:
+            with self._close_lock:
+                return _closing.close_due_windows(self._registry, row, now)
+
+        result, request = _erasure.erase(
+            self._registry, model, ids=ids, subject=subject,
+            pii_key=self.settings.pii_key, recompute=recompute,
+        )  # fmt: skip
+        self._audit.record(actor, "records.erase", f"model:{model}", model=model, after=request)
+        return result
 
     # the audit trail
 
