@@ -54,7 +54,7 @@ def test_constant_thresholds_and_json() -> None:
     ref, cur = rng.normal(size=(1000, 2)), rng.normal(size=(1000, 2)) + 2.0
     result = domain_classifier_drift(ref, cur, n_chunks=2, thresholds=(0.45, 0.65))
     data = result.to_dict()
-    assert data["upper_threshold"] == 0.65 and data["drift_detected"] is True
+    assert data["upper_threshold"] == 0.65 and data["drifted"] is True
     assert data["parameters"]["max_depth"] == 2
 
 

@@ -61,7 +61,7 @@ def test_detects_a_broken_correlation_only_where_it_breaks() -> None:
     result = pca_reconstruction_drift(ref, cur, n_chunks=10)
     alerts = [c.alert for c in result.current_chunks]
     assert alerts == [False] * 5 + [True] * 5
-    assert result.drift_detected
+    assert result.drifted
     assert result.parameters["n_components"] >= 1
 
 
@@ -78,7 +78,7 @@ def test_tables_with_categories_and_nulls() -> None:
     )
     frame = ref.to_pandas()
     result = pca_reconstruction_drift(ref, frame, n_chunks=4)
-    assert not result.drift_detected
+    assert not result.drifted
     assert result.parameters["n_features"] == 4  # x, y, colour=red, colour=blue
     assert pd.Series([c.value for c in result.current_chunks]).notna().all()
 

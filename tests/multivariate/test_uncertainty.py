@@ -92,14 +92,14 @@ def test_drift_matches_scipy() -> None:
     m_ref = np.sort(ref, axis=1)[:, -1] - np.sort(ref, axis=1)[:, -2]
     m_cur = np.sort(cur, axis=1)[:, -1] - np.sort(cur, axis=1)[:, -2]
     assert result.margin.ks_statistic == pytest.approx(stats.ks_2samp(m_ref, m_cur).statistic)
-    assert result.drift_detected
-    assert result.to_dict()["margin"]["drift_detected"] is True
+    assert result.drifted
+    assert result.to_dict()["margin"]["drifted"] is True
 
 
 def test_no_drift_on_the_same_model() -> None:
     rng = np.random.default_rng(2)
     result = uncertainty_drift(rng.beta(5, 2, 3000), rng.beta(5, 2, 3000))
-    assert not result.drift_detected
+    assert not result.drifted
     assert result.entropy.wasserstein_normalized < 0.1
 
 

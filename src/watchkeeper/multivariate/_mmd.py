@@ -118,7 +118,7 @@ def mmd_test(
     >>> ref = rng.normal(size=(200, 2))
     >>> same = mmd_test(ref, rng.normal(size=(200, 2)))
     >>> shifted = mmd_test(ref, rng.normal(size=(200, 2)) + [0.5, 0.0])
-    >>> same.drift_detected, shifted.drift_detected, round(shifted.p_value, 3)
+    >>> same.drifted, shifted.drifted, round(shifted.p_value, 3)
     (False, True, 0.002)
     """
     _check_bandwidth(bandwidth)
@@ -280,7 +280,7 @@ def mmd_rff_test(
     >>> ref = rng.normal(size=(20_000, 3))
     >>> same = mmd_rff_test(ref, rng.normal(size=(20_000, 3)))
     >>> shifted = mmd_rff_test(ref, rng.normal(size=(20_000, 3)) + [0.05, 0.0, 0.0])
-    >>> same.drift_detected, shifted.drift_detected
+    >>> same.drifted, shifted.drifted
     (False, True)
     """
     _check_bandwidth(bandwidth)

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from watchkeeper._deprecation import deprecated_property
 from watchkeeper._tabular import Tabular
 
 __all__ = [
@@ -73,7 +74,7 @@ class MultivariateDriftResult(Tabular):
     the number was made.
 
     >>> r = MultivariateDriftResult("demo", (), None, None, True, {"k": 1})
-    >>> r.drift_detected, r.to_dict()["parameters"]
+    >>> r.drifted, r.to_dict()["parameters"]
     (False, {'k': 1})
     """
 
@@ -89,7 +90,7 @@ class MultivariateDriftResult(Tabular):
         return [{"method": self.method, **c.to_dict()} for c in self.chunks]
 
     def _headline(self) -> str:
-        verdict = "drift" if self.drift_detected else "no drift"
+        verdict = "drift" if self.drifted else "no drift"
         return f"MultivariateDriftResult ({self.method}): {verdict} in {len(self.chunks)} chunks"
 
     @property
@@ -103,9 +104,11 @@ class MultivariateDriftResult(Tabular):
         return tuple(c for c in self.chunks if c.period == "current")
 
     @property
-    def drift_detected(self) -> bool:
+    def drifted(self) -> bool:
         """Whether any current chunk raised an alert."""
         return any(c.alert for c in self.current_chunks)
+
+    drift_detected = deprecated_property("drifted", "drift_detected")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-Python form for JSON."""
@@ -116,7 +119,8 @@ class MultivariateDriftResult(Tabular):
             "higher_is_worse": self.higher_is_worse,
             "lower_threshold": _clean(self.lower_threshold),
             "upper_threshold": _clean(self.upper_threshold),
-            "drift_detected": self.drift_detected,
+            "drifted": self.drifted,
+            "drift_detected": self.drifted,  # the old key, kept while readers move
             "parameters": {k: _clean(v) for k, v in self.parameters.items()},
             "chunks": [c.to_dict() for c in self.chunks],
         }
@@ -126,7 +130,7 @@ class MultivariateDriftResult(Tabular):
 class MMDResult(Tabular):
     """A two-sample MMD test: the unbiased MMD^2 estimate and its p-value.
 
-    >>> MMDResult("permutation", 0.01, 0.2, 1.5, 10, 10, 0.05, 99, None).drift_detected
+    >>> MMDResult("permutation", 0.01, 0.2, 1.5, 10, 10, 0.05, 99, None).drifted
     False
     """
 
@@ -141,9 +145,11 @@ class MMDResult(Tabular):
     n_features: int | None
 
     @property
-    def drift_detected(self) -> bool:
+    def drifted(self) -> bool:
         """Whether the p-value is below ``alpha``."""
         return self.p_value < self.alpha
+
+    drift_detected = deprecated_property("drifted", "drift_detected")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-Python form for JSON."""
@@ -159,7 +165,8 @@ class MMDResult(Tabular):
             "alpha": self.alpha,
             "n_permutations": self.n_permutations,
             "n_features": self.n_features,
-            "drift_detected": self.drift_detected,
+            "drifted": self.drifted,
+            "drift_detected": self.drifted,  # the old key, kept while readers move
         }
 
 
@@ -176,9 +183,11 @@ class DescriptorDrift(Tabular):
     alpha: float
 
     @property
-    def drift_detected(self) -> bool:
+    def drifted(self) -> bool:
         """Whether the KS p-value is below ``alpha``."""
         return self.ks_p_value < self.alpha
+
+    drift_detected = deprecated_property("drifted", "drift_detected")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-Python form for JSON."""
@@ -190,7 +199,8 @@ class DescriptorDrift(Tabular):
             "reference_mean": _clean(self.reference_mean),
             "current_mean": _clean(self.current_mean),
             "alpha": self.alpha,
-            "drift_detected": self.drift_detected,
+            "drifted": self.drifted,
+            "drift_detected": self.drifted,  # the old key, kept while readers move
         }
 
 
@@ -208,13 +218,15 @@ class UncertaintyDriftResult(Tabular):
         return [self.entropy.to_dict(), self.margin.to_dict()]
 
     def _headline(self) -> str:
-        verdict = "drift" if self.drift_detected else "no drift"
+        verdict = "drift" if self.drifted else "no drift"
         return f"UncertaintyDriftResult: {verdict}"
 
     @property
-    def drift_detected(self) -> bool:
+    def drifted(self) -> bool:
         """Whether entropy or margin drifted."""
-        return self.entropy.drift_detected or self.margin.drift_detected
+        return self.entropy.drifted or self.margin.drifted
+
+    drift_detected = deprecated_property("drifted", "drift_detected")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-Python form for JSON."""
@@ -223,7 +235,8 @@ class UncertaintyDriftResult(Tabular):
             "version": RESULT_VERSION,
             "n_reference": self.n_reference,
             "n_current": self.n_current,
-            "drift_detected": self.drift_detected,
+            "drifted": self.drifted,
+            "drift_detected": self.drifted,  # the old key, kept while readers move
             "entropy": self.entropy.to_dict(),
             "margin": self.margin.to_dict(),
         }

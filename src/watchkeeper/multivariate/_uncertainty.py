@@ -161,7 +161,7 @@ def uncertainty_drift(
     >>> ref = rng.beta(8, 2, size=2000)  # a confident binary model
     >>> cur = rng.beta(3, 2, size=2000)  # a less confident one
     >>> result = uncertainty_drift(ref, cur)
-    >>> result.drift_detected, round(result.margin.current_mean - result.margin.reference_mean, 2)
+    >>> result.drifted, round(result.margin.current_mean - result.margin.reference_mean, 2)
     (True, -0.23)
     """
     if not 0 < alpha < 1:

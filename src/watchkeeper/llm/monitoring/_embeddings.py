@@ -142,7 +142,7 @@ def _mmd(
         method="mmd",
         statistic=float(result.statistic),
         p_value=float(result.p_value),
-        drifted=result.drift_detected,
+        drifted=result.drifted,
         n_reference=len(ref),
         n_current=len(cur),
         dimensions=ref.shape[1],
