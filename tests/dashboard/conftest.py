@@ -38,7 +38,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 def keys(service: Any) -> dict[str, str]:
     return {
         scope: service.create_api_key([scope], name=f"{scope}-user")[1]
-        for scope in ("admin", "read", "ingest")
+        for scope in ("admin", "read", "ingest", "reports")
     }
 
 

@@ -207,7 +207,7 @@ def test_sign_in_and_click_through_every_page(
     uploaded = httpx.post(
         f"{server}/v1/reports?name=browser-report",
         json=report,
-        headers={"Authorization": f"Bearer {keys['ingest']}"},
+        headers={"Authorization": f"Bearer {keys['reports']}"},
     )
     assert uploaded.status_code == 201
     page.get_by_role("link", name="Reports", exact=True).click()

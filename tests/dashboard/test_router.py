@@ -226,12 +226,15 @@ REPORT = {
 def test_report_store_api_and_pages(service: Any, keys: dict[str, str], admin: TestClient) -> None:
     app = make_app(service)
     with TestClient(app) as api:
-        bearer = {"Authorization": f"Bearer {keys['ingest']}"}
+        # A report is a page people open: uploading one needs the reports scope (or admin).
+        bearer = {"Authorization": f"Bearer {keys['reports']}"}
         created = api.post("/v1/reports?name=<nightly>&model=churn", json=REPORT, headers=bearer)
         assert created.status_code == 201, created.text
         report_id = created.json()["id"]
         read = {"Authorization": f"Bearer {keys['read']}"}
         assert api.post("/v1/reports", json=REPORT, headers=read).status_code == 403
+        ingest = {"Authorization": f"Bearer {keys['ingest']}"}
+        assert api.post("/v1/reports", json=REPORT, headers=ingest).status_code == 403
         assert api.post("/v1/reports", json={"x": 1}, headers=bearer).status_code == 422
         assert api.post("/v1/reports", content=b"{", headers=bearer).status_code == 400
         listed = api.get("/v1/reports", headers=read).json()["reports"]

@@ -84,7 +84,10 @@ def firing_alert(service: ServiceAPI, model: str = "churn") -> AlertInfo:
 def make_client(service: ServiceAPI, key: str | None, **settings: Any) -> TestClient:
     app = create_app(service, Settings(**{"max_body_bytes": 2_000_000, **settings}))
     headers = {"Authorization": f"Bearer {key}"} if key else {}
-    return TestClient(app, headers=headers, raise_server_exceptions=False)
+    # localhost: in dev mode (keys off) the app answers no other Host (DNS rebinding).
+    return TestClient(
+        app, base_url="http://localhost", headers=headers, raise_server_exceptions=False
+    )
 
 
 @pytest.fixture

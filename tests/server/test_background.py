@@ -59,7 +59,7 @@ def test_the_config_is_applied_when_the_server_starts(tmp_path: Path) -> None:
     config.write_text(CONFIG)
     settings = Settings(database_url=url, dev=True, config_path=str(config), tick_seconds=0)
     assert service.list_models() == []
-    with TestClient(create_app(service, settings)) as client:
+    with TestClient(create_app(service, settings), base_url="http://localhost") as client:
         assert client.get("/healthz").status_code == 200
     assert [m.name for m in service.list_models()] == ["churn"]
 
@@ -75,7 +75,8 @@ def test_metric_series_honours_both_ends_of_the_time_range(tmp_path: Path) -> No
         ids = pa.array([f"h{hour}-{i}" for i in range(20)])
         service.ingest_predictions("churn", "v1", batch.set_column(0, "id", ids))
     service.close_windows("churn")
-    with TestClient(create_app(service, Settings(database_url=url, dev=True))) as client:
+    app = create_app(service, Settings(database_url=url, dev=True))
+    with TestClient(app, base_url="http://localhost") as client:
         answer = client.get(
             "/v1/models/churn/metrics/row_count",
             params={"start": "2024-05-01T11:00:00Z", "end": "2024-05-01T13:00:00Z"},

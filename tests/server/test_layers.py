@@ -45,7 +45,7 @@ def test_the_dashboard_has_no_v1_routes_and_the_server_has_them_all() -> None:
     app = create_app(MonitoringService(Store("sqlite://"), settings), settings)
     documented = set(app.openapi()["paths"])
     assert {"/v1/reports", "/v1/reports/{report_id}", "/metrics"} <= documented
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://localhost") as client:
         assert client.get("/ui/login").status_code == 200  # the UI is mounted
 
 

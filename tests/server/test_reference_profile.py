@@ -23,7 +23,7 @@ def client_for(tmp_path: Path) -> tuple[TestClient, MonitoringService]:
     service = MonitoringService(Store(url), Settings(database_url=url), clock=lambda: clock[0])
     service.create_model("churn", "binary_classification", SCHEMA)
     app = create_app(service, Settings(database_url=url, dev=True, tick_seconds=0))
-    return TestClient(app, raise_server_exceptions=False), service
+    return TestClient(app, base_url="http://localhost", raise_server_exceptions=False), service
 
 
 def reference_profile_bytes(rng: np.random.Generator, n: int = 3000) -> bytes:
@@ -61,7 +61,11 @@ def test_a_profile_body_makes_a_version_whose_windows_drift_against_it(tmp_path:
 
 
 def test_a_profile_uploaded_as_a_form_file_is_recognised_by_its_magic(tmp_path: Path) -> None:
-    client, _ = client_for(tmp_path)
+    _, service = client_for(tmp_path)
+    # A form post is what any site's page can send, so it needs a key (dev mode refuses it).
+    key = service.create_api_key(["admin"], name="admin")[1]
+    app = create_app(service, Settings(database_url=service.store.url, tick_seconds=0))
+    client = TestClient(app, headers={"Authorization": f"Bearer {key}"})
     data = reference_profile_bytes(np.random.default_rng(6))
     answer = client.post(
         "/v1/models/churn/versions",

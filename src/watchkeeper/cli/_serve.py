@@ -77,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
         changes["config_path"] = args.config
     if args.dev:
         changes["dev"] = True
+    changes["host"] = args.host
     settings = settings.with_(**changes)
     open_api = settings.dev or not settings.auth_enabled
     if open_api and not is_loopback(args.host):

@@ -21,7 +21,8 @@ from starlette.concurrency import run_in_threadpool as call
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from watchkeeper._json import dumps
-from watchkeeper.dashboard import _api, _pages, _pages_ops
+from watchkeeper.compliance._audit import Actor
+from watchkeeper.dashboard import _api, _pages, _pages_audit, _pages_ops
 from watchkeeper.dashboard._html import CSP, PREFIX, e, page, url
 from watchkeeper.dashboard._session import COOKIE, LOGIN_COOKIE, Session, SessionStore
 from watchkeeper.service._errors import NotFound
@@ -36,7 +37,11 @@ _STATIC: Mapping[str, tuple[str, str, str]] = {
     "theme.js": ("watchkeeper.dashboard", "static/theme.js", "text/javascript"),
     "report.css": ("watchkeeper.report", "assets/report.css", "text/css"),
 }
+# An uploaded report is someone else's page: "sandbox" without allow-same-origin runs it in
+# an opaque origin even when opened on its own, so its script can read neither the
+# dashboard's cookies nor its pages (and their CSRF tokens).
 _REPORT_CSP = (
+    "sandbox allow-scripts; "
     "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
     "img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
 )
@@ -260,13 +265,14 @@ def dashboard_router(
                 403,
             )
         service = service_of(request)
+        actor = Actor(session.key_id, session.name)
         try:
             if action == "ack":
-                await call(service.acknowledge_alert, key, by=session.name)
+                await call(service.acknowledge_alert, key, by=session.name, actor=actor)
             else:
                 hours = _pages_ops.SILENCE_CHOICES.get(str(form.get("for", "")), 4)
                 until = datetime.now(UTC) + timedelta(hours=hours)
-                await call(service.silence_alert, key, until=until, by=session.name)
+                await call(service.silence_alert, key, until=until, by=session.name, actor=actor)
         except NotFound as error:
             return not_found(session, str(error))
         target = _safe_next(str(form.get("next", "")) or f"{PREFIX}/alerts")
@@ -280,6 +286,10 @@ def dashboard_router(
     @router.post(f"{PREFIX}/alerts/{{key}}/silence")
     async def silence(request: Request, key: str) -> Response:
         return await alert_action(request, key, "silence")
+
+    @router.get(f"{PREFIX}/audit")
+    async def audit(request: Request) -> Response:
+        return await render(request, _pages_audit.audit_page, dict(request.query_params))
 
     @router.get(f"{PREFIX}/reports")
     async def reports(request: Request) -> Response:

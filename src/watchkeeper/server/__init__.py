@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import RedirectResponse
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from watchkeeper._version import __version__
 from watchkeeper.dashboard import dashboard_router
@@ -27,7 +28,9 @@ from watchkeeper.server import (
 )
 from watchkeeper.server._auth import SCOPES, Principal, is_loopback
 from watchkeeper.server._background import background_lifespan
+from watchkeeper.server._dev import DEV_HOSTS, DevContentTypeMiddleware, check_dev_host
 from watchkeeper.server._errors import install_error_handlers
+from watchkeeper.server._gate import KeyGateMiddleware, TokenBucket
 from watchkeeper.server._limits import BodyLimitMiddleware
 from watchkeeper.server._logging import AccessLogMiddleware
 from watchkeeper.server._protocol import ServiceAPI
@@ -41,7 +44,7 @@ __all__ = ["SCOPES", "Principal", "ServiceAPI", "build_service", "create_app", "
 _DESCRIPTION = """\
 Receive predictions and labels, keep score per time window and model version, and
 expose metrics and alerts. Send `Authorization: Bearer KEY` (scopes `ingest`, `read`,
-`admin`; admin implies the others). See docs/server.md.
+`reports`, `admin`; admin implies the others). See docs/server.md and SECURITY.md.
 """
 
 
@@ -55,8 +58,10 @@ def create_app(service: ServiceAPI | None = None, settings: Settings | None = No
 
     Without ``settings`` they are read from the environment (now, not at import);
     without ``service`` one is built on ``settings.database_url``. Auth is on unless
-    ``settings.auth_enabled`` is false or ``settings.dev`` is true; the CLI allows
-    either only on a loopback address.
+    ``settings.auth_enabled`` is false or ``settings.dev`` is true, which is refused
+    unless ``settings.host`` is loopback, and then answers only requests whose ``Host``
+    is localhost, 127.0.0.1 or [::1] and whose POSTs are not what a cross-site form can
+    send (see ``_dev.py``).
 
     >>> settings = Settings(dev=True)
     >>> app = create_app(MonitoringService(Store("sqlite://"), settings), settings)
@@ -64,6 +69,8 @@ def create_app(service: ServiceAPI | None = None, settings: Settings | None = No
     ['/v1/models/{model}/windows', '/v1/models/{model}/windows/close']
     """
     settings = Settings.from_env() if settings is None else settings
+    if settings.dev or not settings.auth_enabled:
+        check_dev_host(settings.host)
     service = build_service(settings) if service is None else service
     app = FastAPI(
         title="watchkeeper",
@@ -99,7 +106,14 @@ def create_app(service: ServiceAPI | None = None, settings: Settings | None = No
         """A person who opens the server's address lands on the dashboard."""
         return RedirectResponse("/ui/", status_code=307)
 
+    # Outermost last: the access log, then (dev only) Host and Content-Type checks, then
+    # the key and the rate limit, then the body limit; no body is read before the key.
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    bucket = TokenBucket(rate=settings.rate_limit_per_second, burst=settings.rate_limit_burst)
+    app.add_middleware(KeyGateMiddleware, bucket=bucket)
+    if not app.state.auth_enabled:
+        app.add_middleware(DevContentTypeMiddleware)
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(DEV_HOSTS))
     app.add_middleware(AccessLogMiddleware)
 
     def openapi() -> dict[str, Any]:

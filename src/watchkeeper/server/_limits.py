@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from watchkeeper._json import dumps
 
-__all__ = ["BodyLimitMiddleware", "BodyTooLarge"]
+__all__ = ["BodyLimitMiddleware", "BodyTooLarge", "answer_early"]
 
 
 class BodyTooLarge(HTTPException):
@@ -53,10 +53,10 @@ class BodyLimitMiddleware:
                 try:
                     declared = int(value)
                 except ValueError:
-                    await _answer(send, 400, "the Content-Length header is not a number")
+                    await answer_early(send, 400, "the Content-Length header is not a number")
                     return
                 if declared > limit:
-                    await _answer(send, 413, _message(limit))
+                    await answer_early(send, 413, _message(limit))
                     return
         received = 0
         started = False
@@ -81,10 +81,11 @@ class BodyLimitMiddleware:
         except BodyTooLarge as error:
             if started:
                 raise
-            await _answer(send, 413, str(error.detail))
+            await answer_early(send, 413, str(error.detail))
 
 
-async def _answer(send: Send, status: int, detail: str) -> None:
+async def answer_early(send: Send, status: int, detail: str) -> None:
+    """A JSON error answer sent from middleware, closing the connection (the body unread)."""
     body = dumps({"detail": detail, "errors": []})
     headers: list[tuple[bytes, bytes]] = [
         (b"content-type", b"application/json"),

@@ -4,7 +4,9 @@ uvicorn's own access log prints the raw query string, so ``watchkeeper serve`` t
 it off and this middleware writes to the ``watchkeeper.server.access`` logger
 instead: method, path, status, duration and client, with no header at all (the
 ``Authorization`` header holds the key) and the values of query parameters that look
-like secrets replaced by ``***``.
+like secrets replaced by ``***``. The path arrives percent-decoded, so a ``%0A`` in it
+is a newline: every control character (and Unicode's line separators) is written as an
+escape (``\\n``), so that no request can forge a line of the log.
 """
 
 from __future__ import annotations
@@ -16,10 +18,20 @@ from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["AccessLogMiddleware", "redact_query"]
+__all__ = ["AccessLogMiddleware", "printable", "redact_query"]
 
 _log = logging.getLogger("watchkeeper.server.access")
 _SECRET = re.compile(r"key|token|secret|password|passwd|auth|signature|credential", re.I)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\\]")
+
+
+def printable(text: str) -> str:
+    r"""``text`` with control characters (and the backslash) escaped, on one line.
+
+    >>> print(printable("/v1/x\n127.0.0.1 - admin \"POST /v1/promote\" 200"))
+    /v1/x\n127.0.0.1 - admin "POST /v1/promote" 200
+    """
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def redact_query(query: str) -> str:
@@ -63,8 +75,8 @@ class AccessLogMiddleware:
                 _log.info(
                     '%s "%s %s" %d %.1fms',
                     f"{client[0]}:{client[1]}" if client else "-",
-                    scope.get("method", ""),
-                    path,
+                    printable(scope.get("method", "")),
+                    printable(path),
                     status,
                     (time.perf_counter() - started) * 1000,
                 )

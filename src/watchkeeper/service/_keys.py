@@ -20,7 +20,8 @@ from watchkeeper.store import Store
 
 __all__ = ["SCOPES", "ApiKeys"]
 
-SCOPES = ("ingest", "read", "admin")
+# "reports" uploads batch reports (pages people open in the dashboard); admin implies all.
+SCOPES = ("ingest", "read", "admin", "reports")
 
 
 def _hash_key(plaintext: str) -> str:
