@@ -48,8 +48,9 @@ def test_renamed_classes_keep_their_old_names(module: str, old: str, new: str) -
 def test_one_severity_for_findings_and_alerts() -> None:
     from watchkeeper._severity import Severity
     from watchkeeper.quality import Severity as QualitySeverity
+    from watchkeeper.service import Severity as AlertSeverity
 
-    assert QualitySeverity is Severity
+    assert QualitySeverity is Severity and AlertSeverity is Severity
     assert [s.value for s in sorted(Severity, key=lambda s: s.rank)] == [
         "critical",
         "warning",

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from watchkeeper._conditions import Rule
+from watchkeeper._severity import Severity  # one scale for alerts and findings
 
 __all__ = [
     "AlertEvent",
@@ -28,14 +29,6 @@ __all__ = [
     "alert_key",
     "segment_key",
 ]
-
-
-class Severity(StrEnum):
-    """How bad an alert is; ``critical`` pages someone."""
-
-    INFO = "info"
-    WARNING = "warning"
-    CRITICAL = "critical"
 
 
 class AlertState(StrEnum):
