@@ -48,6 +48,7 @@ _NAV = (
     ("alerts", "Alerts", f"{PREFIX}/alerts"),
     ("reports", "Reports", f"{PREFIX}/reports"),
     ("guard", "Guard", f"{PREFIX}/guard"),
+    ("audit", "Audit", f"{PREFIX}/audit"),
 )
 
 
