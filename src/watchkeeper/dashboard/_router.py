@@ -37,7 +37,11 @@ _STATIC: Mapping[str, tuple[str, str, str]] = {
     "theme.js": ("watchkeeper.dashboard", "static/theme.js", "text/javascript"),
     "report.css": ("watchkeeper.report", "assets/report.css", "text/css"),
 }
+# An uploaded report is someone else's page: "sandbox" without allow-same-origin runs it in
+# an opaque origin even when opened on its own, so its script can read neither the
+# dashboard's cookies nor its pages (and their CSRF tokens).
 _REPORT_CSP = (
+    "sandbox allow-scripts; "
     "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
     "img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
 )
