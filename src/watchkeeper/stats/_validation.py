@@ -122,18 +122,24 @@ def drop_empty_categories(
 
 # Squares of values beyond this overflow float64 sums of squares.
 _LARGEST_SQUARABLE = 1e150
+# Below this, the squares of the smallest gaps between values (an ulp of the largest)
+# underflow, so a variance could read zero; scaling up by a power of two is exact.
+_SMALLEST_SQUARABLE = 1e-100
 
 
 def rescaled(ref: FloatArray, cur: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Sorted samples scaled by a power of two (exact) when squaring them would overflow.
+    """Sorted samples scaled by a power of two (exact) when squaring them would overflow
+    or underflow.
 
     Only for scale-free statistics (t, Wasserstein in standard deviations).
 
     >>> rescaled(np.array([-1e300, 1.0]), np.array([2e300]))[1] < 1.0
     array([ True])
+    >>> rescaled(np.array([0.0]), np.array([3e-184]))[1] > 0.5
+    array([ True])
     """
     largest = max(abs(float(ref[0])), abs(float(ref[-1])), abs(float(cur[0])), abs(float(cur[-1])))
-    if largest <= _LARGEST_SQUARABLE:
+    if largest == 0.0 or _SMALLEST_SQUARABLE <= largest <= _LARGEST_SQUARABLE:
         return ref, cur
-    factor = math.ldexp(1.0, -math.frexp(largest)[1])
-    return ref * factor, cur * factor
+    shift = -math.frexp(largest)[1]  # np.ldexp scales exactly, subnormals included
+    return np.ldexp(ref, shift), np.ldexp(cur, shift)
