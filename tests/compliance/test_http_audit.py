@@ -97,6 +97,9 @@ def test_each_action_over_http_is_audited_with_its_actor(
             # Reading the trail takes an admin key.
             assert r.get("/v1/audit").status_code == 403
         service.revoke_api_key(reports_info.id, actor=Actor(alice_info.id, "alice"))
+        # keys from the command line act as cli:USER
+        assert main(["keys", "create", "--scope", "read", "--database-url", database_url]) == 0
+        assert main(["keys", "revoke", bob_info.id, "--database-url", database_url]) == 0
 
         trail = _entries(a, limit=1000)
         seen = [(e["action"], e["actor_name"], e["target"]) for e in trail]
@@ -115,6 +118,8 @@ def test_each_action_over_http_is_audited_with_its_actor(
             ("alert.acknowledge", "alice", f"alert:{key}"),
             ("alert.silence", "bob", f"alert:{key}"),
             ("report.upload", "nightly-ci", "report:"),
+            ("key.create", "cli:", "key:"),
+            ("key.revoke", "cli:", f"key:{bob_info.id}"),
             ("key.revoke", "alice", f"key:{reports_info.id}"),
         ]
         for action, actor, target in expected:
@@ -124,6 +129,7 @@ def test_each_action_over_http_is_audited_with_its_actor(
         by_action = {e["action"]: e for e in trail}
         # The key's id is the actor's id: a name alone could be reused.
         assert by_action["version.promote"]["actor_id"] == bob_info.id
+        assert by_action["report.upload"]["actor_id"] == reports_info.id
         assert by_action["version.promote"]["before"] == {"active": "v1"}
         assert by_action["version.promote"]["after"] == {"active": "v2"}
         assert by_action["config.apply"]["after"]["monitor:busy"]["metric"] == "row_count"

@@ -30,7 +30,11 @@ def _service(args: argparse.Namespace) -> MonitoringService:
 
 def _create(args: argparse.Namespace) -> int:
     service = _service(args)
-    info, plaintext = service.create_api_key(args.scope or [], name=args.name)
+    from watchkeeper.compliance._audit import Actor
+
+    info, plaintext = service.create_api_key(
+        args.scope or [], name=args.name, actor=Actor.command_line()
+    )
     if args.json:
         write_json(args.json, {**info.to_dict(), "key": plaintext})
     if args.json != STDOUT:
@@ -57,7 +61,9 @@ def _list(args: argparse.Namespace) -> int:
 
 def _revoke(args: argparse.Namespace) -> int:
     service = _service(args)
-    service.revoke_api_key(args.id)
+    from watchkeeper.compliance._audit import Actor
+
+    service.revoke_api_key(args.id, actor=Actor.command_line())
     print(f"revoked {args.id}", file=sys.stderr)
     return 0
 

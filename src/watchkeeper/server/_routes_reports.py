@@ -18,6 +18,7 @@ from watchkeeper.report._validate import check_report
 from watchkeeper.server._auth import Principal, ReadKey, require
 from watchkeeper.server._common import ERROR_RESPONSES, answer, call, parse_body, service_of
 from watchkeeper.server._errors import error_response
+from watchkeeper.server._routes_audit import actor_of
 
 __all__ = ["router"]
 
@@ -43,7 +44,14 @@ async def upload_report(
             422, f"the report does not match its schema: {problems[0]}{more}", errors
         )
     service = service_of(request)
-    info = await call(service.upload_report, body, name=name, model=model, by=principal.name)
+    info = await call(
+        service.upload_report,
+        body,
+        name=name,
+        model=model,
+        by=principal.name,
+        actor=actor_of(principal),
+    )
     return answer(info.to_dict(), 201)
 
 
