@@ -23,10 +23,9 @@ from watchkeeper.service._protocol import ServiceAPI
 from watchkeeper.service._registry import Registry
 from watchkeeper.service._results import ApplyResult
 from watchkeeper.service._types import ChannelSpec, MonitorSpec
+from watchkeeper.service.notifiers import notifier_types
 
 __all__ = ["apply_config", "read_reference"]
-
-_CHANNEL_TYPES = ("webhook", "slack", "email", "pagerduty")
 
 
 def read_reference(source: Any, base: Path | None = None) -> pa.Table:
@@ -111,9 +110,9 @@ def apply_config(service: ServiceAPI, registry: Registry, config: Any) -> ApplyR
             versions.append(f"{name}/{version_name}")
     for channel in _get(config, "channels", ()) or ():
         spec = channel if isinstance(channel, ChannelSpec) else ChannelSpec(**dict(channel))
-        if spec.type not in _CHANNEL_TYPES:
+        if spec.type not in notifier_types():
             raise InputError(
-                f"channel {spec.name!r} has type {spec.type!r}; use {', '.join(_CHANNEL_TYPES)}"
+                f"channel {spec.name!r} has type {spec.type!r}; use {', '.join(notifier_types())}"
             )
         store.put_channel(spec.name, spec.type, dict(spec.settings), at)
         channels.append(spec.name)
