@@ -115,7 +115,7 @@ def test_ingest_and_guard_are_rate_limited_per_key(service: MonitoringService) -
         assert [c.status_code for c in codes] == [200, 200, 200, 429]
         assert int(codes[-1].headers["retry-after"]) >= 1
         assert "WATCHKEEPER_RATE_LIMIT_PER_SECOND" in codes[-1].json()["detail"]
-        guard = client.post("/v1/guard", json={"prompt": "hi"}, headers=_bearer(first))
+        guard = client.post("/v1/guard", json={"text": "hi"}, headers=_bearer(first))
         assert guard.status_code == 429
         # Another key has its own bucket; reads take no token.
         other = client.post("/v1/models/churn/predictions", json=batch, headers=_bearer(second))

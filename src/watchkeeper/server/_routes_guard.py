@@ -76,6 +76,7 @@ from watchkeeper.server._common import (
     call,
     service_of,
 )
+from watchkeeper.server._guard_caps import cap_answer
 from watchkeeper.server._protocol import ServiceAPI
 from watchkeeper.server._schemas import NAME_PATTERN, Timestamp
 from watchkeeper.service._types import MetricPoint
@@ -130,6 +131,8 @@ class GuardOut(BaseModel):
     flagged: bool
     breakdown: list[dict[str, Any]]
     payload: list[dict[str, Any]]
+    truncated: bool = False
+    span_counts: dict[str, int] = {}
     sanitized: list[str] | None = None
     logged: LoggedOut | None = None
 
@@ -303,7 +306,7 @@ async def guard_endpoint(request: Request, principal: IngestKey, body: GuardIn) 
     messages = _messages(body)
     _too_large(messages, guard)
     result, latency_ms = await call(_scan, guard, messages, body)
-    payload = result.to_dict()
+    payload = cap_answer(result.to_dict())
     if body.model is not None:
         payload["logged"] = await call(
             _log, service_of(request), body.model, body, messages, result, latency_ms, guard.policy
