@@ -129,3 +129,22 @@ def test_rule_from_options_refuses_a_rule_that_is_neither_name_nor_mapping() -> 
         "column 'x' rule {'threshold': 0.1} needs 'method' and may have "
         "'threshold' and 'min_effect'"
     )
+
+
+def test_rule_bins_below_two_are_refused() -> None:
+    for settings in ({"n_bins": 1}, {"chart_bins": 1}):
+        with pytest.raises(ValueError) as raised:
+            DriftPolicy(**settings)  # type: ignore[arg-type]
+        assert str(raised.value) == "n_bins and chart_bins must be at least 2"
+
+
+def test_rule_the_policy_is_recorded_with_each_kinds_rule() -> None:
+    recorded = DriftPolicy.from_options(threshold=0.01).to_dict()
+    assert recorded["numeric"] == {"method": "ks", "threshold": 0.01, "min_effect": None}
+    assert recorded["categorical"] == {
+        "method": "chisquare",
+        "threshold": 0.01,
+        "min_effect": None,
+    }
+    assert (recorded["numeric_min_effect"], recorded["categorical_min_effect"]) == (0.1, 0.05)
+    assert (recorded["correction"], recorded["drift_share"]) == ("bh", 0.5)
