@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -52,6 +53,41 @@ class Recorder:
         return [record for post in self.to("/predictions") for record in post.body["records"]]
 
 
+def arrow_as_json(data: bytes, version: str) -> dict[str, Any]:
+    """An Arrow IPC prediction batch (the SDK's record mode) as the JSON body it stands
+    for, so that the tests read one shape whatever the SDK sent."""
+    import pyarrow as pa
+
+    table = pa.ipc.open_stream(data).read_all()
+    records = []
+    for row in table.to_pylist():
+        record: dict[str, Any] = {
+            "id": row.pop("id"),
+            "timestamp": row.pop("timestamp").isoformat(),
+            "features": {},
+            "prediction": row.pop("prediction"),
+        }
+        scores: dict[str, Any] = {}
+        segment: dict[str, Any] = {}
+        for name, value in row.items():
+            if name.startswith("feature.") and value is not None:
+                record["features"][name[8:]] = value
+            elif name.startswith("score.") and value is not None:
+                scores[name[6:]] = value
+            elif name.startswith("segment.") and value is not None:
+                segment[name[8:]] = value
+            elif name in ("score", "latency_ms") and value is not None:
+                record[name] = value
+            elif name == "error" and value:
+                record["error"] = True
+        if scores:
+            record["score"] = scores
+        if segment:
+            record["segment"] = segment
+        records.append(record)
+    return {"version": version, "records": records}
+
+
 def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -63,11 +99,16 @@ def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", 0))
-            body = json.loads(self.rfile.read(length) or b"null")
+            data = self.rfile.read(length)
+            path, _, query = self.path.partition("?")
+            if self.headers.get("Content-Type") == "application/vnd.apache.arrow.stream":
+                body = arrow_as_json(data, parse_qs(query)["version"][0])
+            else:
+                body = json.loads(data or b"null")
             with recorder.lock:
-                seen = sum(post.path == self.path for post in recorder.posted)
-                recorder.posted.append(Posted(self.path, dict(self.headers), body))
-            status, answer, headers = recorder.behaviour(self.path, body, seen)
+                seen = sum(post.path == path for post in recorder.posted)
+                recorder.posted.append(Posted(path, dict(self.headers), body))
+            status, answer, headers = recorder.behaviour(path, body, seen)
             data = json.dumps(answer).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")

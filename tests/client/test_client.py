@@ -42,7 +42,7 @@ def test_one_prediction_arrives_as_the_wire_format_says(server: Recorder) -> Non
     [post] = server.to("/predictions")
     assert post.path == "/v1/models/churn/predictions"
     assert post.headers["Authorization"] == f"Bearer {KEY}"
-    assert post.headers["Content-Type"] == "application/json"
+    assert post.headers["Content-Type"] == "application/vnd.apache.arrow.stream"
     assert post.body == {
         "version": "v1",
         "records": [

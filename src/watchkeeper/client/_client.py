@@ -67,7 +67,9 @@ class Client:
     oldest when full (see :mod:`watchkeeper.client._worker`). With ``mode="profile"``
     the background thread sends per-window profiles every ``profile_interval`` seconds
     (and at ``flush()``/``close()``) instead of records (see
-    :mod:`watchkeeper.client._profile_mode`).
+    :mod:`watchkeeper.client._profile_mode`). Records go as Arrow IPC batches
+    (``wire="arrow"``, falling back to JSON for a batch Arrow cannot type) or as JSON
+    (``wire="json"``).
 
     >>> import httpx
     >>> seen = []
@@ -101,6 +103,7 @@ class Client:
         transport: httpx.BaseTransport | None = None,
         mode: str = "records",
         profile_interval: float = 10.0,
+        wire: str = "arrow",
     ) -> None:
         if not isinstance(url, str) or not url.startswith(("http://", "https://")):
             raise InputError(f"url={url!r} is not an HTTP URL; pass e.g. 'http://localhost:8000'")
@@ -117,6 +120,8 @@ class Client:
         if mode not in ("records", "profile"):
             raise InputError(f"mode={mode!r} is not a mode; pass mode='records' or 'profile'")
         _positive("profile_interval", profile_interval)
+        if wire not in ("arrow", "json"):
+            raise InputError(f"wire={wire!r} is not a wire format; pass wire='arrow' or 'json'")
         self.url = url.rstrip("/")
         self.model = model
         self.version = version
@@ -131,6 +136,7 @@ class Client:
         self.transport = transport
         self.mode = mode
         self.profile_interval = profile_interval
+        self.wire = wire
         self._api_key = api_key if api_key is not None else os.environ.get("WATCHKEEPER_API_KEY")
         self._closed = False
         self._start()
@@ -161,6 +167,7 @@ class Client:
             host_metrics_interval=self.host_metrics_interval,
             default_pair=(self.model, self.version),
             profile_interval=self.profile_interval if self.mode == "profile" else None,
+            arrow=self.wire == "arrow",
         )
         # The hot path reads these as attributes of self, not through the worker.
         self._queue = self._worker.queue

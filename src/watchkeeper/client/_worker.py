@@ -36,7 +36,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
+from watchkeeper.client._arrow import ARROW_MEDIA_TYPE, encode_arrow
 from watchkeeper.client._encode import (
     LABEL,
     PREDICTION,
@@ -99,6 +101,7 @@ class Worker:
         sampler: HostSampler | None = None,
         rng: random.Random | None = None,
         profile_interval: float | None = None,
+        arrow: bool = True,
     ) -> None:
         self.queue: deque[tuple[Any, ...]] = deque()
         self.wake = threading.Event()
@@ -115,6 +118,7 @@ class Worker:
         self._sampler = sampler if sampler is not None else HostSampler()
         self._rng = rng if rng is not None else random.Random()
         self._default_pair = default_pair
+        self._arrow = arrow
         self._pairs: set[_Pair] = set()
         if None not in default_pair:
             self._pairs.add(default_pair)
@@ -297,7 +301,7 @@ class Worker:
     def _send_batch(self, batch: list[tuple[Any, ...]]) -> None:
         if self._profiles is not None:
             batch = self._profile_batch(self._profiles, batch)
-        predictions: dict[_Pair, list[dict[str, Any]]] = {}
+        predictions: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
         labels: dict[str, list[dict[str, Any]]] = {}
         for item in batch:
             kind, model, version = item[0], item[1], item[2]
@@ -311,13 +315,13 @@ class Worker:
                 )
             elif kind == PREDICTION:
                 self._pairs.add((model, version))
-                predictions.setdefault((model, version), []).append(encode_prediction(item))
+                predictions.setdefault((model, version), []).append(item)
             elif kind == LABEL:
                 labels.setdefault(model, []).append(encode_label(item))
-        for (model, version), records in predictions.items():
-            self._post_records(f"/v1/models/{model}/predictions", "records", records, version)
-        for model, items in labels.items():
-            self._post_records(f"/v1/models/{model}/labels", "labels", items, None)
+        for (model, version), items in predictions.items():
+            self._post_predictions(model, version, items)
+        for model, pairs in labels.items():
+            self._post_records(f"/v1/models/{model}/labels", "labels", pairs, None)
 
     def _profile_batch(
         self, sink: ProfileSink, batch: list[tuple[Any, ...]]
@@ -385,6 +389,10 @@ class Worker:
             self._post_records(path, key, records[:middle], version)
             self._post_records(path, key, records[middle:], version)
             return
+        self._count_answer(path, response, n)
+
+    def _count_answer(self, path: str, response: httpx.Response, n: int) -> None:
+        """Count ``n`` records by the server's answer to their post."""
         answer = _json_of(response)
         if response.is_success:
             rejected = answer.get("rejected") or []
@@ -404,6 +412,29 @@ class Worker:
             f"POST {path} answered {response.status_code} ({_detail(answer, response)}); "
             f"{n} records counted as failed, not retried",
         )
+
+    def _post_predictions(self, model: str, version: str, items: list[tuple[Any, ...]]) -> None:
+        """Post predictions as an Arrow IPC stream; as JSON when their values do not
+        make typed columns (see :mod:`._arrow`)."""
+        path = f"/v1/models/{model}/predictions"
+        body = encode_arrow(items) if self._arrow else None
+        if body is None:
+            records = [encode_prediction(item) for item in items]
+            self._post_records(path, "records", records, version)
+            return
+        target = f"{path}?{urlencode({'version': version})}"
+        response = self._post(
+            target, body, retries=self._max_retries, headers={"Content-Type": ARROW_MEDIA_TYPE}
+        )
+        n = len(items)
+        if response is None:
+            self._failed += n
+            return
+        if response.status_code == 413 and n > 1:
+            self._post_predictions(model, version, items[: n // 2])
+            self._post_predictions(model, version, items[n // 2 :])
+            return
+        self._count_answer(path, response, n)
 
     def _post(
         self,
