@@ -64,6 +64,13 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+def _secure(request: Request) -> bool:
+    """Whether the cookie is ``Secure``: served over https, or behind a TLS proxy whose
+    public URL (``WATCHKEEPER_PUBLIC_URL``) is https."""
+    public = request.app.state.settings.public_url or ""
+    return request.url.scheme == "https" or public.lower().startswith("https://")
+
+
 def _here(request: Request) -> str:
     query = request.url.query
     return request.url.path + (f"?{query}" if query else "")
@@ -99,7 +106,16 @@ def dashboard_router(
             if "session" not in dev:
                 dev["session"] = sessions.create("dev", "dev", ("admin", "ingest", "read"))
             return dev["session"]
-        return sessions.get(request.cookies.get(COOKIE))
+        cookie = request.cookies.get(COOKIE)
+        session = sessions.get(cookie)
+        if session is None:
+            return None
+        # Re-checked on every request: revoking the key ends its sessions at once.
+        live = {key.id for key in service_of(request).list_api_keys()}
+        if session.key_id not in live:
+            sessions.delete(cookie)
+            return None
+        return session
 
     def to_login(request: Request) -> Response:
         return RedirectResponse(url(f"{PREFIX}/login", next=_here(request)), status_code=303)
@@ -140,7 +156,7 @@ def dashboard_router(
             path=PREFIX,
             httponly=True,
             samesite="strict",
-            secure=request.url.scheme == "https",
+            secure=_secure(request),
         )
         return response
 
@@ -162,7 +178,7 @@ def dashboard_router(
                 path=PREFIX,
                 httponly=True,
                 samesite="strict",
-                secure=request.url.scheme == "https",
+                secure=_secure(request),
             )
             return response
 
@@ -184,7 +200,7 @@ def dashboard_router(
             path=PREFIX,
             httponly=True,
             samesite="strict",
-            secure=request.url.scheme == "https",
+            secure=_secure(request),
         )
         response.delete_cookie(LOGIN_COOKIE, path=PREFIX)
         return response
