@@ -168,7 +168,7 @@ def test_the_graph_is_read() -> None:
     assert _cycles({"a": {"b"}, "b": set()}) == []
     known = _edges(_modules())
     pairs = {(e.source, e.target) for e in known}
-    assert ("watchkeeper.report._from_profiles", "watchkeeper.quality") in pairs
+    assert ("watchkeeper.report._report", "watchkeeper.quality") in pairs
     assert ("watchkeeper.quality", "watchkeeper.quality._from_profiles") in pairs
 
 

@@ -108,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
     from watchkeeper._progress import Progress
     from watchkeeper.io import read_table
     from watchkeeper.report import report
-    from watchkeeper.report._from_profiles import report_from_profiles
+    from watchkeeper.report._report import report_from_profiles
     from watchkeeper.schema import load_schema_file
 
     _check_outputs(args)

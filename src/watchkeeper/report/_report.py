@@ -19,15 +19,18 @@ import pyarrow as pa
 
 from watchkeeper._exceptions import InputError
 from watchkeeper._progress import Progress
+from watchkeeper._sides import is_profile_source, profile_pair
 from watchkeeper._tabular import Tabular
 from watchkeeper._version import __version__
 from watchkeeper.drift import DatasetDrift, DriftPolicy, compare_values, extract_all
+from watchkeeper.drift._from_profiles import compare_profiles
 from watchkeeper.io import to_table
-from watchkeeper.quality import QualityConfig, QualityResult
+from watchkeeper.profile import DEFAULT_BATCH_SIZE
+from watchkeeper.quality import QualityConfig, QualityResult, assess_profiles
 from watchkeeper.quality._assess import assess_tables
 from watchkeeper.schema import ColumnKind, ColumnRole, Schema, infer_schema
 
-__all__ = ["SCHEMA_VERSION", "DatasetInfo", "Report", "report"]
+__all__ = ["SCHEMA_VERSION", "DatasetInfo", "Report", "report", "report_from_profiles"]
 
 # The version of the JSON form; bump the minor for additions, the major for changes.
 # docs/report-schema.md keeps the changelog.
@@ -205,8 +208,6 @@ def report(
     >>> result.to_dict()["drift"]["columns"][0]["method"]
     'ks'
     """
-    from watchkeeper.report._from_profiles import is_profile_source, report_from_profiles
-
     if is_profile_source(reference) or is_profile_source(current):
         return report_from_profiles(
             reference,
@@ -248,4 +249,49 @@ def report(
         quality=quality_result,
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         performance=performance,
+    )
+
+
+def report_from_profiles(
+    reference: Any,
+    current: Any,
+    *,
+    schema: Schema | Mapping[str, Any] | None = None,
+    policy: DriftPolicy | None = None,
+    quality: QualityConfig | None = None,
+    progress: bool | Progress = False,
+    names: tuple[str | None, str | None] | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> Report:
+    """The report of ``current`` against ``reference`` where either side is a profile
+    (or both are raw sources to stream: files, globs, frames).
+
+    >>> import numpy as np
+    >>> from watchkeeper.profile import profile_source
+    >>> rng = np.random.default_rng(7)
+    >>> plans = ["a", "b", "c"]
+    >>> ref = profile_source({"age": rng.normal(40, 10, 5000), "plan": rng.choice(plans, 5000)})
+    >>> cur = {"age": rng.normal(46, 10, 5000), "plan": rng.choice(plans + ["d"], 5000)}
+    >>> result = report_from_profiles(ref, cur)
+    >>> result.drift.drifted_columns, result.drift["age"].comparison
+    (['age', 'plan'], 'exact')
+    >>> [f.check for f in result.quality.findings if f.column == "plan"]
+    ['unseen_categories']
+    """
+    bar = progress if isinstance(progress, Progress) else Progress(enabled=bool(progress))
+    ref, cur, resolved = profile_pair(
+        reference, current, schema=schema, batch_size=batch_size, progress=bar
+    )
+    bar.start("comparing columns", sum(1 for s in resolved if s.compared))
+    drift = compare_profiles(ref, cur, policy, bar.step)
+    quality_result = assess_profiles(ref, cur, schema=resolved, config=quality)
+    bar.finish()
+    ref_name, cur_name = names or (_source_name(reference), _source_name(current))
+    return Report(
+        reference=DatasetInfo(ref_name, ref.n_rows, ref.n_columns),
+        current=DatasetInfo(cur_name, cur.n_rows, cur.n_columns),
+        schema=resolved,
+        drift=drift,
+        quality=quality_result,
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
