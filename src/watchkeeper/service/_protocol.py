@@ -173,6 +173,15 @@ class ServiceAPI(Protocol):
         actor: Actor | None = None,
     ) -> ErasureResult: ...
 
+    def apply_retention(
+        self,
+        model: str,
+        periods: Mapping[str, timedelta],
+        *,
+        now: datetime | None = None,
+        actor: Actor | None = None,
+    ) -> dict[str, int]: ...
+
     # the audit trail
 
     def list_audit(

@@ -25,7 +25,15 @@ import pyarrow as pa
 from watchkeeper._exceptions import InputError
 from watchkeeper.compliance._audit import AuditEntry, ChainCheck
 from watchkeeper.profile import Profile
-from watchkeeper.service import _alerting, _closing, _erasure, _health, _ingestion, _privacy
+from watchkeeper.service import (
+    _alerting,
+    _closing,
+    _erasure,
+    _health,
+    _ingestion,
+    _privacy,
+    _retention,
+)
 from watchkeeper.service._apply import apply_config
 from watchkeeper.service._audit import Actor, Auditor, changed
 from watchkeeper.service._delivery import DeliveryReport, Sender, deliver_pending
@@ -428,6 +436,21 @@ class MonitoringService:
         )  # fmt: skip
         self._audit.record(actor, "records.erase", f"model:{model}", model=model, after=request)
         return result
+
+    def apply_retention(
+        self,
+        model: str,
+        periods: Mapping[str, timedelta],
+        *,
+        now: datetime | None = None,
+        actor: Actor | None = None,
+    ) -> dict[str, int]:
+        """Delete the model's data older than its retention ``periods`` (``records``,
+        ``labels``, ``profiles``, ``metrics``); how many rows of each went. Audited."""
+        return _retention.run(
+            self._registry, self._audit, model, periods,
+            now=aware(now, "now") if now is not None else self.clock(), actor=actor,
+        )  # fmt: skip
 
     # the audit trail
 

@@ -55,6 +55,9 @@ class ModelConfig:
     description: str = ""
     owner: str = ""  # who answers for the model (the model card's owner)
     intended_use: str = ""  # what it is for and not for (the model card)
+    # How long each kind of data is kept: records (raw rows and features), labels,
+    # profiles (closed windows'), metrics (windows and their points); absent: forever.
+    retention: Mapping[str, timedelta] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

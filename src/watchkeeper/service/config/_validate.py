@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +46,9 @@ __all__ = ["InvalidConfigError", "load_config", "parse_config", "parse_duration_
 _TOP = ("version", "models", "monitors", "channels", "schedules", "server")
 _MODEL = (
     "name", "task", "schema", "reference", "window", "versions", "description", "owner",
-    "intended_use",
+    "intended_use", "retention",
 )  # fmt: skip
+_RETENTION = ("records", "labels", "profiles", "metrics")
 _VERSION = ("name", "reference", "baseline", "active")
 _CHANNEL = ("name", "type", "settings")
 _SCHEDULE = ("name", "model", "reference", "current", "every", "version", "monitors")
@@ -181,6 +183,15 @@ def _models(check: _Checker, root: YamlMap) -> list[ModelConfig]:
         reference = check.text(item, "reference", what)
         description = check.text(item, "description", what) or ""
         owner = check.text(item, "owner", what) or ""
+        retention: dict[str, timedelta] = {}
+        if item.get("retention") is not None:
+            kept = check.mapping(item["retention"], item.line_of("retention"), f"{what} retention")
+            if kept is not None:
+                check.keys(kept, _RETENTION, f"{what} retention")
+                for key in _RETENTION:
+                    period = check.duration(kept, key, f"{what} retention", positive=True)
+                    if period is not None:
+                        retention[key] = period
         intended_use = check.text(item, "intended_use", what) or ""
         versions = _versions(check, item, what)
         if name is not None and task is not None:
@@ -196,6 +207,7 @@ def _models(check: _Checker, root: YamlMap) -> list[ModelConfig]:
                     description,
                     owner=owner,
                     intended_use=intended_use,
+                    retention=retention,
                 )
             )
     check.unique(items, names, "model")
