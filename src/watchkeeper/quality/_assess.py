@@ -29,10 +29,10 @@ from watchkeeper.quality._findings import Finding, QualityResult
 from watchkeeper.quality._measure import (
     arrow_family,
     column_side,
-    missing_change,
     outlier_facts,
     range_facts,
     unseen_facts,
+    with_sides,
 )
 from watchkeeper.quality._registry import QualityCheck, available_checks, get_check
 from watchkeeper.schema import ColumnRole, ColumnSpec, Schema
@@ -85,9 +85,7 @@ def _measure_column(
     cur_values = _values(spec, current, given[1]) if in_cur else None
     ref_side = None if ref_values is None else column_side(ref_values)
     cur_side = None if cur_values is None else column_side(cur_values)
-    column = replace(column, reference=ref_side, current=cur_side)
-    if ref_side is not None and cur_side is not None:
-        column = replace(column, missing_change=missing_change(ref_side, cur_side))
+    column = with_sides(column, ref_side, cur_side)
     if not column.values_checked:
         return column
     if isinstance(ref_values, NumericValues) and isinstance(cur_values, NumericValues):
@@ -187,23 +185,15 @@ def assess_tables(
     :func:`~watchkeeper.io.extract_column` (by name); a column absent from them is
     extracted here.
 
-    >>> import numpy as np, pyarrow as pa
+    >>> import pyarrow as pa
+    >>> from watchkeeper.io import extract_column
     >>> from watchkeeper.schema import infer_schema
-    >>> rng = np.random.default_rng(0)
-    >>> ref = pa.table({"id": np.arange(1000), "age": rng.normal(40, 10, 1000),
-    ...                 "plan": rng.choice(["a", "b"], 1000)})
-    >>> age = rng.normal(40, 10, 1000)
-    >>> age[:100] = np.nan
-    >>> cur = pa.table({"id": np.arange(1000, 2000), "age": age,
-    ...                 "plan": rng.choice(["a", "b", "c"], 1000)})
-    >>> result = assess_tables(ref, cur, infer_schema(ref))
-    >>> for f in result.findings:
-    ...     print(f.severity.value, f.column, f.check, round(f.value, 3))
-    warning age missing_share_change 0.1
-    warning plan unseen_categories 0.321
-    info age missing_share 0.1
-    >>> result.counts_by_severity()
-    {'critical': 0, 'warning': 2, 'info': 1}
+    >>> ref, cur = pa.table({"x": [1.0, 2.0, 3.0] * 10}), pa.table({"x": [1.0, None, 9.0] * 10})
+    >>> schema = infer_schema(ref)
+    >>> given = {"x": extract_column(cur.column("x"), schema["x"])}
+    >>> result = assess_tables(ref, cur, schema, current_values=given)
+    >>> [f.check for f in result.findings if f.severity == "critical"]
+    ['missing_share_change', 'out_of_range']
     """
     config = config or QualityConfig()
     checks = selected_checks(config)

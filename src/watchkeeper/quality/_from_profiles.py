@@ -17,6 +17,7 @@ from typing import Literal
 import numpy as np
 import pyarrow as pa
 
+from watchkeeper._numbers import format_number
 from watchkeeper.io import CategoricalValues
 from watchkeeper.profile import CategoricalProfile, ColumnProfile, NumericProfile, Profile
 from watchkeeper.quality._assess import added_column, run_checks, selected_checks
@@ -33,9 +34,8 @@ from watchkeeper.quality._measure import (
     _outside_range_p_value,
     arrow_family,
     column_side,
-    format_number,
-    missing_change,
     unseen_facts,
+    with_sides,
 )
 from watchkeeper.schema import ColumnRole, ColumnSpec, Schema
 
@@ -144,11 +144,9 @@ def _measure(spec: ColumnSpec, reference: Profile, current: Profile, top: int) -
     )
     if spec.role == ColumnRole.IGNORED:
         return column
-    ref_side = None if ref is None else _side(ref)
-    cur_side = None if cur is None else _side(cur)
-    column = replace(column, reference=ref_side, current=cur_side)
-    if ref_side is not None and cur_side is not None:
-        column = replace(column, missing_change=missing_change(ref_side, cur_side))
+    column = with_sides(
+        column, None if ref is None else _side(ref), None if cur is None else _side(cur)
+    )
     if not column.values_checked:
         return column
     if isinstance(ref, NumericProfile) and isinstance(cur, NumericProfile):

@@ -9,6 +9,7 @@ are worse.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
@@ -19,6 +20,7 @@ from scipy import stats
 from watchkeeper._numbers import format_number
 from watchkeeper.io import CategoricalValues, ColumnValues, NumericValues
 from watchkeeper.quality._facts import (
+    ColumnQuality,
     ColumnSide,
     MissingChange,
     NumericSummary,
@@ -37,6 +39,7 @@ __all__ = [
     "range_facts",
     "rise_p_value",
     "unseen_facts",
+    "with_sides",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -149,6 +152,17 @@ def rise_p_value(k_reference: int, n_reference: int, k_current: int, n_current: 
         return 1.0
     z = (p2 - p1) / math.sqrt(variance)
     return 0.5 * math.erfc(z / math.sqrt(2.0))
+
+
+def with_sides(
+    column: ColumnQuality, reference: ColumnSide | None, current: ColumnSide | None
+) -> ColumnQuality:
+    """``column`` with each side's facts and, when both exist, the change of their
+    missing shares: the step raw data and profiles share."""
+    column = replace(column, reference=reference, current=current)
+    if reference is not None and current is not None:
+        column = replace(column, missing_change=missing_change(reference, current))
+    return column
 
 
 def missing_change(reference: ColumnSide, current: ColumnSide) -> MissingChange | None:
