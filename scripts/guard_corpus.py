@@ -246,6 +246,59 @@ def inspect_ipi_rows(root: Path) -> list[Row]:
     return rows
 
 
+def _goal_text(node: ast.expr, names: dict[str, str]) -> str:
+    # The GOAL f-strings of AgentDojo's injection tasks, from class constants.
+    if isinstance(node, ast.Constant):
+        return str(node.value)
+    if isinstance(node, ast.Name):
+        return names.get(node.id, node.id)
+    if isinstance(node, ast.FormattedValue):
+        return _goal_text(node.value, names)
+    if isinstance(node, ast.JoinedStr):
+        return "".join(_goal_text(part, names) for part in node.values)
+    if isinstance(node, ast.BinOp):
+        return _goal_text(node.left, names) + _goal_text(node.right, names)
+    return ""
+
+
+def agentdojo_rows(root: Path, rng: random.Random) -> list[Row]:
+    """AgentDojo's injection goals in its "important instructions" block, placed in the
+    texts its tools return (bills, notices, messages); the same texts alone are benign."""
+    import yaml
+
+    folder = root / "inspect_evals" / "agentdojo"
+    block = ast.parse((folder / "attacks" / "attack.py").read_text(encoding="utf-8"))
+    template = next(
+        str(n.value.value)
+        for n in block.body
+        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant)
+    )
+    carriers: list[str] = []
+    for path in sorted((folder / "data" / "suites").glob("*/injection_vectors.yaml")):
+        if path.read_text(encoding="utf-8").startswith("!include"):
+            continue  # a copy of another suite's vectors
+        for vector in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).values():
+            text = str(vector.get("default", "")).replace("\\n", "\n").replace("\\t", "\t")
+            carriers.append(text)
+    rows = [Row(c, 0, "agentdojo", "tool_output") for c in carriers if len(c) >= 20]
+    names_pool = ["Emma Johnson", "the user", "your manager", "Bob"]
+    for path in sorted((folder / "task_suites").glob("*/injection_tasks.py")):
+        for cls in ast.parse(path.read_text(encoding="utf-8")).body:
+            if not isinstance(cls, ast.ClassDef):
+                continue
+            names: dict[str, str] = {}
+            for node in cls.body:
+                if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+                    value = _goal_text(node.value, names)
+                    names[node.targets[0].id] = value
+            goal = names.get("GOAL")
+            if goal:
+                attack = template.format(user_name=rng.choice(names_pool)).replace("{goal}", goal)
+                carrier = rng.choice(carriers)
+                rows.append(Row(carrier + attack, 1, "agentdojo", "indirect"))
+    return rows
+
+
 def chatterbot_rows(root: Path) -> list[Row]:
     return [Row(u, 0, "chatterbot", "chat") for u in base.chatterbot_utterances(root)]
 
@@ -293,7 +346,7 @@ def training_rows() -> list[Row]:
     rows = spikee_rows(root, rng) + pyrit_rows(root, rng) + giskard_rows(root)
     rows += psfuzz_rows(root, rng) + deepteam_rows(root) + langkit_rows(root)
     rows += inspect_ipi_rows(root) + chatterbot_rows(root) + pydoc_rows(rng)
-    rows += deepeval_rows() + nemo_rows()
+    rows += deepeval_rows() + nemo_rows() + agentdojo_rows(root, rng)
     seen: set[str] = set()
     unique = []
     for row in rows:
