@@ -83,7 +83,8 @@ def parquet_size_bomb() -> bytes:
 
     def claim(meta: list[list[Any]]) -> None:
         for group in field(meta, 4)[2][1]:
+            field(group, 2)[2] = 1 << 40  # the row group's total_byte_size
             for chunk in field(group, 1)[2][1]:
-                field(field(chunk, 3)[2], 6)[2] = 1 << 40
+                field(field(chunk, 3)[2], 6)[2] = 1 << 40  # total_uncompressed_size
 
     return forge_footer(bytes(sink.getvalue().to_pybytes()), claim)

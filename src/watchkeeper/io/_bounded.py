@@ -244,9 +244,10 @@ def read_parquet(body: bytes, budget: DecodeBudget | None = None) -> pa.Table:
         for i in range(meta.num_row_groups):
             group = meta.row_group(i)
             declared_rows += group.num_rows
-            declared_bytes += sum(
-                max(group.column(j).total_uncompressed_size, 0) for j in range(group.num_columns)
-            )
+            # The row group's total, not its column chunks': building a column chunk's
+            # metadata from a corrupt footer aborts the process in pyarrow 26 (an uncaught
+            # C++ exception), where the row group's figure and the reader raise cleanly.
+            declared_bytes += max(group.total_byte_size, 0)
         _Meter(budget).add(max(declared_rows, meta.num_rows), declared_bytes)
         meter.columns(parquet.schema_arrow)
         batches = []
