@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ConditionInfo:
     """One registered condition.
 
@@ -123,10 +123,10 @@ def _from_language(name: str) -> ConditionInfo:
         return Rule(kind=kind, argument=argument)
 
     return ConditionInfo(
-        name,
-        description,
-        "[low, high]" if kind == "outside" else info.argument,
-        info.accepts,
+        name=name,
+        description=description,
+        argument="[low, high]" if kind == "outside" else info.argument,
+        accepts=info.accepts,
         parse=lambda argument: parse_condition(name, argument).argument,
         holds=lambda value, argument, reference: (
             not rule(argument).fails(value, baseline=reference)

@@ -35,7 +35,7 @@ CheckScope = Literal["dataset", "column"]
 CheckFunc = Callable[..., Iterable[Finding]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class QualityCheck:
     """A registered check and its metadata."""
 
