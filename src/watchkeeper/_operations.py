@@ -27,13 +27,13 @@ from typing import Any
 
 from watchkeeper._exceptions import InputError
 
-__all__ = ["HEADER", "Operations", "bin_of", "bin_value"]
+__all__ = ["HEADER", "LOG_RATIO", "LOWEST_MS", "MAX_BIN", "Operations", "bin_of", "bin_value"]
 
 HEADER = "Watchkeeper-Operations"
-_LOWEST_MS = 0.001
+LOWEST_MS = 0.001
 _RATIO = 1.02
-_LOG_RATIO = math.log(_RATIO)
-_MAX_BIN = 2000  # 1 us * 1.02**2000 is about 1.6e17 ms: every finite latency fits
+LOG_RATIO = math.log(_RATIO)
+MAX_BIN = 2000  # 1 us * 1.02**2000 is about 1.6e17 ms: every finite latency fits
 
 
 def bin_of(latency_ms: float) -> int:
@@ -42,9 +42,9 @@ def bin_of(latency_ms: float) -> int:
     >>> bin_of(0.0), bin_of(0.001), bin_of(1.0), bin_of(1000.0)
     (0, 0, 349, 698)
     """
-    if latency_ms <= _LOWEST_MS:
+    if latency_ms <= LOWEST_MS:
         return 0
-    return min(_MAX_BIN, 1 + int(math.log(latency_ms / _LOWEST_MS) / _LOG_RATIO))
+    return min(MAX_BIN, 1 + int(math.log(latency_ms / LOWEST_MS) / LOG_RATIO))
 
 
 def bin_value(index: int) -> float:
@@ -55,7 +55,7 @@ def bin_value(index: int) -> float:
     """
     if index <= 0:
         return 0.0
-    return float(_LOWEST_MS * _RATIO ** (index - 0.5))
+    return float(LOWEST_MS * _RATIO ** (index - 0.5))
 
 
 @dataclass
@@ -136,8 +136,8 @@ class Operations:
             raise InputError(f"{HEADER}: latency_ms must be an object {{bin: count}}")
         latency: dict[int, int] = {}
         for key, count in histogram.items():
-            if not str(key).isdigit() or int(key) > _MAX_BIN:
-                raise InputError(f"{HEADER}: latency bin {key!r} is not in 0..{_MAX_BIN}")
+            if not str(key).isdigit() or int(key) > MAX_BIN:
+                raise InputError(f"{HEADER}: latency bin {key!r} is not in 0..{MAX_BIN}")
             counts.append(count)
             latency[int(key)] = count
         if any(isinstance(c, bool) or not isinstance(c, int) or c < 0 for c in counts):

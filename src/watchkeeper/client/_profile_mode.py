@@ -64,14 +64,33 @@ class _Target:
 class _Window:
     target: _Target
     features: list[dict[str, Any]] = field(default_factory=list)
+    latencies: list[float | None] = field(default_factory=list)
+    errors: int = 0
     operations: Operations = field(default_factory=Operations)
     builder: ProfileBuilder | None = None
 
 
+_SEGMENTS: dict[tuple[Any, ...], str] = {}
+
+
 def _segment(segment: Any) -> str:
-    # As the server files records: key=value sorted by key, booleans as true/false.
+    """As the server files records: key=value sorted by key, booleans as true/false
+    (memoised: a service has few segments and this runs once per prediction)."""
     if not segment:
         return ""
+    try:
+        key = tuple(segment.items())
+        found = _SEGMENTS.get(key)
+    except TypeError:  # a value that cannot be hashed
+        return _segment_text(segment)
+    if found is None:
+        found = _segment_text(segment)
+        if len(_SEGMENTS) < 10_000:
+            _SEGMENTS[key] = found
+    return found
+
+
+def _segment_text(segment: Any) -> str:
     parts = []
     for key in sorted(segment):
         value = segment[key]
@@ -87,6 +106,44 @@ def _micros(stamp: float | datetime) -> int:
         moment = stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp
         return int(moment.timestamp() * 1_000_000)
     return int(stamp * 1_000_000)
+
+
+def _numeric_matrix(rows: list[dict[str, Any]], names: list[str]) -> Any:
+    """The numeric features of ``rows`` as one float matrix (None-as-NaN), in one C-level
+    pass per row; None when a row lacks one or holds a non-number (read column by column
+    then, which says what is wrong)."""
+    if not names:
+        return None
+    from operator import itemgetter
+
+    import numpy as np
+
+    get = itemgetter(*names)
+    try:
+        values = list(map(get, rows))
+        matrix = np.array(values, dtype=np.float64)
+    except (KeyError, TypeError, ValueError):
+        return None
+    return matrix.reshape(len(rows), len(names))
+
+
+def _operations(latencies: list[float | None], errors: int) -> Operations:
+    """The aggregates of a chunk: counts, and the latency histogram by numpy."""
+    import numpy as np
+
+    from watchkeeper._operations import LOG_RATIO, LOWEST_MS, MAX_BIN
+
+    ops = Operations(n_records=len(latencies), n_errors=errors)
+    values = np.array(latencies, dtype=np.float64)  # None becomes NaN
+    values = values[np.isfinite(values) & (values >= 0)]
+    if values.size:
+        # bin_of, vectorised
+        with np.errstate(divide="ignore"):
+            index = 1 + np.floor(np.log(values / LOWEST_MS) / LOG_RATIO)
+        index = np.where(values <= LOWEST_MS, 0, np.minimum(index, MAX_BIN)).astype(np.int64)
+        bins, counts = np.unique(index, return_counts=True)
+        ops.latency = dict(zip(bins.tolist(), counts.tolist(), strict=True))
+    return ops
 
 
 class ProfileSink:
@@ -145,20 +202,24 @@ class ProfileSink:
         """Profile prediction tuples; returns those of versions sent as records."""
         rest: list[tuple[Any, ...]] = []
         windows = self._windows
+        targets = self._targets
+        chunk = self._chunk_rows
         for item in items:
-            model, version, stamp, features = item[1], item[2], item[4], item[5]
-            target = self._targets.get((model, version)) or self._target((model, version))
+            model, version, stamp = item[1], item[2], item[4]
+            target = targets.get((model, version)) or self._target((model, version))
             if target is None:
                 rest.append(item)
                 continue
-            micros = _micros(stamp)
+            micros = int(stamp * 1_000_000) if type(stamp) is float else _micros(stamp)
             key = (model, version, micros - micros % target.window_us, _segment(item[10]))
             window = windows.get(key)
             if window is None:
                 window = windows[key] = _Window(target)
-            window.features.append(features)
-            window.operations.add(item[8], error=bool(item[9]))
-            if len(window.features) >= self._chunk_rows:
+            window.features.append(item[5])
+            window.latencies.append(item[8])
+            if item[9]:
+                window.errors += 1
+            if len(window.features) >= chunk:
                 self._update(window)
         return rest
 
@@ -168,10 +229,19 @@ class ProfileSink:
         from watchkeeper.profile import ProfileBuilder
 
         rows, window.features = window.features, []
+        latencies, window.latencies = window.latencies, []
+        errors, window.errors = window.errors, 0
         if not rows:
             return
-        columns = {}
-        for name, kind in window.target.kinds.items():
+        window.operations = window.operations.merge(_operations(latencies, errors))
+        kinds = window.target.kinds
+        numeric = [name for name, kind in kinds.items() if kind == "numeric"]
+        columns = dict.fromkeys(kinds)
+        matrix = _numeric_matrix(rows, numeric)
+        for name, kind in kinds.items():
+            if matrix is not None and kind == "numeric":
+                columns[name] = pa.array(matrix[:, numeric.index(name)], from_pandas=True)
+                continue
             values = [row.get(name) for row in rows]
             if kind == "numeric":
                 columns[name] = pa.array(values, pa.float64(), from_pandas=True)

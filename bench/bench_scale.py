@@ -1,0 +1,246 @@
+"""Issue 16 at scale: the SDK's record mode (Arrow and JSON) and profile mode against the
+real server, and the billion-prediction figure extrapolated from a measured run.
+
+    python bench/bench_scale.py [--quick] [--n N] [--json OUT]
+
+Wall-clock rates depend on what else the machine runs (this one is shared: see the
+load average in the output); ``cpu_bound_predictions_per_s`` is what one dedicated core
+per side sustains, from the CPU time of the busier side (SDK process or server).
+
+The server is ``create_app`` on uvicorn in a child process (its own GIL, as in
+production) on a SQLite file; the SDK runs here. Records have 20 numeric features,
+a prediction, a latency and one of 3 segments, timestamps spread over the hours of the
+run's windows.
+
+Scenarios:
+
+* ``records-arrow`` / ``records-json``: ``Client(wire=...)``, calls back to back, then
+  ``flush()``; predictions/s from the first call until every record is stored (the
+  server answered), end to end into SQLite;
+* ``profile``: ``Client(mode="profile")``, calls back to back; predictions/s per
+  process (calls plus the final flush), caller-thread p50/p99 per call, client CPU
+  seconds per million predictions (this process, all threads), and, after closing the
+  windows, the store's growth per window (all traffic + 3 segments) and the server
+  CPU spent (the child's CPU time);
+* ``extrapolation``: the issue's 1,000,000,000 predictions over 1,000 hourly windows
+  and 3 segments as SDK profiles: client CPU = measured per-million figure x 1,000;
+  server CPU and store = measured per-window figures x 1,000 (the server's work per
+  window does not grow with traffic: one part per segment and flush).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from watchkeeper.client import Client
+
+N_FEATURES = 20
+SEGMENTS = ("eu", "us", "apac")
+T0 = datetime(2024, 6, 1, tzinfo=UTC)
+
+SERVER = r"""
+import sys, uvicorn
+from watchkeeper.server import create_app
+from watchkeeper.service import MonitoringService, Settings
+from watchkeeper.store import Store
+url, port = sys.argv[1], int(sys.argv[2])
+settings = Settings(database_url=url, tick_seconds=0, max_body_bytes=64 << 20)
+uvicorn.run(create_app(MonitoringService(Store(url), settings), settings),
+            host="127.0.0.1", port=port, log_level="warning")
+"""
+
+
+def _prepare(url: str) -> str:
+    from watchkeeper.service import MonitoringService, Settings
+    from watchkeeper.store import Store
+
+    service = MonitoringService(Store(url), Settings(database_url=url))
+    rng = np.random.default_rng(0)
+    features = {f"x{i}": "numeric" for i in range(N_FEATURES)}
+    reference = {name: rng.normal(0, 1, 10_000) for name in features}
+    import pyarrow as pa
+
+    for model in ("arrow", "json", "profile"):
+        service.create_model(model, "binary_classification", features)
+        service.create_version(model, "v1", reference=pa.table(reference), activate=True)
+    key = service.create_api_key(["ingest"], name="bench")[1]
+    service.store.close()
+    return key
+
+
+def _start_server(url: str) -> tuple[subprocess.Popen[bytes], str]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    child = subprocess.Popen([sys.executable, "-c", SERVER, url, str(port)])
+    base = f"http://127.0.0.1:{port}"
+    import httpx
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"{base}/healthz", timeout=1)
+            return child, base
+        except httpx.TransportError:
+            time.sleep(0.1)
+    child.kill()
+    raise RuntimeError("the server did not start")
+
+
+def _child_cpu(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks
+
+
+def _traffic(n: int, hours: int) -> list[tuple[dict[str, float], float, str, float]]:
+    rng = np.random.default_rng(1)
+    matrix = rng.normal(0, 1, (n, N_FEATURES)).round(6)
+    names = [f"x{i}" for i in range(N_FEATURES)]
+    stamps = (T0.timestamp() + rng.uniform(0, hours * 3600, n)).tolist()
+    segments = rng.choice(SEGMENTS, n).tolist()
+    latency = rng.gamma(2.0, 4.0, n).tolist()
+    return [
+        (dict(zip(names, row, strict=True)), stamps[i], segments[i], latency[i])
+        for i, row in enumerate(matrix.tolist())
+    ]
+
+
+def _run(
+    base: str,
+    key: str,
+    model: str,
+    traffic: list[Any],
+    *,
+    timed: bool,
+    server: int,
+    **options: Any,
+) -> dict[str, Any]:
+    client = Client(
+        base, key, model=model, version="v1", max_queue=len(traffic) + 1,
+        host_metrics_interval=None, batch_size=5000, timeout=60, **options,
+    )  # fmt: skip
+    log = client.log_prediction
+    times = np.empty(len(traffic) if timed else 0, dtype=np.int64)
+    clock = time.perf_counter_ns
+    cpu0, server0 = time.process_time(), _child_cpu(server)
+    start = time.perf_counter()
+    for i, (features, stamp, segment, latency) in enumerate(traffic):
+        if timed:
+            t = clock()
+            log(features, 1, latency_ms=latency, timestamp=stamp, segment={"region": segment})
+            times[i] = clock() - t
+        else:
+            log(features, 1, latency_ms=latency, timestamp=stamp, segment={"region": segment})
+    calls = time.perf_counter() - start
+    assert client.flush(600), "flush timed out"
+    elapsed = time.perf_counter() - start
+    client.close()
+    cpu = time.process_time() - cpu0
+    server_cpu = _child_cpu(server) - server0
+    out = {
+        "n": len(traffic),
+        "sent": client.stats.sent,
+        "failed": client.stats.failed,
+        "seconds": round(elapsed, 3),
+        "calls_seconds": round(calls, 3),
+        "predictions_per_s": round(len(traffic) / elapsed),
+        "client_cpu_s_per_million": round(cpu / len(traffic) * 1e6, 2),
+        "server_cpu_s_per_million": round(server_cpu / len(traffic) * 1e6, 2),
+        # What one dedicated core per side would sustain: the busier side's CPU.
+        "cpu_bound_predictions_per_s": round(len(traffic) / max(cpu, server_cpu)),
+    }
+    if timed:
+        out["caller_p50_us"] = round(float(np.percentile(times, 50)) / 1000, 2)
+        out["caller_p99_us"] = round(float(np.percentile(times, 99)) / 1000, 2)
+    return out
+
+
+def _db_bytes(path: Path) -> int:
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path.stat().st_size
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--n", type=int, default=None, help="predictions per scenario")
+    parser.add_argument("--hours", type=int, default=4)
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args()
+    n = args.n or (50_000 if args.quick else 1_000_000)
+    workdir = Path(os.environ.get("TMPDIR", "/tmp")) / f"wk-bench-scale-{os.getpid()}"
+    workdir.mkdir(parents=True, exist_ok=True)
+    path = workdir / "wk.db"
+    url = f"sqlite:///{path}"
+    key = _prepare(url)
+    child, base = _start_server(url)
+    results: dict[str, Any] = {"n": n, "hours": args.hours, "features": N_FEATURES}
+    try:
+        traffic = _traffic(n, args.hours)
+        size0, server0 = _db_bytes(path), _child_cpu(child.pid)
+        results["profile"] = _run(
+            base, key, "profile", traffic, timed=True, server=child.pid, mode="profile"
+        )
+        from watchkeeper.service import MonitoringService, Settings
+        from watchkeeper.store import Store
+
+        service = MonitoringService(Store(url), Settings(database_url=url))
+        close0 = time.process_time()
+        closed = service.close_windows("profile", now=T0 + timedelta(days=2))
+        close_cpu = time.process_time() - close0
+        windows = {w.start for w in closed}
+        rows = sum(w.n_records for w in closed if w.segment is None)
+        grown = _db_bytes(path) - size0
+        server_cpu = _child_cpu(child.pid) - server0
+        results["profile"].update(
+            windows=len(windows),
+            rows_in_windows=rows,
+            store_bytes_per_window=round(grown / len(windows)),
+            server_ingest_cpu_s_per_window=round(server_cpu / len(windows), 3),
+            close_cpu_s_per_window=round(close_cpu / len(windows), 3),
+        )
+        service.store.close()
+        small = traffic[: max(1, n // 5)]
+        results["records-arrow"] = _run(
+            base, key, "arrow", traffic, timed=False, server=child.pid, wire="arrow"
+        )
+        results["records-json"] = _run(
+            base, key, "json", small, timed=False, server=child.pid, wire="json"
+        )
+    finally:
+        child.terminate()
+        child.wait(30)
+    p = results["profile"]
+    per_window_server = p["server_ingest_cpu_s_per_window"] + p["close_cpu_s_per_window"]
+    results["extrapolation_1e9"] = {
+        "basis": f"measured {n:,} predictions over {p['windows']} windows; linear client "
+        "cost, per-window server cost and store",
+        "client_cpu_hours": round(p["client_cpu_s_per_million"] * 1000 / 3600, 2),
+        "server_cpu_hours_1000_windows": round(per_window_server * 1000 / 3600, 3),
+        "store_mb_1000_windows": round(p["store_bytes_per_window"] * 1000 / 1e6, 1),
+    }
+    results["load_average_1min"] = round(os.getloadavg()[0], 2)
+    results["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    text = json.dumps(results, indent=2)
+    print(text)
+    if args.json:
+        args.json.write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
