@@ -18,7 +18,14 @@ import pyarrow.compute as pc
 from watchkeeper.schema._infer import NUMBER_PATTERN
 from watchkeeper.schema._model import ColumnKind, ColumnSpec
 
-__all__ = ["CategoricalValues", "ColumnValues", "NumericValues", "OtherValues", "extract_column"]
+__all__ = [
+    "CategoricalValues",
+    "ColumnValues",
+    "NumericValues",
+    "OtherValues",
+    "category_counts",
+    "extract_column",
+]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -139,8 +146,14 @@ def _category_text(value: object) -> str:
     return str(value)
 
 
-def _categorical(name: str, column: pa.ChunkedArray) -> CategoricalValues:
-    n_rows = len(column)
+def category_counts(column: pa.ChunkedArray) -> tuple[list[str], list[int], int]:
+    """The categories of ``column`` as text with their counts, and the count of missing
+    values (null, and NaN in a float column): the one categorical count, for raw
+    columns and for profiles. Two categories may print alike (``1`` and ``1.0``).
+
+    >>> category_counts(pa.chunked_array([[1.0, 2.0, float("nan"), 1.0, None]]))
+    (['1', '2'], [2, 1], 2)
+    """
     n_null = column.null_count
     if pa.types.is_floating(column.type):
         # NaN in a float column read as categories is missing, not a category.
@@ -151,10 +164,22 @@ def _categorical(name: str, column: pa.ChunkedArray) -> CategoricalValues:
             n_null += n_nan
     counts = pc.value_counts(column)
     values = counts.field("values").to_pylist()
-    tallies = np.asarray(counts.field("counts").to_numpy(), dtype=np.int64)
-    keep = [i for i, v in enumerate(values) if v is not None]
-    categories = [_category_text(values[i]) for i in keep]
-    tallies = tallies[keep]
+    tallies = counts.field("counts").to_pylist()
+    textual = pa.types.is_string(column.type) or pa.types.is_large_string(column.type)
+    keys: list[str] = []
+    out: list[int] = []
+    for value, tally in zip(values, tallies, strict=True):
+        if value is None:
+            continue
+        keys.append(value if textual else _category_text(value))
+        out.append(int(tally))
+    return keys, out, n_null
+
+
+def _categorical(name: str, column: pa.ChunkedArray) -> CategoricalValues:
+    n_rows = len(column)
+    categories, counted, n_null = category_counts(column)
+    tallies = np.asarray(counted, dtype=np.int64)
     # Two values can print alike (1 and 1.0 from different files): merge them.
     if len(set(categories)) != len(categories):
         merged: dict[str, int] = {}

@@ -17,10 +17,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from watchkeeper._exceptions import ColumnError, MissingDependency
-from watchkeeper.io._columns import _category_text
+from watchkeeper.io._columns import category_counts
 from watchkeeper.profile._numeric import merge_types
 
 __all__ = ["DEFAULT_CATEGORY_CAP", "CategoricalAccumulator", "CategoricalProfile"]
@@ -161,30 +160,6 @@ def _hll_union(a, b) -> bytes:  # type: ignore[no-untyped-def]  # no stubs
     return bytes(union.get_result().serialize_compact())
 
 
-def _value_counts(column: pa.ChunkedArray) -> tuple[list[str], list[int], int]:
-    """Categories of one batch as text with their counts, and the count of missing."""
-    n_null = column.null_count
-    if pa.types.is_floating(column.type):
-        # NaN in a float column read as categories is missing, not a category.
-        nan_mask = pc.is_nan(column)
-        n_nan = pc.sum(nan_mask).as_py() or 0
-        if n_nan:
-            column = pc.if_else(nan_mask, None, column)
-            n_null += n_nan
-    counts = pc.value_counts(column)
-    values = counts.field("values").to_pylist()
-    tallies = counts.field("counts").to_pylist()
-    textual = pa.types.is_string(column.type) or pa.types.is_large_string(column.type)
-    keys: list[str] = []
-    out: list[int] = []
-    for value, tally in zip(values, tallies, strict=True):
-        if value is None:
-            continue
-        keys.append(value if textual else _category_text(value))
-        out.append(int(tally))
-    return keys, out, n_null
-
-
 class CategoricalAccumulator:
     """The mutable state of a categorical column while batches stream through."""
 
@@ -206,7 +181,7 @@ class CategoricalAccumulator:
         if pa.types.is_dictionary(column.type):
             column = column.cast(column.type.value_type)
         self._types.add(str(column.type))
-        keys, tallies, n_null = _value_counts(column)
+        keys, tallies, n_null = category_counts(column)
         self._rows += len(column)
         self._null += n_null
         self._present += sum(tallies)
