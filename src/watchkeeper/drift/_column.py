@@ -20,7 +20,13 @@ from watchkeeper.drift._results import ColumnDrift, EffectSize
 from watchkeeper.io import CategoricalValues, NumericValues
 from watchkeeper.stats import Method, TestResult, bin_counts, get_method, quantile_edges
 
-__all__ = ["compare_categorical", "compare_numeric", "ks_method_note", "sorted_quantiles"]
+__all__ = [
+    "compare_categorical",
+    "compare_numeric",
+    "ks_method_note",
+    "numeric_drift",
+    "sorted_quantiles",
+]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -132,6 +138,47 @@ def _provisional(
     return drifted
 
 
+def numeric_drift(
+    *,
+    column: str,
+    role: str,
+    rule: ColumnRule,
+    method: Method,
+    result: TestResult,
+    policy: DriftPolicy,
+    effect_name: str,
+    effect_value: float,
+    n_reference: int,
+    n_current: int,
+    summary: dict[str, Any],
+    histogram: dict[str, Any],
+    note: str | None,
+    comparison: str = "exact",
+) -> ColumnDrift:
+    """One numeric column's drift record from its test result and effect size: the one
+    assembly shared by raw data and profiles (the verdict before correction)."""
+    effect = EffectSize(effect_name, float(effect_value), policy.min_effect_for(rule, "numeric"))
+    threshold = method.default_threshold if rule.threshold is None else rule.threshold
+    return ColumnDrift(
+        column=column,
+        kind="numeric",
+        role=role,
+        method=method.name,
+        output=method.output,
+        statistic=float(result.statistic),
+        p_value=None if result.p_value is None else float(result.p_value),
+        threshold=threshold,
+        drifted=_provisional(method, result, threshold, effect),
+        effect_size=effect,
+        comparison=comparison,
+        n_reference=n_reference,
+        n_current=n_current,
+        summary=summary,
+        histogram=histogram,
+        note=note,
+    )
+
+
 def compare_numeric(
     ref: NumericValues, cur: NumericValues, role: str, policy: DriftPolicy
 ) -> ColumnDrift:
@@ -158,21 +205,15 @@ def compare_numeric(
         effect_value = effect_method(
             bin_counts(ref.values, edges), bin_counts(cur.values, edges)
         ).statistic
-    effect = EffectSize(
-        effect_method.name, float(effect_value), policy.min_effect_for(rule, "numeric")
-    )
-    threshold = method.default_threshold if rule.threshold is None else rule.threshold
-    return ColumnDrift(
+    return numeric_drift(
         column=ref.name,
-        kind="numeric",
         role=role,
-        method=method.name,
-        output=method.output,
-        statistic=float(result.statistic),
-        p_value=None if result.p_value is None else float(result.p_value),
-        threshold=threshold,
-        drifted=_provisional(method, result, threshold, effect),
-        effect_size=effect,
+        rule=rule,
+        method=method,
+        result=result,
+        policy=policy,
+        effect_name=effect_method.name,
+        effect_value=effect_value,
         n_reference=int(ref.values.size),
         n_current=int(cur.values.size),
         summary={"reference": _numeric_summary(ref), "current": _numeric_summary(cur)},

@@ -46,15 +46,15 @@ from scipy import stats
 from watchkeeper._exceptions import ColumnError
 from watchkeeper.drift._column import (
     _SUMMARY_QUANTILES,
-    _provisional,
     _uncompared,
     compare_categorical,
     ks_method_note,
+    numeric_drift,
     sorted_quantiles,
 )
 from watchkeeper.drift._dataset import ProgressCallback, assemble, skip_reason
 from watchkeeper.drift._policy import DriftPolicy
-from watchkeeper.drift._results import ColumnDrift, DatasetDrift, EffectSize
+from watchkeeper.drift._results import ColumnDrift, DatasetDrift
 from watchkeeper.io import CategoricalValues
 from watchkeeper.profile import CategoricalProfile, NumericBins, NumericProfile, Profile
 from watchkeeper.profile._rebin import rebin
@@ -326,23 +326,17 @@ def compare_numeric_profiles(
             effect_value, effect_exact = math.nan, False
         else:
             effect_value, effect_exact = effect_ran[0].statistic, effect_ran[1]
-    effect = EffectSize(
-        effect_method.name, float(effect_value), policy.min_effect_for(rule, "numeric")
-    )
     if method.output == "p_value" and not effect_exact:
         exact = False
-    threshold = method.default_threshold if rule.threshold is None else rule.threshold
-    return ColumnDrift(
+    return numeric_drift(
         column=ref.name,
-        kind="numeric",
         role=role,
-        method=method.name,
-        output=method.output,
-        statistic=float(result.statistic),
-        p_value=None if result.p_value is None else float(result.p_value),
-        threshold=threshold,
-        drifted=_provisional(method, result, threshold, effect),
-        effect_size=effect,
+        rule=rule,
+        method=method,
+        result=result,
+        policy=policy,
+        effect_name=effect_method.name,
+        effect_value=effect_value,
         comparison="exact" if exact else "approximate",
         n_reference=ref.n_finite,
         n_current=cur.n_finite,
