@@ -14,14 +14,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from watchkeeper._exceptions import InputError
+from watchkeeper._vocabulary import SCOPES
 from watchkeeper.service._errors import NotFound
 from watchkeeper.service._results import ApiKeyInfo
 from watchkeeper.store import Store
 
 __all__ = ["SCOPES", "ApiKeys"]
-
-# "reports" uploads batch reports (pages people open in the dashboard); admin implies all.
-SCOPES = ("ingest", "read", "admin", "reports")
 
 
 def _hash_key(plaintext: str) -> str:
