@@ -68,6 +68,7 @@ from starlette.responses import Response
 from watchkeeper._exceptions import InputError
 from watchkeeper.llm.guard import Guard, GuardResult, Policy
 from watchkeeper.llm.monitoring import guard_feature_schema, guard_features
+from watchkeeper.llm.monitoring._guard_names import FLAGGED, detector_of, hit_feature
 from watchkeeper.server._auth import IngestKey, ReadKey
 from watchkeeper.server._common import (
     ERROR_RESPONSES,
@@ -384,18 +385,14 @@ def guard_stats(
         if point.segment is None and point.feature is not None:
             by_feature.setdefault(point.feature, []).append(point)
     names = set(detectors)
-    names.update(
-        f[len("guard_") : -len("_hit")]
-        for f in by_feature
-        if f.startswith("guard_") and f.endswith("_hit") and len(f) > len("guard__hit")
-    )
+    names.update(d for f in by_feature if (d := detector_of(f, kind="hit")) is not None)
     return {
         "windows": len(requests),
         "requests": round(sum(requests.values())),
-        "flagged": _rate("guard_flagged", by_feature.get("guard_flagged", []), requests, missing),
+        "flagged": _rate(FLAGGED, by_feature.get(FLAGGED, []), requests, missing),
         "detectors": [
             {"name": name}
-            | _rate(f"guard_{name}_hit", by_feature.get(f"guard_{name}_hit", []), requests, missing)
+            | _rate(hit_feature(name), by_feature.get(hit_feature(name), []), requests, missing)
             for name in sorted(names)
         ],
     }
@@ -403,11 +400,7 @@ def guard_stats(
 
 def _declared_detectors(schema: Mapping[str, Any]) -> list[str]:
     declared = _declared(schema) or set()
-    return [
-        name[len("guard_") : -len("_hit")]
-        for name in declared
-        if name.startswith("guard_") and name.endswith("_hit") and len(name) > len("guard__hit")
-    ]
+    return [d for name in declared if (d := detector_of(name, kind="hit")) is not None]
 
 
 def _stats(

@@ -23,6 +23,8 @@ from pydantic import (
     StrictStr,
 )
 
+from watchkeeper._vocabulary import TASKS, Task
+
 __all__ = [
     "NAME_PATTERN",
     "TASKS",
@@ -57,7 +59,6 @@ __all__ = [
 
 # Names end up in URLs, Prometheus labels and file names: keep them plain.
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
-TASKS = ("binary_classification", "multiclass_classification", "regression", "llm")
 MAX_BATCH = 100_000
 
 
@@ -88,7 +89,7 @@ class ModelIn(_Strict):
     """``POST /v1/models``: a model's name, task and (optional) feature schema."""
 
     name: Name
-    task: Literal["binary_classification", "multiclass_classification", "regression", "llm"]
+    task: Task
     schema_: dict[StrictStr, Any] | None = Field(
         default=None,
         alias="schema",
