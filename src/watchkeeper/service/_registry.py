@@ -18,6 +18,7 @@ from typing import Any
 import pyarrow as pa
 
 from watchkeeper._exceptions import InputError, ProfileFormatError
+from watchkeeper._vocabulary import TASKS
 from watchkeeper.profile import Profile
 from watchkeeper.service._errors import Conflict, NotFound
 from watchkeeper.service._ingest import feature_kinds, table_to_ipc
@@ -28,8 +29,6 @@ from watchkeeper.store import Store
 from watchkeeper.store._rows import ModelRow, VersionRow
 
 __all__ = ["TASKS", "Registry", "aware", "utc_now"]
-
-TASKS = ("binary_classification", "multiclass_classification", "regression", "llm")
 
 
 def utc_now() -> datetime:
