@@ -71,6 +71,9 @@ def test_each_action_over_http_is_audited_with_its_actor(
     config = tmp_path / "watchkeeper.yaml"
     config.write_text(CONFIG)
     assert main(["apply", str(config), "--database-url", database_url]) == 0
+    # Applying the same file again changes nothing, and records nothing.
+    assert main(["apply", str(config), "--database-url", database_url]) == 0
+    assert len(service.list_audit(action="config.apply")) == 1
     service._forget()
     with _client(service, alice) as a, _client(service, bob) as b, _client(service, ingest) as i:
         reference = [{"age": float(x), "plan": "a"} for x in range(20)]

@@ -343,8 +343,9 @@ class MonitoringService:
             result = apply_config(self, self._registry, config)
             self._forget()
             old, new = changed(before, self._configured())
-            target = f"config:{getattr(config, 'path', None) or 'watchkeeper.yaml'}"
-            self._audit.record(who, "config.apply", target, before=old, after=new)
+            if old or new:  # an apply that changes nothing (each server start) is not news
+                target = f"config:{getattr(config, 'path', None) or 'watchkeeper.yaml'}"
+                self._audit.record(who, "config.apply", target, before=old, after=new)
         return result
 
     def put_monitor(self, monitor: MonitorSpec, *, actor: Actor | None = None) -> None:
