@@ -188,9 +188,78 @@ def _performance_specs() -> tuple[MetricSpec, ...]:
     )
 
 
+# The monitor kinds of the service (watchkeeper.service.kinds), per window.
+_KINDS: tuple[MetricSpec, ...] = (
+    _spec("score_mean", None, _NEUTRAL, "score", "mean score (regression: prediction)"),
+    _spec("score_std", None, _NEUTRAL, "score", "sample standard deviation of the scores"),
+    _spec("score_min", None, _NEUTRAL, "score", "smallest score"),
+    _spec("score_max", None, _NEUTRAL, "score", "largest score"),
+    _spec("score_p25", None, _NEUTRAL, "score", "first quartile of the scores"),
+    _spec("score_p50", None, _NEUTRAL, "score", "median score"),
+    _spec("score_p75", None, _NEUTRAL, "score", "third quartile of the scores"),
+    _spec("concept_drift", None, _HIGHER, "bool",
+          "1 if the streaming detector on the label-joined errors signalled a drift"),
+    _spec("concept_drift_statistic", None, _HIGHER, "error",
+          "the concept-drift detector's error estimate"),
+    _spec("demographic_parity_difference", None, _HIGHER, "ratio",
+          "largest gap in selection rate between groups of a sensitive column",
+          per_feature=True),
+    _spec("equalized_odds_difference", None, _HIGHER, "ratio",
+          "larger of the gaps in true and false positive rates between groups",
+          per_feature=True),
+    _spec("disparate_impact", None, _LOWER, "ratio",
+          "Clarify DI: the facet's selection rate over the others' (1 is fair)",
+          per_feature=True),
+    *(
+        _spec(f"clarify_{name.lower()}", None, _NEUTRAL, "score",
+              f"Clarify post-training bias metric {name} (0 is fair)", per_feature=True)
+        for name in ("DPPL", "DCA", "DCR", "SD", "RD", "DAR", "DRR", "AD", "TE", "GE")
+    ),
+    _spec("bias_drift_detected", None, _HIGHER, "bool",
+          "1 if a bias metric moved from the reference beyond its threshold",
+          per_feature=True),
+    _spec("bias_drift_p_value", None, _LOWER, "probability",
+          "smallest p-value of the bias metrics' z-tests against the reference",
+          per_feature=True),
+    _spec("attribution_ndcg", None, _LOWER, "score",
+          "NDCG of the window's feature attribution ranking against the reference's"),
+    _spec("attribution_share", None, _NEUTRAL, "ratio",
+          "a feature's share of the window's mean absolute attribution", per_feature=True),
+    _spec("multivariate_drift_auc", None, _HIGHER, "score",
+          "ROC AUC of a classifier telling the window from the reference"),
+    _spec("multivariate_drift_threshold", None, _NEUTRAL, "score",
+          "the domain classifier's AUC threshold from the reference chunks"),
+)  # fmt: skip
+
+_ESTIMATED = ("roc_auc", "f1", "precision", "recall", "specificity", "accuracy",
+              "mae", "mse", "rmse", "mape")  # fmt: skip
+
+
+def _estimated_specs() -> tuple[MetricSpec, ...]:
+    from watchkeeper.performance import METRICS
+
+    specs = []
+    for name in _ESTIMATED:
+        metric = METRICS[name]
+        direction = _LOWER if metric.higher_is_better else _HIGHER
+        for suffix, what in (("", "estimated"), ("_lower", "lower band of estimated"),
+                             ("_upper", "upper band of estimated")):  # fmt: skip
+            specs.append(
+                MetricSpec(
+                    name=f"estimated_{name}{suffix}",
+                    path=None,
+                    direction=direction,
+                    unit="score" if metric.higher_is_better else "error",
+                    description=f"{what} {name} (CBPE/DLE, without labels)",
+                    problems=tuple(sorted(metric.problems)),
+                )
+            )
+    return tuple(specs)
+
+
 @cache
 def _table() -> Mapping[str, MetricSpec]:
-    specs = {spec.name: spec for spec in _STATIC}
+    specs = {spec.name: spec for spec in (*_STATIC, *_KINDS, *_estimated_specs())}
     for spec in _performance_specs():
         specs.setdefault(spec.name, spec)
     return MappingProxyType(specs)

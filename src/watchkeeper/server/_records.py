@@ -45,7 +45,7 @@ ARROW_MEDIA_TYPES = frozenset(
 PARQUET_MEDIA_TYPES = frozenset({"application/vnd.apache.parquet", "application/x-parquet"})
 
 _RECORD_FIELDS = ("id", "timestamp", "features", "prediction", "score", "latency_ms", "error",
-                  "segment")  # fmt: skip
+                  "segment", "attributions")  # fmt: skip
 _FIELD_SET = frozenset(_RECORD_FIELDS)
 # The JSON type a declared feature kind must arrive as; other kinds take any one type.
 _KIND_CLASS = {"numeric": "number", "boolean": "bool"}
@@ -176,6 +176,13 @@ def _record_cells(
             cells[column] = ("number", value)
             continue
         cells[column] = _cell(f"features.{name}", value, declared, seen(column))
+    attributions = record.get("attributions", {})
+    if not isinstance(attributions, dict):
+        raise _Reject("attributions", "must be an object mapping feature names to numbers")
+    for name, value in attributions.items():
+        if value is not None:
+            field = f"attribution.{name}"
+            cells[field] = _cell(f"attributions.{name}", value, "number", None)
     segment = record.get("segment", {})
     if not isinstance(segment, dict):
         raise _Reject("segment", "must be an object such as {'region': 'eu'}")

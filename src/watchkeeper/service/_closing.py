@@ -25,10 +25,11 @@ from watchkeeper.service._results import WindowInfo
 from watchkeeper.service._specs import monitor_from_dict
 from watchkeeper.service._types import MetricPoint, MonitorSpec, alert_key
 from watchkeeper.service._windows import compute_window_metrics, summarize, window_data
+from watchkeeper.service.kinds._run import kind_columns, version_states, window_kind_values
 from watchkeeper.store import to_micros
 from watchkeeper.store._rows import AlertRow, ModelRow, WindowRow
 
-__all__ = ["close_due_windows", "metric_point", "window_info"]
+__all__ = ["close_due_windows", "evaluate_live", "metric_point", "window_info"]
 
 _HISTORY = 30
 
@@ -62,6 +63,7 @@ def close_due_windows(registry: Registry, model: ModelRow, now: datetime) -> lis
         return []
     kinds = feature_kinds(model.schema)
     references: dict[int, Profile | None] = {}
+    states: dict[int, dict[str, bytes]] = {}  # the monitor kinds' (service.kinds)
     baselines = {v.id: v.baseline for v in store.list_versions(model.id)}
     monitors = [monitor_from_dict(spec) for spec in store.list_monitor_specs(model.name)]
     groups: dict[tuple[int, datetime], list[WindowRow]] = defaultdict(list)
@@ -71,10 +73,12 @@ def close_due_windows(registry: Registry, model: ModelRow, now: datetime) -> lis
     for (version_id, start), rows in sorted(groups.items(), key=lambda kv: kv[0][1]):
         if version_id not in references:
             references[version_id] = load_reference_profile(store, version_id, kinds)
+            states[version_id] = version_states(store, model, version_id, registry.clock())
         start_us = to_micros(start)
         built = profile_windows(
             store, model.id, version_id, start_us, rows,
             reference=references[version_id], kinds=kinds,
+            keep=kind_columns(model.task, model.schema),
         )  # fmt: skip
         keys = built.keys
         outputs = store.records_by_id(model.id, keys.column("id").to_pylist())
@@ -94,6 +98,10 @@ def close_due_windows(registry: Registry, model: ModelRow, now: datetime) -> lis
                 profile=profile,
                 host=host if not window.segment else (),
             )
+            values += window_kind_values(
+                task=model.task, schema=model.schema, data=data, states=states[version_id],
+                window_start_us=start_us, segment=window.segment or None,
+            )  # fmt: skip
             points = [
                 MetricPoint(
                     model.name, window.version, metric, value, window.start, window.end,
@@ -125,6 +133,27 @@ def close_due_windows(registry: Registry, model: ModelRow, now: datetime) -> lis
                 )
             )  # fmt: skip
     return closed
+
+
+def evaluate_live(
+    registry: Registry, model: ModelRow, points: Sequence[MetricPoint], n_labels: int
+) -> None:
+    """Evaluate the monitors of the metrics in ``points``, written between closes (a
+    streaming detector's, as labels arrive), so that an alert fires now."""
+    wanted = {p.metric for p in points}
+    store = registry.store
+    monitors = [
+        m for m in (monitor_from_dict(s) for s in store.list_monitor_specs(model.name))
+        if m.metric in wanted
+    ]  # fmt: skip
+    if not monitors:
+        return
+    baselines = {v.name: v.baseline for v in store.list_versions(model.id)}
+    by_version: dict[str, list[MetricPoint]] = defaultdict(list)
+    for point in points:
+        by_version[point.version].append(point)
+    for version, group in by_version.items():
+        evaluate(registry, monitors, group, n_labels, n_labels, baselines.get(version, {}))
 
 
 def evaluate(

@@ -40,6 +40,7 @@ __all__ = [
 FEATURE_PREFIX = "feature."
 SEGMENT_PREFIX = "segment."
 SCORE_PREFIX = "score."
+ATTRIBUTION_PREFIX = "attribution."
 _PLAIN = ("id", "timestamp", "prediction", "score", "latency_ms", "error")
 _MAX_ID = 200
 _KINDS = ("numeric", "categorical", "boolean", "text")
@@ -256,11 +257,13 @@ def _json_texts(column: pa.ChunkedArray, field: str, problems: _Problems) -> lis
 
 def _check_columns(table: pa.Table) -> None:
     for name in table.column_names:
-        if name in _PLAIN or name.startswith((FEATURE_PREFIX, SEGMENT_PREFIX, SCORE_PREFIX)):
+        prefixes = (FEATURE_PREFIX, SEGMENT_PREFIX, SCORE_PREFIX, ATTRIBUTION_PREFIX)
+        if name in _PLAIN or name.startswith(prefixes):
             continue
         raise InputError(
             f"column {name!r} is not a record field; send features as 'feature.<name>', "
-            f"segments as 'segment.<key>', class scores as 'score.<class>' "
+            f"segments as 'segment.<key>', class scores as 'score.<class>', "
+            f"attributions as 'attribution.<feature>' "
             f"(fields: {', '.join(_PLAIN)})"
         )
     for required in ("id", "timestamp"):
@@ -316,7 +319,8 @@ def prepare_batch(
 
     The columns are ``id``, ``timestamp`` (``timestamp[us, UTC]`` or ISO-8601 text),
     ``prediction``, ``score`` or ``score.<class>``, ``latency_ms``, ``error``,
-    ``segment.<key>`` and ``feature.<name>`` (docs/server.md).
+    ``segment.<key>``, ``feature.<name>`` and ``attribution.<feature>`` (a per-record
+    attribution, e.g. a SHAP value; kept beside the features) (docs/server.md).
 
     >>> import pyarrow as pa
     >>> from datetime import UTC, datetime
@@ -355,6 +359,11 @@ def prepare_batch(
         name[len(SCORE_PREFIX) :]: _check_numbers(table.column(name), name, problems)
         for name in table.column_names
         if name.startswith(SCORE_PREFIX)
+    }
+    attributions = {
+        name: _check_numbers(table.column(name), name, problems)
+        for name in table.column_names
+        if name.startswith(ATTRIBUTION_PREFIX)
     }
     latency = None
     if "latency_ms" in table.column_names:
@@ -421,6 +430,7 @@ def prepare_batch(
             "window_start": pa.array(window_starts[kept], pa.int64()),
             "segment": pa.array(segments, pa.string()),
             **{name: column.filter(mask) for name, column in feature_columns.items()},
+            **{name: column.filter(mask) for name, column in attributions.items()},
         }
     )
     rejected = [problems.errors[i] for i in sorted(problems.errors)]

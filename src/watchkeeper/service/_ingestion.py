@@ -20,9 +20,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from watchkeeper._exceptions import InputError
+from watchkeeper.service._closing import evaluate_live
 from watchkeeper.service._ingest import PreparedBatch, feature_kinds, prepare_batch, table_to_ipc
 from watchkeeper.service._registry import Registry
 from watchkeeper.service._results import IngestResult, LabelResult
+from watchkeeper.service.kinds._run import labels_arrived
 
 __all__ = ["ingest_labels", "ingest_predictions"]
 
@@ -120,6 +122,12 @@ def ingest_labels(registry: Registry, model: str, labels: Sequence[tuple[str, An
             else:
                 corrected.add(key)
     registry.store.apply_labels(row.id, writes, new, corrected, registry.clock(), window_us)
+    # Streaming detectors see the labels now; their alerts fire before the window closes.
+    points, seen = labels_arrived(
+        registry.store, row, [rid for rid, _ in writes], targets, window_us, registry.clock()
+    )
+    if points:
+        evaluate_live(registry, row, points, seen)
     return LabelResult(
         accepted=len(writes),
         duplicates=duplicates,

@@ -15,7 +15,7 @@ bins (the version's reference was replaced) is rebuilt from every blob instead.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 
 from watchkeeper.profile import NumericProfile, Profile, ProfileBuilder
 from watchkeeper.service._ingest import ipc_to_table
-from watchkeeper.service._windows import BOOKKEEPING, reference_profile, window_schema
+from watchkeeper.service._windows import not_a_feature, reference_profile, window_schema
 from watchkeeper.store._rows import WindowRow
 
 if TYPE_CHECKING:
@@ -136,7 +136,7 @@ class _Target:
                 chunk, kinds=self.kinds, reference=self.reference, stored=self.base
             )
             self.builder = ProfileBuilder(schema, bins_from=self.reference)
-        drop = [name for name in BOOKKEEPING if name in chunk.column_names]
+        drop = [name for name in chunk.column_names if not_a_feature(name)]
         self.builder.update(chunk.drop_columns(drop))
 
     def result(self) -> tuple[Profile | None, bool]:
@@ -158,13 +158,16 @@ def _stream(
     blob_ids: Sequence[int],
     targets: Sequence[_Target],
     keys: list[pa.Table] | None,
+    keep: Callable[[str], bool] | None = None,
 ) -> None:
     for blob_id, data in store.iter_blobs(blob_ids):
         table = ipc_to_table([data])
         if table is None:
             continue
         if keys is not None:
-            keys.append(pa.table({name: _copy(table.column(name)) for name in ("id", "segment")}))
+            extra = [n for n in table.column_names if keep is not None and keep(n)]
+            names = dict.fromkeys(["id", "segment", *extra])
+            keys.append(pa.table({name: _copy(table.column(name)) for name in names}))
         for target in targets:
             target.add(blob_id, table)
 
@@ -179,13 +182,15 @@ def profile_windows(
     reference: Profile | None,
     kinds: Mapping[str, str],
     chunk_rows: int | None = None,
+    keep: Callable[[str], bool] | None = None,
 ) -> WindowProfiles:
     """The profiles of ``windows`` (rows of one version and start, any segments).
 
     A window with a stored profile gets only the blobs after the stored one merged in;
     the others are profiled from every blob. Every blob is read once for the record
     ids, and profiled only where it is new to a window; ``chunk_rows`` (default
-    :data:`CHUNK_ROWS`) bounds the rows gathered before a builder update.
+    :data:`CHUNK_ROWS`) bounds the rows gathered before a builder update. ``keep``
+    names the columns kept beside the ids in ``keys`` (the monitor kinds').
     """
     rows = CHUNK_ROWS if chunk_rows is None else chunk_rows
     stored = store.window_profiles([w.id for w in windows])
@@ -203,7 +208,7 @@ def profile_windows(
 
     targets = [target(w, fresh=False) for w in windows]
     keys: list[pa.Table] = []
-    _stream(store, blob_ids, targets, keys)
+    _stream(store, blob_ids, targets, keys, keep)
     results = {t.window.id: t.result() for t in targets}
 
     def short(t: _Target) -> bool:

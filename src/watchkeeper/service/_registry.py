@@ -25,6 +25,7 @@ from watchkeeper.service._ingest import feature_kinds, table_to_ipc
 from watchkeeper.service._results import ModelInfo, VersionInfo
 from watchkeeper.service._settings import Settings
 from watchkeeper.service._windows import reference_profile as reference_profile_of
+from watchkeeper.service.kinds._run import fit_version
 from watchkeeper.store import Store
 from watchkeeper.store._rows import ModelRow, VersionRow
 
@@ -225,6 +226,9 @@ class Registry:
             row.id, version, reference=blob, baseline=clean, created_at=self.clock(),
             reference_profile=profile,
         )  # fmt: skip
+        if created is not None and reference is not None:
+            # Estimators, reference counters and rankings of the monitor kinds.
+            fit_version(self.store, created.id, row.task, row.schema, reference, self.clock())
         if created is None:
             existing = self.version(row, version)
             if (

@@ -34,10 +34,12 @@ from watchkeeper.schema import ColumnKind, ColumnRole, ColumnSpec, Schema, infer
 from watchkeeper.service._points import Value, drift_values, performance_values, quality_values
 
 __all__ = [
+    "ATTRIBUTION_PREFIX",
     "PROBLEM_OF_TASK",
     "Value",
     "WindowData",
     "compute_window_metrics",
+    "not_a_feature",
     "reference_profile",
     "reference_schema",
     "summarize",
@@ -47,6 +49,15 @@ __all__ = [
 
 # Columns of a window's feature blobs that are bookkeeping, not features.
 BOOKKEEPING = ("id", "window_start", "segment")
+# Per-record feature attributions travel beside the features (service.kinds.attribution).
+ATTRIBUTION_PREFIX = "attribution."
+
+
+def not_a_feature(name: str) -> bool:
+    """Whether a column of a window's feature blobs is bookkeeping or an attribution."""
+    return name in BOOKKEEPING or name.startswith(ATTRIBUTION_PREFIX)
+
+
 _COMPARED_KINDS = (ColumnKind.NUMERIC, ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN)
 
 
@@ -84,7 +95,7 @@ def reference_schema(table: pa.Table, kinds: Mapping[str, str]) -> tuple[pa.Tabl
     specs = []
     inferred = infer_schema(table)
     for name in table.column_names:
-        if kinds and name not in kinds:
+        if (kinds and name not in kinds) or name.startswith(ATTRIBUTION_PREFIX):
             continue
         kind = ColumnKind(kinds[name]) if name in kinds else inferred[name].kind
         if kind in _COMPARED_KINDS:
@@ -125,7 +136,7 @@ def window_schema(
             specs.setdefault(spec.name, spec)
     for name, kind in kinds.items():
         specs.setdefault(name, ColumnSpec(name, ColumnKind(kind), ColumnRole.FEATURE, True))
-    features = [n for n in table.column_names if n not in BOOKKEEPING and n not in specs]
+    features = [n for n in table.column_names if not not_a_feature(n) and n not in specs]
     if features:
         inferred = infer_schema(table.select(features))
         for name in features:

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine, text
 from watchkeeper.store._engine import create_store_engine
 from watchkeeper.store._migrate import upgrade
 from watchkeeper.store._repo_alerts import AlertRepository
+from watchkeeper.store._repo_kinds import KindStateRepository
 from watchkeeper.store._repo_models import ModelRepository
 from watchkeeper.store._repo_profiles import ProfileRepository
 from watchkeeper.store._repo_records import RecordRepository
@@ -19,7 +20,12 @@ __all__ = ["Store", "create_store_engine"]
 
 
 class Store(
-    ModelRepository, RecordRepository, WindowRepository, AlertRepository, ProfileRepository
+    ModelRepository,
+    RecordRepository,
+    WindowRepository,
+    AlertRepository,
+    ProfileRepository,
+    KindStateRepository,
 ):
     """The database behind the service, migrated to the newest schema when opened.
 

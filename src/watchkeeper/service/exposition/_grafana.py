@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from watchkeeper._catalogue import prometheus_series, service_metrics
+from watchkeeper.service.exposition._grafana_kinds import kind_panels
 
 __all__ = ["SCHEMA_VERSION", "grafana_dashboard", "panel_metric_names"]
 
@@ -250,6 +251,7 @@ def grafana_dashboard(*, model: str | None = None, title: str | None = None) -> 
             ],
             width=8,
         ),
+        *kind_panels(_panel, _row, _SEL, _SEG),
         _row("Alerts"),
         _panel(
             "Alert states (1 = firing)",
