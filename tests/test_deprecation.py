@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 
-from watchkeeper import performance, streaming
+from watchkeeper import llm, performance, streaming
 
 ALIASES: list[tuple[Callable[..., Any], Callable[..., Any], tuple[Any, ...]]] = [
     (performance.metric_names, performance.available_metrics, ("regression",)),
     (streaming.detector_names, streaming.available_detectors, ("binary",)),
+    (llm.list_scanners, llm.available_scanners, ()),
 ]
 
 

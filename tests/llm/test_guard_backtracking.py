@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from watchkeeper.llm.guard import list_scanners
+from watchkeeper.llm.guard import available_scanners
 from watchkeeper.llm.guard._normalise import decoded_payloads, normalise, undo_spacing
 
 N = 25_000
@@ -96,7 +96,7 @@ def test_every_scanner_grows_linearly(name: str) -> None:
     small, large = SMALL[name], LARGE[name]
     checks: list[tuple[str, Callable[[str], object]]] = [
         (spec.name, partial(_scan, spec.func, OPTIONS.get(spec.name, {})))
-        for spec in list_scanners()
+        for spec in available_scanners()
     ]
     checks.append(("normalisers", _normalisers))
     for label, run in checks:

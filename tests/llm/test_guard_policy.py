@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from watchkeeper._exceptions import ConfigError
-from watchkeeper.llm.guard import Policy, list_scanners
+from watchkeeper.llm.guard import Policy, available_scanners
 
 
 def test_defaults_follow_the_registry() -> None:
     policy = Policy.default()
-    for spec in list_scanners():
+    for spec in available_scanners():
         settings = policy.scanners[spec.name]
         assert settings.enabled is spec.enabled_by_default
         assert settings.threshold == spec.default_threshold

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from watchkeeper.llm.guard import list_scanners
+from watchkeeper.llm.guard import available_scanners
 from watchkeeper.llm.guard._registry import get_scanner
 
 OPTIONS = {
@@ -18,9 +18,9 @@ OPTIONS = {
 
 
 def test_registry_metadata() -> None:
-    names = [s.name for s in list_scanners()]
+    names = [s.name for s in available_scanners()]
     assert len(names) == len(set(names))
-    for spec in list_scanners():
+    for spec in available_scanners():
         assert spec.applies_to <= {"input", "output"} and spec.applies_to
         assert 0 < spec.default_threshold <= 1
         assert spec.description
@@ -28,7 +28,7 @@ def test_registry_metadata() -> None:
 
 
 def test_empty_text_scores_zero_everywhere() -> None:
-    for spec in list_scanners():
+    for spec in available_scanners():
         outcome = spec.func("", OPTIONS.get(spec.name, {}))
         assert outcome.findings == (), spec.name
         assert outcome.score < 0.5, spec.name
@@ -37,7 +37,7 @@ def test_empty_text_scores_zero_everywhere() -> None:
 @settings(max_examples=60, deadline=None)
 @given(st.text(max_size=300))
 def test_scores_in_range_and_spans_inside_the_text(text: str) -> None:
-    for spec in list_scanners():
+    for spec in available_scanners():
         outcome = spec.func(text, OPTIONS.get(spec.name, {}))
         assert 0.0 <= outcome.score <= 1.0, spec.name
         assert 0.0 <= outcome.confidence <= 1.0, spec.name

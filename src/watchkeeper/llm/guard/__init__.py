@@ -11,6 +11,7 @@ from watchkeeper.llm.guard._normalise import decoded_payloads, normalise
 from watchkeeper.llm.guard._policy import Policy, ScannerSettings
 from watchkeeper.llm.guard._registry import (
     ScannerSpec,
+    available_scanners,
     get_scanner,
     list_scanners,
     register_scanner,
@@ -30,6 +31,7 @@ __all__ = [
     "ScannerSpec",
     "Span",
     "add_canary",
+    "available_scanners",
     "decoded_payloads",
     "find_canaries",
     "get_scanner",

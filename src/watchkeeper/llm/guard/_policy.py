@@ -23,7 +23,7 @@ import yaml
 
 from watchkeeper._exceptions import ConfigError, UnknownMethodError
 from watchkeeper.llm.guard._banned import compile_user_pattern
-from watchkeeper.llm.guard._registry import get_scanner, list_scanners
+from watchkeeper.llm.guard._registry import available_scanners, get_scanner
 
 __all__ = ["DEFAULT_MAX_CHARS", "DEFAULT_MAX_MESSAGES", "Policy", "ScannerSettings"]
 
@@ -45,7 +45,7 @@ def _default_scanners() -> Mapping[str, ScannerSettings]:
     return MappingProxyType(
         {
             s.name: ScannerSettings(s.enabled_by_default, s.default_threshold)
-            for s in list_scanners()
+            for s in available_scanners()
         }
     )
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from watchkeeper._deprecation import deprecated_alias
 from watchkeeper._exceptions import UnknownMethodError
 from watchkeeper.llm.guard._banned import (
     scan_banned_regex,
@@ -27,7 +28,14 @@ from watchkeeper.llm.guard._refusal import scan_refusal
 from watchkeeper.llm.guard._results import ScanOutcome
 from watchkeeper.llm.guard._secrets import scan_secrets
 
-__all__ = ["ScannerFunc", "ScannerSpec", "get_scanner", "list_scanners", "register_scanner"]
+__all__ = [
+    "ScannerFunc",
+    "ScannerSpec",
+    "available_scanners",
+    "get_scanner",
+    "list_scanners",
+    "register_scanner",
+]
 
 ScannerFunc = Callable[[str, Mapping[str, Any]], ScanOutcome]
 INPUT = frozenset({"input"})
@@ -75,13 +83,16 @@ def get_scanner(name: str) -> ScannerSpec:
         raise UnknownMethodError(f"no guard scanner {name!r}; known: {known}") from None
 
 
-def list_scanners() -> tuple[ScannerSpec, ...]:
+def available_scanners() -> tuple[ScannerSpec, ...]:
     """Every registered scanner, in registration order.
 
-    >>> [s.name for s in list_scanners() if s.enabled_by_default]
+    >>> [s.name for s in available_scanners() if s.enabled_by_default]
     ['prompt_attack', 'pii', 'secrets', 'hidden_text', 'canary']
     """
     return tuple(_REGISTRY.values())
+
+
+list_scanners = deprecated_alias(available_scanners, "list_scanners")
 
 
 for _spec in (
