@@ -194,7 +194,7 @@ def _policy_line(policy: Any) -> str:
     shown |= {f"{k}_effect" for k in ("numeric", "categorical")}
     shown |= {f"{k}_min_effect" for k in ("numeric", "categorical")}
     parts.extend(
-        f"{key.replace('_', ' ')}: {format_number(value)}"
+        f"{str(key).replace('_', ' ')}: {format_number(value)}"
         for key, value in policy.items()
         if key not in shown and not isinstance(value, Mapping | list)
     )

@@ -48,7 +48,9 @@ _REPORT: dict[str, _Spec] = {
         "predictions": [_COLUMN], "skipped": [_SKIPPED], "policy": "object",
     },
     "quality": {"findings": [_FINDING], "datasets": "object", "columns": ["object"]},
-    "performance": "object",
+    "performance": {
+        "metrics": [{"metric": "str", "baseline": "num", "chunks": ["object"]}],
+    },
 }  # fmt: skip
 
 _WORDS = {
@@ -58,6 +60,7 @@ _WORDS = {
     "bool": "true or false",
     "object": "an object",
 }
+_SCALARS = frozenset(_WORDS) - {"object"}
 
 
 def _fits(word: str, value: Any) -> bool:
@@ -99,7 +102,10 @@ def _walk(spec: _Spec, value: Any, path: str, problems: list[str]) -> Any:
         if not isinstance(value, list | tuple):
             problems.append(f"{path} must be a list, not {_type_name(value)}")
             return []
-        return [_walk(spec[0], item, f"{path}[{i}]", problems) for i, item in enumerate(value)]
+        items = [_walk(spec[0], item, f"{path}[{i}]", problems) for i, item in enumerate(value)]
+        # An entry that is not an object is left out, so renderers can trust each one.
+        keep_nulls = isinstance(spec[0], str) and spec[0] in _SCALARS
+        return [item for item in items if item is not None or keep_nulls]
     if not isinstance(value, Mapping):
         # A skipped column may be a bare name; anything else must be an object.
         if spec is _SKIPPED and isinstance(value, str):
