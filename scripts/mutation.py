@@ -61,6 +61,15 @@ EQUIVALENT: dict[str, str] = {
         "the metric name only reaches a warning for a one-class indicator, and with two "
         "or more classes present every present class's indicator has both"
     ),
+    "watchkeeper.stats._corrections.x_adjust_p_values__mutmut_12": (
+        "for the documented input (floats or None) numpy infers float64 anyway"
+    ),
+    "watchkeeper.stats._distances.x__cdf_gaps__mutmut_10": (
+        'numpy reads the sort kind case-insensitively: "STABLE" is "stable"'
+    ),
+    "watchkeeper.drift._column.x__categorical_summary__mutmut_25": (
+        "zip(strict=None) is zip(strict=False), and categories and counts always have one length"
+    ),
     "watchkeeper.stats._corrections.x__holm__mutmut_4": (
         "a non-stable sort only reorders tied p-values, and ties get one adjusted value "
         "(the running maximum)"

@@ -148,3 +148,16 @@ def test_rule_the_policy_is_recorded_with_each_kinds_rule() -> None:
     }
     assert (recorded["numeric_min_effect"], recorded["categorical_min_effect"]) == (0.1, 0.05)
     assert (recorded["correction"], recorded["drift_share"]) == ("bh", 0.5)
+
+
+def test_rule_a_binned_effect_size_is_read_on_the_references_bins() -> None:
+    """With PSI as the numeric effect size, a KS column's effect equals PSI's statistic
+    on the reference's quantile bins, as the PSI method itself computes it."""
+    rng = np.random.default_rng(11)
+    ref, cur = numeric(rng.normal(size=2000)), numeric(rng.normal(0.3, 1.0, size=1500))
+    with_ks = compare_numeric(ref, cur, "feature", DriftPolicy(numeric_effect="psi"))
+    psi = compare_numeric(ref, cur, "feature", DriftPolicy.from_options(numeric_method="psi"))
+    assert with_ks.effect_size is not None
+    assert with_ks.effect_size.method == "psi"
+    assert with_ks.effect_size.value == pytest.approx(psi.statistic)
+    assert psi.statistic is not None and psi.statistic > 0.05
