@@ -120,6 +120,8 @@ def test_pii_is_never_stored_in_clear(served, database_url: str) -> None:  # typ
          "declare pii: drop"),
         ({"features": {"e": {"kind": "text", "pii": "drop"}}, "subject": "e"}, {"pii_key": KEY},
          "subject column 'e' is declared pii: drop"),
+        ({"features": {"age": "numeric"}, "subject": "customer"}, {},
+         "subject column 'customer' is not a feature"),
     ],
 )  # fmt: skip
 def test_declarations_that_cannot_be_kept_are_refused(

@@ -44,10 +44,15 @@ def check_declarations(schema: Mapping[str, Any] | None, key: bytes | None) -> N
 which applies to text features; declare pii: hash or drop
     """
     plan = plan_of(schema)
+    kinds = feature_kinds(schema)
+    if plan.subject is not None and plan.subject not in kinds:
+        raise InputError(
+            f"the subject column {plan.subject!r} is not a feature of the schema, so no record "
+            f"could be found by it; declare it a feature (features: {sorted(kinds)})"
+        )
     if plan.empty:
         return
     plan.check_key(key)
-    kinds = feature_kinds(schema)
     for name, action in plan.actions.items():
         allowed = _KINDS_FOR.get(action)
         kind = kinds.get(name)
