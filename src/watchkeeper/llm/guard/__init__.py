@@ -5,6 +5,7 @@
 True
 """
 
+from watchkeeper._deprecation import renamed_in_module
 from watchkeeper.llm.guard._canary import add_canary, find_canaries, make_canary
 from watchkeeper.llm.guard._guard import ROLES, Guard, Message, sanitize, scan
 from watchkeeper.llm.guard._normalise import decoded_payloads, normalise
@@ -16,16 +17,22 @@ from watchkeeper.llm.guard._registry import (
     list_scanners,
     register_scanner,
 )
-from watchkeeper.llm.guard._results import DetectorVerdict, Finding, GuardResult, ScanOutcome, Span
+from watchkeeper.llm.guard._results import (
+    DetectorVerdict,
+    GuardResult,
+    ScanFinding,
+    ScanOutcome,
+    Span,
+)
 
 __all__ = [
     "ROLES",
     "DetectorVerdict",
-    "Finding",
     "Guard",
     "GuardResult",
     "Message",
     "Policy",
+    "ScanFinding",
     "ScanOutcome",
     "ScannerSettings",
     "ScannerSpec",
@@ -42,3 +49,6 @@ __all__ = [
     "sanitize",
     "scan",
 ]
+
+# Old public names, kept as deprecated aliases (CHANGELOG.md, "Unreleased").
+__getattr__ = renamed_in_module(__name__, {"Finding": "ScanFinding"}, globals())

@@ -20,7 +20,7 @@ from typing import Any
 
 from watchkeeper._exceptions import ConfigError
 from watchkeeper.llm.guard._normalise import normalise
-from watchkeeper.llm.guard._results import Finding, ScanOutcome
+from watchkeeper.llm.guard._results import ScanFinding, ScanOutcome
 
 __all__ = [
     "REGEX_MAX_CHARS",
@@ -72,7 +72,7 @@ def scan_banned_substrings(text: str, options: Mapping[str, Any]) -> ScanOutcome
         at = folded.text.find(needle)
         while at >= 0:
             start, end = folded.span(at, at + len(needle))
-            findings.append(Finding(start, end, "banned_substring", 1.0, 1.0))
+            findings.append(ScanFinding(start, end, "banned_substring", 1.0, 1.0))
             at = folded.text.find(needle, at + len(needle))
     return ScanOutcome.from_findings(tuple(findings))
 
@@ -101,7 +101,7 @@ def scan_banned_topics(text: str, options: Mapping[str, Any]) -> ScanOutcome:
         if hits:
             score = min(1.0, len(hits) / min_hits)
             for start, end in hits:
-                findings.append(Finding(start, end, f"topic:{topic}", score, 0.7))
+                findings.append(ScanFinding(start, end, f"topic:{topic}", score, 0.7))
     return ScanOutcome.from_findings(tuple(findings))
 
 
@@ -117,5 +117,5 @@ def scan_banned_regex(text: str, options: Mapping[str, Any]) -> ScanOutcome:
     for pattern in patterns:
         for match in compile_user_pattern(pattern).finditer(head):
             if match.end() > match.start():
-                findings.append(Finding(match.start(), match.end(), "banned_regex", 1.0, 1.0))
+                findings.append(ScanFinding(match.start(), match.end(), "banned_regex", 1.0, 1.0))
     return ScanOutcome.from_findings(tuple(findings))

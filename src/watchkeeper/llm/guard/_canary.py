@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from watchkeeper.llm.guard._normalise import decoded_payloads, normalise
-from watchkeeper.llm.guard._results import Finding, ScanOutcome
+from watchkeeper.llm.guard._results import ScanFinding, ScanOutcome
 
 __all__ = ["CANARY_PREFIX", "add_canary", "find_canaries", "make_canary", "scan_canary"]
 
@@ -54,7 +54,7 @@ def find_canaries(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_TOKEN.findall(text)))
 
 
-def _leaks(text: str, tokens: Iterable[str]) -> list[Finding]:
+def _leaks(text: str, tokens: Iterable[str]) -> list[ScanFinding]:
     lowered = text.lower()
     folded = _NOT_ALNUM.sub("", normalise(text).text)
     findings = []
@@ -62,15 +62,17 @@ def _leaks(text: str, tokens: Iterable[str]) -> list[Finding]:
         core = token.lower()
         at = lowered.find(core)
         if at >= 0:
-            findings.append(Finding(at, at + len(core), "canary", 1.0, 1.0))
+            findings.append(ScanFinding(at, at + len(core), "canary", 1.0, 1.0))
             continue
         # Obfuscated leaks have no clean span: report the whole text.
         if core in folded or core[::-1] in folded:
-            findings.append(Finding(0, len(text), "canary_obfuscated", 1.0, 0.9))
+            findings.append(ScanFinding(0, len(text), "canary_obfuscated", 1.0, 0.9))
             continue
         for payload in decoded_payloads(text):
             if core in _NOT_ALNUM.sub("", payload.text.lower()):
-                findings.append(Finding(payload.start, payload.end, "canary_encoded", 1.0, 0.95))
+                findings.append(
+                    ScanFinding(payload.start, payload.end, "canary_encoded", 1.0, 0.95)
+                )
                 break
     return findings
 

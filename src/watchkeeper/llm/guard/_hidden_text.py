@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from watchkeeper.llm.guard._results import Finding, ScanOutcome
+from watchkeeper.llm.guard._results import ScanFinding, ScanOutcome
 
 __all__ = ["reveal_tag_text", "scan_hidden_text"]
 
@@ -61,15 +61,15 @@ def scan_hidden_text(text: str, options: Mapping[str, Any]) -> ScanOutcome:
     """
     if text.isascii() or _ANY_HIDDEN.search(text) is None:
         return ScanOutcome.from_findings(())
-    findings: list[Finding] = []
+    findings: list[ScanFinding] = []
     for match in _TAGS.finditer(text):
-        findings.append(Finding(match.start(), match.end(), "unicode_tags", 1.0, 0.99))
+        findings.append(ScanFinding(match.start(), match.end(), "unicode_tags", 1.0, 0.99))
     for match in _BIDI.finditer(text):
-        findings.append(Finding(match.start(), match.end(), "bidi_control", 0.9, 0.9))
+        findings.append(ScanFinding(match.start(), match.end(), "bidi_control", 0.9, 0.9))
     for match in _ZERO_WIDTH.finditer(text):
         start, end = match.span()
         if start == 0 and match.group() == "\ufeff":
             continue  # a byte-order mark at the start is an encoding artefact
         if not _legit_joiner(text, start, end):
-            findings.append(Finding(start, end, "zero_width", 0.8, 0.9))
+            findings.append(ScanFinding(start, end, "zero_width", 0.8, 0.9))
     return ScanOutcome.from_findings(tuple(sorted(findings, key=lambda f: f.start)))

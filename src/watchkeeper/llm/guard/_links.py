@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from watchkeeper.llm.guard._results import Finding, ScanOutcome
+from watchkeeper.llm.guard._results import ScanFinding, ScanOutcome
 
 __all__ = ["host_is_allowed", "scan_links"]
 
@@ -45,7 +45,7 @@ def scan_links(text: str, options: Mapping[str, Any]) -> ScanOutcome:
     allowed = tuple(d.lower().lstrip(".") for d in options.get("allowed_domains", ()))
     if "://" not in text and "www." not in text.lower():
         return ScanOutcome.from_findings(())
-    findings: list[Finding] = []
+    findings: list[ScanFinding] = []
     for match in _URL.finditer(text):
         url = match.group().rstrip(".,;:!?")
         if url.lower().startswith("www."):
@@ -62,7 +62,9 @@ def scan_links(text: str, options: Mapping[str, Any]) -> ScanOutcome:
             text.rfind("![", max(0, match.start() - 300), match.start()) >= 0
         )
         if image and parts is not None and parts.query:
-            findings.append(Finding(match.start(), end, "markdown_image_exfiltration", 1.0, 0.9))
+            findings.append(
+                ScanFinding(match.start(), end, "markdown_image_exfiltration", 1.0, 0.9)
+            )
         else:
-            findings.append(Finding(match.start(), end, "unlisted_domain", 0.8, 0.9))
+            findings.append(ScanFinding(match.start(), end, "unlisted_domain", 0.8, 0.9))
     return ScanOutcome.from_findings(tuple(findings))

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from watchkeeper.llm.guard._results import Finding, ScanOutcome, drop_overlaps
+from watchkeeper.llm.guard._results import ScanFinding, ScanOutcome, drop_overlaps
 
 __all__ = ["PII_KINDS", "iban_is_valid", "luhn_is_valid", "scan_pii", "ssn_is_valid"]
 
@@ -104,55 +104,55 @@ def ssn_is_valid(area: str, group: str, serial: str) -> bool:
     return area + group + serial not in _SSN_NEVER_ISSUED
 
 
-def _emails(text: str) -> list[Finding]:
+def _emails(text: str) -> list[ScanFinding]:
     if "@" not in text:
         return []
-    return [Finding(m.start(), m.end(), "email", 0.95, 0.95) for m in _EMAIL.finditer(text)]
+    return [ScanFinding(m.start(), m.end(), "email", 0.95, 0.95) for m in _EMAIL.finditer(text)]
 
 
-def _phones(text: str) -> list[Finding]:
+def _phones(text: str) -> list[ScanFinding]:
     if _PHONE_GATE.search(text) is None:
         return []
     found = []
     for match in _PHONE.finditer(text):
         digits = sum(char.isdigit() for char in match.group())
         if 9 <= digits <= 15:
-            found.append(Finding(match.start(), match.end(), "phone_number", 0.8, 0.7))
+            found.append(ScanFinding(match.start(), match.end(), "phone_number", 0.8, 0.7))
     return found
 
 
-def _cards(text: str) -> list[Finding]:
+def _cards(text: str) -> list[ScanFinding]:
     if _CARD_GATE.search(text) is None:
         return []
     found = []
     for match in _CARD.finditer(text):
         digits = re.sub(r"[ -]", "", match.group())
         if 13 <= len(digits) <= 19 and _CARD_PREFIX.match(digits) and luhn_is_valid(digits):
-            found.append(Finding(match.start(), match.end(), "credit_card", 1.0, 0.99))
+            found.append(ScanFinding(match.start(), match.end(), "credit_card", 1.0, 0.99))
     return found
 
 
-def _ibans(text: str) -> list[Finding]:
+def _ibans(text: str) -> list[ScanFinding]:
     if _IBAN_GATE.search(text) is None:
         return []
     return [
-        Finding(m.start(), m.end(), "iban", 1.0, 0.99)
+        ScanFinding(m.start(), m.end(), "iban", 1.0, 0.99)
         for m in _IBAN.finditer(text)
         if iban_is_valid(m.group())
     ]
 
 
-def _ssns(text: str) -> list[Finding]:
+def _ssns(text: str) -> list[ScanFinding]:
     if _SSN_GATE.search(text) is None:
         return []
     return [
-        Finding(m.start(), m.end(), "us_ssn", 0.9, 0.85)
+        ScanFinding(m.start(), m.end(), "us_ssn", 0.9, 0.85)
         for m in _SSN.finditer(text)
         if ssn_is_valid(m.group(1), m.group(3), m.group(4))
     ]
 
 
-def _ips(text: str) -> list[Finding]:
+def _ips(text: str) -> list[ScanFinding]:
     found = []
     ipv4 = _IPV4.finditer(text) if _IPV4_GATE.search(text) else ()
     for match in ipv4:
@@ -165,7 +165,7 @@ def _ips(text: str) -> list[Finding]:
             continue
         # Loopback and unspecified addresses identify nobody.
         if not (address.is_loopback or address.is_unspecified):
-            found.append(Finding(match.start(), match.end(), "ip_address", 0.7, 0.8))
+            found.append(ScanFinding(match.start(), match.end(), "ip_address", 0.7, 0.8))
     for match in _IPV6.finditer(text) if text.count(":") >= 2 else ():
         candidate = match.group()
         if candidate.count(":") < 2 or not any(ch.isalnum() for ch in candidate):
@@ -175,7 +175,7 @@ def _ips(text: str) -> list[Finding]:
         except ValueError:
             continue
         if not (address6.is_loopback or address6.is_unspecified):
-            found.append(Finding(match.start(), match.end(), "ip_address", 0.7, 0.8))
+            found.append(ScanFinding(match.start(), match.end(), "ip_address", 0.7, 0.8))
     return found
 
 
@@ -197,7 +197,7 @@ def scan_pii(text: str, options: Mapping[str, Any]) -> ScanOutcome:
     (['email', 'phone_number'], 0.95)
     """
     kinds = options.get("kinds") or tuple(_KINDS)
-    findings: list[Finding] = []
+    findings: list[ScanFinding] = []
     for kind in kinds:
         findings.extend(_KINDS[kind](text))
     return ScanOutcome.from_findings(drop_overlaps(findings))

@@ -31,7 +31,7 @@ from watchkeeper.llm.guard._normalise import (
     undo_leetspeak,
     undo_spacing,
 )
-from watchkeeper.llm.guard._results import Finding, ScanOutcome
+from watchkeeper.llm.guard._results import ScanFinding, ScanOutcome
 
 __all__ = [
     "ATTACK_HEAD_CHARS",
@@ -204,18 +204,18 @@ def _noisy_or(weights: list[float]) -> float:
 
 def _scan_segment(
     offset: int, segment: str, weights: ClassifierWeights | None = None
-) -> tuple[list[Finding], float, float, float]:
+) -> tuple[list[ScanFinding], float, float, float]:
     folded = normalise(segment)
-    findings: list[Finding] = []
+    findings: list[ScanFinding] = []
     families: dict[str, float] = {}
     for family, (weight, start, end) in _match_patterns(folded.text).items():
         begin, finish = folded.span(start, end)
-        findings.append(Finding(offset + begin, offset + finish, family, weight, 0.8))
+        findings.append(ScanFinding(offset + begin, offset + finish, family, weight, 0.8))
         families[family] = weight
     if not segment.isascii():
         for family, (weight, start, end) in _match_patterns(segment.lower()).items():
             if weight > families.get(family, 0.0):
-                findings.append(Finding(offset + start, offset + end, family, weight, 0.8))
+                findings.append(ScanFinding(offset + start, offset + end, family, weight, 0.8))
                 families[family] = weight
     variants: list[tuple[str, str, int, int]] = []
     leet = undo_leetspeak(folded.text)
@@ -245,7 +245,7 @@ def _scan_segment(
             families.update(hidden)
             families[f"obfuscated_{encoding}"] = _VARIANT_WEIGHT
             kind = f"obfuscated_{encoding}"
-            findings.append(Finding(offset + start, offset + end, kind, strongest, 0.8))
+            findings.append(ScanFinding(offset + start, offset + end, kind, strongest, 0.8))
     pattern_score = _noisy_or(list(families.values()))
     probability = attack_probability(folded.text, weights)
     for payload in payloads:
@@ -255,14 +255,16 @@ def _scan_segment(
 
 
 def _combine(
-    pattern_score: float, probability: float, findings: list[Finding], length: int, offset: int
+    pattern_score: float, probability: float, findings: list[ScanFinding], length: int, offset: int
 ) -> float:
     if min(pattern_score, probability) >= _BOTH_FLOOR:
         score = _noisy_or([pattern_score, probability])
     else:
         score = max(pattern_score, probability)
     if probability >= 0.5 and not findings:
-        findings.append(Finding(offset, offset + length, "classifier", probability, probability))
+        findings.append(
+            ScanFinding(offset, offset + length, "classifier", probability, probability)
+        )
     return score
 
 
@@ -278,7 +280,7 @@ def scan_prompt_attack(text: str, options: Mapping[str, Any]) -> ScanOutcome:
     >>> out.score > 0.9, sorted(f.kind for f in out.findings)
     (True, ['obfuscated_rot13'])
     """
-    findings: list[Finding] = []
+    findings: list[ScanFinding] = []
     best = 0.0
     for offset, segment in _segments(text):
         segment_findings, score, _, _ = _scan_segment(offset, segment)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from watchkeeper.llm.guard._results import Finding, ScanOutcome
+from watchkeeper.llm.guard._results import ScanFinding, ScanOutcome
 
 __all__ = ["scan_refusal"]
 
@@ -40,5 +40,5 @@ def scan_refusal(text: str, options: Mapping[str, Any]) -> ScanOutcome:
     findings = []
     for match in _REFUSAL.finditer(text):
         score = 1.0 if match.start() < _OPENING else 0.6
-        findings.append(Finding(match.start(), match.end(), "refusal", score, 0.8))
+        findings.append(ScanFinding(match.start(), match.end(), "refusal", score, 0.8))
     return ScanOutcome.from_findings(tuple(findings))

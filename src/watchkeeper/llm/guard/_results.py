@@ -14,8 +14,8 @@ from typing import Any
 __all__ = [
     "RESULT_VERSION",
     "DetectorVerdict",
-    "Finding",
     "GuardResult",
+    "ScanFinding",
     "ScanOutcome",
     "Span",
     "drop_overlaps",
@@ -25,7 +25,7 @@ RESULT_VERSION = 1
 
 
 @dataclass(frozen=True)
-class Finding:
+class ScanFinding:
     """One piece of evidence inside one text, as a scanner reports it.
 
     ``start`` and ``end`` are code-point offsets into the scanned text; ``kind`` names
@@ -39,18 +39,18 @@ class Finding:
     confidence: float = 1.0
 
 
-def drop_overlaps(findings: list[Finding]) -> tuple[Finding, ...]:
+def drop_overlaps(findings: list[ScanFinding]) -> tuple[ScanFinding, ...]:
     """Keep the strongest, then longest, of overlapping findings, in text order.
 
     A card number also looks like a phone number and a GitHub token like a random
     token: the most specific claim (the higher score) wins.
 
-    >>> kept = drop_overlaps([Finding(0, 9, "phone", 0.8), Finding(0, 16, "card", 1.0)])
+    >>> kept = drop_overlaps([ScanFinding(0, 9, "phone", 0.8), ScanFinding(0, 16, "card", 1.0)])
     >>> [f.kind for f in kept]
     ['card']
     """
     ordered = sorted(findings, key=lambda f: (-f.score, -(f.end - f.start), f.start))
-    kept: list[Finding] = []
+    kept: list[ScanFinding] = []
     for finding in ordered:
         if all(finding.end <= other.start or finding.start >= other.end for other in kept):
             kept.append(finding)
@@ -67,10 +67,10 @@ class ScanOutcome:
 
     score: float
     confidence: float
-    findings: tuple[Finding, ...] = ()
+    findings: tuple[ScanFinding, ...] = ()
 
     @classmethod
-    def from_findings(cls, findings: tuple[Finding, ...]) -> ScanOutcome:
+    def from_findings(cls, findings: tuple[ScanFinding, ...]) -> ScanOutcome:
         """The strongest finding decides the score; no finding scores 0 with confidence 1."""
         if not findings:
             return cls(0.0, 1.0, ())

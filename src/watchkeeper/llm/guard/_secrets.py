@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from watchkeeper.llm.guard._normalise import decoded_payloads
-from watchkeeper.llm.guard._results import Finding, ScanOutcome, drop_overlaps
+from watchkeeper.llm.guard._results import ScanFinding, ScanOutcome, drop_overlaps
 
 __all__ = ["SECRET_KINDS", "scan_secrets", "shannon_entropy"]
 
@@ -101,7 +101,7 @@ def scan_secrets(text: str, options: Mapping[str, Any]) -> ScanOutcome:
     [('aws_access_key_id', 1.0)]
     """
     min_entropy = float(options.get("min_entropy", 4.0))
-    findings: list[Finding] = []
+    findings: list[ScanFinding] = []
     for kind, triggers, pattern in _PATTERNS:
         if not any(trigger in text for trigger in triggers):
             continue
@@ -110,17 +110,17 @@ def scan_secrets(text: str, options: Mapping[str, Any]) -> ScanOutcome:
             if kind == "jwt" and not _jwt_header_ok(match.group()):
                 continue
             score, confidence = _SCORES.get(kind, (1.0, 0.95))
-            findings.append(Finding(start, end, kind, score, confidence))
+            findings.append(ScanFinding(start, end, kind, score, confidence))
     for match in _PEM_BEGIN.finditer(text) if "PRIVATE KEY" in text else ():
         tail = _PEM_END.search(text, match.end(), match.end() + _PEM_MAX_BODY)
         end = tail.end() if tail else min(len(text), match.end() + 64)
-        findings.append(Finding(match.start(), end, "private_key", 1.0, 0.99))
+        findings.append(ScanFinding(match.start(), end, "private_key", 1.0, 0.99))
     for match in _TOKEN.finditer(text):
         if any(f.start <= match.start() < f.end for f in findings):
             continue
         if _random_enough(match.group(), min_entropy):
             score, confidence = _SCORES["high_entropy_token"]
             findings.append(
-                Finding(match.start(), match.end(), "high_entropy_token", score, confidence)
+                ScanFinding(match.start(), match.end(), "high_entropy_token", score, confidence)
             )
     return ScanOutcome.from_findings(drop_overlaps(findings))
