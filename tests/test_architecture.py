@@ -1,5 +1,5 @@
 """The import graph runs one way: no module cycle, no package cycle, and the declared
-layer arrows hold (docs: /work/shared/DESIGN.md, "Packages").
+layer arrows hold (the design's package table: arrows point one way).
 
 The graph is read statically from the source with :mod:`ast`, so it sees every module,
 imported or not. Two kinds of import are not edges for the cycle checks:
