@@ -35,6 +35,7 @@ from watchkeeper.server._limits import BodyLimitMiddleware
 from watchkeeper.server._logging import AccessLogMiddleware
 from watchkeeper.server._protocol import ServiceAPI
 from watchkeeper.server._schemas import CloseWindowsIn, PredictionBatch, VersionIn
+from watchkeeper.server._tracing import install_tracing
 from watchkeeper.service import MonitoringService
 from watchkeeper.service._settings import Settings
 from watchkeeper.store import Store
@@ -115,6 +116,7 @@ def create_app(service: ServiceAPI | None = None, settings: Settings | None = No
         app.add_middleware(DevContentTypeMiddleware)
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(DEV_HOSTS))
     app.add_middleware(AccessLogMiddleware)
+    install_tracing(app)  # outermost; on only when OTEL_* variables ask (_tracing.py)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
