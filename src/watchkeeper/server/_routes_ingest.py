@@ -19,6 +19,7 @@ from starlette.responses import Response
 
 from watchkeeper._exceptions import InputError
 from watchkeeper._json import loads_marking
+from watchkeeper.server import _routes_profiles
 from watchkeeper.server._auth import IngestKey
 from watchkeeper.server._common import (
     ERROR_RESPONSES,
@@ -185,3 +186,7 @@ async def ingest_host_metrics(
     points = [point.model_dump() for point in body.points]
     accepted = await call(service_of(request).ingest_host_metrics, model, body.version, points)
     return answer({"accepted": accepted})
+
+
+# Window profiles posted by senders (SDK profile mode, Spark) and the reference bins.
+router.include_router(_routes_profiles.router)

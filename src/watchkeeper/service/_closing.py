@@ -19,6 +19,7 @@ from watchkeeper.profile import Profile
 from watchkeeper.service._alerting import apply_evaluation
 from watchkeeper.service._evaluate import evaluate_monitors
 from watchkeeper.service._ingest import feature_kinds
+from watchkeeper.service._profile_ingest import window_parts
 from watchkeeper.service._profiles import load_reference_profile, profile_windows
 from watchkeeper.service._registry import Registry
 from watchkeeper.service._results import WindowInfo
@@ -75,9 +76,11 @@ def close_due_windows(registry: Registry, model: ModelRow, now: datetime) -> lis
             references[version_id] = load_reference_profile(store, version_id, kinds)
             states[version_id] = version_states(store, model, version_id, registry.clock())
         start_us = to_micros(start)
+        parts = {w.id: window_parts(registry, w) for w in rows}  # posted profiles
         built = profile_windows(
             store, model.id, version_id, start_us, rows,
             reference=references[version_id], kinds=kinds,
+            outside={wid: p.n_profiled for wid, p in parts.items() if p is not None},
             keep=kind_columns(model.task, model.schema),
         )  # fmt: skip
         keys = built.keys
@@ -89,15 +92,21 @@ def close_due_windows(registry: Registry, model: ModelRow, now: datetime) -> lis
                 part = keys.filter(pc.equal(keys.column("segment"), window.segment))
             data = window_data(part, outputs)
             profile = built.profiles.get(window.id)
+            part = parts[window.id]
             values = compute_window_metrics(
                 task=model.task,
                 schema=model.schema,
                 data=data,
                 reference=references[version_id],
                 window_seconds=(window.end - window.start).total_seconds(),
-                profile=profile,
+                profile=profile if part is None else part.merged(profile),
                 host=host if not window.segment else (),
             )
+            n = data.n
+            if part is not None:
+                window_seconds = (window.end - window.start).total_seconds()
+                values = part.operational(values, data, window_seconds)
+                n += part.n_records
             values += window_kind_values(
                 task=model.task, schema=model.schema, data=data, states=states[version_id],
                 window_start_us=start_us, segment=window.segment or None,
@@ -120,16 +129,16 @@ def close_due_windows(registry: Registry, model: ModelRow, now: datetime) -> lis
                     for p in points
                 ],
                 labels_seen=window.n_labels,
-                records_seen=data.n,
+                records_seen=n,
                 profile=(profile.to_bytes(), built.through[window.id])
                 if profile is not None and window.id in built.changed else None,
             )  # fmt: skip
             n_labels = sum(label is not None for label in data.labels)
-            evaluate(registry, monitors, points, data.n, n_labels, baselines.get(version_id, {}))
+            evaluate(registry, monitors, points, n, n_labels, baselines.get(version_id, {}))
             closed.append(
                 WindowInfo(
                     model.name, window.version, window.segment or None, window.start,
-                    window.end, "closed", data.n, n_labels, summary,
+                    window.end, "closed", n, n_labels, summary,
                 )
             )  # fmt: skip
     return closed

@@ -182,6 +182,7 @@ def profile_windows(
     reference: Profile | None,
     kinds: Mapping[str, str],
     chunk_rows: int | None = None,
+    outside: Mapping[int, int] | None = None,
     keep: Callable[[str], bool] | None = None,
 ) -> WindowProfiles:
     """The profiles of ``windows`` (rows of one version and start, any segments).
@@ -189,8 +190,9 @@ def profile_windows(
     A window with a stored profile gets only the blobs after the stored one merged in;
     the others are profiled from every blob. Every blob is read once for the record
     ids, and profiled only where it is new to a window; ``chunk_rows`` (default
-    :data:`CHUNK_ROWS`) bounds the rows gathered before a builder update. ``keep``
-    names the columns kept beside the ids in ``keys`` (the monitor kinds').
+    :data:`CHUNK_ROWS`) bounds the rows gathered before a builder update. ``outside``
+    counts, per window id, rows the window holds that are in no blob (posted profiles).
+    ``keep`` names the columns kept beside the ids in ``keys`` (the monitor kinds').
     """
     rows = CHUNK_ROWS if chunk_rows is None else chunk_rows
     stored = store.window_profiles([w.id for w in windows])
@@ -213,7 +215,8 @@ def profile_windows(
 
     def short(t: _Target) -> bool:
         profile = results[t.window.id][0]
-        return profile is not None and profile.n_rows < t.window.n_records
+        counted = t.window.n_records - (outside or {}).get(t.window.id, 0)
+        return profile is not None and profile.n_rows < counted
 
     # Rows the window counts but the merged profile lacks: rebuild it from every blob.
     redo = [target(t.window, fresh=True) for t in targets if t.base is not None and short(t)]

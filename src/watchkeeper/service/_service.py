@@ -23,6 +23,7 @@ from typing import Any
 import pyarrow as pa
 
 from watchkeeper._exceptions import InputError
+from watchkeeper._operations import Operations
 from watchkeeper.compliance._audit import AuditEntry, ChainCheck
 from watchkeeper.profile import Profile
 from watchkeeper.service import (
@@ -32,6 +33,7 @@ from watchkeeper.service import (
     _health,
     _ingestion,
     _privacy,
+    _profile_ingest,
     _retention,
 )
 from watchkeeper.service._apply import apply_config
@@ -40,6 +42,8 @@ from watchkeeper.service._delivery import DeliveryReport, Sender, deliver_pendin
 from watchkeeper.service._erasure import ErasureResult
 from watchkeeper.service._ingest import feature_kinds
 from watchkeeper.service._keys import SCOPES, ApiKeys
+from watchkeeper.service._leader import exclusive
+from watchkeeper.service._profile_ingest import ProfileIngestResult
 from watchkeeper.service._profiles import load_reference_profile, read_window_profile
 from watchkeeper.service._registry import TASKS, Registry, aware, utc_now
 from watchkeeper.service._reports import ReportBook, ReportInfo
@@ -201,6 +205,28 @@ class MonitoringService:
         """Attach ground truth to stored predictions by id; late labels reopen their window."""
         return _ingestion.ingest_labels(self._registry, model, labels)
 
+    def ingest_profile(
+        self,
+        model: str,
+        version: str,
+        window_start: datetime,
+        body: bytes,
+        *,
+        segment: str | None = None,
+        operations: Operations | None = None,
+        part_key: str | None = None,
+    ) -> ProfileIngestResult:
+        """Store a window's profile (.wkp on the reference bins), merged at close."""
+        return _profile_ingest.ingest_profile(
+            self._registry, model, version, window_start, body,
+            segment=segment, operations=operations, part_key=part_key,
+        )  # fmt: skip
+
+    def window_length(self, model: str) -> timedelta:
+        """How long the model's windows are (a sender profiles per window)."""
+        row = self._registry.model(model)
+        return timedelta(microseconds=self._registry.window_us(row))
+
     def ingest_host_metrics(
         self, model: str, version: str, points: Sequence[Mapping[str, Any]]
     ) -> int:
@@ -221,7 +247,8 @@ class MonitoringService:
         """
         row = self._registry.model(model)
         moment = aware(now, "now") if now is not None else self.clock()
-        with self._close_lock:
+        # One closer per model across processes sharing a PostgreSQL store (_leader.py).
+        with self._close_lock, exclusive(self.store, f"close:{row.id}"):
             closed = _closing.close_due_windows(self._registry, row, moment)
         if actor is not None:
             after = {"now": moment, "windows": len(closed)}
@@ -465,6 +492,7 @@ class MonitoringService:
         since: datetime | None = None,
         until: datetime | None = None,
         after_seq: int = 0,
+        before_seq: int | None = None,
         limit: int = 100,
     ) -> list[AuditEntry]:
         """Audit entries matching every filter, newest first (``actor``: key id or name)."""
@@ -474,7 +502,7 @@ class MonitoringService:
             model=model, action=action, actor=actor, target=target,
             since=None if since is None else aware(since, "since"),
             until=None if until is None else aware(until, "until"),
-            after_seq=after_seq, limit=limit, newest_first=True,
+            after_seq=after_seq, before_seq=before_seq, limit=limit, newest_first=True,
         )  # fmt: skip
 
     def verify_audit(self) -> ChainCheck:

@@ -41,6 +41,7 @@ __all__ = [
     "models",
     "monitors",
     "outbox",
+    "profile_parts",
     "records",
     "version_activations",
     "versions",
@@ -161,6 +162,27 @@ window_profiles = Table(
     # The newest wk_window_data row merged into the profile: late batches are those after.
     Column("through_id", BigInteger, nullable=False),
     Column("profile", LargeBinary, nullable=False),
+)
+
+# Profiles posted for a window (SDK profile mode, Spark), with their operational
+# aggregates; and, after retention deleted a window's raw records, the aggregates those
+# records had (``profile`` NULL: their features are in wk_window_profiles already).
+profile_parts = Table(
+    "wk_profile_parts",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("model_id", Integer, nullable=False),
+    Column("version_id", Integer, nullable=False),
+    Column("segment", String(500), nullable=False),
+    Column("window_start", BigInteger, nullable=False),
+    # The sender's id for the part, so that a retried post is stored once.
+    Column("part_key", String(100), nullable=True),
+    Column("n_records", Integer, nullable=False),
+    Column("operations", JSONText, nullable=False),
+    Column("profile", LargeBinary, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("model_id", "part_key"),
+    Index(None, "model_id", "version_id", "window_start"),
 )
 
 metric_points = Table(

@@ -1,0 +1,175 @@
+"""Profiles in and out: a window's profile posted by a sender, and a version's reference
+profile for senders to count on its bins (issue 16).
+
+``POST /v1/models/{model}/profiles?version=V&window_start=T[&segment=k=v]`` takes a
+``.wkp`` body (``application/vnd.watchkeeper.profile``, scope ``ingest``), counted on the
+version's reference bins; the ``Watchkeeper-Operations`` header carries the window's
+operational aggregates as JSON (:mod:`watchkeeper._operations`: the ``.wkp`` format has
+no place for them), ``Idempotency-Key`` makes a retried post count once. The body is
+read within the request's body limit and its compressed payload inflated within the
+decoding budget (:func:`~watchkeeper.server._records.check_profile_body`) before the
+profile reader sees it.
+
+``GET /v1/models/{model}/versions/{version}/reference-profile`` answers the ``.wkp``
+(scope ``ingest`` or ``read``: the SDK's key is an ingest key), with the model's window
+length in seconds in the ``Watchkeeper-Window-Seconds`` header.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Protocol, runtime_checkable
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials
+from starlette.responses import Response
+
+from watchkeeper._exceptions import InputError
+from watchkeeper._operations import HEADER, Operations
+from watchkeeper.profile import Profile
+from watchkeeper.server._auth import BEARER, IngestKey, Principal, authorize
+from watchkeeper.server._common import (
+    ERROR_RESPONSES,
+    ModelName,
+    StrictJSONRoute,
+    VersionPath,
+    answer,
+    binary_body,
+    call,
+    decode_budget,
+    media_type,
+    service_of,
+)
+from watchkeeper.server._records import check_profile_body
+from watchkeeper.server._schemas import NAME_PATTERN
+from watchkeeper.service._profile_ingest import ProfileIngestResult
+
+__all__ = ["PROFILE_MEDIA_TYPE", "ProfileService", "router"]
+
+PROFILE_MEDIA_TYPE = "application/vnd.watchkeeper.profile"
+_MAX_HEADER = 64 * 1024
+
+WindowStart = Query(description="the window's start (ISO-8601, with a zone)")
+
+router = APIRouter(route_class=StrictJSONRoute, tags=["ingestion"], responses=ERROR_RESPONSES)
+
+
+@runtime_checkable
+class ProfileService(Protocol):
+    """What these routes need of the service (MonitoringService has it)."""
+
+    def ingest_profile(
+        self,
+        model: str,
+        version: str,
+        window_start: datetime,
+        body: bytes,
+        *,
+        segment: str | None = None,
+        operations: Operations | None = None,
+        part_key: str | None = None,
+    ) -> ProfileIngestResult: ...
+
+    def reference_profile(self, model: str, version: str) -> Profile | None: ...
+
+    def window_length(self, model: str) -> timedelta: ...
+
+
+def _profiles_of(request: Request) -> ProfileService:
+    service = service_of(request)
+    if not isinstance(service, ProfileService):
+        raise HTTPException(status_code=501, detail="this service does not take profiles")
+    return service
+
+
+async def _ingest_or_read(
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None = Depends(BEARER),  # noqa: B008
+) -> Principal:
+    try:
+        return await authorize(request, "ingest")
+    except HTTPException as error:
+        if error.status_code != 403:
+            raise
+        return await authorize(request, "read")
+
+
+@router.post(
+    "/v1/models/{model}/profiles",
+    summary="Merge a window's profile (.wkp) into the window",
+    openapi_extra={"requestBody": {"required": True, "content": binary_body(PROFILE_MEDIA_TYPE)}},
+)
+async def ingest_profile(
+    request: Request,
+    principal: IngestKey,
+    model: str = ModelName,
+    version: str = Query(pattern=NAME_PATTERN, max_length=128, description="the version"),
+    window_start: datetime = WindowStart,
+    segment: str | None = Query(
+        default=None, max_length=500, description="the segment, key=value[,key=value]"
+    ),
+    operations: str | None = Header(
+        default=None, alias=HEADER, description="the window's operational aggregates (JSON)"
+    ),
+    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", max_length=100),
+) -> Response:
+    """Store the profile; a 200 means durable. Counts only once per ``Idempotency-Key``."""
+    media = media_type(request)
+    if media not in ("", PROFILE_MEDIA_TYPE, "application/octet-stream"):
+        raise HTTPException(
+            status_code=415,
+            detail=f"Content-Type {media!r} is not understood; send {PROFILE_MEDIA_TYPE}",
+        )
+    if window_start.tzinfo is None:
+        raise InputError(
+            f"window_start {window_start.isoformat()} has no time zone; send e.g. "
+            "2024-01-01T10:00:00Z"
+        )
+    ops = None
+    if operations is not None:
+        if len(operations) > _MAX_HEADER:
+            raise InputError(f"the {HEADER} header is longer than {_MAX_HEADER} bytes")
+        ops = Operations.from_json(operations)
+    body = await request.body()
+    if not body:
+        raise InputError("the request body is empty; send a .wkp profile")
+    await call(check_profile_body, body, decode_budget(request).max_bytes)
+    result = await call(
+        _profiles_of(request).ingest_profile,
+        model,
+        version,
+        window_start,
+        body,
+        segment=segment,
+        operations=ops,
+        part_key=idempotency_key,
+    )
+    return answer(result.to_dict())
+
+
+@router.get(
+    "/v1/models/{model}/versions/{version}/reference-profile",
+    summary="The version's reference profile (.wkp): the bins senders profile on",
+    response_class=Response,
+    responses={200: {"content": {PROFILE_MEDIA_TYPE: {}}}},
+)
+async def reference_profile(
+    request: Request,
+    principal: Principal = Depends(_ingest_or_read),  # noqa: B008
+    model: str = ModelName,
+    version: str = VersionPath,
+) -> Response:
+    service = _profiles_of(request)
+    profile = await call(service.reference_profile, model, version)
+    if profile is None:
+        raise HTTPException(
+            status_code=404,
+            detail=f"version {version!r} of model {model!r} has no reference; add one "
+            f"(POST /v1/models/{model}/versions with reference data or a .wkp)",
+        )
+    seconds = (await call(service.window_length, model)).total_seconds()
+    return Response(
+        content=await call(profile.to_bytes),
+        media_type=PROFILE_MEDIA_TYPE,
+        headers={"Watchkeeper-Window-Seconds": f"{seconds:g}"},
+    )

@@ -1,0 +1,269 @@
+"""Windows fed by profiles: a posted ``.wkp`` merged into its window at close.
+
+A sender that profiles its own traffic (the SDK's profile mode, a Spark job) posts one
+profile per window, version and segment, counted on the version's reference bins, with
+the window's operational aggregates (:class:`~watchkeeper._operations.Operations`).
+The part is stored (:mod:`watchkeeper.store._repo_parts`) and its rows counted in the
+window, so a window may be fed by records, profiles or both. When the window closes,
+:func:`window_parts` gives the merge of its parts: the feature profile is merged with
+the one built from the window's records (drift and quality), and
+:meth:`WindowParts.operational` recounts ``row_count``, ``label_coverage``,
+``throughput_rps``, ``error_rate`` and the latency percentiles over both. Counts are
+exact; a latency percentile read from the histogram is within 1% (the bin width).
+Parts of one window and segment are compacted into one at close, so the store holds a
+bounded number of parts per window whatever the traffic.
+
+Labels do not travel in profiles (yet): realized performance reads labelled records.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from watchkeeper._exceptions import InputError, ProfileFormatError
+from watchkeeper._operations import Operations
+from watchkeeper.profile import NumericProfile, Profile
+from watchkeeper.service._ingest import feature_kinds
+from watchkeeper.service._profiles import load_reference_profile
+from watchkeeper.service._registry import Registry
+from watchkeeper.service._windows import Value, WindowData
+from watchkeeper.store import from_micros, to_micros
+from watchkeeper.store._repo_parts import PartRow, add_part, parts_of_window, replace_parts
+from watchkeeper.store._rows import WindowRow
+
+__all__ = [
+    "ProfileIngestResult",
+    "WindowParts",
+    "ingest_profile",
+    "normalize_segment",
+    "window_parts",
+]
+
+_OPERATIONAL = frozenset(
+    {"row_count", "label_coverage", "throughput_rps", "error_rate"}
+    | {f"latency_p{q}_ms" for q in (50, 95, 99)}
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProfileIngestResult:
+    """What a profile post did: the rows it counted (0 for a repeated ``part_key``)."""
+
+    accepted: int
+    duplicate: bool
+    window_start: datetime
+    segment: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "accepted": self.accepted,
+            "duplicate": self.duplicate,
+            "window_start": self.window_start.isoformat(),
+            "segment": self.segment,
+        }
+
+
+def normalize_segment(text: str | None) -> str:
+    """A segment as records are filed under: ``key=value`` pairs sorted by key, joined
+    by commas.
+
+    >>> normalize_segment("region=eu,plan=pro"), normalize_segment(None)
+    ('plan=pro,region=eu', '')
+    """
+    if not text:
+        return ""
+    pairs = []
+    for part in text.split(","):
+        key, sep, value = part.partition("=")
+        if not sep or not key.strip():
+            raise InputError(
+                f"segment {text!r} is not key=value[,key=value]; send e.g. segment=region=eu"
+            )
+        pairs.append((key.strip(), value))
+    return ",".join(f"{key}={value}" for key, value in sorted(pairs))
+
+
+def _checked(profile: Profile, reference: Profile, where: str) -> None:
+    """The posted profile must merge with the window's: the reference's kinds and bins."""
+    kinds = {spec.name: spec.kind.value for spec in reference.schema}
+    for name, column in profile.columns.items():
+        expected = kinds.get(name)
+        if expected is None:
+            raise InputError(
+                f"{where}: column {name!r} is not a feature of the version's reference "
+                f"(features: {', '.join(sorted(kinds))}); profile only those"
+            )
+        if column.kind != expected:
+            raise InputError(
+                f"{where}: column {name!r} is profiled as {column.kind}, the reference as "
+                f"{expected}; profile it as {expected}"
+            )
+        if isinstance(column, NumericProfile) and column.bins != reference.bins.get(name):
+            raise InputError(
+                f"{where}: column {name!r} was counted on other bins than the reference's; "
+                "build the profile with bins_from= the reference profile "
+                "(GET /v1/models/{model}/versions/{version}/reference-profile)"
+            )
+
+
+def ingest_profile(
+    registry: Registry,
+    model: str,
+    version: str,
+    window_start: datetime,
+    body: bytes,
+    *,
+    segment: str | None = None,
+    operations: Operations | None = None,
+    part_key: str | None = None,
+) -> ProfileIngestResult:
+    """Store a posted window profile; returns after it is durable."""
+    row = registry.model(model)
+    target = registry.version(row, version)
+    window_us = registry.window_us(row)
+    start_us = to_micros(window_start)
+    if start_us % window_us:
+        aligned = from_micros(start_us - start_us % window_us)
+        raise InputError(
+            f"window_start {window_start.isoformat()} is not the start of a window of model "
+            f"{model!r} ({window_us // 1_000_000} s); send {aligned.isoformat()}"
+        )
+    where = f"the profile of window {window_start.isoformat()}"
+    try:
+        profile = Profile.from_bytes(body, source=where)
+    except ProfileFormatError as error:
+        raise InputError(f"{error}; send a .wkp written by watchkeeper") from None
+    reference = load_reference_profile(registry.store, target.id, feature_kinds(row.schema))
+    if reference is None:
+        raise InputError(
+            f"version {version!r} of model {model!r} has no reference, so a profile has no "
+            "bins to be counted on; add a reference, or send records"
+        )
+    _checked(profile, reference, where)
+    ops = operations if operations is not None else Operations(n_records=profile.n_rows)
+    if ops.n_records != profile.n_rows:
+        raise InputError(
+            f"the operations count {ops.n_records} records, the profile {profile.n_rows}; "
+            "send the aggregates of the same records"
+        )
+    key = normalize_segment(segment)
+    stored = add_part(
+        registry.store,
+        model_id=row.id,
+        version_id=target.id,
+        segment=key,
+        window_start=start_us,
+        window_us=window_us,
+        part_key=part_key,
+        n_records=profile.n_rows,
+        operations=_ops_dict(ops),
+        profile=body,
+        now=registry.clock(),
+    )
+    return ProfileIngestResult(
+        accepted=profile.n_rows if stored else 0,
+        duplicate=not stored,
+        window_start=from_micros(start_us),
+        segment=key or None,
+    )
+
+
+def _ops_dict(ops: Operations) -> dict[str, Any]:
+    return {
+        "n_errors": ops.n_errors,
+        "latency_ms": {str(k): v for k, v in sorted(ops.latency.items())},
+    }
+
+
+def _ops_of(part: PartRow) -> Operations:
+    latency = {int(k): int(v) for k, v in part.operations.get("latency_ms", {}).items()}
+    return Operations(part.n_records, int(part.operations.get("n_errors", 0)), latency)
+
+
+@dataclass(frozen=True)
+class WindowParts:
+    """The merge of a window's parts: the feature profile (None when only compacted
+    aggregates are kept) and the operational aggregates."""
+
+    profile: Profile | None
+    operations: Operations
+
+    @property
+    def n_records(self) -> int:
+        return self.operations.n_records
+
+    @property
+    def n_profiled(self) -> int:
+        """Rows in the parts' profile: the window counts them, its records do not hold
+        them (a compacted window's aggregates are in its stored profile already)."""
+        return 0 if self.profile is None else self.profile.n_rows
+
+    def merged(self, profile: Profile | None) -> Profile | None:
+        """The window's profile from its records merged with the parts' profile."""
+        if self.profile is None:
+            return profile
+        return self.profile if profile is None else profile.merge(self.profile)
+
+    def operational(
+        self, values: Sequence[Value], data: WindowData, window_seconds: float
+    ) -> list[Value]:
+        """``values`` with the operational figures recounted over records and parts."""
+        ops = Operations()
+        for latency, error in zip(data.latency_ms, data.errors, strict=True):
+            ops.add(latency, error=error)
+        ops = ops.merge(self.operations)
+        n = ops.n_records
+        n_labels = sum(label is not None for label in data.labels)
+        out = [v for v in values if v[0] not in _OPERATIONAL]
+        out += [
+            ("row_count", None, float(n)),
+            ("label_coverage", None, n_labels / n if n else 0.0),
+            ("throughput_rps", None, n / window_seconds if window_seconds > 0 else 0.0),
+        ]
+        if n:
+            out.append(("error_rate", None, ops.n_errors / n))
+        if ops.n_latency:
+            out += [(f"latency_p{q}_ms", None, ops.percentile(q)) for q in (50, 95, 99)]
+        return out
+
+
+def window_parts(registry: Registry, window: WindowRow) -> WindowParts | None:
+    """The merged parts of a window (None without any), compacting each segment's parts
+    into one stored part as it goes."""
+    store = registry.store
+    start_us = to_micros(window.start)
+    parts = parts_of_window(store, window.model_id, window.version_id, start_us, window.segment)
+    if not parts:
+        return None
+    groups: dict[tuple[str, bool], list[PartRow]] = defaultdict(list)
+    for part in parts:
+        groups[(part.segment, part.profile is not None)].append(part)
+    profiles: list[Profile] = []
+    ops = Operations()
+    for (segment, has_profile), group in groups.items():
+        group_ops = Operations()
+        for part in group:
+            group_ops = group_ops.merge(_ops_of(part))
+        ops = ops.merge(group_ops)
+        if not has_profile:
+            continue
+        source = f"a profile of window {window.start.isoformat()}"
+        merged = Profile.from_bytes(group[0].profile or b"", source=source)
+        for part in group[1:]:
+            merged = merged.merge(Profile.from_bytes(part.profile or b"", source=source))
+        profiles.append(merged)
+        if len(group) > 1:
+            replace_parts(
+                store, [p.id for p in group], model_id=window.model_id,
+                version_id=window.version_id, segment=segment, window_start=start_us,
+                n_records=group_ops.n_records, operations=_ops_dict(group_ops),
+                profile=merged.to_bytes(), now=registry.clock(),
+            )  # fmt: skip
+    profile = None
+    for each in profiles:
+        profile = each if profile is None else profile.merge(each)
+    return WindowParts(profile, ops)

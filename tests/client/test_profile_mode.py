@@ -1,0 +1,144 @@
+"""The SDK's profile mode against the real server on uvicorn (issue 16): per-window
+profiles instead of records give the windows the same row counts and drift verdicts as
+the same predictions sent as records, and the store stays small per window."""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from watchkeeper.client import Client
+from watchkeeper.server import create_app
+from watchkeeper.service import MonitoringService, Settings
+from watchkeeper.store import Store
+
+uvicorn = pytest.importorskip("uvicorn")
+
+FEATURES = {f"x{i}": "numeric" for i in range(5)} | {"plan": "categorical"}
+T0 = datetime(2024, 6, 1, tzinfo=UTC)
+HOURS = 4
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[tuple[str, str, MonitoringService, Path]]:
+    """(url, ingest key, service, database file) of a server on loopback, with two
+    models on the same reference: one fed by profiles, one by records."""
+    path = tmp_path / "wk.db"
+    url = f"sqlite:///{path}"
+    settings = Settings(database_url=url)
+    service = MonitoringService(Store(url), settings)
+    rng = np.random.default_rng(7)
+    reference = pa.table(
+        {name: rng.normal(0, 1, 5000) for name in FEATURES if name != "plan"}
+        | {"plan": rng.choice(["a", "b", "c"], 5000)}
+    )
+    for model in ("profiled", "recorded"):
+        service.create_model(model, "binary_classification", FEATURES)
+        service.create_version(model, "v1", reference=reference, activate=True)
+    key = service.create_api_key(["ingest"], name="sdk")[1]
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(service, settings), host="127.0.0.1", port=port, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}", key, service, path
+    server.should_exit = True
+    thread.join(10)
+    service.store.close()
+
+
+def _traffic(n: int) -> dict[str, Any]:
+    rng = np.random.default_rng(11)
+    data: dict[str, Any] = {f"x{i}": rng.normal(0, 1, n) for i in range(5)}
+    data["x0"] = data["x0"] + 0.3  # drifted; x1..x4 are not
+    data["plan"] = rng.choice(["a", "b", "c"], n, p=[0.4, 0.4, 0.2])
+    data["seconds"] = rng.uniform(0, HOURS * 3600, n)
+    data["region"] = rng.choice(["eu", "us"], n)
+    data["latency"] = rng.gamma(2.0, 4.0, n)
+    data["error"] = rng.random(n) < 0.02
+    return data
+
+
+def _db_bytes(path: Path) -> int:
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path.stat().st_size
+
+
+def test_profile_mode_gives_record_modes_counts_and_verdicts(
+    live: tuple[str, str, MonitoringService, Path],
+) -> None:
+    url, key, service, path = live
+    n = 200_000
+    data = _traffic(n)
+    names = [f"x{i}" for i in range(5)]
+    columns = [data[name].tolist() for name in names]
+    plan, region = data["plan"].tolist(), data["region"].tolist()
+    stamps = (T0.timestamp() + data["seconds"]).tolist()
+    latency, error = data["latency"].tolist(), data["error"].tolist()
+    before = _db_bytes(path)
+    client = Client(url, key, model="profiled", version="v1", mode="profile",
+                    max_queue=n, host_metrics_interval=None)  # fmt: skip
+    for i in range(n):
+        features = {name: column[i] for name, column in zip(names, columns, strict=True)}
+        features["plan"] = plan[i]
+        client.log_prediction(
+            features, 1, latency_ms=latency[i], error=error[i], timestamp=stamps[i],
+            segment={"region": region[i]},
+        )  # fmt: skip
+    assert client.close(timeout=120)
+    assert client.stats.sent == n and client.stats.failed == 0
+    now = T0 + timedelta(days=1)
+    profiled = {(w.start, w.segment): w for w in service.close_windows("profiled", now=now)}
+    # The store's growth for the profiled traffic: parts, window profiles and points.
+    per_window = (_db_bytes(path) - before) / HOURS
+    assert per_window < 1_000_000, per_window
+
+    records = pa.table(
+        {
+            "id": [f"r{i}" for i in range(n)],
+            "timestamp": pa.array(
+                [T0 + timedelta(seconds=s) for s in data["seconds"]], pa.timestamp("us", "UTC")
+            ),
+            **{f"feature.{name}": data[name] for name in names},
+            "feature.plan": data["plan"],
+            "segment.region": data["region"],
+            "prediction": [1] * n,
+            "latency_ms": data["latency"],
+            "error": data["error"],
+        }
+    )
+    for start in range(0, n, 50_000):
+        service.ingest_predictions("recorded", "v1", records.slice(start, 50_000))
+    recorded = {(w.start, w.segment): w for w in service.close_windows("recorded", now=now)}
+    assert set(profiled) == set(recorded)
+    assert len(profiled) == HOURS * 3  # all traffic, eu, us
+    assert sum(w.n_records for (_, segment), w in profiled.items() if segment is None) == n
+    for where, window in recorded.items():
+        mine = profiled[where]
+        assert mine.n_records == window.n_records
+        assert mine.metrics["drift_detected"] == window.metrics["drift_detected"]
+        assert mine.metrics["drift_p_value"] == pytest.approx(window.metrics["drift_p_value"])
+        assert mine.metrics["error_rate"] == pytest.approx(window.metrics["error_rate"])
+    assert {recorded[(T0, None)].metrics["drift_detected"][f] for f in ("x0", "x1")} == {
+        0.0,
+        1.0,
+    }  # both verdicts occur
