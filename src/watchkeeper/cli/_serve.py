@@ -3,16 +3,23 @@
 Auth is on by default; ``--dev`` turns it off, and is refused (exit 2) unless the
 server listens on a loopback address, so that a laptop demo can never become an open
 ingestion endpoint on a network.
+
+``--workers N`` runs N uvicorn worker processes on one PostgreSQL store: the store is
+migrated once here, the workers build the app from the environment, and one of them
+(an advisory lock) runs the background loop (``service/_leader.py``). SQLite stays
+single-process (exit 2).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
-from watchkeeper._exceptions import MissingDependency, WatchkeeperError
+from watchkeeper._exceptions import InputError, MissingDependency, WatchkeeperError
 from watchkeeper.cli._common import Subparsers
 
 __all__ = ["add_parser", "main", "run"]
@@ -49,6 +56,13 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
         "--dev", action="store_true", help="no API keys (refused unless --host is loopback)"
     )
     parser.add_argument("--window", metavar="DURATION", help="window length, e.g. 1h, 15m")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="worker processes (default 1; more than 1 needs PostgreSQL)",
+    )
     parser.add_argument(
         "--log-level",
         default="info",
@@ -95,6 +109,9 @@ def run(args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    workers = getattr(args, "workers", 1)
+    if workers != 1:
+        return _run_workers(args, settings, workers)
     app = create_app(settings=settings)
     if open_api:
         logging.getLogger("watchkeeper.server").warning(
@@ -102,6 +119,39 @@ def run(args: argparse.Namespace) -> int:
         )
     # uvicorn's access log prints raw query strings; ours redacts secrets (_logging.py).
     uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level=args.log_level)
+    return 0
+
+
+def _run_workers(args: argparse.Namespace, settings: Any, workers: int) -> int:
+    """N uvicorn workers, each building the app from the environment set here."""
+    import uvicorn
+
+    from watchkeeper.service._leader import check_workers
+    from watchkeeper.store import Store
+
+    try:
+        check_workers(settings.database_url, workers)
+    except InputError as error:
+        print(f"watchkeeper serve: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    Store(settings.database_url).close()  # migrate once, before the workers race to
+    environment = {
+        "WATCHKEEPER_DATABASE_URL": settings.database_url,
+        "WATCHKEEPER_HOST": args.host,
+        "WATCHKEEPER_WINDOW": args.window,
+        "WATCHKEEPER_CONFIG": args.config,
+        "WATCHKEEPER_DEV": "1" if args.dev else None,
+    }
+    os.environ.update({name: value for name, value in environment.items() if value})
+    uvicorn.run(
+        "watchkeeper.server:create_app",
+        factory=True,
+        workers=workers,
+        host=args.host,
+        port=args.port,
+        access_log=False,
+        log_level=args.log_level,
+    )
     return 0
 
 

@@ -4,6 +4,10 @@ the windows whose end has passed, deliver due notifications and push to Graphite
 The loop runs the blocking service calls in a worker thread so that ingestion keeps
 being answered, and it never lets an error stop the server: a failed tick is logged
 (without secrets) and the next one tries again.
+
+Several processes on one PostgreSQL store (``serve --workers N``): only the leader
+(:class:`~watchkeeper.service._leader.Leadership`, an advisory lock) runs the ticks, and
+the config is applied by one process at a time.
 """
 
 from __future__ import annotations
@@ -17,8 +21,10 @@ from typing import TYPE_CHECKING
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
+from watchkeeper.service._leader import Leadership, exclusive
 from watchkeeper.service._protocol import ServiceAPI
 from watchkeeper.service._settings import Settings
+from watchkeeper.store import Store
 
 if TYPE_CHECKING:
     from watchkeeper.service.exposition import GraphitePusher
@@ -28,10 +34,20 @@ __all__ = ["background_lifespan", "run_tick"]
 log = logging.getLogger("watchkeeper.server")
 
 
+def _store_of(service: ServiceAPI) -> Store | None:
+    store = getattr(service, "store", None)
+    return store if isinstance(store, Store) else None
+
+
 def _apply_config(service: ServiceAPI, path: str) -> None:
     from watchkeeper.service.config import load_config
 
-    result = service.apply_config(load_config(path))
+    store = _store_of(service)
+    if store is None:
+        result = service.apply_config(load_config(path))
+    else:
+        with exclusive(store, "apply"):
+            result = service.apply_config(load_config(path))
     log.info("applied %s: %s", path, result.to_dict())
 
 
@@ -69,6 +85,8 @@ def background_lifespan(
         if settings.config_path:
             await run_in_threadpool(_apply_config, service, settings.config_path)
         task: asyncio.Task[None] | None = None
+        store = _store_of(service)
+        leader = None if store is None else Leadership(store)
         if settings.tick_seconds > 0:
             pusher = _graphite_pusher(settings.graphite)
 
@@ -76,6 +94,8 @@ def background_lifespan(
                 while True:
                     await asyncio.sleep(settings.tick_seconds)
                     try:
+                        if leader is not None and not await run_in_threadpool(leader.holds):
+                            continue  # another process leads the background work
                         await run_in_threadpool(run_tick, service, pusher)
                     except Exception:
                         log.exception("background tick failed; trying again next tick")
@@ -88,5 +108,7 @@ def background_lifespan(
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            if leader is not None:
+                leader.release()
 
     return lifespan

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from watchkeeper.service._leader import exclusive
 from watchkeeper.service._types import (
     AlertEvent,
     AlertState,
@@ -123,12 +124,26 @@ def deliver_pending(
     sender: Sender | None = None,
     limit: int = 100,
 ) -> DeliveryReport:
-    """Send every notification that is due at ``now``; record each outcome."""
+    """Send every notification that is due at ``now``; record each outcome.
+
+    One process at a time (a PostgreSQL advisory lock when several share the store), so
+    that no notification is sent twice."""
     send = sender or default_sender
     channels = {
         name: ChannelSpec(name, type_, settings)  # type: ignore[arg-type]  # type_ is checked on apply
         for name, type_, settings in store.list_channels()
     }
+    with exclusive(store, "delivery"):
+        return _deliver(store, now, send, channels, limit)
+
+
+def _deliver(
+    store: Store,
+    now: datetime,
+    send: Sender,
+    channels: dict[str, ChannelSpec],
+    limit: int,
+) -> DeliveryReport:
     sent = retrying = failed = 0
     for item in store.due_notifications(now, limit):
         channel = channels.get(item.channel)
