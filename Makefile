@@ -1,6 +1,8 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
 # `make test` creates .venv when it is missing, installs the dev extras, lints, type-checks,
-# runs the tests, then the acceptance suite: the built wheel installed into a fresh venv.
+# runs the tests, then the acceptance suite (the built wheel installed into a fresh venv),
+# then the mutation gates: issue 20's named mutants, and a seeded sample of the core
+# modules a change touched (nothing to sample on a clean main).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -27,6 +29,8 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/pytest --ignore=tests/acceptance
 	$(BIN)/pytest tests/acceptance
+	$(BIN)/python scripts/mutation_named.py
+	$(BIN)/python scripts/mutation_sample.py
 
 acceptance: $(STAMP)
 	$(BIN)/pytest tests/acceptance
