@@ -22,12 +22,13 @@ import pyarrow.parquet as pq
 
 from watchkeeper.demo._batch import make_traffic
 from watchkeeper.demo._receiver import WebhookReceiver
+from watchkeeper.demo._scenario import with_attributions, with_scenario
 
 __all__ = ["LiveDemo", "pick_port"]
 
 START = datetime(2026, 11, 1, tzinfo=UTC)
 SECRET_ENV = "WATCHKEEPER_DEMO_WEBHOOK_SECRET"
-FEATURES = ("income", "age", "debt_ratio", "channel")
+FEATURES = ("income", "age", "debt_ratio", "channel", "age_band")
 
 CONFIG = """\
 # Written by the demo: monitors as code for the simulated loan model.
@@ -43,6 +44,8 @@ models:
         age: numeric
         debt_ratio: numeric
         channel: categorical
+        age_band: categorical
+      sensitive: [age_band]
       target: target
       prediction: prediction
       scores: [score]
@@ -85,6 +88,35 @@ monitors:
     severity: warning
     min_samples: 200
     channels: [demo-webhook]
+  # the monitor kinds (issue 15): estimated performance, bias, attributions, concept drift
+  - name: estimated-accuracy
+    model: loans
+    metric: estimated_accuracy
+    condition: {{below: 0.65}}
+    severity: warning
+    min_samples: 200
+    channels: [demo-webhook]
+  - name: age-parity
+    model: loans
+    metric: demographic_parity_difference
+    columns: [age_band]
+    condition: {{above: 0.2}}
+    severity: warning
+    min_samples: 200
+    channels: [demo-webhook]
+  - name: attribution-ranking
+    model: loans
+    metric: attribution_ndcg
+    condition: {{below: 0.99}}  # two attributed features: a swap costs little NDCG
+    severity: warning
+    min_samples: 200
+    channels: [demo-webhook]
+  - name: concept-shift
+    model: loans
+    metric: concept_drift
+    condition: {{above: 0.5}}
+    severity: critical
+    channels: [demo-webhook]
 channels:
   - name: demo-webhook
     type: webhook
@@ -110,8 +142,14 @@ def pick_port(first: int = 8000, *, tries: int = 100) -> int:
     raise RuntimeError(f"no free port in {first}..{first + tries - 1}; pass --port")
 
 
-def _records(day: int, hour: int, n: int, level: float, seed: int) -> Iterator[dict[str, Any]]:
-    table = make_traffic(n, drifted=level, seed=seed).to_pylist()
+def _records(
+    day: int, hour: int, n: int, level: float, seed: int, *, shift: bool = False,
+    marginal: bool = False,
+) -> Iterator[dict[str, Any]]:  # fmt: skip
+    traffic = make_traffic(n, drifted=level, seed=seed)
+    table = with_scenario(
+        traffic, level=level, concept_shift=shift, marginal=marginal, seed=seed
+    ).to_pylist()
     rng = np.random.default_rng(seed)
     latency = rng.gamma(4.0, 8.0 + 30.0 * level, n)
     at = START + timedelta(days=day, hours=hour)
@@ -124,6 +162,9 @@ def _records(day: int, hour: int, n: int, level: float, seed: int) -> Iterator[d
             "score": row["score"],
             "latency_ms": float(latency[i]),
             "segment": {"region": row["region"]},
+            "attributions": {
+                name: _json_value(row[f"attribution.{name}"]) for name in ("income", "debt_ratio")
+            },
             "label": row["target"],
         }
 
@@ -166,7 +207,8 @@ class LiveDemo:
             leftover.unlink()
         (self.folder / "alerts.jsonl").unlink(missing_ok=True)
         pq.write_table(
-            make_traffic(20_000, drifted=False, seed=11), self.folder / "reference.parquet"
+            with_attributions(make_traffic(20_000, drifted=False, seed=11)),
+            self.folder / "reference.parquet",
         )
         config_path = self.folder / "watchkeeper.yaml"
         config_path.write_text(CONFIG.format(url=self.receiver.url, secret_env=SECRET_ENV))
@@ -187,7 +229,9 @@ class LiveDemo:
             time.sleep(0.05)
 
     def simulate(self) -> dict[str, Any]:
-        """Traffic for ``days`` simulated days; drift starts on the second day."""
+        """Traffic for ``days`` simulated days; drift starts on the second day, whose
+        labels never arrive (from three days on); the last day's approval rule tightens
+        at 06:00 (a concept shift)."""
         import httpx
 
         headers = {"Authorization": f"Bearer {self.key}"}
@@ -198,8 +242,15 @@ class LiveDemo:
                 level = min(max(day - 0.5, 0.0) / max(self.days - 1.5, 1.0), 1.0)
                 for hour in range(24):
                     seed = 1000 + day * 24 + hour
-                    records = list(_records(day, hour, self.per_hour, level, seed))
+                    outage = day == 1 and self.days >= 3
+                    shift = day == self.days - 1 and hour >= 6
+                    records = list(
+                        _records(day, hour, self.per_hour, level, seed, shift=shift,
+                                 marginal=outage)
+                    )  # fmt: skip
                     labels = [{"id": r["id"], "label": r.pop("label")} for r in records]
+                    if outage:  # the label pipeline is down all day: estimates only
+                        labels = []
                     answer = client.post(
                         "/v1/models/loans/predictions", json={"version": "v1", "records": records}
                     )

@@ -46,7 +46,7 @@ __all__ = ["InvalidConfigError", "load_config", "parse_config", "parse_duration_
 _TOP = ("version", "models", "monitors", "channels", "schedules", "server")
 _MODEL = (
     "name", "task", "schema", "reference", "window", "versions", "description", "owner",
-    "intended_use", "retention",
+    "intended_use", "retention", "monitoring",
 )  # fmt: skip
 _RETENTION = ("records", "labels", "profiles", "metrics")
 _VERSION = ("name", "reference", "baseline", "active")
@@ -156,6 +156,23 @@ def _versions(check: _Checker, node: YamlMap, what: str) -> tuple[VersionConfig,
     return tuple(out)
 
 
+def _monitoring(
+    check: _Checker, item: YamlMap, task: str, what: str, schema: dict[str, Any]
+) -> None:
+    """The model's monitor-kind options (service.kinds), kept in its service schema."""
+    from watchkeeper.service.kinds._options import check_monitoring
+
+    line = item.line_of("monitoring")
+    node = check.mapping(item["monitoring"], line, f"{what} monitoring")
+    if node is None:
+        return
+    clean, problems = check_monitoring(dict(node.items()), task)
+    for problem in problems:
+        check.problem(line, f"{what} monitoring: {problem}")
+    if clean:
+        schema["monitoring"] = clean
+
+
 def _models(check: _Checker, root: YamlMap) -> list[ModelConfig]:
     out = []
     items = check.items(root, "models")
@@ -179,6 +196,8 @@ def _models(check: _Checker, root: YamlMap) -> list[ModelConfig]:
             node = check.mapping(item["schema"], item.line_of("schema"), f"{what} schema")
             if node is not None:
                 schema, columns = _schema(check, node, what)
+        if item.get("monitoring") is not None and task is not None:
+            _monitoring(check, item, task, what, schema)
         window = check.duration(item, "window", what, positive=True)
         reference = check.text(item, "reference", what)
         description = check.text(item, "description", what) or ""
