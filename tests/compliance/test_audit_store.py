@@ -144,6 +144,10 @@ def test_filters(store: Store) -> None:
     assert [e.seq for e in repo.list_audit(until=T0 + timedelta(minutes=1))] == [1, 5]
     assert [e.seq for e in repo.list_audit(newest_first=True, limit=2)] == [6, 5]
     assert [e.seq for e in repo.list_audit(after_seq=4)] == [5, 6]
+    # Paging backwards from the newest: each page ends where the next begins.
+    first = repo.list_audit(newest_first=True, limit=4)
+    rest = repo.list_audit(newest_first=True, limit=4, before_seq=first[-1].seq)
+    assert [e.seq for e in first + rest] == [6, 5, 4, 3, 2, 1]
 
 
 def test_concurrent_appends_from_separate_connections_keep_one_chain(database_url: str) -> None:

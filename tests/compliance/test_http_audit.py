@@ -146,6 +146,9 @@ def test_each_action_over_http_is_audited_with_its_actor(
             "version.create", "version.create", "version.promote", "version.rollback",
         ]  # fmt: skip
         assert {e["model"] for e in _entries(a, model="fraud")} == {"fraud"}
+        newest = _entries(a, limit=3)
+        older = _entries(a, limit=1000, before_seq=newest[0]["seq"])
+        assert [e["seq"] for e in older + newest] == [e["seq"] for e in trail]
         assert a.get("/v1/audit/verify").json()["ok"] is True
         # Ingestion changes no configuration: it is not audited.
         assert not [e for e in trail if e["actor_name"] == "sdk"]

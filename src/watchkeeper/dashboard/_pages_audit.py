@@ -39,7 +39,11 @@ def audit_page(service: ServiceAPI, session: Session, params: Mapping[str, str])
     model = (params.get("model") or "").strip() or None
     action = (params.get("action") or "").strip() or None
     actor = (params.get("actor") or "").strip() or None
-    entries = service.list_audit(model=model, action=action, actor=actor, limit=AUDIT_PER_PAGE)
+    before = params.get("before", "")
+    before_seq = int(before) if before.isdigit() and int(before) > 0 else None
+    entries = service.list_audit(
+        model=model, action=action, actor=actor, before_seq=before_seq, limit=AUDIT_PER_PAGE
+    )
     check = service.verify_audit()
     if check.ok:
         status = badge("chain intact", "ok") + (
@@ -95,9 +99,14 @@ def audit_page(service: ServiceAPI, session: Session, params: Mapping[str, str])
         caption=f"the newest {len(rows)} entries",
         empty="no audited action yet",
     )
+    older = ""
+    if len(entries) == AUDIT_PER_PAGE:
+        link = url(f"{PREFIX}/audit", model=model, action=action, actor=actor,
+                   before=entries[-1].seq)  # fmt: skip
+        older = f'<p><a href="{e(link)}">older entries</a></p>'
     return page(
         "Audit trail",
-        f"<p>{status}</p>" + filters + grid,
+        f"<p>{status}</p>" + filters + grid + older,
         session=session,
         active="audit",
     )

@@ -57,6 +57,9 @@ async def list_audit(
     since: datetime | None = _SINCE,
     until: datetime | None = _UNTIL,
     after_seq: int = Query(default=0, ge=0, description="only entries after this one"),
+    before_seq: int | None = Query(
+        default=None, ge=1, description="only entries before this one (the next page)"
+    ),
     limit: int = Query(default=100, ge=1, le=1000),
 ) -> Response:
     entries = await call(
@@ -68,6 +71,7 @@ async def list_audit(
         since=since,
         until=until,
         after_seq=after_seq,
+        before_seq=before_seq,
         limit=limit,
     )
     return answer({"entries": [entry.to_dict() for entry in entries]})

@@ -194,6 +194,7 @@ class ServiceAPI(Protocol):
         since: datetime | None = None,
         until: datetime | None = None,
         after_seq: int = 0,
+        before_seq: int | None = None,
         limit: int = 100,
     ) -> list[AuditEntry]: ...
 

@@ -297,13 +297,15 @@ class AuditRepository:
         since: datetime | None = None,
         until: datetime | None = None,
         after_seq: int = 0,
+        before_seq: int | None = None,
         limit: int = 100,
         newest_first: bool = False,
     ) -> list[AuditEntry]:
         """Entries matching every filter given, in chain order (or newest first).
 
         ``action`` ending in ``.`` or ``*`` matches a prefix (``version.`` is every
-        version action); ``actor`` matches the key id or the name; ``target`` a prefix.
+        version action); ``actor`` matches the key id or the name; ``target`` a prefix;
+        ``after_seq`` and ``before_seq`` page through the chain (exclusive bounds).
         """
         query = select(audit)
         if model is not None:
@@ -324,6 +326,8 @@ class AuditRepository:
             query = query.where(audit.c.at < until)
         if after_seq:
             query = query.where(audit.c.seq > after_seq)
+        if before_seq is not None:
+            query = query.where(audit.c.seq < before_seq)
         order = audit.c.seq.desc() if newest_first else audit.c.seq
         with self.engine.connect() as connection:
             rows = connection.execute(query.order_by(order).limit(limit)).mappings()
