@@ -19,13 +19,16 @@ def _app():  # type: ignore[no-untyped-def]
     service = MonitoringService(Store("sqlite://"), Settings())
     service.create_model("chat", "llm")
     service.create_version("chat", "v1", activate=True)
-    app = create_app(service, Settings(dev=True, max_body_bytes=200_000))
+    # Keys on: schemathesis's ASGI client sends Host "testserver", which dev mode refuses.
+    key = service.create_api_key(["ingest"], name="fuzz")[1]
+    app = create_app(service, Settings(max_body_bytes=200_000))
     if not any(getattr(route, "path", "") == "/v1/guard" for route in app.routes):
         app.include_router(router)
-    return app
+    return app, {"Authorization": f"Bearer {key}"}
 
 
-schema = schemathesis.openapi.from_asgi("/openapi.json", _app()).include(path="/v1/guard")
+_APP, _HEADERS = _app()
+schema = schemathesis.openapi.from_asgi("/openapi.json", _APP).include(path="/v1/guard")
 
 
 @schema.parametrize()
@@ -36,5 +39,6 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", _app()).include(path="/
     suppress_health_check=list(HealthCheck),
 )
 def test_no_5xx(case) -> None:  # type: ignore[no-untyped-def]
-    response = case.call()
+    response = case.call(headers=_HEADERS)
+    assert response.status_code != 401, response.text  # the key reaches the route
     assert response.status_code < 500, (case.method, case.formatted_path, response.text)
