@@ -14,6 +14,7 @@ from watchkeeper.store._repo_kinds import KindStateRepository
 from watchkeeper.store._repo_models import ModelRepository
 from watchkeeper.store._repo_profiles import ProfileRepository
 from watchkeeper.store._repo_records import RecordRepository
+from watchkeeper.store._repo_version_meta import VersionMetadataRepository
 from watchkeeper.store._repo_windows import WindowRepository
 
 __all__ = ["Store", "create_store_engine"]
@@ -26,6 +27,7 @@ class Store(
     AlertRepository,
     ProfileRepository,
     KindStateRepository,
+    VersionMetadataRepository,
 ):
     """The database behind the service, migrated to the newest schema when opened.
 
