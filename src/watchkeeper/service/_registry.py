@@ -254,6 +254,15 @@ class Registry:
         row = self.model(model)
         return [_version_info(model, v) for v in self.store.list_versions(row.id)]
 
+    def metadata(self, model: str, version: str) -> dict[str, Any]:
+        """What other systems recorded on the version, by key (``"mlflow"``, ...)."""
+        return self.store.version_metadata(self.version(self.model(model), version).id)
+
+    def set_metadata(self, model: str, version: str, key: str, value: Any) -> None:
+        """Record ``value`` (JSON) under ``key`` on the version; other keys stay."""
+        row = self.version(self.model(model), version)
+        self.store.put_version_metadata(row.id, key, value, self.clock())
+
     def promote(self, model: str, version: str) -> VersionInfo:
         row = self.model(model)
         target = self.version(row, version)
