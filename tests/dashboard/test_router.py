@@ -183,7 +183,7 @@ def test_chart_series_for_drift_thresholds_and_ab(admin: TestClient) -> None:
     assert all(len(s["points"]) == 6 for s in drift["series"])
     assert [t["value"] for t in drift["thresholds"]] == [0.5]
     ab = admin.get(
-        f"/ui/api/series?model={MODEL}&metric=drift_share&versions=v1,v2&range=all"
+        f"/ui/api/series?model={MODEL}&metric=share_drifted&versions=v1,v2&range=all"
     ).json()
     assert [s["name"] for s in ab["series"]] == ["v1", "v2"]
     top = admin.get(f"/ui/api/series?model={MODEL}&metric=drift_score&top=1").json()
@@ -195,7 +195,7 @@ def test_chart_series_for_drift_thresholds_and_ab(admin: TestClient) -> None:
 def test_sparklines_batch_every_model(admin: TestClient) -> None:
     data = admin.get("/ui/api/sparklines", params={"model": [MODEL, HOSTILE_MODEL]}).json()
     assert set(data["models"]) == {MODEL, HOSTILE_MODEL}
-    assert len(data["models"][MODEL]["drift_share"]) == 6
+    assert len(data["models"][MODEL]["share_drifted"]) == 6
     assert len(data["models"][HOSTILE_MODEL]["accuracy"]) == 2
 
 

@@ -123,7 +123,7 @@ def sparklines(service: ServiceAPI, names: Sequence[str]) -> dict[str, Any]:
             out[name] = {}
             continue
         start = end - span * SPARK_WINDOWS
-        metrics = ["drift_share", "latency_p95_ms"]
+        metrics = ["share_drifted", "latency_p95_ms"]
         if model.task in KEY_PERFORMANCE:
             metrics.append(KEY_PERFORMANCE[model.task])
         out[name] = {

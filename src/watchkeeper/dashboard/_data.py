@@ -137,12 +137,17 @@ def features_of(model: ModelInfo, window: WindowInfo | None) -> list[str]:
 
 
 def performance_metrics(window: WindowInfo | None) -> list[str]:
-    """The realized performance metrics present in a window, in the registry's order."""
+    """The performance metrics present in a window, realized or estimated (CBPE/DLE,
+    while labels are missing), in the registry's order."""
     from watchkeeper.performance import METRICS
 
     if window is None:
         return []
-    return [name for name in METRICS if isinstance(window.metrics.get(name), int | float)]
+    return [
+        name for name in METRICS
+        if any(isinstance(window.metrics.get(key), int | float)
+               for key in (name, f"estimated_{name}"))
+    ]  # fmt: skip
 
 
 def thresholds_for(

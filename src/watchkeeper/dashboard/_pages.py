@@ -35,6 +35,7 @@ from watchkeeper.dashboard._html import (
     table,
     url,
 )
+from watchkeeper.dashboard._kinds import kinds_section
 from watchkeeper.dashboard._session import Session
 from watchkeeper.service._protocol import ServiceAPI
 from watchkeeper.service._results import ModelInfo, WindowInfo
@@ -93,7 +94,7 @@ def overview_page(service: ServiceAPI, session: Session, params: Mapping[str, st
                     if counts.get(m.name)
                     else "0"
                 ),
-                _spark(m.name, "drift_share", "drift share"),
+                _spark(m.name, "share_drifted", "share drifted"),
                 _spark(m.name, perf, perf) if perf else '<span class="wk-muted">-</span>',
                 _spark(m.name, "latency_p95_ms", "latency p95"),
             ]
@@ -243,7 +244,7 @@ def model_page(service: ServiceAPI, session: Session, name: str, params: Mapping
             _series_url(name, "drift_score", top=12, **common),
             description="larger is worse; dashed lines are monitor thresholds",
         )
-        + chart("Share of drifted features", _series_url(name, "drift_share", **common))
+        + chart("Share of drifted features", _series_url(name, "share_drifted", **common))
         + "</div>"
     )
     perf_metrics = performance_metrics(newest)
@@ -251,7 +252,7 @@ def model_page(service: ServiceAPI, session: Session, name: str, params: Mapping
         "<div class='wk-grid'>"
         + "".join(
             chart(
-                f"{metric} (realized)",
+                f"{metric} (realized and estimated)",
                 _series_url(name, metric, estimated=1, **common),
                 description="estimated and its band drawn when the service records them",
             )
@@ -284,6 +285,7 @@ def model_page(service: ServiceAPI, session: Session, name: str, params: Mapping
         )
         + "</div>"
     )
+    perf += kinds_section(_series_url, name, newest.metrics if newest else {}, common)
     return page(
         name,
         head + controls + drift + perf + quality + ops + _feature_table(name, model, newest, c),
@@ -463,7 +465,7 @@ def versions_page(
         )
     newest = {v: _newest(service.list_windows(name, version=v, limit=50)) for v in {a, b}}
     metrics = [
-        "drift_share",
+        "share_drifted",
         *performance_metrics(newest[a] or newest[b])[:3],
         "row_count",
         "latency_p95_ms",
