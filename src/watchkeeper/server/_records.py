@@ -80,7 +80,7 @@ def merge_result(prepared: Prepared, result: IngestResult) -> IngestResult:
 
     moved = tuple(request_terms(error) for error in result.rejected)
     rejected = tuple(sorted(prepared.rejected + moved, key=lambda error: error.index))
-    return IngestResult(result.accepted, result.duplicates, rejected)
+    return replace(result, rejected=rejected)
 
 
 # --- JSON records ---------------------------------------------------------------------

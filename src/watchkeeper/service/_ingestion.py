@@ -24,7 +24,8 @@ from watchkeeper.service._closing import evaluate_live
 from watchkeeper.service._ingest import PreparedBatch, feature_kinds, prepare_batch, table_to_ipc
 from watchkeeper.service._registry import Registry
 from watchkeeper.service._results import IngestResult, LabelResult
-from watchkeeper.service.kinds._run import labels_arrived
+from watchkeeper.service._segment_cap import cap_segments
+from watchkeeper.service.kinds._run import labels_arrived, predictions_arrived
 
 __all__ = ["ingest_labels", "ingest_predictions"]
 
@@ -70,6 +71,14 @@ def _window_blobs(batch: PreparedBatch, inserted: set[str]) -> list[tuple[int, i
     ]
 
 
+def _output(task: str, row: tuple[Any, ...]) -> float | None:
+    """A stored row's score (regression: its prediction), as the score stream reads it."""
+    if task != "regression":
+        return None if row[5] is None else float(row[5])
+    value = None if row[4] is None else json.loads(row[4])
+    return float(value) if isinstance(value, int | float) else None
+
+
 def ingest_predictions(
     registry: Registry, model: str, version: str, records: pa.Table
 ) -> IngestResult:
@@ -80,11 +89,24 @@ def ingest_predictions(
     batch = prepare_batch(
         records, kinds=feature_kinds(row.schema), model=model, window_us=window_us
     )
-    inserted = registry.store.ingest_batch(
+    store = registry.store
+    batch, folded = cap_segments(
+        batch, lambda start: store.window_segments(row.id, target.id, start)
+    )
+    inserted = store.ingest_batch(
         row.id, target.id, batch.rows, lambda ids: _window_blobs(batch, ids), window_us
     )
     duplicates = batch.duplicates_in_batch + len(batch.rows) - len(inserted)
-    return IngestResult(len(inserted), duplicates, tuple(batch.rejected))
+    # Kinds that watch the score stream (opt-in) see the stored scores now.
+    scored = [(r[2], _output(row.task, r)) for r in batch.rows if r[0] in inserted]
+    points, seen = predictions_arrived(
+        registry.store, row, target.id, version,
+        [(start, value) for start, value in scored if value is not None],
+        window_us, registry.clock(),
+    )  # fmt: skip
+    if points:
+        evaluate_live(registry, row, points, seen)
+    return IngestResult(len(inserted), duplicates, tuple(batch.rejected), folded)
 
 
 def ingest_labels(registry: Registry, model: str, labels: Sequence[tuple[str, Any]]) -> LabelResult:

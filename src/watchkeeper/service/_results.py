@@ -105,13 +105,18 @@ class IngestResult:
     accepted: int
     duplicates: int
     rejected: tuple[RecordError, ...] = ()
+    # Records whose segment value went to "__other__" (the per-window cap, SECURITY.md).
+    segments_folded: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "accepted": self.accepted,
             "duplicates": self.duplicates,
             "rejected": [error.to_dict() for error in self.rejected],
         }
+        if self.segments_folded:
+            out["segments_folded"] = self.segments_folded
+        return out
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from watchkeeper.store._base import RepositoryBase
 from watchkeeper.store._repo_profiles import put_window_profile
 from watchkeeper.store._rows import WindowRow
 from watchkeeper.store._tables import metric_points, versions, windows
+from watchkeeper.store._types import from_micros
 
 __all__ = ["PointRow", "WindowRepository"]
 
@@ -57,6 +58,17 @@ class WindowRepository(RepositoryBase):
         query = query.order_by(windows.c.start.desc(), windows.c.segment, windows.c.id).limit(limit)
         with self.engine.connect() as connection:
             return [_window_row(row) for row in connection.execute(query).mappings()]
+
+    def window_segments(self, model_id: int, version_id: int, start_us: int) -> set[str]:
+        """The segment values that already have a window at ``start_us`` (microseconds)."""
+        query = select(windows.c.segment).where(
+            windows.c.model_id == model_id,
+            windows.c.version_id == version_id,
+            windows.c.start == from_micros(start_us),
+            windows.c.segment != "",
+        )
+        with self.engine.connect() as connection:
+            return set(connection.execute(query).scalars())
 
     def due_windows(self, model_id: int, now: datetime) -> list[WindowRow]:
         """Open windows whose end has passed, and closed ones flagged for recomputation."""
