@@ -40,6 +40,7 @@ __all__ = [
     "WindowParts",
     "ingest_profile",
     "normalize_segment",
+    "operations_dict",
     "window_parts",
 ]
 
@@ -160,7 +161,7 @@ def ingest_profile(
         window_us=window_us,
         part_key=part_key,
         n_records=profile.n_rows,
-        operations=_ops_dict(ops),
+        operations=operations_dict(ops),
         profile=body,
         now=registry.clock(),
     )
@@ -172,7 +173,8 @@ def ingest_profile(
     )
 
 
-def _ops_dict(ops: Operations) -> dict[str, Any]:
+def operations_dict(ops: Operations) -> dict[str, Any]:
+    """A part's stored ``operations`` (its record count is a column of its own)."""
     return {
         "n_errors": ops.n_errors,
         "latency_ms": {str(k): v for k, v in sorted(ops.latency.items())},
@@ -191,6 +193,8 @@ class WindowParts:
 
     profile: Profile | None
     operations: Operations
+    # A compacted window's realized performance, kept when its labels are gone.
+    carried: tuple[tuple[str, float], ...] = ()
 
     @property
     def n_records(self) -> int:
@@ -228,6 +232,8 @@ class WindowParts:
             out.append(("error_rate", None, ops.n_errors / n))
         if ops.n_latency:
             out += [(f"latency_p{q}_ms", None, ops.percentile(q)) for q in (50, 95, 99)]
+        fresh = {name for name, _, _ in out}
+        out += [(name, None, value) for name, value in self.carried if name not in fresh]
         return out
 
 
@@ -260,10 +266,19 @@ def window_parts(registry: Registry, window: WindowRow) -> WindowParts | None:
             replace_parts(
                 store, [p.id for p in group], model_id=window.model_id,
                 version_id=window.version_id, segment=segment, window_start=start_us,
-                n_records=group_ops.n_records, operations=_ops_dict(group_ops),
+                n_records=group_ops.n_records, operations=operations_dict(group_ops),
                 profile=merged.to_bytes(), now=registry.clock(),
             )  # fmt: skip
     profile = None
     for each in profiles:
         profile = each if profile is None else profile.merge(each)
-    return WindowParts(profile, ops)
+    carried: tuple[tuple[str, float], ...] = ()
+    if any(not has_profile for _, has_profile in groups):
+        from watchkeeper.performance import METRICS
+
+        carried = tuple(
+            (name, float(value))
+            for name, value in sorted(window.metrics.items())
+            if name in METRICS and isinstance(value, int | float)
+        )
+    return WindowParts(profile, ops, carried)

@@ -38,6 +38,7 @@ from watchkeeper.service import (
 )
 from watchkeeper.service._apply import apply_config
 from watchkeeper.service._audit import Actor, Auditor, changed
+from watchkeeper.service._compaction import compact_raw
 from watchkeeper.service._delivery import DeliveryReport, Sender, deliver_pending
 from watchkeeper.service._erasure import ErasureResult
 from watchkeeper.service._ingest import feature_kinds
@@ -217,6 +218,7 @@ class MonitoringService:
         part_key: str | None = None,
     ) -> ProfileIngestResult:
         """Store a window's profile (.wkp on the reference bins), merged at close."""
+        _privacy.refuse_profiles(model, self._registry.model(model).schema)
         return _profile_ingest.ingest_profile(
             self._registry, model, version, window_start, body,
             segment=segment, operations=operations, part_key=part_key,
@@ -250,6 +252,7 @@ class MonitoringService:
         # One closer per model across processes sharing a PostgreSQL store (_leader.py).
         with self._close_lock, exclusive(self.store, f"close:{row.id}"):
             closed = _closing.close_due_windows(self._registry, row, moment)
+            compact_raw(self._registry, row, self.settings.raw_retention)
         if actor is not None:
             after = {"now": moment, "windows": len(closed)}
             self._audit.record(actor, "windows.close", f"model:{model}", model=model, after=after)

@@ -78,6 +78,19 @@ def _positive(environ: Mapping[str, str], name: str, default: Any) -> Any:
     return value
 
 
+def _retention(raw: str | None, default: timedelta | None) -> timedelta | None:
+    """``WATCHKEEPER_RAW_RETENTION``: a duration, or 0 to keep raw records.
+
+    >>> _retention("36h", None), _retention("0", timedelta(days=7))
+    (datetime.timedelta(days=1, seconds=43200), None)
+    """
+    if not raw:
+        return default
+    if raw.strip() == "0":
+        return None
+    return parse_duration(raw)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the service needs to know about its deployment.
@@ -109,6 +122,9 @@ class Settings:
     host: str = "127.0.0.1"
     # The secret that pii: hash columns are hashed with (docs/compliance.md); never shown.
     pii_key: bytes | None = dataclass_field(default=None, repr=False)
+    # How long a closed window's raw records and feature batches are kept before they
+    # are compacted into its profile and aggregates (None: kept); service/_compaction.py.
+    raw_retention: timedelta | None = timedelta(days=7)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -120,7 +136,8 @@ class Settings:
         notifications; 0 turns the loop off), ``METRICS_PUBLIC`` (``/metrics`` without
         a key), the budgets ``MAX_DECODED_ROWS``, ``MAX_DECODED_BYTES``,
         ``MAX_REFERENCE_ROWS``, ``RATE_LIMIT_PER_SECOND``, ``RATE_LIMIT_BURST`` and
-        ``HOST`` (the listening address) and ``PII_KEY`` (the secret for ``pii: hash``).
+        ``HOST`` (the listening address), ``PII_KEY`` (the secret for ``pii: hash``)
+        and ``RAW_RETENTION`` (e.g. ``7d``; ``0`` keeps raw records for ever).
         """
         from watchkeeper.compliance._privacy import pii_key_from_env
 
@@ -167,6 +184,7 @@ class Settings:
             tick_seconds=tick_seconds,
             metrics_public=_flag(env, "WATCHKEEPER_METRICS_PUBLIC", False),
             pii_key=pii_key_from_env(env),
+            raw_retention=_retention(env.get("WATCHKEEPER_RAW_RETENTION"), cls.raw_retention),
         )
 
     def with_(self, **changes: Any) -> Settings:

@@ -17,14 +17,29 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, func, select, update
 
-from watchkeeper.store._tables import profile_parts
+from watchkeeper.store._tables import (
+    profile_parts,
+    records,
+    window_data,
+    window_profiles,
+    windows,
+)
+from watchkeeper.store._types import from_micros, to_micros
 
 if TYPE_CHECKING:
     from watchkeeper.store._store import Store
 
-__all__ = ["PartRow", "add_part", "parts_of_window", "replace_parts"]
+__all__ = [
+    "PartRow",
+    "add_part",
+    "compact_window",
+    "compactable_windows",
+    "parts_of_window",
+    "raw_aggregates",
+    "replace_parts",
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -145,3 +160,129 @@ def replace_parts(
                 created_at=now,
             )
         )
+
+
+# --- compaction: a closed window's raw records become aggregates ----------------------
+
+
+def compactable_windows(
+    store: Store, model_id: int, closed_before: datetime
+) -> list[tuple[int, int]]:
+    """(version id, window start) of the windows that still hold raw feature batches, all
+    of whose window rows (every segment) closed before ``closed_before`` and need no
+    recomputation, and whose stored profiles hold every batch (through the newest)."""
+    newest = (
+        select(
+            window_data.c.version_id,
+            window_data.c.window_start,
+            func.max(window_data.c.id).label("newest"),
+        )
+        .where(window_data.c.model_id == model_id)
+        .group_by(window_data.c.version_id, window_data.c.window_start)
+    )
+    found: list[tuple[int, int]] = []
+    with store.engine.connect() as connection:
+        batches = {(int(v), int(s)): int(n) for v, s, n in connection.execute(newest)}
+        if not batches:
+            return []
+        query = (
+            select(
+                windows.c.version_id,
+                windows.c.start,
+                windows.c.status,
+                windows.c.needs_recompute,
+                windows.c.closed_at,
+                window_profiles.c.through_id,
+            )
+            .select_from(windows)
+            .outerjoin(window_profiles, window_profiles.c.window_id == windows.c.id)
+            .where(windows.c.model_id == model_id)
+        )
+        ready: dict[tuple[int, int], bool] = {}
+        for row in connection.execute(query):
+            key = (int(row.version_id), to_micros(row.start))
+            if key not in batches:
+                continue
+            ok = (
+                row.status == "closed"
+                and not row.needs_recompute
+                and row.closed_at is not None
+                and row.closed_at < closed_before
+                # a segment without rows has no profile; the all-traffic one must have
+                and (row.through_id is None or row.through_id >= batches[key])
+            )
+            ready[key] = ready.get(key, True) and ok
+        found = sorted(key for key, ok in ready.items() if ok)
+    return found
+
+
+def raw_aggregates(
+    store: Store, model_id: int, version_id: int, window_start: int
+) -> dict[str, tuple[int, int, list[float]]]:
+    """Per segment: (records, errors, latencies) of a window's stored records."""
+    query = select(records.c.segment, records.c.error, records.c.latency_ms).where(
+        records.c.model_id == model_id,
+        records.c.version_id == version_id,
+        records.c.window_start == window_start,
+    )
+    out: dict[str, tuple[int, int, list[float]]] = {}
+    with store.engine.connect() as connection:
+        for segment, error, latency in connection.execute(query):
+            n, errors, latencies = out.get(segment, (0, 0, []))
+            if latency is not None:
+                latencies.append(float(latency))
+            out[segment] = (n + 1, errors + bool(error), latencies)
+    return out
+
+
+def compact_window(
+    store: Store,
+    *,
+    model_id: int,
+    version_id: int,
+    window_start: int,
+    aggregates: dict[str, tuple[int, dict[str, Any]]],
+    now: datetime,
+) -> int:
+    """In one transaction: the aggregates stored as parts without a profile (the window
+    counted these rows already), the window's records and feature batches deleted, and
+    its stored profiles marked as holding no batch. Returns the records deleted."""
+    where = and_(
+        records.c.model_id == model_id,
+        records.c.version_id == version_id,
+        records.c.window_start == window_start,
+    )
+    with store.engine.begin() as connection:
+        for segment, (n_records, operations) in sorted(aggregates.items()):
+            connection.execute(
+                profile_parts.insert().values(
+                    model_id=model_id,
+                    version_id=version_id,
+                    segment=segment,
+                    window_start=window_start,
+                    part_key=None,
+                    n_records=n_records,
+                    operations=operations,
+                    profile=None,
+                    created_at=now,
+                )
+            )
+        deleted = int(connection.execute(delete(records).where(where)).rowcount)
+        connection.execute(
+            delete(window_data).where(
+                window_data.c.model_id == model_id,
+                window_data.c.version_id == version_id,
+                window_data.c.window_start == window_start,
+            )
+        )
+        # No batch is left: any later one is new to the stored profiles (SQLite may give
+        # it the id of a deleted one).
+        ids = select(windows.c.id).where(
+            windows.c.model_id == model_id,
+            windows.c.version_id == version_id,
+            windows.c.start == from_micros(window_start),
+        )
+        connection.execute(
+            update(window_profiles).where(window_profiles.c.window_id.in_(ids)).values(through_id=0)
+        )
+    return deleted

@@ -1,0 +1,109 @@
+"""Raw records kept for the retention period after a window closes, then compacted into
+the window's profile and aggregates; late records still merge (issue 16), on SQLite and
+PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from sqlalchemy import func, select
+
+from watchkeeper.service._service import MonitoringService
+from watchkeeper.service._settings import Settings
+from watchkeeper.store import Store
+from watchkeeper.store._tables import records, window_data
+
+T0 = datetime(2024, 1, 1, 10, tzinfo=UTC)
+CLOSED = T0 + timedelta(days=1)
+
+
+def _batch(first: int, n: int, seed: int) -> pa.Table:
+    rng = np.random.default_rng(seed)
+    return pa.table(
+        {
+            "id": [f"r{first + i}" for i in range(n)],
+            "timestamp": pa.array(
+                [T0 + timedelta(seconds=int(s)) for s in rng.integers(0, 3600, n)],
+                pa.timestamp("us", "UTC"),
+            ),
+            "feature.x": rng.normal(0, 1, n),
+            "segment.region": rng.choice(["eu", "us"], n),
+            "prediction": rng.integers(0, 2, n),
+            "score": rng.random(n),
+            "latency_ms": rng.gamma(2.0, 5.0, n),
+            "error": rng.random(n) < 0.1,
+        }
+    )
+
+
+def _count(store: Store, table: pa.Table) -> int:
+    with store.engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+@pytest.fixture
+def clocked(database_url: str):
+    now = {"t": CLOSED}
+    store = Store(database_url)
+    service = MonitoringService(
+        store, Settings(raw_retention=timedelta(days=7)), clock=lambda: now["t"]
+    )
+    service.create_model("m", "binary_classification", {"features": {"x": "numeric"}})
+    rng = np.random.default_rng(0)
+    service.create_version("m", "v1", reference=pa.table({"x": rng.normal(0, 1, 2000)}))
+    yield service, store, now
+    store.close()
+
+
+def test_raw_records_go_after_the_period_and_the_window_reads_the_same(clocked) -> None:
+    service, store, now = clocked
+    service.ingest_predictions("m", "v1", _batch(0, 600, seed=1))
+    service.ingest_labels("m", [(f"r{i}", i % 2) for i in range(0, 600, 3)])
+    first = {w.segment: w for w in service.close_windows("m", now=CLOSED)}
+    assert _count(store, records) == 600
+    now["t"] = CLOSED + timedelta(days=6)  # within the period: kept
+    service.close_windows("m", now=now["t"])
+    assert _count(store, records) == 600
+    now["t"] = CLOSED + timedelta(days=8)
+    service.close_windows("m", now=now["t"])
+    assert _count(store, records) == _count(store, window_data) == 0
+    listed = {w.segment: w for w in service.list_windows("m")}
+    assert {k: w.metrics for k, w in listed.items()} == {k: w.metrics for k, w in first.items()}
+
+    # A late record after compaction: profiled alone, merged; the counts add up.
+    late = _batch(10_000, 1, seed=2)
+    service.ingest_predictions("m", "v1", late)
+    again = {w.segment: w for w in service.close_windows("m", now=now["t"])}
+    whole = again[None]
+    assert whole.n_records == 601
+    assert whole.metrics["row_count"] == 601.0
+    errors = round(first[None].metrics["error_rate"] * 600) + int(late["error"][0].as_py())
+    assert whole.metrics["error_rate"] == pytest.approx(errors / 601)
+    profile = service.window_profile("m", "v1", T0)
+    assert profile is not None and profile.n_rows == 601
+    # Realized performance is carried: the labels of the deleted records are gone.
+    performance = {k for k in first[None].metrics if k in ("accuracy", "roc_auc", "f1")}
+    assert performance
+    for name in performance:
+        assert whole.metrics[name] == first[None].metrics[name]
+    segment = f"region={late['segment.region'][0].as_py()}"
+    assert again[segment].n_records == first[segment].n_records + 1
+
+
+def test_no_retention_keeps_raw_records(database_url: str) -> None:
+    store = Store(database_url)
+    try:
+        service = MonitoringService(
+            store, Settings(raw_retention=None), clock=lambda: CLOSED + timedelta(days=365)
+        )
+        service.create_model("m", "regression", {"features": {"x": "numeric"}})
+        service.create_version("m", "v1")
+        service.ingest_predictions("m", "v1", _batch(0, 10, seed=3))
+        service.close_windows("m", now=CLOSED)
+        service.close_windows("m", now=CLOSED)
+        assert _count(store, records) == 10
+    finally:
+        store.close()
