@@ -10,11 +10,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import MetaData, Table, inspect, select
 
+from watchkeeper._exceptions import InputError
 from watchkeeper.compliance import hash_value
+from watchkeeper.profile import ProfileBuilder
 from watchkeeper.server import create_app
 from watchkeeper.service._service import MonitoringService
 from watchkeeper.service._settings import Settings
@@ -144,3 +147,18 @@ def test_the_key_is_read_from_the_environment_and_never_shown() -> None:
     settings = Settings.from_env({"WATCHKEEPER_PII_KEY": KEY.decode()})
     assert settings.pii_key == KEY
     assert KEY.decode() not in repr(settings)
+
+
+def test_a_model_with_pii_takes_no_posted_profile(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'wk.db'}"
+    service = MonitoringService(Store(url), Settings(database_url=url, pii_key=KEY))
+    schema = {"features": {"email": {"kind": "categorical", "pii": "hash"}, "age": "numeric"}}
+    service.create_model("m", "regression", schema)
+    reference = [{"email": f"u{i}@example.org", "age": float(i)} for i in range(50)]
+    service.create_version("m", "v1", reference=pa.Table.from_pylist(reference), activate=True)
+    profile = service.reference_profile("m", "v1")
+    assert profile is not None
+    body = ProfileBuilder(profile.schema, bins_from=profile).build().to_bytes()
+    with pytest.raises(InputError, match="declares pii columns"):
+        service.ingest_profile("m", "v1", T, body)
+    service.store.close()

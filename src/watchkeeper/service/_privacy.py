@@ -24,7 +24,13 @@ from watchkeeper.compliance._privacy import PrivacyPlan, apply_privacy
 from watchkeeper.schema._model import PiiAction
 from watchkeeper.service._ingest import FEATURE_PREFIX, feature_kinds
 
-__all__ = ["check_declarations", "plan_of", "protect_records", "protect_reference"]
+__all__ = [
+    "check_declarations",
+    "plan_of",
+    "protect_records",
+    "protect_reference",
+    "refuse_profiles",
+]
 
 _KINDS_FOR = {PiiAction.MASK: ("text",), PiiAction.HASH: ("categorical", "text")}
 
@@ -100,3 +106,16 @@ def protect_reference(
     if reference is None or plan.empty:
         return reference
     return apply_privacy(reference, plan, key)
+
+
+def refuse_profiles(model: str, schema: Mapping[str, Any] | None) -> None:
+    """A profile is built by the sender, without the server's secret: for a model with
+    privacy declarations it would bring category values and text in clear, and rows no
+    erasure could take out. Such a model takes records only."""
+    plan = plan_of(schema)
+    if not plan.empty:
+        raise InputError(
+            f"model {model!r} declares pii columns ({', '.join(sorted(plan.actions))}); a "
+            "profile would store them as the sender saw them; send records, which the "
+            "service masks, hashes or drops before storing"
+        )
