@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 from opentelemetry.proto.trace.v1.trace_pb2 import Span, Status
 from tests._otlp import attributes, otlp_receiver
 
+from watchkeeper._exceptions import InputError
 from watchkeeper.server import create_app
 from watchkeeper.service import MonitoringService
 from watchkeeper.service._settings import Settings
@@ -94,3 +95,14 @@ def test_a_request_the_key_gate_refuses_is_traced_too(monkeypatch: pytest.Monkey
         "url.path": "/v1/models/churn",
         "http.response.status_code": 401,
     }
+
+
+def test_an_otlp_protocol_other_than_http_protobuf_is_refused_at_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4317")
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")
+    with pytest.raises(InputError, match="OTLP protocol 'grpc' is not supported"):
+        _app(Settings(dev=True))
+    monkeypatch.setenv("OTEL_SDK_DISABLED", "true")  # the SDK's own switch turns it all off
+    assert _app(Settings(dev=True)).app.state.tracer_provider is None  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ marks it as an error. A ``traceparent`` header from the caller makes the span it
 Outermost, the span also covers what the key gate and the body limit refuse (no route
 then: the span is named by the method alone).
 
-The middleware is ours rather than ``opentelemetry-instrumentation-asgi``: twenty lines
+The middleware is ours rather than ``opentelemetry-instrumentation-asgi``: a few lines
 give the route template and the model, which that package's span names lack, without
 its extra dependencies.
 """
