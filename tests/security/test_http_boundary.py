@@ -228,3 +228,13 @@ def test_a_newline_in_the_path_cannot_forge_a_log_line(
     lines = [r.getMessage() for r in caplog.records if r.name == "watchkeeper.server.access"]
     assert len(lines) == 1
     assert "\n" not in lines[0] and "\\n" + forged in lines[0]
+
+
+def test_dev_mode_is_not_rate_limited(service: MonitoringService) -> None:
+    # One local user on loopback: benchmarks and the demo run at full speed.
+    with _client(service, dev=True, rate_limit_per_second=0.01, rate_limit_burst=1) as client:
+        batch = {"version": "v1", "records": []}
+        codes = {
+            client.post("/v1/models/churn/predictions", json=batch).status_code for _ in range(5)
+        }
+    assert 429 not in codes
