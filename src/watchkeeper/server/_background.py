@@ -21,10 +21,9 @@ from typing import TYPE_CHECKING
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from watchkeeper.service._leader import Leadership, exclusive
+from watchkeeper.service._leader import Leadership
 from watchkeeper.service._protocol import ServiceAPI
 from watchkeeper.service._settings import Settings
-from watchkeeper.store import Store
 
 if TYPE_CHECKING:
     from watchkeeper.service.exposition import GraphitePusher
@@ -34,20 +33,11 @@ __all__ = ["background_lifespan", "run_tick"]
 log = logging.getLogger("watchkeeper.server")
 
 
-def _store_of(service: ServiceAPI) -> Store | None:
-    store = getattr(service, "store", None)
-    return store if isinstance(store, Store) else None
-
-
-def _apply_config(service: ServiceAPI, path: str) -> None:
+def _apply_config(service: ServiceAPI, path: str, leader: Leadership) -> None:
     from watchkeeper.service.config import load_config
 
-    store = _store_of(service)
-    if store is None:
+    with leader.exclusive("apply"):  # one process at a time on a shared store
         result = service.apply_config(load_config(path))
-    else:
-        with exclusive(store, "apply"):
-            result = service.apply_config(load_config(path))
     log.info("applied %s: %s", path, result.to_dict())
 
 
@@ -82,11 +72,10 @@ def background_lifespan(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        leader = service.leadership()
         if settings.config_path:
-            await run_in_threadpool(_apply_config, service, settings.config_path)
+            await run_in_threadpool(_apply_config, service, settings.config_path, leader)
         task: asyncio.Task[None] | None = None
-        store = _store_of(service)
-        leader = None if store is None else Leadership(store)
         if settings.tick_seconds > 0:
             pusher = _graphite_pusher(settings.graphite)
 
@@ -94,7 +83,7 @@ def background_lifespan(
                 while True:
                     await asyncio.sleep(settings.tick_seconds)
                     try:
-                        if leader is not None and not await run_in_threadpool(leader.holds):
+                        if not await run_in_threadpool(leader.holds):
                             continue  # another process leads the background work
                         await run_in_threadpool(run_tick, service, pusher)
                     except Exception:
@@ -108,7 +97,6 @@ def background_lifespan(
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-            if leader is not None:
-                leader.release()
+            leader.release()
 
     return lifespan

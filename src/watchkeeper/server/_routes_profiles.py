@@ -17,8 +17,7 @@ length in seconds in the ``Watchkeeper-Window-Seconds`` header.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Protocol, runtime_checkable
+from datetime import datetime
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials
@@ -26,7 +25,6 @@ from starlette.responses import Response
 
 from watchkeeper._exceptions import InputError
 from watchkeeper._operations import HEADER, Operations
-from watchkeeper.profile import Profile
 from watchkeeper.server._auth import BEARER, IngestKey, Principal, authorize
 from watchkeeper.server._common import (
     ERROR_RESPONSES,
@@ -42,9 +40,8 @@ from watchkeeper.server._common import (
 )
 from watchkeeper.server._records import check_profile_body
 from watchkeeper.server._schemas import NAME_PATTERN
-from watchkeeper.service._profile_ingest import ProfileIngestResult
 
-__all__ = ["PROFILE_MEDIA_TYPE", "ProfileService", "router"]
+__all__ = ["PROFILE_MEDIA_TYPE", "router"]
 
 PROFILE_MEDIA_TYPE = "application/vnd.watchkeeper.profile"
 _MAX_HEADER = 64 * 1024
@@ -52,34 +49,6 @@ _MAX_HEADER = 64 * 1024
 WindowStart = Query(description="the window's start (ISO-8601, with a zone)")
 
 router = APIRouter(route_class=StrictJSONRoute, tags=["ingestion"], responses=ERROR_RESPONSES)
-
-
-@runtime_checkable
-class ProfileService(Protocol):
-    """What these routes need of the service (MonitoringService has it)."""
-
-    def ingest_profile(
-        self,
-        model: str,
-        version: str,
-        window_start: datetime,
-        body: bytes,
-        *,
-        segment: str | None = None,
-        operations: Operations | None = None,
-        part_key: str | None = None,
-    ) -> ProfileIngestResult: ...
-
-    def reference_profile(self, model: str, version: str) -> Profile | None: ...
-
-    def window_length(self, model: str) -> timedelta: ...
-
-
-def _profiles_of(request: Request) -> ProfileService:
-    service = service_of(request)
-    if not isinstance(service, ProfileService):
-        raise HTTPException(status_code=501, detail="this service does not take profiles")
-    return service
 
 
 async def _ingest_or_read(
@@ -135,7 +104,7 @@ async def ingest_profile(
         raise InputError("the request body is empty; send a .wkp profile")
     await call(check_profile_body, body, decode_budget(request).max_bytes)
     result = await call(
-        _profiles_of(request).ingest_profile,
+        service_of(request).ingest_profile,
         model,
         version,
         window_start,
@@ -159,7 +128,7 @@ async def reference_profile(
     model: str = ModelName,
     version: str = VersionPath,
 ) -> Response:
-    service = _profiles_of(request)
+    service = service_of(request)
     profile = await call(service.reference_profile, model, version)
     if profile is None:
         raise HTTPException(

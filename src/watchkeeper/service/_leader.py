@@ -113,6 +113,12 @@ class Leadership:
             self._connection = connection
             return True
 
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[None]:
+        """:func:`exclusive` on this leadership's store."""
+        with exclusive(self.store, name):
+            yield
+
     def release(self) -> None:
         """Give the leadership up (at shutdown): another process takes it at its tick."""
         with self._lock:

@@ -13,10 +13,13 @@ from typing import Any, Protocol
 
 import pyarrow as pa
 
+from watchkeeper._operations import Operations
 from watchkeeper.compliance._audit import Actor, AuditEntry, ChainCheck
 from watchkeeper.profile import Profile
 from watchkeeper.service._delivery import DeliveryReport
 from watchkeeper.service._erasure import ErasureResult
+from watchkeeper.service._leader import Leadership
+from watchkeeper.service._profile_ingest import ProfileIngestResult
 from watchkeeper.service._reports import ReportInfo
 from watchkeeper.service._results import (
     AlertInfo,
@@ -79,6 +82,24 @@ class ServiceAPI(Protocol):
     def ingest_host_metrics(
         self, model: str, version: str, points: Sequence[Mapping[str, Any]]
     ) -> int: ...
+
+    # profiles posted by senders; several processes on one store (issue 16)
+
+    def ingest_profile(
+        self,
+        model: str,
+        version: str,
+        window_start: datetime,
+        body: bytes,
+        *,
+        segment: str | None = None,
+        operations: Operations | None = None,
+        part_key: str | None = None,
+    ) -> ProfileIngestResult: ...
+
+    def window_length(self, model: str) -> timedelta: ...
+
+    def leadership(self) -> Leadership: ...
 
     # windows and metrics
 

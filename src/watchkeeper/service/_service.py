@@ -43,7 +43,7 @@ from watchkeeper.service._delivery import DeliveryReport, Sender, deliver_pendin
 from watchkeeper.service._erasure import ErasureResult
 from watchkeeper.service._ingest import feature_kinds
 from watchkeeper.service._keys import SCOPES, ApiKeys
-from watchkeeper.service._leader import exclusive
+from watchkeeper.service._leader import Leadership, exclusive
 from watchkeeper.service._profile_ingest import ProfileIngestResult
 from watchkeeper.service._profiles import load_reference_profile, read_window_profile
 from watchkeeper.service._registry import TASKS, Registry, aware, utc_now
@@ -228,6 +228,10 @@ class MonitoringService:
         """How long the model's windows are (a sender profiles per window)."""
         row = self._registry.model(model)
         return timedelta(microseconds=self._registry.window_us(row))
+
+    def leadership(self) -> Leadership:
+        """This process's claim to run the background loop (always held on SQLite)."""
+        return Leadership(self.store)
 
     def ingest_host_metrics(
         self, model: str, version: str, points: Sequence[Mapping[str, Any]]
