@@ -74,6 +74,24 @@ def export_client_metrics(
     Without a provider one is built from the ``OTEL_*`` variables (exporting every
     ``OTEL_METRIC_EXPORT_INTERVAL`` milliseconds to ``OTEL_EXPORTER_OTLP_ENDPOINT``),
     whatever they say: calling this function is the opt-in.
+
+    >>> import httpx
+    >>> from opentelemetry.sdk.metrics import MeterProvider
+    >>> from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+    >>> from watchkeeper.client import Client
+    >>> def server(request):
+    ...     return httpx.Response(200, json={"accepted": 2, "duplicates": 0, "rejected": []})
+    >>> client = Client("http://wk.test", model="churn", version="v1",
+    ...                 host_metrics_interval=None, transport=httpx.MockTransport(server))
+    >>> reader = InMemoryMetricReader()
+    >>> metrics = export_client_metrics(client, meter_provider=MeterProvider([reader]))
+    >>> ids = [client.log_prediction({"age": age}, prediction=1) for age in (31, 42)]
+    >>> client.close()
+    True
+    >>> [(m.name, m.data.data_points[0].value)
+    ...  for r in reader.get_metrics_data().resource_metrics for s in r.scope_metrics
+    ...  for m in s.metrics if m.name.endswith(("sent", "dropped"))]
+    [('watchkeeper.client.records.sent', 2), ('watchkeeper.client.records.dropped', 0)]
     """
     try:
         from opentelemetry.metrics import Observation

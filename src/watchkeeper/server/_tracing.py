@@ -35,6 +35,24 @@ def install_tracing(app: FastAPI, tracer_provider: TracerProvider | None = None)
 
     Call it after the app's other middleware so that its spans cover them. The
     provider is kept in ``app.state.tracer_provider`` (None when tracing is off).
+
+    >>> from fastapi import FastAPI
+    >>> from fastapi.testclient import TestClient
+    >>> from opentelemetry.sdk.trace import TracerProvider
+    >>> from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    >>> from opentelemetry.sdk.trace.export.in_memory_span_exporter import (
+    ...     InMemorySpanExporter)
+    >>> spans, provider = InMemorySpanExporter(), TracerProvider()
+    >>> provider.add_span_processor(SimpleSpanProcessor(spans))
+    >>> app = FastAPI()
+    >>> @app.get("/v1/models/{model}")
+    ... def get_model(model: str) -> dict[str, str]:
+    ...     return {"name": model}
+    >>> install_tracing(app, provider)
+    >>> TestClient(app).get("/v1/models/churn").status_code
+    200
+    >>> [(s.name, s.attributes["watchkeeper.model"]) for s in spans.get_finished_spans()]
+    [('GET /v1/models/{model}', 'churn')]
     """
     if tracer_provider is None and signal_enabled("traces"):
         tracer_provider = tracer_provider_from_env("watchkeeper")
