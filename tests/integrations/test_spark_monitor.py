@@ -1,0 +1,172 @@
+"""Spark monitor job and streaming sink against the real server (issue 16): per-window,
+per-segment profiles from the executors give the windows the counts and drift
+verdicts of the same rows sent as records (local[2], a file-source stream)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from watchkeeper.server import create_app
+from watchkeeper.service import MonitoringService, Settings
+from watchkeeper.store import Store
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning"),
+]
+uvicorn = pytest.importorskip("uvicorn")
+
+T0 = datetime(2024, 6, 1, tzinfo=UTC)
+N = 12_000
+HOURS = 3
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    pytest.importorskip("pyspark")
+    if shutil.which("java") is None:
+        pytest.skip("Spark needs Java (java is not on PATH)")
+    from pyspark.sql import SparkSession
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PYSPARK_PYTHON", sys.executable)
+        session = (
+            SparkSession.builder.master("local[2]")
+            .appName("watchkeeper-monitor-tests")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.driver.memory", "512m")
+            .config("spark.sql.session.timeZone", "UTC")
+            .getOrCreate()
+        )
+        session.sparkContext.setLogLevel("ERROR")
+        yield session
+        session.stop()
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[tuple[str, str, MonitoringService]]:
+    url = f"sqlite:///{tmp_path / 'wk.db'}"
+    settings = Settings(database_url=url)
+    service = MonitoringService(Store(url), settings)
+    rng = np.random.default_rng(5)
+    reference = pa.table({"x": rng.normal(0, 1, 4000), "plan": rng.choice(["a", "b"], 4000)})
+    for model in ("spark", "stream", "records"):
+        service.create_model(model, "regression", {"x": "numeric", "plan": "categorical"})
+        service.create_version(model, "v1", reference=reference, activate=True)
+    key = service.create_api_key(["ingest"], name="spark")[1]
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(service, settings), host="127.0.0.1", port=port,
+                       log_level="warning")
+    )  # fmt: skip
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.started
+    yield f"http://127.0.0.1:{port}", key, service
+    server.should_exit = True
+    thread.join(10)
+    service.store.close()
+
+
+def _data() -> pa.Table:
+    rng = np.random.default_rng(9)
+    seconds = rng.uniform(0, HOURS * 3600, N)
+    return pa.table(
+        {
+            "ts": pa.array([T0 + timedelta(seconds=float(s)) for s in seconds],
+                           pa.timestamp("us", "UTC")),
+            "x": rng.normal(0.25, 1, N),
+            "plan": rng.choice(["a", "b"], N, p=[0.6, 0.4]),
+            "region": rng.choice(["eu", "us"], N),
+            "latency": rng.gamma(2.0, 3.0, N),
+            "failed": rng.random(N) < 0.03,
+        }
+    )  # fmt: skip
+
+
+def _as_records(table: pa.Table) -> pa.Table:
+    return pa.table(
+        {
+            "id": [f"r{i}" for i in range(table.num_rows)],
+            "timestamp": table.column("ts"),
+            "feature.x": table.column("x"),
+            "feature.plan": table.column("plan"),
+            "segment.region": table.column("region"),
+            "prediction": [0.0] * table.num_rows,
+            "latency_ms": table.column("latency"),
+            "error": table.column("failed"),
+        }
+    )
+
+
+def test_monitor_and_stream_give_record_modes_windows(
+    spark: Any, live: tuple[str, str, MonitoringService], tmp_path: Path
+) -> None:
+    from watchkeeper.integrations.spark import monitor, stream_sink
+
+    url, key, service = live
+    data = _data()
+    options = {"segment_columns": ["region"], "latency_column": "latency", "error_column": "failed"}
+    frame = spark.createDataFrame(data.to_pandas()).repartition(3)
+    result = monitor(frame, url=url, api_key=key, model="spark", version="v1",
+                     time_column="ts", window="1h", **options)  # fmt: skip
+    assert sum(rows for _, segment, rows in result.posted) == N
+    # The stream: the same rows as parquet files, one micro-batch per file.
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    for i, part in enumerate(np.array_split(np.arange(N), 3)):
+        pq.write_table(data.take(pa.array(part)), folder / f"part-{i}.parquet")
+    stream = spark.readStream.schema(frame.schema).option("maxFilesPerTrigger", 1)
+    query = (
+        stream.parquet(str(folder))
+        .writeStream.foreachBatch(
+            stream_sink(
+                url=url,
+                api_key=key,
+                model="stream",
+                version="v1",
+                time_column="ts",
+                run_id="test-stream",
+                **options,
+            )
+        )
+        .option("checkpointLocation", str(tmp_path / "checkpoint"))
+        .trigger(availableNow=True)
+        .start()
+    )
+    query.awaitTermination(300)
+    assert query.exception() is None
+    service.ingest_predictions("records", "v1", _as_records(data))
+    now = T0 + timedelta(days=1)
+    windows = {m: {(w.start, w.segment): w for w in service.close_windows(m, now=now)}
+               for m in ("spark", "stream", "records")}  # fmt: skip
+    assert len(windows["records"]) == HOURS * 3
+    for model in ("spark", "stream"):
+        assert set(windows[model]) == set(windows["records"])
+        for where, expected in windows["records"].items():
+            got = windows[model][where]
+            assert got.n_records == expected.n_records, (model, where)
+            assert got.metrics["drift_detected"] == expected.metrics["drift_detected"]
+            assert got.metrics["drift_p_value"] == pytest.approx(expected.metrics["drift_p_value"])
+            assert got.metrics["error_rate"] == pytest.approx(expected.metrics["error_rate"])
+    assert sum(w.n_records for (_, s), w in windows["stream"].items() if s is None) == N
