@@ -23,7 +23,7 @@ from importlib import resources
 import numpy as np
 import numpy.typing as npt
 
-from watchkeeper.llm.guard._structure import structure_features
+from watchkeeper.llm.guard._structure import structure_features, structure_matches
 
 __all__ = [
     "CLASSIFIER_MAX_CHARS",
@@ -149,9 +149,24 @@ class ClassifierWeights:
     intercept: float
     structural: bool = True
 
-    def probability(self, text: str) -> float:
-        """The model's attack probability for one normalised text window."""
-        indices, values = features(text) if self.structural else featurise(text)
+    def probability(
+        self,
+        text: str,
+        extra: tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]] | None = None,
+    ) -> float:
+        """The model's attack probability for one normalised text window.
+
+        ``extra`` are the window's structural features when the caller found them
+        already (over a whole text, see :func:`attack_probability`).
+        """
+        if not self.structural:
+            indices, values = featurise(text)
+        elif extra is None:
+            indices, values = features(text)
+        else:
+            ngram_indices, ngram_values = featurise(text)
+            indices = np.concatenate([ngram_indices, extra[0]])
+            values = np.concatenate([ngram_values, extra[1]])
         logit = self.intercept + float(self.coef[indices].astype(np.float64) @ values)
         return float(1.0 / (1.0 + np.exp(-logit)))
 
@@ -186,4 +201,14 @@ def attack_probability(text: str, weights: ClassifierWeights | None = None) -> f
         return model.probability(head)
     step = WINDOW_CHARS // 2
     starts = range(0, len(head) - step, step)
-    return max(model.probability(head[start : start + WINDOW_CHARS]) for start in starts)
+    if not model.structural:
+        return max(model.probability(head[start : start + WINDOW_CHARS]) for start in starts)
+    # The structural patterns run once over the whole text (not once per overlapping
+    # window, which would read every character twice); each window counts its share.
+    matches = structure_matches(head)
+    return max(
+        model.probability(
+            head[start : start + WINDOW_CHARS], matches.window(start, start + WINDOW_CHARS)
+        )
+        for start in starts
+    )

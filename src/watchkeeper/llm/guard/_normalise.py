@@ -128,18 +128,31 @@ def normalise(text: str) -> NormalisedText:
             lowered = folded.lower()
             if len(lowered) == len(text):
                 return NormalisedText(text, lowered, None)
-    pieces: list[str] = []
-    offsets: list[int] = []
-    for index, char in enumerate(text):
-        if char in ZERO_WIDTH or char in BIDI_CONTROLS or 0xE0000 <= ord(char) <= 0xE007F:
-            continue
-        folded = char.translate(_CONFUSABLES)
-        if not folded.isascii():
-            folded = unicodedata.normalize("NFKC", folded).translate(_CONFUSABLES)
-        folded = folded.lower()
-        pieces.append(folded)
-        offsets.extend([index] * len(folded))
-    return NormalisedText(text, "".join(pieces), tuple(offsets))
+    # Fold each distinct character once (cached across calls), then let str.translate
+    # apply the map in C; offsets are only built when some character changes length.
+    distinct = set(text)
+    for char in distinct:
+        if ord(char) not in _FOLDED:
+            _FOLDED[ord(char)] = _fold(char)
+    folded_text = text.translate(_FOLDED)
+    if all(len(_FOLDED[ord(char)]) == 1 for char in distinct):
+        return NormalisedText(text, folded_text, None)
+    lengths = [len(_FOLDED[ord(char)]) for char in text]
+    offsets = [index for index, length in enumerate(lengths) for _ in range(length)]
+    return NormalisedText(text, folded_text, tuple(offsets))
+
+
+def _fold(char: str) -> str:
+    if char in ZERO_WIDTH or char in BIDI_CONTROLS or 0xE0000 <= ord(char) <= 0xE007F:
+        return ""
+    folded = char.translate(_CONFUSABLES)
+    if not folded.isascii():
+        folded = unicodedata.normalize("NFKC", folded).translate(_CONFUSABLES)
+    return folded.lower()
+
+
+# Character -> folded text, filled on first sight (bounded by the code points seen).
+_FOLDED: dict[int, str] = {}
 
 
 def undo_leetspeak(text: str) -> str | None:
