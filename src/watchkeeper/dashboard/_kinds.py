@@ -17,6 +17,8 @@ __all__ = ["KIND_CHARTS", "kinds_section"]
 KIND_CHARTS: tuple[tuple[str, str, bool, str], ...] = (
     ("Score statistics", "score_mean,score_p25,score_p50,score_p75", False,
      "per window; a move in either direction can be news"),
+    ("Score drift", "score_drift,score_drift_statistic", False,
+     "1 when the streaming detector on the scores fired (no labels needed)"),
     ("Concept drift", "concept_drift,concept_drift_statistic", False,
      "1 when the streaming detector on the label-joined errors fired"),
     ("Demographic parity difference", "demographic_parity_difference", True,

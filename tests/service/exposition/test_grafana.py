@@ -116,7 +116,14 @@ def test_the_seeded_service_exposes_what_the_panels_read(service: Any) -> None:
     absent = {"error_rate", "true_share", *METRICS}
     # Nor a labelled reference, a sensitive column, attributions or multivariate opt-in
     # (the monitor kinds; tests/service/kinds and tests/demo exercise those series).
-    needs = ("estimated_", "clarify_", "attribution_", "multivariate_", "bias_drift_")
+    needs = (
+        "estimated_",
+        "clarify_",
+        "attribution_",
+        "multivariate_",
+        "bias_drift_",
+        "score_drift",
+    )
     absent |= {"demographic_parity_difference", "equalized_odds_difference", "disparate_impact"}
     missing = {n for n in missing if not n.removeprefix("watchkeeper_").startswith(needs)}
     assert all(name.removeprefix("watchkeeper_") in absent for name in missing), missing

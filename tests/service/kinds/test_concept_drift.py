@@ -12,7 +12,7 @@ from tests.service.kinds._loans import T0
 from watchkeeper.service._service import MonitoringService
 from watchkeeper.service._types import Condition, MonitorSpec
 from watchkeeper.service.kinds.concept_drift import detector_spec, record_error
-from watchkeeper.streaming import DDM
+from watchkeeper.streaming import ADWIN, DDM
 
 N, CHANGE, BATCH = 3000, 2000, 250
 
@@ -75,3 +75,32 @@ def test_errors_and_detectors_per_task() -> None:
     assert detector_spec("regression", spec) == ("page_hinkley", {"threshold": 25.0})
     with pytest.raises(Exception, match="takes 0/1 errors"):
         detector_spec("regression", {"monitoring": {"concept_drift": "ddm"}})
+
+
+def test_a_score_shift_alerts_as_the_predictions_are_stored(service: MonitoringService) -> None:
+    schema = {"features": {"x": "numeric"}, "monitoring": {"score_drift": "adwin"}}
+    service.create_model("s", "binary_classification", schema)
+    service.create_version("s", "v1", activate=True)
+    service.put_monitor(MonitorSpec("scores", "s", "score_drift", Condition("above", 0.5)))
+    rng = random.Random(3)
+    scores = [min(max(rng.gauss(0.3 if i < CHANGE else 0.6, 0.1), 0.0), 1.0) for i in range(N)]
+    fired_after = None
+    for start in range(0, N, BATCH):
+        rows = range(start, start + BATCH)
+        service.ingest_predictions(
+            "s", "v1",
+            pa.table({"id": [f"s{i}" for i in rows],
+                      "timestamp": pa.array([T0 + timedelta(seconds=i) for i in rows],
+                                            pa.timestamp("us", tz="UTC")),
+                      "feature.x": [0.0] * BATCH, "score": [scores[i] for i in rows]}),
+        )  # fmt: skip
+        if fired_after is None and any(a.state == "firing" for a in service.list_alerts(model="s")):
+            fired_after = start + BATCH
+    assert fired_after == CHANGE + BATCH  # in the first batch after the shift, no label
+    assert [w.status for w in service.list_windows("s")] == ["open"]
+    adwin, first = ADWIN(), None
+    for i, score in enumerate(scores):
+        adwin.update(score)
+        if adwin.drift_detected and first is None:
+            first = i
+    assert first is not None and CHANGE <= first < fired_after  # the library, same stream

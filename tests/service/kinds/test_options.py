@@ -34,6 +34,7 @@ def test_options_are_kept_in_the_service_schema() -> None:
         ("{concept_drift: {detector: adwin, width: 3}}", "has no parameter 'width'"),
         ("{multivarite: true}", "unknown key 'multivarite'"),
         ("{multivariate: maybe}", "must be true or false"),
+        ("{score_drift: eddm}", "takes 0/1 values"),
     ],
 )
 def test_bad_options_are_refused_with_their_line(monitoring: str, message: str) -> None:

@@ -44,6 +44,14 @@ def kind_panels(panel: Panel, row: Callable[[str], dict[str, Any]], sel: str, se
         ),
         panel("Score statistics", scores, description="per window (and class)"),
         panel(
+            "Score drift (1 = the detector on the score stream fired)",
+            [
+                (f"{s('score_drift')}{{{whole}}}", "{{model}} {{version}}"),
+                (f"{s('score_drift_statistic')}{{{whole}}}", "mean score {{model}}"),
+            ],
+            kind="state-timeline",
+        ),
+        panel(
             "Concept drift (1 = the streaming detector fired)",
             [
                 (f"{s('concept_drift')}{{{whole}}}", "{{model}} {{version}}"),

@@ -32,6 +32,7 @@ __all__ = [
     "LabelsInput",
     "LabelsOutput",
     "MonitorKind",
+    "PredictionsInput",
     "ReferenceInput",
     "WindowInput",
     "monitoring_options",
@@ -122,6 +123,17 @@ class LabelsInput:
 
 
 @dataclass(frozen=True, kw_only=True)
+class PredictionsInput:
+    """The scores of a stored prediction batch of one version, in the batch's order,
+    as ``(window start in microseconds, score)``."""
+
+    task: str
+    schema: Mapping[str, Any]
+    scores: Sequence[tuple[int, float]]
+    state: bytes | None
+
+
+@dataclass(frozen=True, kw_only=True)
 class LabelsOutput:
     """The kind's new state and the values to store now, per window start."""
 
@@ -145,6 +157,15 @@ class MonitorKind:
 
     def on_labels(self, labels: LabelsInput) -> LabelsOutput | None:
         """See labels as they arrive; None when the kind has nothing to do with them."""
+        return None
+
+    def wants_predictions(self, schema: Mapping[str, Any]) -> bool:
+        """Whether :meth:`on_predictions` should see this model's batches (they cost
+        ingestion time, so a kind asks for them)."""
+        return False
+
+    def on_predictions(self, predictions: PredictionsInput) -> LabelsOutput | None:
+        """See a stored batch's scores; None when the kind has nothing to do with them."""
         return None
 
 

@@ -4,6 +4,8 @@
 ``{detector: name, <parameter>: value}``) for the label-joined error stream; the
 default is DDM for classification and ADWIN for regression. ``multivariate``: true to
 compute the domain classifier's AUC per window (it reads every window's features).
+``score_drift``: a detector (as ``concept_drift``; ``true`` is ADWIN) on the score
+stream, run as predictions are stored, for alerts that need no label.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from watchkeeper._exceptions import InputError, UnknownMethodError
 
 __all__ = ["MONITORING_KEYS", "check_monitoring"]
 
-MONITORING_KEYS = ("concept_drift", "multivariate")
+MONITORING_KEYS = ("concept_drift", "multivariate", "score_drift")
 
 
 def check_monitoring(options: Mapping[str, Any], task: str) -> tuple[dict[str, Any], list[str]]:
@@ -27,6 +29,7 @@ def check_monitoring(options: Mapping[str, Any], task: str) -> tuple[dict[str, A
     "concept drift detector 'ddm' takes 0/"
     """
     from watchkeeper.service.kinds.concept_drift import detector_spec
+    from watchkeeper.service.kinds.score_drift import score_detector_spec
     from watchkeeper.streaming import make_detector
 
     problems: list[str] = []
@@ -42,7 +45,11 @@ def check_monitoring(options: Mapping[str, Any], task: str) -> tuple[dict[str, A
         else:
             given = dict(value) if isinstance(value, Mapping) else value
             try:
-                name, params = detector_spec(task, {"monitoring": {key: given}})
+                if key == "score_drift":
+                    spec = score_detector_spec({"monitoring": {key: given}})
+                    name, params = spec if spec is not None else ("adwin", {})
+                else:
+                    name, params = detector_spec(task, {"monitoring": {key: given}})
                 make_detector(name, **params)
             except (InputError, UnknownMethodError, TypeError) as error:
                 problems.append(str(error))

@@ -28,6 +28,8 @@ from watchkeeper.service.kinds import available_kinds
 from watchkeeper.service.kinds._base import (
     LabelledRecord,
     LabelsInput,
+    LabelsOutput,
+    PredictionsInput,
     ReferenceInput,
     WindowInput,
     decode_json,
@@ -41,6 +43,7 @@ __all__ = [
     "fit_version",
     "kind_columns",
     "labels_arrived",
+    "predictions_arrived",
     "version_states",
     "window_kind_values",
 ]
@@ -171,20 +174,62 @@ def labels_arrived(
                 except _FAILURES as error:
                     _log.warning("monitor kind %s: labels not used: %s", name, error)
                     continue
-                if out is None:
-                    continue
+                if out is not None:
+                    store.put_kind_state(version_id, name, out.state, at)
+                    seen = max(seen, out.n_seen)
+                    points += _points(model.name, names[version_id], out, window_us)
+    _store_points(store, points)
+    return points, seen
+
+
+def predictions_arrived(
+    store: Store,
+    model: ModelRow,
+    version_id: int,
+    version: str,
+    scores: Sequence[tuple[int, float]],
+    window_us: int,
+    at: datetime,
+) -> tuple[list[MetricPoint], int]:
+    """Hand a stored batch's scores to the kinds that asked for them (the points they
+    want stored now, already stored, and the number of scores their detectors saw)."""
+    wanting = {n: k for n, k in available_kinds().items() if k.wants_predictions(model.schema)}
+    if not wanting or not scores:
+        return [], 0
+    points: list[MetricPoint] = []
+    seen = 0
+    with _LABELS_LOCK:
+        states = store.kind_states(version_id)
+        for name, kind in wanting.items():
+            given = PredictionsInput(
+                task=model.task, schema=model.schema, scores=scores, state=states.get(name)
+            )
+            try:
+                out = kind.on_predictions(given)
+            except _FAILURES as error:
+                _log.warning("monitor kind %s: scores not used: %s", name, error)
+                continue
+            if out is not None:
                 store.put_kind_state(version_id, name, out.state, at)
                 seen = max(seen, out.n_seen)
-                for start_us, values in out.values.items():
-                    start = from_micros(start_us)
-                    end = from_micros(start_us + window_us)
-                    points += [
-                        MetricPoint(model.name, names[version_id], metric, value, start, end,
-                                    feature, None)
-                        for metric, feature, value in values
-                    ]  # fmt: skip
+                points += _points(model.name, version, out, window_us)
+    _store_points(store, points)
+    return points, seen
+
+
+def _points(model: str, version: str, out: LabelsOutput, window_us: int) -> list[MetricPoint]:
+    points = []
+    for start_us, values in out.values.items():
+        start, end = from_micros(start_us), from_micros(start_us + window_us)
+        points += [
+            MetricPoint(model, version, metric, value, start, end, feature, None)
+            for metric, feature, value in values
+        ]
+    return points
+
+
+def _store_points(store: Store, points: Sequence[MetricPoint]) -> None:
     store.put_points(
         [(p.model, p.version, p.metric, p.feature or "", "", p.window_start, p.window_end,
           p.value) for p in points]
     )  # fmt: skip
-    return points, seen
