@@ -24,6 +24,7 @@ from watchkeeper.service._closing import evaluate_live
 from watchkeeper.service._ingest import PreparedBatch, feature_kinds, prepare_batch, table_to_ipc
 from watchkeeper.service._registry import Registry
 from watchkeeper.service._results import IngestResult, LabelResult
+from watchkeeper.service._segment_cap import cap_segments
 from watchkeeper.service.kinds._run import labels_arrived, predictions_arrived
 
 __all__ = ["ingest_labels", "ingest_predictions"]
@@ -88,7 +89,11 @@ def ingest_predictions(
     batch = prepare_batch(
         records, kinds=feature_kinds(row.schema), model=model, window_us=window_us
     )
-    inserted = registry.store.ingest_batch(
+    store = registry.store
+    batch, folded = cap_segments(
+        batch, lambda start: store.window_segments(row.id, target.id, start)
+    )
+    inserted = store.ingest_batch(
         row.id, target.id, batch.rows, lambda ids: _window_blobs(batch, ids), window_us
     )
     duplicates = batch.duplicates_in_batch + len(batch.rows) - len(inserted)
@@ -101,7 +106,7 @@ def ingest_predictions(
     )  # fmt: skip
     if points:
         evaluate_live(registry, row, points, seen)
-    return IngestResult(len(inserted), duplicates, tuple(batch.rejected))
+    return IngestResult(len(inserted), duplicates, tuple(batch.rejected), folded)
 
 
 def ingest_labels(registry: Registry, model: str, labels: Sequence[tuple[str, Any]]) -> LabelResult:
