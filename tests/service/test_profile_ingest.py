@@ -12,8 +12,9 @@ import pytest
 from watchkeeper import InputError
 from watchkeeper._operations import Operations
 from watchkeeper.profile import ProfileBuilder
+from watchkeeper.service._profile_ingest import COMPACT_AT
 from watchkeeper.service._service import MonitoringService
-from watchkeeper.store._repo_parts import parts_of_window
+from watchkeeper.store._repo_parts import count_parts, parts_of_window
 from watchkeeper.store._types import to_micros
 
 SCHEMA = {"features": {"age": "numeric", "plan": "categorical"}}
@@ -160,3 +161,21 @@ def test_a_profile_on_other_bins_or_a_misaligned_window_is_refused(
         )
     with pytest.raises(InputError, match=r"send a \.wkp"):
         service.ingest_profile("m", "v1", T, b"not a profile")
+
+
+def test_an_open_windows_parts_are_merged_as_they_come(service: MonitoringService) -> None:
+    _setup(service, "m")
+    reference = service.reference_profile("m", "v1")
+    assert reference is not None
+    model = service.store.get_model("m")
+    version = None if model is None else service.store.get_version(model.id, "v1")
+    assert model is not None and version is not None
+    for k in range(COMPACT_AT + 4):
+        builder = ProfileBuilder(reference.schema, bins_from=reference)
+        builder.update(pa.table({"age": [float(k)], "plan": ["a"]}))
+        service.ingest_profile("m", "v1", T, builder.build().to_bytes(), part_key=f"k{k}")
+        held = count_parts(service.store, model.id, version.id, to_micros(T), "")
+        assert held < COMPACT_AT  # never more, whatever the posts
+    windows = service.close_windows("m", now=T + timedelta(days=1))
+    assert windows[0].n_records == COMPACT_AT + 4
+    assert windows[0].metrics["row_count"] == COMPACT_AT + 4

@@ -32,10 +32,17 @@ from watchkeeper.service._profiles import load_reference_profile
 from watchkeeper.service._registry import Registry
 from watchkeeper.service._windows import Value, WindowData
 from watchkeeper.store import from_micros, to_micros
-from watchkeeper.store._repo_parts import PartRow, add_part, parts_of_window, replace_parts
+from watchkeeper.store._repo_parts import (
+    PartRow,
+    add_part,
+    count_parts,
+    parts_of_window,
+    replace_parts,
+)
 from watchkeeper.store._rows import WindowRow
 
 __all__ = [
+    "COMPACT_AT",
     "ProfileIngestResult",
     "WindowParts",
     "ingest_profile",
@@ -44,6 +51,8 @@ __all__ = [
     "window_parts",
 ]
 
+# Parts of one window and segment merged into one when this many have come.
+COMPACT_AT = 16
 _OPERATIONAL = frozenset(
     {"row_count", "label_coverage", "throughput_rps", "error_rate"}
     | {f"latency_p{q}_ms" for q in (50, 95, 99)}
@@ -165,6 +174,12 @@ def ingest_profile(
         profile=body,
         now=registry.clock(),
     )
+    if stored and (count_parts(registry.store, row.id, target.id, start_us, key) >= COMPACT_AT):
+        # An open window's parts are merged as they come, COMPACT_AT at a time, so the
+        # store holds a bounded number per window whatever the senders' flush rate.
+        parts = parts_of_window(registry.store, row.id, target.id, start_us, key)
+        group = [p for p in parts if p.segment == key and p.profile is not None]
+        _compacted(registry, row.id, target.id, group)
     return ProfileIngestResult(
         accepted=profile.n_rows if stored else 0,
         duplicate=not stored,
@@ -237,6 +252,26 @@ class WindowParts:
         return out
 
 
+def _compacted(
+    registry: Registry, model_id: int, version_id: int, group: Sequence[PartRow]
+) -> tuple[Profile, Operations]:
+    """The merge of one window and segment's profile parts, stored in their place."""
+    source = "a posted window profile"
+    merged = Profile.from_bytes(group[0].profile or b"", source=source)
+    ops = _ops_of(group[0])
+    for part in group[1:]:
+        merged = merged.merge(Profile.from_bytes(part.profile or b"", source=source))
+        ops = ops.merge(_ops_of(part))
+    if len(group) > 1:
+        first = group[0]
+        replace_parts(
+            registry.store, [p.id for p in group], model_id=model_id, version_id=version_id,
+            segment=first.segment, window_start=first.window_start, n_records=ops.n_records,
+            operations=operations_dict(ops), profile=merged.to_bytes(), now=registry.clock(),
+        )  # fmt: skip
+    return merged, ops
+
+
 def window_parts(registry: Registry, window: WindowRow) -> WindowParts | None:
     """The merged parts of a window (None without any), compacting each segment's parts
     into one stored part as it goes."""
@@ -250,25 +285,14 @@ def window_parts(registry: Registry, window: WindowRow) -> WindowParts | None:
         groups[(part.segment, part.profile is not None)].append(part)
     profiles: list[Profile] = []
     ops = Operations()
-    for (segment, has_profile), group in groups.items():
-        group_ops = Operations()
-        for part in group:
-            group_ops = group_ops.merge(_ops_of(part))
-        ops = ops.merge(group_ops)
+    for (_, has_profile), group in groups.items():
         if not has_profile:
+            for part in group:
+                ops = ops.merge(_ops_of(part))
             continue
-        source = f"a profile of window {window.start.isoformat()}"
-        merged = Profile.from_bytes(group[0].profile or b"", source=source)
-        for part in group[1:]:
-            merged = merged.merge(Profile.from_bytes(part.profile or b"", source=source))
+        merged, group_ops = _compacted(registry, window.model_id, window.version_id, group)
+        ops = ops.merge(group_ops)
         profiles.append(merged)
-        if len(group) > 1:
-            replace_parts(
-                store, [p.id for p in group], model_id=window.model_id,
-                version_id=window.version_id, segment=segment, window_start=start_us,
-                n_records=group_ops.n_records, operations=operations_dict(group_ops),
-                profile=merged.to_bytes(), now=registry.clock(),
-            )  # fmt: skip
     profile = None
     for each in profiles:
         profile = each if profile is None else profile.merge(each)

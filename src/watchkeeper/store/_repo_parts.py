@@ -36,6 +36,7 @@ __all__ = [
     "add_part",
     "compact_window",
     "compactable_windows",
+    "count_parts",
     "parts_of_window",
     "raw_aggregates",
     "replace_parts",
@@ -48,6 +49,7 @@ class PartRow:
 
     id: int
     segment: str
+    window_start: int
     n_records: int
     operations: dict[str, Any]
     profile: bytes | None
@@ -105,6 +107,7 @@ def parts_of_window(
     query = select(
         profile_parts.c.id,
         profile_parts.c.segment,
+        profile_parts.c.window_start,
         profile_parts.c.n_records,
         profile_parts.c.operations,
         profile_parts.c.profile,
@@ -120,6 +123,7 @@ def parts_of_window(
             PartRow(
                 id=row.id,
                 segment=row.segment,
+                window_start=int(row.window_start),
                 n_records=row.n_records,
                 operations=dict(row.operations or {}),
                 profile=None if row.profile is None else bytes(row.profile),
@@ -140,26 +144,57 @@ def replace_parts(
     operations: dict[str, Any],
     profile: bytes | None,
     now: datetime,
-) -> None:
+) -> bool:
     """Replace the parts ``old_ids`` (of one window and segment) by their merge, which
-    counts no rows anew: the windows counted them when they came."""
+    counts no rows anew: the windows counted them when they came.
+
+    False (and nothing changed) when another process replaced some of them first: the
+    delete must remove every one, or the transaction is rolled back.
+    """
     if not old_ids:
-        return
-    with store.engine.begin() as connection:
-        connection.execute(delete(profile_parts).where(profile_parts.c.id.in_(list(old_ids))))
-        connection.execute(
-            profile_parts.insert().values(
-                model_id=model_id,
-                version_id=version_id,
-                segment=segment,
-                window_start=window_start,
-                part_key=None,
-                n_records=n_records,
-                operations=operations,
-                profile=profile,
-                created_at=now,
+        return False
+    try:
+        with store.engine.begin() as connection:
+            gone = connection.execute(
+                delete(profile_parts).where(profile_parts.c.id.in_(list(old_ids)))
+            ).rowcount
+            if gone != len(set(old_ids)):
+                raise _Raced
+            connection.execute(
+                profile_parts.insert().values(
+                    model_id=model_id,
+                    version_id=version_id,
+                    segment=segment,
+                    window_start=window_start,
+                    part_key=None,
+                    n_records=n_records,
+                    operations=operations,
+                    profile=profile,
+                    created_at=now,
+                )
             )
-        )
+    except _Raced:
+        return False
+    return True
+
+
+class _Raced(Exception):  # noqa: N818 (control flow: rolls the transaction back)
+    """Another process compacted the same parts first."""
+
+
+def count_parts(
+    store: Store, model_id: int, version_id: int, window_start: int, segment: str
+) -> int:
+    """How many profiles one window and segment (exactly) holds."""
+    query = select(func.count()).where(
+        profile_parts.c.model_id == model_id,
+        profile_parts.c.version_id == version_id,
+        profile_parts.c.window_start == window_start,
+        profile_parts.c.segment == segment,
+        profile_parts.c.profile.is_not(None),
+    )
+    with store.engine.connect() as connection:
+        return int(connection.execute(query).scalar_one())
 
 
 # --- compaction: a closed window's raw records become aggregates ----------------------
