@@ -45,7 +45,7 @@ def test_chart_data_needs_a_session(anonymous: TestClient) -> None:
     assert anonymous.get(f"/ui/api/sparklines?model={MODEL}").status_code == 401
 
 
-def test_sign_in_sets_a_signed_httponly_strict_cookie_without_the_key(
+def test_sign_in_sets_an_httponly_strict_cookie_without_the_key(
     anonymous: TestClient, keys: dict[str, str]
 ) -> None:
     answer = sign_in(anonymous, keys["read"], "/ui/alerts")
@@ -79,9 +79,8 @@ def test_wrong_key_forged_form_and_ingest_only_key_are_refused(
 def test_a_tampered_cookie_is_not_a_session(anonymous: TestClient, keys: dict[str, str]) -> None:
     sign_in(anonymous, keys["admin"])
     value = anonymous.cookies["wk_session"]
-    sid, signature = value.split(".")
     anonymous.cookies.clear()
-    anonymous.cookies.set("wk_session", f"{sid}.{signature[::-1]}", path="/ui")
+    anonymous.cookies.set("wk_session", value[::-1], path="/ui")
     assert anonymous.get("/ui/").status_code == 303
 
 

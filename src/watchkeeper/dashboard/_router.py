@@ -87,35 +87,22 @@ def answer(data: Any, status: int = 200) -> Response:
     return Response(dumps(data), status_code=status, media_type="application/json")
 
 
-def dashboard_router(
-    *, secret: bytes | None = None, lifetime: timedelta = timedelta(hours=8)
-) -> APIRouter:
+def dashboard_router(*, lifetime: timedelta = timedelta(hours=8)) -> APIRouter:
     """The dashboard pages, their chart endpoints and static assets.
 
-    ``secret`` signs the session cookies (random per process when None, so a restart
-    signs everyone out). Include it with ``app.include_router(dashboard_router())``.
+    Sessions live in the service's store (a restart keeps them, workers share them) and
+    last ``lifetime``. Include it with ``app.include_router(dashboard_router())``.
     """
-    sessions = SessionStore(secret=secret, lifetime=lifetime)
+    sessions = SessionStore(lifetime=lifetime)
     router = APIRouter(include_in_schema=False)
-    dev: dict[str, Session] = {}
 
-    def current(request: Request) -> Session | None:
+    async def current(request: Request) -> Session | None:
         if not request.app.state.auth_enabled:
-            # Without auth (a loopback dev server) everyone is 'dev'; forms still carry
-            # a CSRF token, so another site cannot post to the local server.
-            if "session" not in dev:
-                dev["session"] = sessions.create("dev", "dev", ("admin", "ingest", "read"))
-            return dev["session"]
-        cookie = request.cookies.get(COOKIE)
-        session = sessions.get(cookie)
-        if session is None:
-            return None
-        # Re-checked on every request: revoking the key ends its sessions at once.
-        live = {key.id for key in service_of(request).list_api_keys()}
-        if session.key_id not in live:
-            sessions.delete(cookie)
-            return None
-        return session
+            # Without auth (a loopback dev server) everyone is 'dev'.
+            return sessions.dev_session()
+        # Looked up on every request, joined with its key: a revoked key (or an expired
+        # session) is no session, on every worker at once.
+        return await call(sessions.get, service_of(request), request.cookies.get(COOKIE))
 
     def to_login(request: Request) -> Response:
         return RedirectResponse(url(f"{PREFIX}/login", next=_here(request)), status_code=303)
@@ -128,7 +115,7 @@ def dashboard_router(
     async def render(
         request: Request, build: Callable[..., str], *args: Any, active_scope: str = "read"
     ) -> Response:
-        session = current(request)
+        session = await current(request)
         if session is None:
             return to_login(request)
         if not session.allows(active_scope):
@@ -145,10 +132,10 @@ def dashboard_router(
 
     @router.get(f"{PREFIX}/login")
     async def login_form(request: Request, next: str = "") -> Response:
-        if current(request) is not None:
+        if await current(request) is not None:
             return RedirectResponse(_safe_next(next), status_code=303)
         nonce = sessions.login_nonce()
-        response = _html(_pages_ops.login_page(sessions.login_token(nonce), next_url=next))
+        response = _html(_pages_ops.login_page(nonce, next_url=next))
         response.set_cookie(
             LOGIN_COOKIE,
             nonce,
@@ -169,7 +156,7 @@ def dashboard_router(
 
         def again(error: str, status: int) -> Response:
             fresh = sessions.login_nonce()
-            body = _pages_ops.login_page(sessions.login_token(fresh), error=error, next_url=target)
+            body = _pages_ops.login_page(fresh, error=error, next_url=target)
             response = _html(body, status)
             response.set_cookie(
                 LOGIN_COOKIE,
@@ -191,11 +178,14 @@ def dashboard_router(
         scopes = frozenset(info.scopes)
         if not ({"read", "admin"} & scopes):
             return again("that key has no 'read' scope; the dashboard needs read or admin", 403)
-        session = sessions.create(info.id, info.name or info.id, tuple(scopes))
+        try:
+            _, cookie = await call(sessions.create, service_of(request), info.id)
+        except NotFound:  # revoked between the check and the session
+            return again("that API key is not recognised (revoked or mistyped)", 401)
         response = RedirectResponse(target, status_code=303)
         response.set_cookie(
             COOKIE,
-            sessions.cookie_value(session),
+            cookie,
             max_age=int(lifetime.total_seconds()),
             path=PREFIX,
             httponly=True,
@@ -207,7 +197,7 @@ def dashboard_router(
 
     async def checked_form(request: Request) -> tuple[Session | None, Any, Response | None]:
         """The session and form of a POST, or the refusal (401 / 403)."""
-        session = current(request)
+        session = await current(request)
         form = await request.form()
         if session is None:
             return None, form, _html(page("Signed out", "<p>sign in again</p>", session=None), 401)
@@ -232,7 +222,7 @@ def dashboard_router(
         _, _, refusal = await checked_form(request)
         if refusal is not None:
             return refusal
-        sessions.delete(request.cookies.get(COOKIE))
+        await call(sessions.delete, service_of(request), request.cookies.get(COOKIE))
         response = RedirectResponse(f"{PREFIX}/login", status_code=303)
         response.delete_cookie(COOKIE, path=PREFIX)
         return response
@@ -321,7 +311,7 @@ def dashboard_router(
 
     @router.get(f"{PREFIX}/reports/{{report_id}}/html")
     async def report_html(request: Request, report_id: str) -> Response:
-        session = current(request)
+        session = await current(request)
         if session is None or not session.allows("read"):
             return to_login(request)
         try:
@@ -341,7 +331,7 @@ def dashboard_router(
     # chart data
 
     async def json_for(request: Request, build: Callable[..., Any], *args: Any) -> Response:
-        session = current(request)
+        session = await current(request)
         if session is None or not session.allows("read"):
             return answer({"detail": "sign in at /ui/login"}, 401)
         try:

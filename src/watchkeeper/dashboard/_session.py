@@ -1,31 +1,31 @@
-"""Dashboard sessions: sign in with an API key, then a signed, HttpOnly session cookie.
+"""Dashboard sessions: sign in with an API key, then an HttpOnly session cookie.
 
 The key is checked once, at sign-in, by the service (against its stored hash) and is
-never kept: the server remembers only the key's id, name and scopes under a random
-session id, and the cookie carries that id with an HMAC-SHA256 signature made with a
-server-side secret (generated per process unless one is given). A forged or altered
-cookie fails the signature check; a stolen session id is worthless after sign-out or
-expiry, because the server forgets it.
+never kept. The service opens a session in the store (:mod:`watchkeeper.service._sessions`)
+and returns a random token, which the cookie carries; the store keeps only the token's
+SHA-256, the key's id, the CSRF token and the expiry. Sessions therefore survive a
+restart and are shared by every worker on one database (``watchkeeper serve --workers N``
+on PostgreSQL), with no sticky sessions. Each request looks the session up again, joined
+with its key: an expired session, a signed-out one or one whose key was revoked is no
+session, on every worker at once.
 
-Every form carries a synchronizer token (CSRF): a random value stored with the
-session and compared in constant time on each POST. Before sign-in there is no
-session, so the sign-in form is protected by a short-lived pre-session nonce cookie
-and a token derived from it with the secret.
-
-Sessions live in this process's memory: a restart signs everyone out, and several
-worker processes need sticky sessions (or one worker).
+Every form carries a synchronizer token (CSRF): a random value stored with the session
+and compared in constant time on each POST. Before sign-in there is no session, so the
+sign-in form is protected by a double-submit token: a random nonce in an HttpOnly,
+``SameSite=Strict`` cookie that the form must repeat (a cross-site post carries no such
+cookie, and another site can read neither the cookie nor the form). No server secret is
+involved, so the form may be served by one worker and posted to another.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import secrets
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+
+from watchkeeper.service._protocol import ServiceAPI
 
 __all__ = [
     "COOKIE",
@@ -36,7 +36,6 @@ __all__ = [
 
 COOKIE = "wk_session"
 LOGIN_COOKIE = "wk_login"
-_MAX_SESSIONS = 10_000
 
 
 def _utc_now() -> datetime:
@@ -46,6 +45,8 @@ def _utc_now() -> datetime:
 @dataclass(frozen=True)
 class Session:
     """Who is signed in: the key's id and name, its scopes, and the CSRF token.
+
+    ``id`` is the SHA-256 of the session token (what the store keys the session by).
 
     >>> from datetime import UTC, datetime
     >>> s = Session("sid", "key_1", "ana", frozenset({"read"}), "tok",
@@ -77,118 +78,102 @@ def _same(given: str, expected: str) -> bool:
     return hmac.compare_digest(given.encode("utf-8", "surrogatepass"), expected.encode())
 
 
-def _b64(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+def _token_id(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class SessionStore:
-    """Server-side sessions keyed by a random id, with signed cookie values.
+    """The dashboard's view of the sessions the service keeps in the store.
 
-    >>> store = SessionStore(secret=b"k" * 32)
-    >>> session = store.create("key_1", "ana", ("read",))
-    >>> cookie = store.cookie_value(session)
-    >>> store.get(cookie) == session
-    True
-    >>> store.get(cookie[:-1] + ("A" if cookie[-1] != "A" else "B")) is None
-    True
-    >>> store.check_csrf(session, session.csrf), store.check_csrf(session, "forged")
+    >>> from watchkeeper.service import MonitoringService, Settings
+    >>> from watchkeeper.store import Store
+    >>> service = MonitoringService(Store("sqlite://"), Settings())
+    >>> key, _ = service.create_api_key(["read"], name="ana")
+    >>> sessions = SessionStore()
+    >>> session, cookie = sessions.create(service, key.id)
+    >>> sessions.get(service, cookie) == session, sessions.get(service, cookie + "x")
+    (True, None)
+    >>> sessions.check_csrf(session, session.csrf), sessions.check_csrf(session, "forged")
     (True, False)
-    >>> store.delete(cookie)
-    >>> store.get(cookie) is None
+    >>> sessions.delete(service, cookie)
+    >>> sessions.get(service, cookie) is None
     True
     """
 
-    def __init__(
-        self,
-        *,
-        secret: bytes | None = None,
-        lifetime: timedelta = timedelta(hours=8),
-        clock: Callable[[], datetime] = _utc_now,
-    ) -> None:
-        self.secret = secret if secret is not None else secrets.token_bytes(32)
+    def __init__(self, *, lifetime: timedelta = timedelta(hours=8)) -> None:
         self.lifetime = lifetime
-        self.clock = clock
-        self._sessions: dict[str, Session] = {}
-        self._lock = threading.Lock()
+        self._dev: Session | None = None
 
-    def _sign(self, purpose: str, value: str) -> str:
-        # The purpose keeps a session signature from being replayed as a login token.
-        message = f"{purpose}\x1f{value}".encode()
-        return _b64(hmac.new(self.secret, message, hashlib.sha256).digest())
-
-    def create(self, key_id: str, name: str, scopes: tuple[str, ...] | frozenset[str]) -> Session:
-        """A new session for a verified key (its plaintext is not given and not kept)."""
-        now = self.clock()
+    def create(self, service: ServiceAPI, key_id: str) -> tuple[Session, str]:
+        """A new session for a verified key, and the cookie value that names it."""
+        info, token = service.open_session(key_id, self.lifetime)
         session = Session(
-            id=secrets.token_urlsafe(32),
-            key_id=key_id,
-            name=name,
-            scopes=frozenset(scopes),
-            csrf=secrets.token_urlsafe(32),
-            expires=now + self.lifetime,
-            created=now,
+            id=_token_id(token),
+            key_id=info.key_id,
+            name=info.name or info.key_id,
+            scopes=frozenset(info.scopes),
+            csrf=info.csrf,
+            expires=info.expires,
+            created=info.created,
         )
-        with self._lock:
-            self._prune(now)
-            self._sessions[session.id] = session
-        return session
+        return session, token
 
-    def _prune(self, now: datetime) -> None:
-        expired = [sid for sid, s in self._sessions.items() if s.expires <= now]
-        for sid in expired:
-            del self._sessions[sid]
-        # A flood of sign-ins must not grow memory without bound: the oldest go first.
-        while len(self._sessions) >= _MAX_SESSIONS:
-            oldest = min(self._sessions.values(), key=lambda s: s.created)
-            del self._sessions[oldest.id]
-
-    def cookie_value(self, session: Session) -> str:
-        """``<session id>.<signature>``: what the browser keeps."""
-        return f"{session.id}.{self._sign('session', session.id)}"
-
-    def get(self, cookie: str | None) -> Session | None:
-        """The live session a cookie names, or None (unsigned, altered, expired, signed out)."""
-        if not cookie or cookie.count(".") != 1:
+    def get(self, service: ServiceAPI, cookie: str | None) -> Session | None:
+        """The live session a cookie names, or None (unknown, expired, signed out, revoked)."""
+        if not cookie:
             return None
-        sid, signature = cookie.split(".")
-        if not _same(signature, self._sign("session", sid)):
+        info = service.find_session(cookie)
+        if info is None:
             return None
-        with self._lock:
-            session = self._sessions.get(sid)
-            if session is not None and session.expires <= self.clock():
-                del self._sessions[sid]
-                return None
-        return session
+        return Session(
+            id=_token_id(cookie),
+            key_id=info.key_id,
+            name=info.name or info.key_id,
+            scopes=frozenset(info.scopes),
+            csrf=info.csrf,
+            expires=info.expires,
+            created=info.created,
+        )
 
-    def delete(self, cookie: str | None) -> None:
+    def delete(self, service: ServiceAPI, cookie: str | None) -> None:
         """Sign out: forget the session a cookie names (no-op when unknown)."""
-        session = self.get(cookie)
-        if session is not None:
-            with self._lock:
-                self._sessions.pop(session.id, None)
+        if cookie:
+            service.end_session(cookie)
+
+    def dev_session(self) -> Session:
+        """The one session of an auth-off (loopback dev) server: admin, kept in memory.
+
+        Forms still carry its CSRF token, so another site cannot post to the local server.
+        """
+        if self._dev is None:
+            now = _utc_now()
+            self._dev = Session(
+                id="dev",
+                key_id="dev",
+                name="dev",
+                scopes=frozenset({"admin", "ingest", "read"}),
+                csrf=secrets.token_urlsafe(32),
+                expires=now + self.lifetime,
+                created=now,
+            )
+        return self._dev
 
     def check_csrf(self, session: Session, token: str | None) -> bool:
         """Whether ``token`` is the session's synchronizer token (constant-time)."""
         return bool(token) and _same(session.csrf, token or "")
 
     def login_nonce(self) -> str:
-        """A fresh nonce for the pre-session cookie of the sign-in form."""
+        """A fresh nonce for the sign-in form: its cookie, and the form's hidden token."""
         return secrets.token_urlsafe(24)
 
-    def login_token(self, nonce: str) -> str:
-        """The sign-in form's CSRF token, derived from the nonce cookie.
-
-        >>> store = SessionStore(secret=b"k" * 32)
-        >>> store.check_login("n1", store.login_token("n1")), store.check_login("n1", "x")
-        (True, False)
-        """
-        return self._sign("login", nonce)
-
     def check_login(self, nonce: str | None, token: str | None) -> bool:
-        """Whether the sign-in form's token matches its nonce cookie."""
+        """Whether the sign-in form repeats its nonce cookie (double submit).
+
+        >>> SessionStore().check_login("n1", "n1"), SessionStore().check_login("n1", "x")
+        (True, False)
+        >>> SessionStore().check_login(None, None)
+        False
+        """
         if not nonce or not token:
             return False
-        return _same(token, self.login_token(nonce))
-
-    def __len__(self) -> int:
-        return len(self._sessions)
+        return _same(token, nonce)

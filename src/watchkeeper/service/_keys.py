@@ -72,3 +72,4 @@ class ApiKeys:
     def revoke(self, key_id: str) -> None:
         if not self.store.revoke_api_key(key_id, self.clock()):
             raise NotFound(f"API key {key_id!r} does not exist or is already revoked")
+        self.store.delete_sessions_of_key(key_id)  # its dashboard sessions end with it

@@ -31,6 +31,7 @@ from watchkeeper.service._results import (
     VersionInfo,
     WindowInfo,
 )
+from watchkeeper.service._sessions import SessionInfo
 from watchkeeper.service._types import MetricPoint, MonitorSpec
 
 __all__ = ["ServiceAPI"]
@@ -162,6 +163,14 @@ class ServiceAPI(Protocol):
     def list_api_keys(self) -> list[ApiKeyInfo]: ...
 
     def revoke_api_key(self, key_id: str, *, actor: Actor | None = None) -> None: ...
+
+    # dashboard sessions (in the store: shared by workers, kept across restarts)
+
+    def open_session(self, key_id: str, lifetime: timedelta) -> tuple[SessionInfo, str]: ...
+
+    def find_session(self, token: str) -> SessionInfo | None: ...
+
+    def end_session(self, token: str) -> None: ...
 
     # batch reports
 

@@ -6,7 +6,8 @@ A thin layer: each method names one operation and hands it to the module that do
 - :mod:`._ingestion` (validation in :mod:`._ingest`): predictions and labels;
 - :mod:`._closing`: closing windows, metrics, monitor evaluation;
 - :mod:`._alerting`: alert operations; :mod:`._delivery`: the notification outbox;
-- :mod:`._keys`: API keys; :mod:`._health`: host figures, health; :mod:`._reports`: reports.
+- :mod:`._keys`: API keys; :mod:`._sessions`: dashboard sessions;
+- :mod:`._health`: host figures, health; :mod:`._reports`: reports.
 
 The store, the settings, the clock and the notification sender are injected. The
 methods the server and the dashboard may call are the :class:`~._protocol.ServiceAPI`
@@ -58,6 +59,7 @@ from watchkeeper.service._results import (
     VersionInfo,
     WindowInfo,
 )
+from watchkeeper.service._sessions import SessionBook, SessionInfo
 from watchkeeper.service._settings import Settings
 from watchkeeper.service._specs import monitor_from_dict, monitor_to_dict
 from watchkeeper.service._types import MetricPoint, MonitorSpec
@@ -101,6 +103,7 @@ class MonitoringService:
         self._registry = Registry(store, settings, clock)
         self._keys = ApiKeys(store, clock)
         self._reports = ReportBook(store, clock)
+        self._sessions = SessionBook(store, clock)
         self._audit = Auditor(store, clock)
         self._close_lock = threading.Lock()
 
@@ -418,6 +421,17 @@ class MonitoringService:
     def revoke_api_key(self, key_id: str, *, actor: Actor | None = None) -> None:
         self._keys.revoke(key_id)
         self._audit.record(actor, "key.revoke", f"key:{key_id}", after={"revoked": True})
+
+    # dashboard sessions (:mod:`._sessions`)
+
+    def open_session(self, key_id: str, lifetime: timedelta) -> tuple[SessionInfo, str]:
+        return self._sessions.open(key_id, lifetime)
+
+    def find_session(self, token: str) -> SessionInfo | None:
+        return self._sessions.find(token)
+
+    def end_session(self, token: str) -> None:
+        self._sessions.end(token)
 
     # batch reports
 

@@ -14,6 +14,7 @@ from watchkeeper.store._repo_kinds import KindStateRepository
 from watchkeeper.store._repo_models import ModelRepository
 from watchkeeper.store._repo_profiles import ProfileRepository
 from watchkeeper.store._repo_records import RecordRepository
+from watchkeeper.store._repo_sessions import SessionRepository
 from watchkeeper.store._repo_version_meta import VersionMetadataRepository
 from watchkeeper.store._repo_windows import WindowRepository
 
@@ -28,6 +29,7 @@ class Store(
     ProfileRepository,
     KindStateRepository,
     VersionMetadataRepository,
+    SessionRepository,
 ):
     """The database behind the service, migrated to the newest schema when opened.
 
