@@ -42,6 +42,8 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_guard import PROMPT_1000
 
+PROMPT = [PROMPT_1000]  # the prompt sent; --chars replaces it
+
 WARMUP = 50
 
 
@@ -144,11 +146,11 @@ def _in_process(n: int) -> dict[str, float]:
 
     guard = Guard()
     for _ in range(WARMUP):
-        guard.scan(PROMPT_1000)
+        guard.scan(PROMPT[0])
     times = []
     for _ in range(n):
         started = time.perf_counter()
-        guard.scan(PROMPT_1000)
+        guard.scan(PROMPT[0])
         times.append(time.perf_counter() - started)
     times.sort()
     return {
@@ -164,8 +166,8 @@ def bench(requests: int, clients: int) -> dict[str, Any]:
     rows = reference.to_pylist()
     cases: dict[str, tuple[str, dict[str, Any] | None]] = {
         "healthz": ("/healthz", None),
-        "guard": ("/v1/guard", {"text": PROMPT_1000}),
-        "guard+log": ("/v1/guard", {"text": PROMPT_1000, "model": "chat"}),
+        "guard": ("/v1/guard", {"text": PROMPT[0]}),
+        "guard+log": ("/v1/guard", {"text": PROMPT[0], "model": "chat"}),
     }
     results: dict[str, Any] = {"in_process_scan": _in_process(requests)}
     with tempfile.TemporaryDirectory() as tmp, _server(Path(tmp)) as base:
@@ -178,7 +180,7 @@ def bench(requests: int, clients: int) -> dict[str, Any]:
             figures = _latency(base, path, body, requests)
             figures["concurrent_rps"] = _throughput(base, path, body, requests, clients)
             results[name] = figures
-    return {"requests": requests, "clients": clients, "prompt_chars": len(PROMPT_1000), **results}
+    return {"requests": requests, "clients": clients, "prompt_chars": len(PROMPT[0]), **results}
 
 
 def main() -> None:
@@ -186,7 +188,14 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--json", metavar="OUT")
+    parser.add_argument(
+        "--chars", type=int, default=1000, help="prompt length (cut from bench_guard_speed's text)"
+    )
     args = parser.parse_args()
+    if args.chars != len(PROMPT_1000):
+        from bench_guard_speed import prompts
+
+        PROMPT[0] = prompts(args.chars)[0]
     result = bench(args.requests, args.clients)
     scan = result["in_process_scan"]
     print(f"in-process Guard.scan  p50 {scan['p50_ms']} ms  p99 {scan['p99_ms']} ms")

@@ -10,6 +10,10 @@ threshold.
 Bad input gets an :class:`~watchkeeper.InputError`: an empty message list, an unknown
 role, content that is not text, bytes that are not UTF-8, a request over the policy's
 ``max_chars`` or ``max_messages``. Empty content is valid and scores 0.
+
+The grounding scanner (``unsupported_claims``) reads the request's trusted and input
+messages, and the ``context`` documents passed to :meth:`Guard.scan`, as the context
+a response must be grounded in.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from watchkeeper._exceptions import InputError
+from watchkeeper.llm.guard import _grounding, _moderation  # noqa: F401  (they register)
 from watchkeeper.llm.guard._canary import find_canaries
 from watchkeeper.llm.guard._policy import Policy
 from watchkeeper.llm.guard._registry import get_scanner
@@ -124,11 +129,13 @@ class Guard:
         canaries: Sequence[str] = (),
         sanitize: bool = False,
         role: str = "user",
+        context: Sequence[str] = (),
     ) -> GuardResult:
         """Scan ``content`` (text, bytes, or chat messages) and return the verdict.
 
         Plain text is scanned as a message of ``role`` (``user``, or ``assistant`` for
-        a response). ``canaries`` adds canary tokens to look for in responses.
+        a response). ``canaries`` adds canary tokens to look for in responses;
+        ``context`` adds documents the responses must be grounded in.
         """
         if role not in ROLES:
             raise InputError(f"role {role!r} is unknown; use one of {sorted(ROLES)}")
@@ -148,6 +155,9 @@ class Guard:
             options: Mapping[str, Any] = settings.options
             if name == "canary":
                 options = {**options, "tokens": [*options.get("tokens", ()), *tokens]}
+            elif name == "unsupported_claims":
+                given = [m.content for m in messages if ROLES[m.role] != "output"]
+                options = {**options, "context": [*options.get("context", ()), *context, *given]}
             best: ScanOutcome | None = None
             for index, message in enumerate(messages):
                 direction = ROLES[message.role]
@@ -181,15 +191,29 @@ class Guard:
         return self.scan(text, role="user", **kwargs)
 
     def scan_response(
-        self, text: str | bytes, *, canaries: Sequence[str] = (), sanitize: bool = False
+        self,
+        text: str | bytes,
+        *,
+        canaries: Sequence[str] = (),
+        sanitize: bool = False,
+        context: Sequence[str] = (),
     ) -> GuardResult:
         """Scan one model response with the output scanners.
+
+        ``context`` is what the model was given to answer from (for the grounding
+        scanner, when the policy enables it).
 
         >>> token = "wkc0123456789abcdef"
         >>> Guard().scan_response(f"Sure: {token}", canaries=[token]).detected
         ('canary',)
+        >>> grounded = Guard(Policy().with_scanner("unsupported_claims", enabled=True))
+        >>> result = grounded.scan_response("It costs $45.", context=["It costs $40."])
+        >>> result.detected, result.payload[0].text
+        (('unsupported_claims',), '45')
         """
-        return self.scan(text, role="assistant", canaries=canaries, sanitize=sanitize)
+        return self.scan(
+            text, role="assistant", canaries=canaries, sanitize=sanitize, context=context
+        )
 
     def _check_size(self, messages: tuple[Message, ...]) -> None:
         if len(messages) > self.policy.max_messages:

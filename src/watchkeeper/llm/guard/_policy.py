@@ -30,6 +30,9 @@ __all__ = ["DEFAULT_MAX_CHARS", "DEFAULT_MAX_MESSAGES", "Policy", "ScannerSettin
 DEFAULT_MAX_CHARS = 1_000_000
 DEFAULT_MAX_MESSAGES = 1_000
 _SETTING_KEYS = frozenset({"enabled", "threshold"})
+_STRING_LISTS = frozenset(
+    {"substrings", "patterns", "allowed_domains", "tokens", "kinds", "categories", "context"}
+)
 
 
 @dataclass(frozen=True)
@@ -178,7 +181,7 @@ def _settings(
 
 def _check_options(name: str, options: Mapping[str, Any], path: str | None) -> None:
     for key, value in options.items():
-        if key in {"substrings", "patterns", "allowed_domains", "tokens", "kinds"} and (
+        if key in _STRING_LISTS and (
             isinstance(value, str)
             or not isinstance(value, list | tuple)
             or not all(isinstance(item, str) for item in value)
@@ -195,6 +198,8 @@ def _check_options(name: str, options: Mapping[str, Any], path: str | None) -> N
             bad = [kind for kind in value if kind not in PII_KINDS]
             if bad:
                 raise ConfigError(f"pii kinds {bad} unknown; known: {list(PII_KINDS)}", path=path)
+        if key in {"categories", "thresholds"}:
+            _check_moderation(key, value, path)
         if key == "topics" and not (
             isinstance(value, Mapping)
             and all(
@@ -206,3 +211,36 @@ def _check_options(name: str, options: Mapping[str, Any], path: str | None) -> N
             isinstance(value, bool) or not isinstance(value, int | float)
         ):
             raise ConfigError(f"scanner {name!r} option {key!r} must be a number", path=path)
+
+
+def _check_moderation(key: str, value: Any, path: str | None) -> None:
+    from watchkeeper.llm.guard._moderation import CATEGORIES
+
+    if key == "thresholds":
+        if not isinstance(value, Mapping):
+            raise ConfigError(
+                "scanner 'moderated_content' thresholds must map categories to numbers", path=path
+            )
+        for category, threshold in value.items():
+            if category not in CATEGORIES:
+                raise ConfigError(
+                    f"moderated_content threshold for unknown category {category!r}; "
+                    f"known: {list(CATEGORIES)}",
+                    path=path,
+                )
+            if (
+                isinstance(threshold, bool)
+                or not isinstance(threshold, int | float)
+                or not (0 < threshold <= 1)
+            ):
+                raise ConfigError(
+                    f"moderated_content threshold for {category!r} must be a number in (0, 1], "
+                    f"got {threshold!r}",
+                    path=path,
+                )
+        return
+    bad = [category for category in value if category not in CATEGORIES]
+    if bad:
+        raise ConfigError(
+            f"moderated_content categories {bad} unknown; known: {list(CATEGORIES)}", path=path
+        )
