@@ -27,13 +27,13 @@ def check_batch(
     result.save_json(folder / "report.json")
     result.save_html(folder / "report.html")
     summary = {
-        "dataset_drift": result.drift.dataset_drift,
+        "dataset_drift": result.drift.drifted,
         "drifted_columns": result.drift.drifted_columns,
         "share_drifted": result.drift.share_drifted,
         "quality": result.quality.counts_by_severity(),
         "report": str(folder / "report.html"),
     }
-    if fail_on_drift and result.drift.dataset_drift:
+    if fail_on_drift and result.drift.drifted:
         raise DatasetDriftError(
             f"{current} drifted from {reference}: {', '.join(result.drift.drifted_columns)}"
             f" (report: {summary['report']})"

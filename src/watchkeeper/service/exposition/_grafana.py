@@ -133,7 +133,7 @@ def grafana_dashboard(*, model: str | None = None, title: str | None = None) -> 
     >>> board["schemaVersion"], [v["name"] for v in board["templating"]["list"]]
     (39, ['datasource', 'model', 'version', 'feature', 'segment'])
     >>> sorted(panel_metric_names(board))[:3]
-    ['watchkeeper_accuracy', 'watchkeeper_alert_firing', 'watchkeeper_average_precision']
+    ['watchkeeper_accuracy', 'watchkeeper_alert_firing', 'watchkeeper_attribution_ndcg']
     """
     feature = f'{_SEL}, feature=~"$feature", {_SEG}'
     whole = f'{_SEL}, segment=""'
