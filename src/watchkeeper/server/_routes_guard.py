@@ -23,6 +23,13 @@ service rejected the record. Build the version's reference with
 :func:`watchkeeper.llm.monitoring.guard_reference` on reference prompts so that drift
 compares like with like.
 
+No raw text is stored by default: the record holds descriptors and detector results only.
+The policy's ``log_text`` opts in: ``true`` stores the prompt and the response as the
+features ``prompt_text`` and ``response_text`` (a model with declared features must
+declare them, kind ``text``, where ``pii: mask`` applies), ``on_request`` only when the
+body sets ``"log_text": true``; the flag under a policy without ``log_text`` is a 422.
+``logged.text`` says whether text was stored.
+
 Bad input (in bounded time; every expression the guard runs has bounded repetition):
 
 ==========================================  ==============================================
@@ -67,7 +74,7 @@ from starlette.responses import Response
 
 from watchkeeper._exceptions import InputError
 from watchkeeper.llm.guard import Guard, GuardResult, Policy
-from watchkeeper.llm.monitoring import guard_feature_schema, guard_features
+from watchkeeper.llm.monitoring import guard_feature_schema, guard_features, prompt_and_response
 from watchkeeper.llm.monitoring._guard_names import FLAGGED, detector_of, hit_feature
 from watchkeeper.server._auth import IngestKey, ReadKey
 from watchkeeper.server._common import (
@@ -90,6 +97,8 @@ router = APIRouter(route_class=StrictJSONRoute, tags=["guard"], responses=ERROR_
 _SURROGATE = re.compile("[\ud800-\udfff]")
 Role = Literal["user", "tool", "function", "assistant", "system", "developer"]
 Name = Annotated[StrictStr, Field(pattern=NAME_PATTERN)]
+# Raw text, stored only when the policy's log_text allows it (docs/compliance.md).
+_TEXT_FEATURES = ("prompt_text", "response_text")
 
 
 class GuardMessageIn(BaseModel):
@@ -116,6 +125,7 @@ class GuardIn(BaseModel):
     model: Name | None = None
     version: Name | None = None
     id: Annotated[StrictStr, Field(min_length=1, max_length=200)] | None = None
+    log_text: StrictBool = False
 
 
 class LoggedOut(BaseModel):
@@ -124,6 +134,7 @@ class LoggedOut(BaseModel):
     id: str
     accepted: bool
     duplicate: bool
+    text: bool = False
     error: str | None = None
 
 
@@ -229,6 +240,17 @@ def _too_large(messages: Sequence[Mapping[str, str]], guard: Guard) -> None:
         )
 
 
+def _text_logged(body: GuardIn, policy: Policy) -> bool:
+    """Whether raw text is stored: the policy's ``log_text`` (``never`` by default)."""
+    if body.log_text and policy.log_text == "never":
+        raise _invalid(
+            "log_text",
+            f"policy {body.policy!r} does not allow storing raw text (its log_text is false); "
+            "set log_text: on_request in the policy, or drop the flag",
+        )
+    return policy.log_text == "always" or (policy.log_text == "on_request" and body.log_text)
+
+
 def _record(
     record_id: str, flagged: bool, latency_ms: float, features: Mapping[str, Any], policy: Policy
 ) -> pa.Table:
@@ -243,6 +265,9 @@ def _record(
         name = field.name[len("feature.") :]
         if name in features:
             columns[field.name] = pa.array([features[name]], field.type)
+    for name in _TEXT_FEATURES:
+        if name in features:
+            columns[f"feature.{name}"] = pa.array([features[name]], pa.string())
     return pa.table(columns)
 
 
@@ -265,6 +290,8 @@ def _log(
     if version is None:
         raise InputError(f"model {model!r} has no active version; send 'version' or promote one")
     features = guard_features(messages, result, policy)
+    if _text_logged(body, policy):
+        features.update(zip(_TEXT_FEATURES, prompt_and_response(messages), strict=True))
     declared = _declared(info.schema)
     if declared is not None:
         features = {name: value for name, value in features.items() if name in declared}
@@ -277,6 +304,7 @@ def _log(
         "id": record_id,
         "accepted": outcome.accepted == 1,
         "duplicate": outcome.duplicates == 1,
+        "text": outcome.accepted == 1 and any(name in features for name in _TEXT_FEATURES),
     }
     if outcome.rejected:
         first = outcome.rejected[0]
@@ -304,6 +332,7 @@ def _scan(guard: Guard, messages: list[dict[str, str]], body: GuardIn) -> tuple[
 async def guard_endpoint(request: Request, principal: IngestKey, body: GuardIn) -> Response:
     """Prompt attacks, PII, secrets, hidden text and canary leaks, in milliseconds."""
     guard = _guard(request, body.policy)
+    _text_logged(body, guard.policy)  # a flag the policy refuses is a 422 before any scan
     messages = _messages(body)
     _too_large(messages, guard)
     result, latency_ms = await call(_scan, guard, messages, body)

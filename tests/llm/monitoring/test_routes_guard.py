@@ -115,6 +115,7 @@ def test_logs_the_request_as_a_prediction_of_the_model(
         "id": "req-1",
         "accepted": True,
         "duplicate": False,
+        "text": False,  # no raw text unless the policy's log_text asks
     }
     again = client.post("/v1/guard", json={"messages": chat, "model": "chat", "id": "req-1"})
     assert again.json()["logged"]["duplicate"] is True

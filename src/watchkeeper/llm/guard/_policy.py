@@ -9,6 +9,10 @@ A policy is data. It is built from a dict or YAML such as::
 
 Scanners the document does not mention keep their registered defaults. Thresholds
 are in [0, 1]; a scanner detects when its score (higher is worse) reaches it.
+
+``log_text`` says whether the server may store the raw prompt and response text when it
+logs a request to a model: ``false`` (the default: descriptors and detector results
+only), ``true`` (always), or ``on_request`` (when the request sets ``log_text``).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ __all__ = ["DEFAULT_MAX_CHARS", "DEFAULT_MAX_MESSAGES", "Policy", "ScannerSettin
 
 DEFAULT_MAX_CHARS = 1_000_000
 DEFAULT_MAX_MESSAGES = 1_000
+LOG_TEXT = ("never", "always", "on_request")
 _SETTING_KEYS = frozenset({"enabled", "threshold"})
 _STRING_LISTS = frozenset(
     {"substrings", "patterns", "allowed_domains", "tokens", "kinds", "categories", "context"}
@@ -66,6 +71,7 @@ class Policy:
     scanners: Mapping[str, ScannerSettings] = field(default_factory=_default_scanners)
     max_chars: int = DEFAULT_MAX_CHARS
     max_messages: int = DEFAULT_MAX_MESSAGES
+    log_text: str = "never"  # one of LOG_TEXT: whether raw text may be stored when logged
 
     @classmethod
     def default(cls) -> Policy:
@@ -77,11 +83,11 @@ class Policy:
         """Build a policy from a mapping, validating every name and value."""
         if not isinstance(data, Mapping):
             raise ConfigError("a guard policy must be a mapping with a 'scanners' key", path=path)
-        unknown = set(data) - {"scanners", "max_chars", "max_messages"}
+        unknown = set(data) - {"scanners", "max_chars", "max_messages", "log_text"}
         if unknown:
             raise ConfigError(
                 f"unknown guard policy keys {sorted(unknown)}; "
-                "use scanners, max_chars, max_messages",
+                "use scanners, max_chars, max_messages, log_text",
                 path=path,
             )
         scanners = dict(_default_scanners())
@@ -96,7 +102,8 @@ class Policy:
         max_messages = _positive_int(
             data.get("max_messages", DEFAULT_MAX_MESSAGES), "max_messages", path
         )
-        return cls(MappingProxyType(scanners), max_chars, max_messages)
+        log_text = _log_text(data.get("log_text", False), path)
+        return cls(MappingProxyType(scanners), max_chars, max_messages, log_text)
 
     @classmethod
     def from_yaml(cls, source: str | Path) -> Policy:
@@ -126,11 +133,25 @@ class Policy:
         return {
             "max_chars": self.max_chars,
             "max_messages": self.max_messages,
+            "log_text": {"never": False, "always": True}.get(self.log_text, self.log_text),
             "scanners": {
                 name: {"enabled": s.enabled, "threshold": s.threshold, **dict(s.options)}
                 for name, s in self.scanners.items()
             },
         }
+
+
+def _log_text(value: Any, path: str | None) -> str:
+    """``log_text``: true, false or ``on_request`` (``always``/``never`` also read)."""
+    if value is True or value is False:
+        return "always" if value else "never"
+    if isinstance(value, str) and value in LOG_TEXT:
+        return value
+    raise ConfigError(
+        f"guard policy log_text is {value!r}; use false (store no raw text, the default), "
+        "true or on_request",
+        path=path,
+    )
 
 
 def _positive_int(value: Any, key: str, path: str | None) -> int:
