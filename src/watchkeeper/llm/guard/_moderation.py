@@ -13,7 +13,7 @@ Category probabilities are in [0, 1], higher is worse. The scanner's score maps 
 category's probability so that its threshold lands on 0.5 (the scanner's default
 threshold): the score reaches 0.5 exactly when some category reaches its own
 threshold. Policies set ``thresholds`` (per category, probability units) and
-``categories`` (which to check). Long texts are scored in 1,500-character windows;
+``categories`` (which to check). Long texts are scored in side-by-side 1,500-character windows;
 the worst window counts and is the finding's span. Nothing is downloaded.
 """
 
@@ -123,8 +123,13 @@ def _windows(text: str) -> list[tuple[int, int]]:
     head = min(len(text), MAX_CHARS)
     if head <= WINDOW_CHARS:
         return [(0, head)]
-    step = WINDOW_CHARS // 2
-    return [(s, min(s + WINDOW_CHARS, head)) for s in range(0, head - step, step)]
+    # Side by side, not overlapping: harmful content is rarely cut in two at a window's
+    # edge, and every character is read once (the cost stays linear at half the price).
+    starts = range(0, head, WINDOW_CHARS)
+    windows = [(s, min(s + WINDOW_CHARS, head)) for s in starts]
+    if len(windows) > 1 and windows[-1][1] - windows[-1][0] < WINDOW_CHARS // 2:
+        windows[-2:] = [(windows[-2][0], head)]  # no short tail window scored alone
+    return windows
 
 
 def category_probabilities(text: str) -> dict[str, tuple[float, int, int]]:

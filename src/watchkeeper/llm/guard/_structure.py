@@ -108,6 +108,20 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ),
 )
 _COMPILED = tuple((name, re.compile(pattern, re.I)) for name, pattern in _PATTERNS)
+# The same patterns without IGNORECASE, about twice as fast. On text that is already
+# lower case they find exactly the same matches, unless it holds one of the two
+# lower-case letters that IGNORECASE also equates with an ASCII letter (dotless i,
+# long s): the patterns' letters are all ASCII.
+_COMPILED_LOWER = tuple((name, re.compile(pattern)) for name, pattern in _PATTERNS)
+_FOLDS_TO_ASCII = ("\u0131", "\u017f")
+
+
+def _compiled_for(text: str, lowered: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    if text == lowered and not any(char in text for char in _FOLDS_TO_ASCII):
+        return _COMPILED_LOWER
+    return _COMPILED
+
+
 # Substrings one of which every match of the pattern contains: a pattern whose
 # triggers are all absent cannot match, so it is not run (most prompts skip most).
 _TRIGGERS: dict[str, tuple[str, ...]] = {
@@ -171,7 +185,7 @@ def structure_features(text: str) -> tuple[npt.NDArray[np.int32], npt.NDArray[np
     indices: list[int] = []
     values: list[float] = []
     lowered = text.lower()
-    for k, (name, pattern) in enumerate(_COMPILED):
+    for k, (name, pattern) in enumerate(_compiled_for(text, lowered)):
         if not any(trigger in lowered for trigger in _TRIGGERS[name]):
             continue
         count = sum(1 for _ in zip(range(int(_CAP)), pattern.finditer(text), strict=False))
@@ -239,7 +253,7 @@ def structure_matches(text: str) -> StructureMatches:
     """
     lowered = text.lower()
     spans = []
-    for name, pattern in _COMPILED:
+    for name, pattern in _compiled_for(text, lowered):
         if any(trigger in lowered for trigger in _TRIGGERS[name]):
             found = [match.span() for match in pattern.finditer(text)]
             spans.append(np.array(found, dtype=np.int64).reshape(-1, 2))
