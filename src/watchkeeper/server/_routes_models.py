@@ -20,6 +20,7 @@ from starlette.responses import Response
 from watchkeeper._exceptions import InputError
 from watchkeeper._json import loads_strict
 from watchkeeper.profile._format import MAGIC as PROFILE_MAGIC
+from watchkeeper.server import _routes_mlflow
 from watchkeeper.server._auth import AdminKey, ReadKey
 from watchkeeper.server._common import (
     ERROR_RESPONSES,
@@ -238,8 +239,13 @@ async def list_versions(
     principal: ReadKey,
     model: str = ModelName,
 ) -> Response:
-    versions = await call(service_of(request).list_versions, model)
-    return answer({"versions": [version.to_dict() for version in versions]})
+    service = service_of(request)
+    versions = await call(service.list_versions, model)
+    # What MLflow said at registration (a few short fields), for versions made from it.
+    mlflow = await call(service.version_metadata, model, "mlflow")
+    return answer(
+        {"versions": [{**v.to_dict(), "mlflow": mlflow.get(v.version)} for v in versions]}
+    )
 
 
 @router.post(
@@ -269,3 +275,6 @@ async def rollback(
 ) -> Response:
     info = await call(service_of(request).rollback, model, actor=actor_of(principal))
     return answer(info.to_dict())
+
+
+router.include_router(_routes_mlflow.router)  # versions from MLflow model URIs

@@ -42,6 +42,8 @@ __all__ = [
     "LabelsIn",
     "MetricPointOut",
     "MetricSeriesOut",
+    "MlflowOut",
+    "MlflowVersionIn",
     "ModelIn",
     "ModelList",
     "ModelOut",
@@ -186,6 +188,17 @@ class ModelList(BaseModel):
     models: list[ModelOut]
 
 
+class MlflowOut(BaseModel):
+    """The MLflow model a version was registered from (``name``/``version`` null for a run)."""
+
+    uri: str
+    name: str | None = None
+    version: str | None = None
+    run_id: str | None = None
+    source: str | None = None
+    model_id: str | None = None
+
+
 class VersionOut(BaseModel):
     model: str
     version: str
@@ -193,6 +206,19 @@ class VersionOut(BaseModel):
     created_at: datetime
     has_reference: bool
     baseline: dict[str, float]
+    mlflow: MlflowOut | None = None
+
+
+class MlflowVersionIn(_Strict):
+    """``PUT /v1/models/{model}/versions/{version}/mlflow``: the MLflow model URI.
+
+    The tracking server is the server's own (``MLFLOW_TRACKING_URI``); a body naming
+    another (``tracking_uri``) is refused like any unknown field.
+    """
+
+    uri: StrictStr = Field(min_length=1, max_length=1000, examples=["models:/churn/3"])
+    baseline: dict[StrictStr, FiniteFloat] | None = None
+    activate: StrictBool = False
 
 
 class VersionList(BaseModel):

@@ -74,6 +74,21 @@ class ServiceAPI(Protocol):
 
     def rollback(self, model: str, *, actor: Actor | None = None) -> VersionInfo: ...
 
+    # versions from MLflow model URIs, against the server's own tracking URI (issue 18)
+
+    def register_mlflow_version(
+        self,
+        model: str,
+        version: str,
+        uri: str,
+        *,
+        baseline: Mapping[str, float] | None = None,
+        activate: bool = False,
+        actor: Actor | None = None,
+    ) -> VersionInfo: ...
+
+    def version_metadata(self, model: str, key: str) -> dict[str, Any]: ...
+
     # ingestion
 
     def ingest_predictions(self, model: str, version: str, records: pa.Table) -> IngestResult: ...

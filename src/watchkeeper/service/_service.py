@@ -42,6 +42,7 @@ from watchkeeper.service._audit import Actor, Auditor, changed
 from watchkeeper.service._compaction import compact_raw
 from watchkeeper.service._delivery import DeliveryReport, Sender, deliver_pending
 from watchkeeper.service._erasure import ErasureResult
+from watchkeeper.service._errors import Conflict
 from watchkeeper.service._ingest import feature_kinds
 from watchkeeper.service._keys import SCOPES, ApiKeys
 from watchkeeper.service._leader import Leadership, exclusive
@@ -195,6 +196,35 @@ class MonitoringService:
         target = f"version:{model}/{info.version}"
         self._audit.record(actor, "version.rollback", target, model=model, **change)
         return info
+
+    def register_mlflow_version(
+        self,
+        model: str,
+        version: str,
+        uri: str,
+        *,
+        baseline: Mapping[str, float] | None = None,
+        activate: bool = False,
+        actor: Actor | None = None,
+    ) -> VersionInfo:
+        """A version from an MLflow model URI, resolved against ``settings.mlflow_tracking_uri``
+        only (:mod:`._mlflow`); :class:`Conflict` when the settings name none."""
+        from watchkeeper.service._mlflow import register_mlflow_version
+
+        tracking = self.settings.mlflow_tracking_uri
+        if not tracking:
+            raise Conflict(
+                "this server has no MLflow tracking URI; start it with MLFLOW_TRACKING_URI set "
+                "to the tracking server that holds the model registry"
+            )
+        return register_mlflow_version(
+            self, model, version, uri, baseline=baseline, activate=activate,
+            tracking_uri=tracking, actor=actor,
+        )  # fmt: skip
+
+    def version_metadata(self, model: str, key: str) -> dict[str, Any]:
+        """What another system recorded under ``key`` (``"mlflow"``), by version name."""
+        return self.store.model_version_metadata(self._registry.model(model).id, key)
 
     # ingestion
 

@@ -125,6 +125,9 @@ class Settings:
     # How long a closed window's raw records and feature batches are kept before they
     # are compacted into its profile and aggregates (None: kept); service/_compaction.py.
     raw_retention: timedelta | None = timedelta(days=7)
+    # MLflow's tracking (and registry) server that model URIs are resolved against
+    # (MLFLOW_TRACKING_URI); never one a caller sends. It may carry credentials: no repr.
+    mlflow_tracking_uri: str | None = dataclass_field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -137,7 +140,8 @@ class Settings:
         a key), the budgets ``MAX_DECODED_ROWS``, ``MAX_DECODED_BYTES``,
         ``MAX_REFERENCE_ROWS``, ``RATE_LIMIT_PER_SECOND``, ``RATE_LIMIT_BURST`` and
         ``HOST`` (the listening address), ``PII_KEY`` (the secret for ``pii: hash``)
-        and ``RAW_RETENTION`` (e.g. ``7d``; ``0`` keeps raw records for ever).
+        and ``RAW_RETENTION`` (e.g. ``7d``; ``0`` keeps raw records for ever); and MLflow's
+        own ``MLFLOW_TRACKING_URI`` (where ``models:/`` URIs are resolved).
         """
         from watchkeeper.compliance._privacy import pii_key_from_env
 
@@ -185,6 +189,7 @@ class Settings:
             metrics_public=_flag(env, "WATCHKEEPER_METRICS_PUBLIC", False),
             pii_key=pii_key_from_env(env),
             raw_retention=_retention(env.get("WATCHKEEPER_RAW_RETENTION"), cls.raw_retention),
+            mlflow_tracking_uri=env.get("MLFLOW_TRACKING_URI") or None,
         )
 
     def with_(self, **changes: Any) -> Settings:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Column, Integer, String, Table, select
 
 from watchkeeper.store._base import RepositoryBase
-from watchkeeper.store._tables import metadata
+from watchkeeper.store._tables import metadata, versions
 from watchkeeper.store._types import JSONText, UTCDateTime
 
 __all__ = ["VersionMetadataRepository", "version_metadata"]
@@ -37,6 +37,16 @@ class VersionMetadataRepository(RepositoryBase):
         )
         with self.engine.connect() as connection:
             return {row.key: row.value for row in connection.execute(query)}
+
+    def model_version_metadata(self, model_id: int, key: str) -> dict[str, Any]:
+        """The document under ``key`` of each version of the model that has one, by name."""
+        query = (
+            select(versions.c.name, version_metadata.c.value)
+            .join_from(version_metadata, versions, version_metadata.c.version_id == versions.c.id)
+            .where(versions.c.model_id == model_id, version_metadata.c.key == key)
+        )
+        with self.engine.connect() as connection:
+            return {row.name: row.value for row in connection.execute(query)}
 
     def put_version_metadata(self, version_id: int, key: str, value: Any, at: datetime) -> None:
         """Record (or replace) the document under ``key`` on the version."""
