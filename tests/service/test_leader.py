@@ -139,3 +139,56 @@ def test_sqlite_stays_single_process() -> None:
         check_workers("sqlite:///watchkeeper.db", WORKERS)
     check_workers("postgresql+psycopg://db/wk", WORKERS)
     assert Leadership(Store("sqlite://")).holds()
+
+
+def test_serve_with_four_workers_elects_one_leader(postgres_url: str) -> None:
+    """`watchkeeper serve --workers 4` on PostgreSQL: four uvicorn workers answer, and
+    exactly one holds the background loop's advisory lock."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+    from sqlalchemy import create_engine, text
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "WATCHKEEPER_TICK_SECONDS": "0.5"}
+    program = str(Path(sys.executable).parent / "watchkeeper")
+    command = [program, "serve", "--workers", "4", "--port", str(port)]
+    command += ["--database-url", postgres_url, "--log-level", "warning"]
+    server = subprocess.Popen(command, env=env, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        health = None
+        while time.monotonic() < deadline:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).json()
+                break
+            except httpx.TransportError:
+                time.sleep(0.3)
+        assert health == {"status": "ok", "database": "ok", "backend": "postgresql"}
+        engine = create_engine(postgres_url)
+        time.sleep(3)  # a few ticks: every worker has tried to lead
+        with engine.connect() as connection:
+            key = connection.execute(
+                text(
+                    "SELECT hashtextextended('watchkeeper:' || current_database() || ':' "
+                    "|| current_schema() || ':' || :name, 0)"
+                ),
+                {"name": "background"},
+            ).scalar_one()
+            holders = connection.execute(
+                text(
+                    "SELECT count(DISTINCT pid) FROM pg_locks WHERE locktype = 'advisory' "
+                    "AND granted AND classid = :high AND objid = :low"
+                ),
+                {"high": (key >> 32) & 0xFFFFFFFF, "low": key & 0xFFFFFFFF},
+            ).scalar_one()
+        engine.dispose()
+        assert holders == 1
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(30)
