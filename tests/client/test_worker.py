@@ -290,10 +290,10 @@ def test_flush_under_steady_load_returns(server: Recorder) -> None:
 def test_an_unexpected_error_costs_the_batch_not_the_thread(
     server: Recorder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from watchkeeper.client import _worker
+    from watchkeeper.client import _posting
 
     calls = {"n": 0}
-    real = _worker.encode_arrow
+    real = _posting.encode_arrow
 
     def broken_once(*args: Any) -> Any:
         calls["n"] += 1
@@ -301,7 +301,7 @@ def test_an_unexpected_error_costs_the_batch_not_the_thread(
             raise RuntimeError("a bug")
         return real(*args)
 
-    monkeypatch.setattr(_worker, "encode_arrow", broken_once)
+    monkeypatch.setattr(_posting, "encode_arrow", broken_once)
     with Client(server.url, **FAST) as client:
         client.log_prediction({"x": 1})
         assert client.flush(10)

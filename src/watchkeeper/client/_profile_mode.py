@@ -22,6 +22,7 @@ process; record mode needs only httpx.
 from __future__ import annotations
 
 import os
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -197,6 +198,25 @@ class ProfileSink:
             )
         self._targets[pair] = target
         return target
+
+    def route(
+        self, batch: Iterable[tuple[Any, ...]], pairs: set[tuple[Any, Any]]
+    ) -> tuple[list[tuple[Any, ...]], int, str]:
+        """Profile the predictions of ``batch`` (their (model, version) go to ``pairs``);
+        returns what goes on as records, how many were lost and why."""
+        rest: list[tuple[Any, ...]] = []
+        profiled: list[tuple[Any, ...]] = []
+        for item in batch:
+            if item[0] == "p" and item[1] is not None and item[2] is not None:
+                pairs.add((item[1], item[2]))
+                profiled.append(item)
+            else:
+                rest.append(item)
+        try:
+            rest += self.add(profiled)
+        except Exception:
+            return rest, len(profiled), traceback.format_exc()
+        return rest, 0, ""
 
     def add(self, items: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         """Profile prediction tuples; returns those of versions sent as records."""

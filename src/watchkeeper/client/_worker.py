@@ -33,21 +33,18 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
 
-from watchkeeper.client._arrow import ARROW_MEDIA_TYPE, encode_arrow
+from watchkeeper.client._answers import ClientStats, detail, json_of, retry_after_seconds
 from watchkeeper.client._encode import (
     LABEL,
     PREDICTION,
     dumps,
-    encode_batch,
     encode_label,
-    encode_prediction,
 )
 from watchkeeper.client._host import HostSampler
+from watchkeeper.client._posting import Posting
 from watchkeeper.client._profile_mode import ProfilePost, ProfileSink
 
 if TYPE_CHECKING:
@@ -61,27 +58,11 @@ _RETRYABLE_STATUS = frozenset({408, 429})
 _Pair = tuple[str | None, str | None]
 
 
-@dataclass(frozen=True)
-class ClientStats:
-    """What the SDK did with the records it was given (counts of records).
-
-    >>> ClientStats(sent=3, rejected=0, dropped=1, retried=2, failed=0, queued=0).dropped
-    1
-    """
-
-    sent: int
-    rejected: int
-    dropped: int
-    retried: int
-    failed: int
-    queued: int
-
-
 class _Abandon(Exception):  # noqa: N818 (control flow, never leaves this module)
     """close() ran out of time while a batch was being sent."""
 
 
-class Worker:
+class Worker(Posting):
     """The queue and the thread that empties it; see the module docstring."""
 
     def __init__(
@@ -327,20 +308,11 @@ class Worker:
         self, sink: ProfileSink, batch: list[tuple[Any, ...]]
     ) -> list[tuple[Any, ...]]:
         """Hand the predictions to the profile sink; what it does not take goes on."""
-        rest: list[tuple[Any, ...]] = []
-        profiled: list[tuple[Any, ...]] = []
-        for item in batch:
-            if item[0] == PREDICTION and item[1] is not None and item[2] is not None:
-                self._pairs.add((item[1], item[2]))
-                profiled.append(item)
-            else:
-                rest.append(item)
-        try:
-            rest += sink.add(profiled)
-        except Exception:
-            # A value a profile cannot hold (text in a numeric feature) costs this batch.
-            self._failed += len(profiled)
-            self._warn_once("profile", f"predictions were lost:\n{traceback.format_exc()}")
+        rest, lost, problem = sink.route(batch, self._pairs)
+        if lost:
+            # A value a profile cannot hold (text in a numeric feature) costs the batch.
+            self._failed += lost
+            self._warn_once("profile", f"predictions were lost:\n{problem}")
         return rest
 
     def _post_profiles(self, posts: list[ProfilePost]) -> None:
@@ -360,81 +332,9 @@ class Worker:
                 self._warn_once(
                     f"profiles HTTP {response.status_code}",
                     f"POST {post.path} answered {response.status_code} "
-                    f"({_detail(_json_of(response), response)}); {post.n_records} records "
+                    f"({detail(json_of(response), response)}); {post.n_records} records "
                     "counted as failed",
                 )
-
-    def _post_records(
-        self, path: str, key: str, records: list[dict[str, Any]], version: str | None
-    ) -> None:
-        head = {} if version is None else {"version": version}
-        data, records, bad = encode_batch(head, key, records)
-        n = len(records)
-        if bad:
-            self._failed += len(bad)
-            record_id, reason = bad[0]
-            self._warn_once(
-                "encode",
-                f"record {record_id!r} cannot be sent ({reason}); log numbers, strings, "
-                "booleans, None, or lists of numbers",
-            )
-        if n == 0:
-            return
-        response = self._post(path, data, retries=self._max_retries)
-        if response is None:
-            self._failed += n
-            return
-        if response.status_code == 413 and n > 1:
-            middle = n // 2
-            self._post_records(path, key, records[:middle], version)
-            self._post_records(path, key, records[middle:], version)
-            return
-        self._count_answer(path, response, n)
-
-    def _count_answer(self, path: str, response: httpx.Response, n: int) -> None:
-        """Count ``n`` records by the server's answer to their post."""
-        answer = _json_of(response)
-        if response.is_success:
-            rejected = answer.get("rejected") or []
-            self._rejected += len(rejected)
-            self._sent += n - len(rejected)
-            if rejected:
-                self._warn_once("rejected", f"the server rejected records: {_first(rejected)}")
-            return
-        rejected = answer.get("rejected")
-        if response.status_code == 422 and isinstance(rejected, list) and rejected:
-            self._rejected += n
-            self._warn_once("rejected", f"the server rejected records: {_first(rejected)}")
-            return
-        self._failed += n
-        self._warn_once(
-            f"{path} HTTP {response.status_code}",
-            f"POST {path} answered {response.status_code} ({_detail(answer, response)}); "
-            f"{n} records counted as failed, not retried",
-        )
-
-    def _post_predictions(self, model: str, version: str, items: list[tuple[Any, ...]]) -> None:
-        """Post predictions as an Arrow IPC stream; as JSON when their values do not
-        make typed columns (see :mod:`._arrow`)."""
-        path = f"/v1/models/{model}/predictions"
-        body = encode_arrow(items) if self._arrow else None
-        if body is None:
-            records = [encode_prediction(item) for item in items]
-            self._post_records(path, "records", records, version)
-            return
-        target = f"{path}?{urlencode({'version': version})}"
-        response = self._post(
-            target, body, retries=self._max_retries, headers={"Content-Type": ARROW_MEDIA_TYPE}
-        )
-        n = len(items)
-        if response is None:
-            self._failed += n
-            return
-        if response.status_code == 413 and n > 1:
-            self._post_predictions(model, version, items[: n // 2])
-            self._post_predictions(model, version, items[n // 2 :])
-            return
-        self._count_answer(path, response, n)
 
     def _post(
         self,
@@ -472,8 +372,8 @@ class Worker:
                     if response.is_success:
                         self._warned = {key for key in self._warned if path not in key}
                     return response
-                reason = f"HTTP {status} ({_detail(_json_of(response), response)})"
-                retry_after = _retry_after(response)
+                reason = f"HTTP {status} ({detail(json_of(response), response)})"
+                retry_after = retry_after_seconds(response)
             if attempt >= retries:
                 self._warn_once(
                     f"gave-up {path}",
@@ -541,35 +441,3 @@ class Worker:
         if self._api_key:
             message = message.replace(self._api_key, "***")
         logger.log(level, "watchkeeper client: %s", message)
-
-
-def _json_of(response: httpx.Response) -> Mapping[str, Any]:
-    try:
-        data = response.json()
-    except ValueError:
-        return {}
-    return data if isinstance(data, Mapping) else {}
-
-
-def _detail(answer: Mapping[str, Any], response: httpx.Response) -> str:
-    detail = answer.get("detail")
-    text = str(detail) if detail is not None else response.reason_phrase
-    return text[:300]
-
-
-def _first(rejected: list[Any]) -> str:
-    first = rejected[0]
-    if not isinstance(first, Mapping):
-        return str(first)[:300]
-    return (
-        f"record {first.get('index')} (id {first.get('id')!r}) field {first.get('field')!r}: "
-        f"{first.get('message')}"
-    )[:300]
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    try:
-        return max(0.0, float(value)) if value is not None else None
-    except ValueError:
-        return None
