@@ -6,8 +6,11 @@ A thin layer: each method names one operation and hands it to the module that do
 - :mod:`._ingestion` (validation in :mod:`._ingest`): predictions and labels;
 - :mod:`._closing`: closing windows, metrics, monitor evaluation;
 - :mod:`._alerting`: alert operations; :mod:`._delivery`: the notification outbox;
-- :mod:`._keys`: API keys; :mod:`._sessions`: dashboard sessions;
-- :mod:`._health`: host figures, health; :mod:`._reports`: reports.
+- :mod:`._keys`: API keys; :mod:`._sessions`: dashboard sessions (the facade's methods
+  for both in :mod:`._service_access`);
+- :mod:`._reports`: reports; :mod:`._mlflow`: versions from MLflow model URIs (the
+  facade's methods for both in :mod:`._service_documents`);
+- :mod:`._health`: host figures, health.
 
 The store, the settings, the clock and the notification sender are injected. The
 methods the server and the dashboard may call are the :class:`~._protocol.ServiceAPI`
@@ -42,17 +45,15 @@ from watchkeeper.service._audit import Actor, Auditor, changed
 from watchkeeper.service._compaction import compact_raw
 from watchkeeper.service._delivery import DeliveryReport, Sender, deliver_pending
 from watchkeeper.service._erasure import ErasureResult
-from watchkeeper.service._errors import Conflict
 from watchkeeper.service._ingest import feature_kinds
 from watchkeeper.service._keys import SCOPES, ApiKeys
 from watchkeeper.service._leader import Leadership, exclusive
 from watchkeeper.service._profile_ingest import ProfileIngestResult
 from watchkeeper.service._profiles import load_reference_profile, read_window_profile
 from watchkeeper.service._registry import TASKS, Registry, aware, utc_now
-from watchkeeper.service._reports import ReportBook, ReportInfo
+from watchkeeper.service._reports import ReportBook
 from watchkeeper.service._results import (
     AlertInfo,
-    ApiKeyInfo,
     ApplyResult,
     IngestResult,
     LabelResult,
@@ -60,7 +61,9 @@ from watchkeeper.service._results import (
     VersionInfo,
     WindowInfo,
 )
-from watchkeeper.service._sessions import SessionBook, SessionInfo
+from watchkeeper.service._service_access import AccessMethods
+from watchkeeper.service._service_documents import DocumentMethods
+from watchkeeper.service._sessions import SessionBook
 from watchkeeper.service._settings import Settings
 from watchkeeper.service._specs import monitor_from_dict, monitor_to_dict
 from watchkeeper.service._types import MetricPoint, MonitorSpec
@@ -69,7 +72,7 @@ from watchkeeper.store import Store
 __all__ = ["SCOPES", "TASKS", "MonitoringService", "utc_now"]
 
 
-class MonitoringService:
+class MonitoringService(AccessMethods, DocumentMethods):
     """Models, versions, ingestion, windows, metrics, alerts, keys and reports over a store.
 
     >>> import pyarrow as pa
@@ -196,35 +199,6 @@ class MonitoringService:
         target = f"version:{model}/{info.version}"
         self._audit.record(actor, "version.rollback", target, model=model, **change)
         return info
-
-    def register_mlflow_version(
-        self,
-        model: str,
-        version: str,
-        uri: str,
-        *,
-        baseline: Mapping[str, float] | None = None,
-        activate: bool = False,
-        actor: Actor | None = None,
-    ) -> VersionInfo:
-        """A version from an MLflow model URI, resolved against ``settings.mlflow_tracking_uri``
-        only (:mod:`._mlflow`); :class:`Conflict` when the settings name none."""
-        from watchkeeper.service._mlflow import register_mlflow_version
-
-        tracking = self.settings.mlflow_tracking_uri
-        if not tracking:
-            raise Conflict(
-                "this server has no MLflow tracking URI; start it with MLFLOW_TRACKING_URI set "
-                "to the tracking server that holds the model registry"
-            )
-        return register_mlflow_version(
-            self, model, version, uri, baseline=baseline, activate=activate,
-            tracking_uri=tracking, actor=actor,
-        )  # fmt: skip
-
-    def version_metadata(self, model: str, key: str) -> dict[str, Any]:
-        """What another system recorded under ``key`` (``"mlflow"``), by version name."""
-        return self.store.model_version_metadata(self._registry.model(model).id, key)
 
     # ingestion
 
@@ -429,68 +403,6 @@ class MonitoringService:
 
     def list_monitors(self, model: str | None = None) -> list[MonitorSpec]:
         return [monitor_from_dict(spec) for spec in self.store.list_monitor_specs(model)]
-
-    # API keys
-
-    def create_api_key(
-        self, scopes: Sequence[str], *, name: str = "", actor: Actor | None = None
-    ) -> tuple[ApiKeyInfo, str]:
-        """A new key with ``scopes``; the plaintext is returned once and never stored."""
-        info, plaintext = self._keys.create(scopes, name=name)
-        after = {"name": info.name, "scopes": list(info.scopes)}
-        self._audit.record(actor, "key.create", f"key:{info.id}", after=after)
-        return info, plaintext
-
-    def verify_api_key(self, plaintext: str) -> ApiKeyInfo | None:
-        """The key's facts when ``plaintext`` is a valid, unrevoked key; else None."""
-        return self._keys.verify(plaintext)
-
-    def list_api_keys(self) -> list[ApiKeyInfo]:
-        return self._keys.list()
-
-    def revoke_api_key(self, key_id: str, *, actor: Actor | None = None) -> None:
-        self._keys.revoke(key_id)
-        self._audit.record(actor, "key.revoke", f"key:{key_id}", after={"revoked": True})
-
-    # dashboard sessions (:mod:`._sessions`)
-
-    def open_session(self, key_id: str, lifetime: timedelta) -> tuple[SessionInfo, str]:
-        return self._sessions.open(key_id, lifetime)
-
-    def find_session(self, token: str) -> SessionInfo | None:
-        return self._sessions.find(token)
-
-    def end_session(self, token: str) -> None:
-        self._sessions.end(token)
-
-    # batch reports
-
-    def upload_report(
-        self,
-        report: Mapping[str, Any],
-        *,
-        name: str = "",
-        model: str | None = None,
-        by: str,
-        actor: Actor | None = None,
-    ) -> ReportInfo:
-        """Store a batch report's JSON form; returns its id and summary."""
-        info = self._reports.upload_report(report, name=name, model=model, by=by)
-        after = {"name": info.name, "by": by}
-        who = actor or Actor(by, by)
-        self._audit.record(who, "report.upload", f"report:{info.id}", model=model, after=after)
-        return info
-
-    def list_reports(self, *, limit: int = 50, offset: int = 0) -> list[ReportInfo]:
-        """Stored reports, newest first."""
-        return self._reports.list_reports(limit=limit, offset=offset)
-
-    def count_reports(self) -> int:
-        return self._reports.count_reports()
-
-    def get_report(self, report_id: str) -> tuple[ReportInfo, dict[str, Any]]:
-        """A report's facts and its JSON form; :class:`NotFound` when unknown."""
-        return self._reports.get_report(report_id)
 
     # erasure
 
