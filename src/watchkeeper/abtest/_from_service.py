@@ -35,6 +35,7 @@ __all__ = ["WindowSource", "compare_versions"]
 
 _MAX_WINDOWS = 100_000
 
+
 class WindowSource(Protocol):
     """What :func:`compare_versions` needs of the service: its closed windows."""
 
