@@ -22,8 +22,10 @@ from watchkeeper._exceptions import ColumnError, InputError
 from watchkeeper.cli._common import (
     STDOUT,
     Subparsers,
+    add_database_url_argument,
     add_json_argument,
     add_quiet_argument,
+    open_service,
     write_json,
 )
 
@@ -109,15 +111,9 @@ def _write(args: argparse.Namespace, payload: dict[str, Any]) -> None:
 
 def _run_service(args: argparse.Namespace) -> int:
     from watchkeeper.abtest import compare_versions
-    from watchkeeper.service._service import MonitoringService
-    from watchkeeper.service._settings import Settings
-    from watchkeeper.store import Store
 
-    settings = Settings.from_env()
-    url = args.database_url or settings.database_url
-    store = Store(url)
+    service = open_service(args.database_url, existing=False)
     try:
-        service = MonitoringService(store, settings.with_(database_url=url))
         result = compare_versions(
             service,
             args.model,
@@ -131,7 +127,7 @@ def _run_service(args: argparse.Namespace) -> int:
             tau=args.tau,
         )
     finally:
-        store.close()
+        service.store.close()
     print(
         f"{result.model}: {result.version_b} vs {result.version_a} on {result.metric} "
         f"({result.n_windows_a} and {result.n_windows_b} closed windows)"
@@ -237,12 +233,7 @@ def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     ab.add_argument(
         "--tau", type=float, metavar="SD", help="mSPRT mixture sd, the effect size of interest"
     )
-    ab.add_argument(
-        "--database-url",
-        metavar="URL",
-        help="the service's database (default: WATCHKEEPER_DATABASE_URL or "
-        "sqlite:///watchkeeper.db)",
-    )
+    add_database_url_argument(ab)
     common(ab)
     ab.set_defaults(func=_json_aside(_run_service))
 

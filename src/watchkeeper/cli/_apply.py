@@ -8,19 +8,22 @@ file twice changes nothing the second time.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
-from watchkeeper.cli._common import STDOUT, Subparsers, add_json_argument, write_json
+from watchkeeper.cli._common import (
+    STDOUT,
+    Subparsers,
+    add_database_url_argument,
+    add_json_argument,
+    open_service,
+    write_json,
+)
 
 __all__ = ["add_parser"]
 
 
 def _apply(args: argparse.Namespace) -> int:
-    from watchkeeper.service._service import MonitoringService
-    from watchkeeper.service._settings import Settings
     from watchkeeper.service.config import InvalidConfigError, load_config
-    from watchkeeper.store import Store
 
     try:
         config = load_config(args.file)
@@ -28,9 +31,7 @@ def _apply(args: argparse.Namespace) -> int:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         return 2
-    settings = Settings.from_env(os.environ)
-    url = args.database_url or settings.database_url
-    service = MonitoringService(Store(url), settings.with_(database_url=url))
+    service = open_service(args.database_url, existing=False)
     from watchkeeper.compliance._audit import Actor
 
     result = service.apply_config(config, actor=Actor.command_line())
@@ -48,11 +49,6 @@ def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     """Register ``apply``."""
     parser = subparsers.add_parser("apply", help="load a watchkeeper.yaml into the store")
     parser.add_argument("file", metavar="FILE", help="the watchkeeper.yaml to apply")
-    parser.add_argument(
-        "--database-url",
-        metavar="URL",
-        help="the service's database (default: WATCHKEEPER_DATABASE_URL or "
-        "sqlite:///watchkeeper.db)",
-    )
+    add_database_url_argument(parser)
     add_json_argument(parser, "the result", bare_prints=True)
     parser.set_defaults(func=_apply)

@@ -18,6 +18,7 @@ from watchkeeper.cli._common import (
     EXIT_OK,
     STDOUT,
     Subparsers,
+    add_database_url_argument,
     add_json_argument,
     add_quiet_argument,
     write_json,
@@ -136,15 +137,6 @@ def _verify(args: argparse.Namespace) -> int:
     return EXIT_OK if ok else EXIT_CHECK_FAILED
 
 
-def _database_url(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument(
-        "--database-url",
-        metavar="URL",
-        help="the service's database (default: WATCHKEEPER_DATABASE_URL or "
-        "sqlite:///watchkeeper.db)",
-    )
-
-
 def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     """Register ``audit`` with its sub-commands ``list``, ``export`` and ``verify``."""
     parser = subparsers.add_parser(
@@ -164,7 +156,7 @@ def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     listing.add_argument(
         "--limit", type=int, default=100, metavar="N", help="the newest N entries (100)"
     )
-    _database_url(listing)
+    add_database_url_argument(listing)
     add_json_argument(listing, "the entries")
     add_quiet_argument(listing)
     listing.set_defaults(func=_list)
@@ -173,7 +165,7 @@ def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     export.add_argument(
         "--jsonl", metavar="PATH", required=True, help="where to write ('-': standard output)"
     )
-    _database_url(export)
+    add_database_url_argument(export)
     add_quiet_argument(export)
     export.set_defaults(func=_export)
 
@@ -186,7 +178,7 @@ def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     verify.add_argument(
         "--head", metavar="HASH", help="the head hash recorded earlier: the chain must end at it"
     )
-    _database_url(verify)
+    add_database_url_argument(verify)
     add_json_argument(verify, "the result")
     add_quiet_argument(verify)
     verify.set_defaults(func=_verify)

@@ -17,6 +17,7 @@ from watchkeeper.cli._common import (
     EXIT_OK,
     STDOUT,
     Subparsers,
+    add_database_url_argument,
     add_json_argument,
     add_quiet_argument,
     write_json,
@@ -80,12 +81,7 @@ def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--config", metavar="PATH", help="watchkeeper.yaml, for owner and intended use"
     )
-    parser.add_argument(
-        "--database-url",
-        metavar="URL",
-        help="the service's database (default: WATCHKEEPER_DATABASE_URL or "
-        "sqlite:///watchkeeper.db)",
-    )
+    add_database_url_argument(parser)
     add_json_argument(parser, "the card's data")
     add_quiet_argument(parser)
     parser.set_defaults(func=_card)

@@ -24,7 +24,10 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from watchkeeper.service._service import MonitoringService
 
 __all__ = [
     "EXIT_BAD_INPUT",
@@ -32,10 +35,12 @@ __all__ = [
     "EXIT_OK",
     "STDOUT",
     "Subparsers",
+    "add_database_url_argument",
     "add_json_argument",
     "add_quiet_argument",
     "format_warning",
     "one_line_warnings",
+    "open_service",
     "write_json",
     "write_output",
 ]
@@ -84,6 +89,33 @@ def add_quiet_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--quiet", action="store_true", help="print nothing but errors (warnings included)"
     )
+
+
+def add_database_url_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--database-url URL``: the service's database, for commands that use the store."""
+    parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="the service's database (default: WATCHKEEPER_DATABASE_URL or "
+        "sqlite:///watchkeeper.db)",
+    )
+
+
+def open_service(database_url: str | None, *, existing: bool = True) -> MonitoringService:
+    """The service over the store at ``database_url`` (default: the settings' URL).
+
+    With ``existing``, a SQLite file that does not exist is refused rather than created
+    (``compliance._audit.open_existing_store``). The caller closes ``service.store``.
+    """
+    from watchkeeper.compliance._audit import open_existing_store
+    from watchkeeper.service._service import MonitoringService
+    from watchkeeper.service._settings import Settings
+    from watchkeeper.store import Store
+
+    settings = Settings.from_env()
+    url = database_url or settings.database_url
+    store = open_existing_store(url) if existing else Store(url)
+    return MonitoringService(store, settings.with_(database_url=url))
 
 
 def write_output(destination: str, text: str, *, stdout: TextIO | None = None) -> None:

@@ -10,7 +10,14 @@ import sys
 from typing import TYPE_CHECKING
 
 from watchkeeper._vocabulary import SCOPES
-from watchkeeper.cli._common import STDOUT, Subparsers, add_json_argument, write_json
+from watchkeeper.cli._common import (
+    STDOUT,
+    Subparsers,
+    add_database_url_argument,
+    add_json_argument,
+    open_service,
+    write_json,
+)
 
 if TYPE_CHECKING:
     from watchkeeper.service._service import MonitoringService
@@ -19,13 +26,7 @@ __all__ = ["add_parser"]
 
 
 def _service(args: argparse.Namespace) -> MonitoringService:
-    from watchkeeper.service._service import MonitoringService
-    from watchkeeper.service._settings import Settings
-    from watchkeeper.store import Store
-
-    settings = Settings.from_env()
-    url = args.database_url or settings.database_url
-    return MonitoringService(Store(url), settings.with_(database_url=url))
+    return open_service(args.database_url, existing=False)
 
 
 def _create(args: argparse.Namespace) -> int:
@@ -74,12 +75,7 @@ def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     commands = parser.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
 
     def common(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument(
-            "--database-url",
-            metavar="URL",
-            help="the service's database (default: WATCHKEEPER_DATABASE_URL or "
-            "sqlite:///watchkeeper.db)",
-        )
+        add_database_url_argument(sub)
         add_json_argument(sub, "the result", bare_prints=True)
 
     create = commands.add_parser("create", help="create a key and print it once")

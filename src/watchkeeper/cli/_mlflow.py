@@ -12,31 +12,19 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import TYPE_CHECKING
 
 from watchkeeper.cli._common import (
     EXIT_OK,
     STDOUT,
     Subparsers,
+    add_database_url_argument,
     add_json_argument,
     add_quiet_argument,
+    open_service,
     write_json,
 )
 
-if TYPE_CHECKING:
-    from watchkeeper.service._service import MonitoringService
-
 __all__ = ["add_parser"]
-
-
-def _service(database_url: str | None) -> MonitoringService:
-    from watchkeeper.compliance._audit import open_existing_store
-    from watchkeeper.service._service import MonitoringService
-    from watchkeeper.service._settings import Settings
-
-    settings = Settings.from_env()
-    url = database_url or settings.database_url
-    return MonitoringService(open_existing_store(url), settings.with_(database_url=url))
 
 
 def _register(args: argparse.Namespace) -> int:
@@ -45,7 +33,7 @@ def _register(args: argparse.Namespace) -> int:
     from watchkeeper.service._mlflow import mlflow_of, register_mlflow_version
 
     reference = read_table(args.reference) if args.reference else None
-    service = _service(args.database_url)
+    service = open_service(args.database_url)
     try:
         info = register_mlflow_version(
             service, args.model, args.version, args.uri, reference=reference,
@@ -62,7 +50,7 @@ def _register(args: argparse.Namespace) -> int:
 def _show(args: argparse.Namespace) -> int:
     from watchkeeper.service._mlflow import mlflow_of
 
-    service = _service(args.database_url)
+    service = open_service(args.database_url)
     try:
         recorded = mlflow_of(service, args.model, args.version)
     finally:
@@ -81,12 +69,7 @@ def _report(args: argparse.Namespace, payload: dict[str, object]) -> None:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--database-url",
-        metavar="URL",
-        help="the service's database (default: WATCHKEEPER_DATABASE_URL or "
-        "sqlite:///watchkeeper.db)",
-    )
+    add_database_url_argument(parser)
     add_json_argument(parser, "the version and its recorded MLflow model")
     add_quiet_argument(parser)
 

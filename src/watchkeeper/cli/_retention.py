@@ -16,8 +16,10 @@ from watchkeeper.cli._common import (
     EXIT_OK,
     STDOUT,
     Subparsers,
+    add_database_url_argument,
     add_json_argument,
     add_quiet_argument,
+    open_service,
     write_json,
 )
 
@@ -28,9 +30,7 @@ def _run(args: argparse.Namespace) -> int:
     from datetime import datetime
 
     from watchkeeper._exceptions import InputError
-    from watchkeeper.compliance._audit import Actor, open_existing_store
-    from watchkeeper.service._service import MonitoringService
-    from watchkeeper.service._settings import Settings
+    from watchkeeper.compliance._audit import Actor
     from watchkeeper.service.config import load_config
 
     config = load_config(args.file)
@@ -39,9 +39,7 @@ def _run(args: argparse.Namespace) -> int:
         now = datetime.fromisoformat(args.now.replace("Z", "+00:00"))
         if now.tzinfo is None:
             raise InputError(f"--now {args.now!r} has no time zone; add Z for UTC")
-    settings = Settings.from_env()
-    url = args.database_url or settings.database_url
-    service = MonitoringService(open_existing_store(url), settings.with_(database_url=url))
+    service = open_service(args.database_url)
     results: dict[str, Any] = {}
     try:
         for model in config.models:
@@ -76,12 +74,7 @@ def add_parser(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     run.add_argument(
         "--now", metavar="TIME", help="the time to measure from (ISO 8601; default: now)"
     )
-    run.add_argument(
-        "--database-url",
-        metavar="URL",
-        help="the service's database (default: WATCHKEEPER_DATABASE_URL or "
-        "sqlite:///watchkeeper.db)",
-    )
+    add_database_url_argument(run)
     add_json_argument(run, "the rows removed per model")
     add_quiet_argument(run)
     run.set_defaults(func=_run)
