@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Iterator, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -100,6 +100,36 @@ class _Checker:
                     f"{what}: unknown key {key!r}{_suggest(key, allowed)} "
                     f"(allowed: {', '.join(allowed)})",
                 )
+
+    def named(
+        self, root: YamlMap, section: str, noun: str, allowed: tuple[str, ...]
+    ) -> Iterator[tuple[YamlMap, str | None, str]]:
+        """Each entry of the list ``section`` with its ``name`` and its label for messages.
+
+        The keys are checked against ``allowed``; once all are read, names given twice.
+        """
+        items = self.items(root, section)
+        names = []
+        for item, _ in items:
+            name = self.text(item, "name", noun, required=True)
+            names.append(name)
+            what = f"{noun} {name!r}" if name else noun
+            self.keys(item, allowed, what)
+            yield item, name, what
+        self.unique(items, names, noun)
+
+    def declared(
+        self, node: YamlMap, key: str, noun: str, name: str, names: Collection[str], what: str
+    ) -> bool:
+        """Whether ``name`` (of ``node[key]``) is among ``names``; if not, a problem says
+        to declare it under the plural of ``noun``."""
+        if name in names:
+            return True
+        self.problem(
+            node.line_of(key),
+            f"{what}: unknown {noun} {name!r}; declare it under '{noun}s'{_suggest(name, names)}",
+        )
+        return False
 
     def mapping(self, value: Any, line: int, what: str) -> YamlMap | None:
         if isinstance(value, YamlMap):

@@ -116,23 +116,12 @@ def _monitors(
     declared: set[str],
 ) -> list[MonitorSpec]:
     out = []
-    items = check.items(root, "monitors")
-    names = []
-    for item, _ in items:
-        name = check.text(item, "name", "monitor", required=True)
-        names.append(name)
-        what = f"monitor {name!r}" if name else "monitor"
-        check.keys(item, _MONITOR, what)
+    for item, name, what in check.named(root, "monitors", "monitor", _MONITOR):
         ok = name is not None
         model_name = check.text(item, "model", what, required=True)
         model = models.get(model_name or "")
         if model_name is not None and model is None:
-            if model_name not in declared:
-                check.problem(
-                    item.line_of("model"),
-                    f"{what}: unknown model {model_name!r}"
-                    f"; declare it under 'models'{_suggest(model_name, declared)}",
-                )
+            check.declared(item, "model", "model", model_name, declared, what)
             ok = False
         metric = check.text(item, "metric", what, required=True)
         if metric is not None:
@@ -200,12 +189,7 @@ def _monitors(
             ok = False
         wanted = check.names(item, "channels", what)
         for channel in wanted:
-            if channel not in channels:
-                check.problem(
-                    item.line_of("channels"),
-                    f"{what}: unknown channel {channel!r}"
-                    f"; declare it under 'channels'{_suggest(channel, channels)}",
-                )
+            if not check.declared(item, "channels", "channel", channel, channels, what):
                 ok = False
         version = check.text(item, "version", what)
         description = check.text(item, "description", what) or ""
@@ -216,5 +200,4 @@ def _monitors(
                 cooldown=timedelta(hours=1) if cooldown is None else cooldown,
                 channels=wanted, version=version, description=description,
             ))  # fmt: skip
-    check.unique(items, names, "monitor")
     return out

@@ -175,13 +175,7 @@ def _monitoring(
 
 def _models(check: _Checker, root: YamlMap) -> list[ModelConfig]:
     out = []
-    items = check.items(root, "models")
-    names = []
-    for item, _ in items:
-        name = check.text(item, "name", "model", required=True)
-        names.append(name)
-        what = f"model {name!r}" if name else "model"
-        check.keys(item, _MODEL, what)
+    for item, name, what in check.named(root, "models", "model", _MODEL):
         task = check.text(item, "task", what, required=True)
         if task is not None and task not in TASKS:
             check.problem(
@@ -229,19 +223,12 @@ def _models(check: _Checker, root: YamlMap) -> list[ModelConfig]:
                     retention=retention,
                 )
             )
-    check.unique(items, names, "model")
     return out
 
 
 def _channels(check: _Checker, root: YamlMap) -> list[ChannelSpec]:
     out = []
-    items = check.items(root, "channels")
-    names = []
-    for item, _ in items:
-        name = check.text(item, "name", "channel", required=True)
-        names.append(name)
-        what = f"channel {name!r}" if name else "channel"
-        check.keys(item, _CHANNEL, what)
+    for item, name, what in check.named(root, "channels", "channel", _CHANNEL):
         type_ = check.text(item, "type", what, required=True)
         spec = CHANNEL_TYPES.get(type_ or "")
         if type_ is not None and spec is None:
@@ -301,7 +288,6 @@ def _channels(check: _Checker, root: YamlMap) -> list[ChannelSpec]:
                 ok = False
         if ok and name is not None and type_ is not None:
             out.append(ChannelSpec(name, spec.name, dict(settings)))  # type: ignore[arg-type]  # a CHANNEL_TYPES key
-    check.unique(items, names, "channel")
     return out
 
 
@@ -313,21 +299,11 @@ def _schedules(
     declared: set[str],
 ) -> list[ScheduleConfig]:
     out = []
-    items = check.items(root, "schedules")
-    names = []
-    for item, _ in items:
-        name = check.text(item, "name", "schedule", required=True)
-        names.append(name)
-        what = f"schedule {name!r}" if name else "schedule"
-        check.keys(item, _SCHEDULE, what)
+    for item, name, what in check.named(root, "schedules", "schedule", _SCHEDULE):
         model_name = check.text(item, "model", what, required=True)
         model = models.get(model_name or "")
-        if model_name is not None and model is None and model_name not in declared:
-            check.problem(
-                item.line_of("model"),
-                f"{what}: unknown model {model_name!r}"
-                f"; declare it under 'models'{_suggest(model_name, declared)}",
-            )
+        if model_name is not None and model is None:
+            check.declared(item, "model", "model", model_name, declared, what)
         reference = check.text(item, "reference", what) or (model.reference if model else None)
         if reference is None and model is not None:
             check.problem(
@@ -350,7 +326,6 @@ def _schedules(
                 )
         if name and model and reference and current and every:
             out.append(ScheduleConfig(name, model.name, reference, current, every, version, wanted))
-    check.unique(items, names, "schedule")
     return out
 
 
