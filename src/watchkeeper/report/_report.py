@@ -175,6 +175,29 @@ def _performance(schema: Schema, reference: pa.Table, current: pa.Table) -> dict
     return result.to_dict()
 
 
+def _assemble(
+    reference: tuple[Any, int, int],
+    current: tuple[Any, int, int],
+    names: tuple[str | None, str | None] | None,
+    schema: Schema,
+    drift: DatasetDrift,
+    quality: QualityResult,
+    performance: dict[str, Any] | None = None,
+) -> Report:
+    """The report of the two sides, each ``(source, rows, columns)``, named after
+    ``names`` or else their sources."""
+    ref_name, cur_name = names or (_source_name(reference[0]), _source_name(current[0]))
+    return Report(
+        reference=DatasetInfo(ref_name, reference[1], reference[2]),
+        current=DatasetInfo(cur_name, current[1], current[2]),
+        schema=schema,
+        drift=drift,
+        quality=quality,
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        performance=performance,
+    )
+
+
 def report(
     reference: Any,
     current: Any,
@@ -240,15 +263,14 @@ def report(
     )
     performance = _performance(resolved, ref_table, cur_table)
     bar.finish()
-    ref_name, cur_name = names or (_source_name(reference), _source_name(current))
-    return Report(
-        reference=DatasetInfo(ref_name, ref_table.num_rows, ref_table.num_columns),
-        current=DatasetInfo(cur_name, cur_table.num_rows, cur_table.num_columns),
-        schema=resolved,
-        drift=drift,
-        quality=quality_result,
-        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        performance=performance,
+    return _assemble(
+        (reference, ref_table.num_rows, ref_table.num_columns),
+        (current, cur_table.num_rows, cur_table.num_columns),
+        names,
+        resolved,
+        drift,
+        quality_result,
+        performance,
     )
 
 
@@ -286,12 +308,11 @@ def report_from_profiles(
     drift = compare_profiles(ref, cur, policy, bar.step)
     quality_result = assess_profiles(ref, cur, schema=resolved, config=quality)
     bar.finish()
-    ref_name, cur_name = names or (_source_name(reference), _source_name(current))
-    return Report(
-        reference=DatasetInfo(ref_name, ref.n_rows, ref.n_columns),
-        current=DatasetInfo(cur_name, cur.n_rows, cur.n_columns),
-        schema=resolved,
-        drift=drift,
-        quality=quality_result,
-        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    return _assemble(
+        (reference, ref.n_rows, ref.n_columns),
+        (current, cur.n_rows, cur.n_columns),
+        names,
+        resolved,
+        drift,
+        quality_result,
     )
