@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Engine, Table
@@ -18,3 +19,14 @@ class RepositoryBase:
         if self.engine.dialect.name == "postgresql":
             return postgresql.insert(table)
         return sqlite.insert(table)
+
+    def _upsert(self, table: Table, keys: Sequence[str], **values: Any) -> None:
+        """Insert the row ``values``, or, where a row has the same ``keys``, replace its
+        other columns with them."""
+        statement = self._insert(table).values(**values)
+        statement = statement.on_conflict_do_update(
+            index_elements=list(keys),
+            set_={name: statement.excluded[name] for name in values if name not in keys},
+        )
+        with self.engine.begin() as connection:
+            connection.execute(statement)

@@ -44,15 +44,10 @@ class KindStateRepository(RepositoryBase):
 
     def put_kind_state(self, version_id: int, kind: str, state: bytes, at: datetime) -> None:
         """Store (or replace) one kind's state of the version."""
-        statement = self._insert(kind_state).values(
-            version_id=version_id, kind=kind, state=state, updated_at=at
-        )
-        statement = statement.on_conflict_do_update(
-            index_elements=["version_id", "kind"],
-            set_={"state": statement.excluded.state, "updated_at": statement.excluded.updated_at},
-        )
-        with self.engine.begin() as connection:
-            connection.execute(statement)
+        self._upsert(
+            kind_state, ("version_id", "kind"),
+            version_id=version_id, kind=kind, state=state, updated_at=at,
+        )  # fmt: skip
 
     def put_points(self, points: Sequence[PointRow]) -> None:
         """Store points, replacing the same series' point of the same window only."""

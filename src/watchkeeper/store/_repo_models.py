@@ -256,15 +256,7 @@ class ModelRepository(RepositoryBase):
     # monitors and channels (specs as JSON documents)
 
     def put_monitor(self, name: str, model: str, spec: Mapping[str, Any], at: datetime) -> None:
-        statement = self._insert(monitors).values(
-            name=name, model=model, spec=dict(spec), updated_at=at
-        )
-        statement = statement.on_conflict_do_update(
-            index_elements=["name"],
-            set_={"model": model, "spec": statement.excluded.spec, "updated_at": at},
-        )
-        with self.engine.begin() as connection:
-            connection.execute(statement)
+        self._upsert(monitors, ("name",), name=name, model=model, spec=dict(spec), updated_at=at)
 
     def list_monitor_specs(self, model: str | None = None) -> list[dict[str, Any]]:
         query = select(monitors.c.spec).order_by(monitors.c.name)
@@ -274,15 +266,9 @@ class ModelRepository(RepositoryBase):
             return [dict(spec) for spec in connection.execute(query).scalars()]
 
     def put_channel(self, name: str, type_: str, settings: Mapping[str, Any], at: datetime) -> None:
-        statement = self._insert(channels).values(
-            name=name, type=type_, settings=dict(settings), updated_at=at
+        self._upsert(
+            channels, ("name",), name=name, type=type_, settings=dict(settings), updated_at=at
         )
-        statement = statement.on_conflict_do_update(
-            index_elements=["name"],
-            set_={"type": type_, "settings": statement.excluded.settings, "updated_at": at},
-        )
-        with self.engine.begin() as connection:
-            connection.execute(statement)
 
     def list_channels(self) -> list[tuple[str, str, dict[str, Any]]]:
         query = select(channels.c.name, channels.c.type, channels.c.settings).order_by(

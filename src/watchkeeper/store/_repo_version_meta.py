@@ -50,12 +50,7 @@ class VersionMetadataRepository(RepositoryBase):
 
     def put_version_metadata(self, version_id: int, key: str, value: Any, at: datetime) -> None:
         """Record (or replace) the document under ``key`` on the version."""
-        statement = self._insert(version_metadata).values(
-            version_id=version_id, key=key, value=value, updated_at=at
-        )
-        statement = statement.on_conflict_do_update(
-            index_elements=["version_id", "key"],
-            set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
-        )
-        with self.engine.begin() as connection:
-            connection.execute(statement)
+        self._upsert(
+            version_metadata, ("version_id", "key"),
+            version_id=version_id, key=key, value=value, updated_at=at,
+        )  # fmt: skip
