@@ -138,6 +138,22 @@ def _provisional(
     return drifted
 
 
+def _tested(
+    method: Method, rule: ColumnRule, result: TestResult, effect: EffectSize
+) -> dict[str, Any]:
+    """The fields of a compared column's record that come from its test and effect size."""
+    threshold = method.default_threshold if rule.threshold is None else rule.threshold
+    return {
+        "method": method.name,
+        "output": method.output,
+        "statistic": float(result.statistic),
+        "p_value": None if result.p_value is None else float(result.p_value),
+        "threshold": threshold,
+        "drifted": _provisional(method, result, threshold, effect),
+        "effect_size": effect,
+    }
+
+
 def numeric_drift(
     *,
     column: str,
@@ -158,18 +174,11 @@ def numeric_drift(
     """One numeric column's drift record from its test result and effect size: the one
     assembly shared by raw data and profiles (the verdict before correction)."""
     effect = EffectSize(effect_name, float(effect_value), policy.min_effect_for(rule, "numeric"))
-    threshold = method.default_threshold if rule.threshold is None else rule.threshold
     return ColumnDrift(
         column=column,
         kind="numeric",
         role=role,
-        method=method.name,
-        output=method.output,
-        statistic=float(result.statistic),
-        p_value=None if result.p_value is None else float(result.p_value),
-        threshold=threshold,
-        drifted=_provisional(method, result, threshold, effect),
-        effect_size=effect,
+        **_tested(method, rule, result, effect),
         comparison=comparison,
         n_reference=n_reference,
         n_current=n_current,
@@ -308,18 +317,11 @@ def compare_categorical(
     effect = EffectSize(
         effect_method.name, float(effect_value), policy.min_effect_for(rule, "categorical")
     )
-    threshold = method.default_threshold if rule.threshold is None else rule.threshold
     return ColumnDrift(
         column=ref.name,
         kind=kind,
         role=role,
-        method=method.name,
-        output=method.output,
-        statistic=float(result.statistic),
-        p_value=None if result.p_value is None else float(result.p_value),
-        threshold=threshold,
-        drifted=_provisional(method, result, threshold, effect),
-        effect_size=effect,
+        **_tested(method, rule, result, effect),
         n_reference=int(ref_counts.sum()),
         n_current=int(cur_counts.sum()),
         summary={"reference": _categorical_summary(ref), "current": _categorical_summary(cur)},
