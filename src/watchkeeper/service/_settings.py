@@ -116,8 +116,8 @@ class Settings:
     max_decoded_bytes: int = 256 * 1024 * 1024
     max_reference_rows: int = 10_000_000
     # Per-key token bucket on ingest and the guard: requests per second, and the burst.
-    rate_limit_per_second: float = 50.0
-    rate_limit_burst: int = 200
+    rate_limit_per_second: float = 200.0
+    rate_limit_burst: int = 800
     # The address the server listens on; auth off is refused unless it is loopback.
     host: str = "127.0.0.1"
     # The secret that pii: hash columns are hashed with (docs/compliance.md); never shown.
