@@ -24,8 +24,12 @@ import hmac
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from watchkeeper.service._protocol import ServiceAPI
+
+if TYPE_CHECKING:
+    from watchkeeper.service._sessions import SessionInfo
 
 __all__ = [
     "COOKIE",
@@ -82,6 +86,18 @@ def _token_id(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def _session(info: SessionInfo, token: str) -> Session:
+    return Session(
+        id=_token_id(token),
+        key_id=info.key_id,
+        name=info.name or info.key_id,
+        scopes=frozenset(info.scopes),
+        csrf=info.csrf,
+        expires=info.expires,
+        created=info.created,
+    )
+
+
 class SessionStore:
     """The dashboard's view of the sessions the service keeps in the store.
 
@@ -107,16 +123,7 @@ class SessionStore:
     def create(self, service: ServiceAPI, key_id: str) -> tuple[Session, str]:
         """A new session for a verified key, and the cookie value that names it."""
         info, token = service.open_session(key_id, self.lifetime)
-        session = Session(
-            id=_token_id(token),
-            key_id=info.key_id,
-            name=info.name or info.key_id,
-            scopes=frozenset(info.scopes),
-            csrf=info.csrf,
-            expires=info.expires,
-            created=info.created,
-        )
-        return session, token
+        return _session(info, token), token
 
     def get(self, service: ServiceAPI, cookie: str | None) -> Session | None:
         """The live session a cookie names, or None (unknown, expired, signed out, revoked)."""
@@ -125,15 +132,7 @@ class SessionStore:
         info = service.find_session(cookie)
         if info is None:
             return None
-        return Session(
-            id=_token_id(cookie),
-            key_id=info.key_id,
-            name=info.name or info.key_id,
-            scopes=frozenset(info.scopes),
-            csrf=info.csrf,
-            expires=info.expires,
-            created=info.created,
-        )
+        return _session(info, cookie)
 
     def delete(self, service: ServiceAPI, cookie: str | None) -> None:
         """Sign out: forget the session a cookie names (no-op when unknown)."""
