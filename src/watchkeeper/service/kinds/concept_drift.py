@@ -113,6 +113,23 @@ class DetectorState:
             self.since_restart, self.error_sum = 0, 0.0
         return drifted
 
+    def output(self, series: str, touched: set[int]) -> LabelsOutput:
+        """The state to store (the newest windows only) and the ``series`` values of the
+        windows ``touched``."""
+        for old in sorted(self.windows)[:-_KEEP_WINDOWS]:
+            del self.windows[old]
+        values = {start: _values(series, self.windows[start]) for start in touched}
+        return LabelsOutput(state=pickle.dumps(self), values=values, n_seen=self.n_seen)
+
+
+def detector_window_values(series: str, window: WindowInput) -> list[Value]:
+    """The ``series`` values of a closing window, from the stored :class:`DetectorState`."""
+    if window.state is None or window.segment is not None:
+        return []
+    state: DetectorState = pickle.loads(window.state)  # the service wrote it
+    figures = state.windows.get(window.window_start_us)
+    return [] if figures is None else _values(series, figures)
+
 
 class ConceptDrift(MonitorKind):
     """A streaming detector on the label-joined error stream of each version."""
@@ -135,21 +152,14 @@ class ConceptDrift(MonitorKind):
                 continue
             state.update(record.window_start_us, error)
             touched.add(record.window_start_us)
-        for old in sorted(state.windows)[:-_KEEP_WINDOWS]:
-            del state.windows[old]
-        values = {start: _values(state.windows[start]) for start in touched}
-        return LabelsOutput(state=pickle.dumps(state), values=values, n_seen=state.n_seen)
+        return state.output(self.name, touched)
 
     def window_values(self, window: WindowInput) -> list[Value]:
-        if window.state is None or window.segment is not None:
-            return []
-        state: DetectorState = pickle.loads(window.state)
-        figures = state.windows.get(window.window_start_us)
-        return [] if figures is None else _values(figures)
+        return detector_window_values(self.name, window)
 
 
-def _values(figures: tuple[float, float]) -> list[Value]:
-    return [("concept_drift", None, figures[0]), ("concept_drift_statistic", None, figures[1])]
+def _values(series: str, figures: tuple[float, float]) -> list[Value]:
+    return [(series, None, figures[0]), (f"{series}_statistic", None, figures[1])]
 
 
 KIND = ConceptDrift()

@@ -26,12 +26,10 @@ from watchkeeper.service.kinds._base import (
     monitoring_options,
     problem_of,
 )
-from watchkeeper.service.kinds.concept_drift import DetectorState
+from watchkeeper.service.kinds.concept_drift import DetectorState, detector_window_values
 from watchkeeper.streaming import detector_info, make_detector
 
 __all__ = ["KIND", "ScoreDrift", "score_detector_spec"]
-
-_KEEP_WINDOWS = 500
 
 
 def score_detector_spec(schema: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
@@ -76,21 +74,10 @@ class ScoreDrift(MonitorKind):
         for start, score in predictions.scores:
             state.update(start, float(score))
             touched.add(start)
-        for old in sorted(state.windows)[:-_KEEP_WINDOWS]:
-            del state.windows[old]
-        values = {start: _values(state.windows[start]) for start in touched}
-        return LabelsOutput(state=pickle.dumps(state), values=values, n_seen=state.n_seen)
+        return state.output(self.name, touched)
 
     def window_values(self, window: WindowInput) -> list[Value]:
-        if window.state is None or window.segment is not None:
-            return []
-        state: DetectorState = pickle.loads(window.state)  # the service wrote it
-        figures = state.windows.get(window.window_start_us)
-        return [] if figures is None else _values(figures)
-
-
-def _values(figures: tuple[float, float]) -> list[Value]:
-    return [("score_drift", None, figures[0]), ("score_drift_statistic", None, figures[1])]
+        return detector_window_values(self.name, window)
 
 
 KIND = ScoreDrift()
