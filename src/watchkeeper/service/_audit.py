@@ -15,7 +15,7 @@ from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
-from watchkeeper.compliance._audit import Actor, AuditEntry, AuditRepository
+from watchkeeper.compliance._audit import Actor, AuditEntry, AuditRepository, record
 from watchkeeper.store import Store
 
 __all__ = ["Actor", "Auditor", "changed"]
@@ -75,14 +75,7 @@ class Auditor:
         before: Any = None,
         after: Any = None,
     ) -> AuditEntry:
-        who = self.actor(actor)
-        return self.repository.append_audit(
-            at=self.clock(),
-            actor_id=who.id,
-            actor_name=who.name or who.id,
-            action=action,
-            target=target,
-            model=model,
-            before=before,
-            after=after,
-        )
+        return record(
+            self.repository, self.actor(actor), action, target,
+            model=model, before=before, after=after, at=self.clock(),
+        )  # fmt: skip
