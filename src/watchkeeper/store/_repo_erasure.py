@@ -15,7 +15,7 @@ index, so that ingestion pays nothing for it).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,13 +23,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Connection, Engine, Select, delete, select, update
 
+from watchkeeper.store._repo_records import _IN_CHUNK, WindowKey, _chunks, stored_records
 from watchkeeper.store._tables import records, window_data, window_profiles, windows
 from watchkeeper.store._types import from_micros
 
 __all__ = ["ErasedRecords", "erase_records"]
-
-_IN_CHUNK = 500
-WindowKey = tuple[int, str, int]  # version id, segment ("" for all traffic), start (µs)
 
 
 @dataclass(frozen=True)
@@ -40,11 +38,6 @@ class ErasedRecords:
     blobs_rewritten: int
     blobs_deleted: int
     windows: tuple[WindowKey, ...]
-
-
-def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _ipc(table: pa.Table) -> bytes:
@@ -137,14 +130,7 @@ def erase_records(
         labelled: Counter[WindowKey] = Counter()
         removed: list[str] = []
         for chunk in _chunks(erased, _IN_CHUNK):
-            query = select(
-                records.c.record_id,
-                records.c.version_id,
-                records.c.window_start,
-                records.c.segment,
-                records.c.label,
-            ).where(records.c.model_id == model_id, records.c.record_id.in_(chunk))
-            for row in connection.execute(query).all():
+            for row in connection.execute(stored_records(model_id, chunk)).all():
                 removed.append(str(row.record_id))
                 keys = [(int(row.version_id), "", int(row.window_start))]
                 if row.segment:

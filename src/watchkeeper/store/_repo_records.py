@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, case, select, update
+from sqlalchemy import Connection, Select, bindparam, case, select, update
 
 from watchkeeper.store._base import RepositoryBase
 from watchkeeper.store._rows import LabelTarget
@@ -67,6 +67,17 @@ _IN_CHUNK = 500
 def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def stored_records(model_id: int, ids: Sequence[str]) -> Select[Any]:
+    """The stored records among ``ids`` (at most :data:`_IN_CHUNK`): id, window, label."""
+    return select(
+        records.c.record_id,
+        records.c.version_id,
+        records.c.window_start,
+        records.c.segment,
+        records.c.label,
+    ).where(records.c.model_id == model_id, records.c.record_id.in_(ids))
 
 
 class RecordRepository(RepositoryBase):
@@ -229,14 +240,7 @@ class RecordRepository(RepositoryBase):
         found: dict[str, LabelTarget] = {}
         with self.engine.connect() as connection:
             for chunk in _chunks(list(dict.fromkeys(ids)), _IN_CHUNK):
-                query = select(
-                    records.c.record_id,
-                    records.c.version_id,
-                    records.c.window_start,
-                    records.c.segment,
-                    records.c.label,
-                ).where(records.c.model_id == model_id, records.c.record_id.in_(chunk))
-                for row in connection.execute(query):
+                for row in connection.execute(stored_records(model_id, chunk)):
                     found[row.record_id] = LabelTarget(
                         row.record_id, row.version_id, row.window_start, row.segment, row.label
                     )
