@@ -9,8 +9,9 @@ when no server answers, and fails instead when ``WATCHKEEPER_REQUIRE_POSTGRES=1`
 
 Use it from a conftest::
 
-    from tests._backends import database_url_fixture
+    from tests._backends import database_url_fixture, store_fixture
     database_url = database_url_fixture()
+    store = store_fixture()  # when the tests want an open Store on it
 """
 
 from __future__ import annotations
@@ -98,5 +99,21 @@ def database_url_fixture(name: str = "database_url") -> Any:
     def _fixture(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         with database_url(request.param, tmp_path) as url:
             yield url
+
+    return _fixture
+
+
+def store_fixture() -> Any:
+    """A pytest fixture ``store``: a :class:`~watchkeeper.store.Store` on the
+    ``database_url`` fixture, closed afterwards."""
+    from watchkeeper.store import Store
+
+    @pytest.fixture(name="store")
+    def _fixture(database_url: str) -> Iterator[Store]:
+        opened = Store(database_url)
+        try:
+            yield opened
+        finally:
+            opened.close()
 
     return _fixture

@@ -1,21 +1,6 @@
 """Every store test gets a fresh database on each backend (see tests/_backends.py)."""
 
-from __future__ import annotations
-
-from collections.abc import Iterator
-
-import pytest
-from tests._backends import database_url_fixture
-
-from watchkeeper.store import Store
+from tests._backends import database_url_fixture, store_fixture
 
 database_url = database_url_fixture()
-
-
-@pytest.fixture
-def store(database_url: str) -> Iterator[Store]:
-    opened = Store(database_url)
-    try:
-        yield opened
-    finally:
-        opened.close()
+store = store_fixture()
