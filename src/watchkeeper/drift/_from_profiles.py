@@ -57,7 +57,7 @@ from watchkeeper.drift._policy import DriftPolicy
 from watchkeeper.drift._results import ColumnDrift, DatasetDrift
 from watchkeeper.io import CategoricalValues
 from watchkeeper.profile import CategoricalProfile, NumericBins, NumericProfile, Profile
-from watchkeeper.profile._rebin import rebin
+from watchkeeper.profile._rebin import cdf_knots, rebin
 from watchkeeper.schema import ColumnSpec
 from watchkeeper.stats import Method, TestResult, get_method
 from watchkeeper.stats._binning import coarse_starts, reference_edges
@@ -94,15 +94,6 @@ def binned_counts(
     )
 
 
-def _knots(col: NumericProfile) -> tuple[FloatArray, FloatArray]:
-    """The piecewise-linear CDF of one side: positions and cumulative shares."""
-    assert col.bins is not None and col.counts is not None
-    assert col.min is not None and col.max is not None
-    x = np.concatenate(([col.min], np.clip(col.bins.edges, col.min, col.max), [col.max]))
-    shares = np.concatenate(([0.0], np.cumsum(col.counts) / max(int(col.counts.sum()), 1)))
-    return x, shares
-
-
 def profile_quantiles(col: NumericProfile, probs: tuple[float, ...]) -> list[float]:
     """Quantiles read from the exact histogram, linear within a fine bin; the same
     profile gives the same numbers on every run.
@@ -115,12 +106,12 @@ def profile_quantiles(col: NumericProfile, probs: tuple[float, ...]) -> list[flo
     """
     if col.values is not None and col.values.size:
         return sorted_quantiles(col.values, probs)
-    x, shares = _knots(col)
+    x, shares = cdf_knots(col)
     return [float(v) for v in np.interp(probs, shares, x)]
 
 
 def _cdf(col: NumericProfile, points: FloatArray) -> FloatArray:
-    x, shares = _knots(col)
+    x, shares = cdf_knots(col)
     out: FloatArray = np.interp(points, x, shares, left=0.0, right=1.0)
     return out
 
@@ -146,7 +137,7 @@ def _ks(ref: NumericProfile, cur: NumericProfile) -> tuple[TestResult, str]:
 def _wasserstein_raw(ref: NumericProfile, cur: NumericProfile) -> float:
     assert ref.min is not None and cur.min is not None
     assert ref.max is not None and cur.max is not None
-    x = np.unique(np.concatenate((_knots(ref)[0], _knots(cur)[0])))
+    x = np.unique(np.concatenate((cdf_knots(ref)[0], cdf_knots(cur)[0])))
     gap = _cdf(ref, x) - _cdf(cur, x)
     a, b, width = gap[:-1], gap[1:], np.diff(x)
     same_sign = a * b >= 0

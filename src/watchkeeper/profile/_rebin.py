@@ -20,13 +20,15 @@ from watchkeeper.profile._numeric import NumericBins, NumericProfile
 from watchkeeper.profile._sums import ExactSums
 from watchkeeper.stats._binning import GRID_CELLS, edges_from_grid, grid_counts
 
-__all__ = ["merge_rebinned", "rebin"]
+__all__ = ["cdf_knots", "merge_rebinned", "rebin"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 
-def _knots(col: NumericProfile) -> tuple[FloatArray, FloatArray]:
+def cdf_knots(col: NumericProfile) -> tuple[FloatArray, FloatArray]:
+    """The piecewise-linear CDF of a binned numeric profile: positions and cumulative
+    shares, from its exact min through its fine edges to its exact max."""
     assert col.bins is not None and col.counts is not None
     assert col.min is not None and col.max is not None
     x = np.concatenate(([col.min], np.clip(col.bins.edges, col.min, col.max), [col.max]))
@@ -51,7 +53,7 @@ def _counts_at(col: NumericProfile, upper: FloatArray) -> IntArray:
         # A constant: every value sits at the one point, exactly.
         positions = np.where(upper >= col.min, col.n_finite, 0)
     else:
-        x, shares = _knots(col)
+        x, shares = cdf_knots(col)
         cdf = np.interp(upper, x, shares, left=0.0, right=1.0)
         positions = np.floor(cdf * col.n_finite + 0.5).astype(np.int64)
         positions = np.maximum.accumulate(np.clip(positions, 0, col.n_finite))
@@ -132,7 +134,7 @@ def rebin(col: NumericProfile, bins: NumericBins) -> NumericProfile:
         above = col.n_finite if col.min > bins.high else 0
         error = 0.0
     else:
-        x, shares = _knots(col)
+        x, shares = cdf_knots(col)
         below = round(float(np.interp(bins.low, x, shares)) * col.n_finite)
         above = col.n_finite - round(float(np.interp(bins.high, x, shares)) * col.n_finite)
         error = min(_error(col) + 1.0 / max(col.n_finite, 1), 1.0)
