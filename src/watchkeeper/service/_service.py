@@ -24,7 +24,6 @@ protocol, which this class satisfies.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -47,6 +46,7 @@ from watchkeeper.service._delivery import Sender
 from watchkeeper.service._ingest import feature_kinds
 from watchkeeper.service._keys import SCOPES, ApiKeys
 from watchkeeper.service._leader import Leadership, exclusive
+from watchkeeper.service._locks import KeyedLocks
 from watchkeeper.service._profile_ingest import ProfileIngestResult
 from watchkeeper.service._profiles import load_reference_profile, read_window_profile
 from watchkeeper.service._registry import TASKS, Registry, aware, utc_now
@@ -108,7 +108,7 @@ class MonitoringService(
         self._reports = ReportBook(store, clock)
         self._sessions = SessionBook(store, clock)
         self._audit = Auditor(store, clock)
-        self._close_lock = threading.Lock()
+        self._close_locks = KeyedLocks()  # one per model: closes of two models overlap
 
     # ingestion
 
@@ -171,7 +171,7 @@ class MonitoringService(
         row = self._registry.model(model)
         moment = aware(now, "now") if now is not None else self.clock()
         # One closer per model across processes sharing a PostgreSQL store (_leader.py).
-        with self._close_lock, exclusive(self.store, f"close:{row.id}"):
+        with self._close_locks.lock(row.id), exclusive(self.store, f"close:{row.id}"):
             closed = _closing.close_due_windows(self._registry, row, moment)
             compact_raw(self._registry, row, self.settings.raw_retention)
         if actor is not None:

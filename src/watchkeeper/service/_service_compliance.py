@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +16,8 @@ from watchkeeper.compliance._audit import AuditEntry, ChainCheck
 from watchkeeper.service import _closing, _erasure, _retention
 from watchkeeper.service._audit import Actor, Auditor
 from watchkeeper.service._erasure import ErasureResult
+from watchkeeper.service._leader import exclusive
+from watchkeeper.service._locks import KeyedLocks
 from watchkeeper.service._registry import Registry, aware
 from watchkeeper.service._results import WindowInfo
 from watchkeeper.service._settings import Settings
@@ -31,7 +32,7 @@ class ComplianceMethods:
     clock: Callable[[], datetime]
     _registry: Registry
     _audit: Auditor
-    _close_lock: threading.Lock
+    _close_locks: KeyedLocks
 
     # erasure
 
@@ -47,7 +48,7 @@ class ComplianceMethods:
         column), and recompute the closed windows they were in from what remains."""
 
         def recompute(row: Any, now: datetime) -> list[WindowInfo]:
-            with self._close_lock:
+            with self._close_locks.lock(row.id), exclusive(self._registry.store, f"close:{row.id}"):
                 return _closing.close_due_windows(self._registry, row, now)
 
         result, request = _erasure.erase(
