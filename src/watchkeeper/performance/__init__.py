@@ -17,6 +17,13 @@ from watchkeeper.performance._chunking import (
 from watchkeeper.performance._dle import DLE
 from watchkeeper.performance._inputs import PROBABILITY_SUM_TOLERANCE
 from watchkeeper.performance._labels import join_labels
+from watchkeeper.performance._profiles import (
+    DEFAULT_SCORE_BINS,
+    BoundedScore,
+    ClassificationProfile,
+    classification_profile,
+    probability_edges,
+)
 from watchkeeper.performance._realized import calculate_performance
 from watchkeeper.performance._registry import (
     DEFAULT_METRICS,
@@ -26,6 +33,11 @@ from watchkeeper.performance._registry import (
     compute_metric,
     get_metric,
     metric_names,
+)
+from watchkeeper.performance._regression_profile import (
+    RegressionProfile,
+    error_edges,
+    regression_profile,
 )
 from watchkeeper.performance._results import (
     ChunkResult,
@@ -50,13 +62,16 @@ from watchkeeper.performance._warning_classes import (
 __all__ = [
     "CBPE",
     "DEFAULT_METRICS",
+    "DEFAULT_SCORE_BINS",
     "DLE",
     "METRICS",
     "MIN_REFERENCE_CHUNKS",
     "PROBABILITY_SUM_TOLERANCE",
+    "BoundedScore",
     "Chunk",
     "ChunkResult",
     "Chunker",
+    "ClassificationProfile",
     "ConstantThreshold",
     "CountChunker",
     "DegenerateChunkWarning",
@@ -67,6 +82,7 @@ __all__ = [
     "PerformanceResult",
     "PerformanceWarning",
     "PeriodChunker",
+    "RegressionProfile",
     "RelativeThreshold",
     "RollingChunker",
     "SizeChunker",
@@ -75,8 +91,12 @@ __all__ = [
     "UnreliableEstimateWarning",
     "available_metrics",
     "calculate_performance",
+    "classification_profile",
     "compute_metric",
+    "error_edges",
     "get_metric",
     "join_labels",
     "metric_names",
+    "probability_edges",
+    "regression_profile",
 ]
