@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -207,3 +208,25 @@ def test_regression_merge_equals_profile_of_the_concatenation(
         assert merged.sum_abs_error == pytest.approx(whole.sum_abs_error, rel=1e-9, abs=1e-9)
         assert merged.target_m2 == pytest.approx(whole.target_m2, rel=1e-9, abs=1e-6)
         assert merged.max_abs_error == whole.max_abs_error
+
+
+def test_float_labels_match_integer_classes() -> None:
+    # A label column read back as doubles (1.0) still matches class 1.
+    ints = classification_profile([0, 1, 1], [1, 1, 0], [0.6, 0.7, 0.2], classes=[0, 1])
+    floats = classification_profile([0.0, 1.0, 1.0], [1.0, 1.0, 0.0], [0.6, 0.7, 0.2],
+                                    classes=[0, 1])  # fmt: skip
+    assert ints == floats
+    assert ints.recall(1.0) == 0.5
+
+
+def test_the_example_in_docs_performance_runs() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "performance.md").read_text()
+    section = doc[doc.index("## Performance profiles") :]
+    code = section[section.index("```python\n") + 10 : section.index("```\n", 10)]
+    space: dict[str, object] = {}
+    exec(code, space)
+    whole = space["whole"]
+    assert isinstance(whole, ClassificationProfile)
+    assert (round(whole.precision(1), 4), round(whole.recall(1), 4)) == (0.7233, 0.6816)
+    auc = whole.roc_auc(1)
+    assert (round(auc.lower, 4), round(auc.upper, 4)) == (0.8138, 0.8148)

@@ -130,7 +130,7 @@ class ClassificationProfile:
 
     def _index(self, label: Any) -> int:
         try:
-            return self.classes.index(str(label))
+            return self.classes.index(class_key(label))
         except ValueError:
             raise InputError(
                 f"class {label!r} is not one of the profile's classes {list(self.classes)}"
@@ -256,7 +256,7 @@ def classification_profile(
 ) -> ClassificationProfile:
     """The performance profile of labelled predictions.
 
-    ``classes`` lists every class (labels are compared as strings). ``scores`` has one
+    ``classes`` lists every class (labels are compared by :func:`class_key`). ``scores`` has one
     column per class, or for two classes may be one column: the score of ``classes[1]``
     (that of ``classes[0]`` is then ``1 - score``). ``edges`` are increasing score edges,
     by default :func:`probability_edges` (1,000 bins on [0, 1]).
@@ -274,7 +274,7 @@ def classification_profile(
     >>> round(auc.lower, 4), round(auc.upper, 4)
     (0.8138, 0.8148)
     """
-    names = tuple(str(c) for c in classes)
+    names = tuple(class_key(c) for c in classes)
     if len(names) < 2 or len(set(names)) != len(names):
         raise InputError(f"classes is {list(classes)}; give two or more distinct classes")
     grid = probability_edges() if edges is None else np.asarray(edges, dtype=np.float64)
@@ -307,12 +307,27 @@ def classification_profile(
     return ClassificationProfile(names, grid, confusion, positives, negatives)
 
 
+def class_key(value: Any) -> str:
+    """How a label is compared with the classes: its text, a whole float as an integer
+    (a label column read as ``1.0`` still matches class ``1``).
+
+    >>> class_key(1.0), class_key(1), class_key("yes"), class_key(True)
+    ('1', '1', 'yes', 'True')
+    """
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _codes(values: Any, lookup: Mapping[str, int], what: str) -> npt.NDArray[np.intp]:
-    labels = [str(v) for v in np.asarray(values).tolist()]
-    unknown = sorted({v for v in labels if v not in lookup})
+    # Labels repeat: key each distinct value once, then index, instead of per row.
+    distinct, inverse = np.unique(np.asarray(values), return_inverse=True)
+    keys = [class_key(v) for v in distinct.tolist()]
+    unknown = [k for k in keys if k not in lookup]
     if unknown:
         raise InputError(
             f"{what} has {len(unknown)} values that are not classes (first: {unknown[0]!r}); "
             f"the classes are {list(lookup)}"
         )
-    return np.fromiter((lookup[v] for v in labels), dtype=np.intp, count=len(labels))
+    codes = np.array([lookup[k] for k in keys], dtype=np.intp)
+    return codes[inverse.reshape(-1)]

@@ -53,7 +53,7 @@ def _profile_rows(
     target: str,
     prediction: str,
     scores: tuple[str, ...],
-    classes: tuple[str, ...] | None,
+    classes: tuple[Any, ...] | None,
     edges: np.ndarray[Any, np.dtype[np.float64]],
 ) -> PerformanceProfile:
     y = table.column(target).to_numpy(zero_copy_only=False)
@@ -168,7 +168,7 @@ def performance_profiles(
         target=target,
         prediction=prediction,
         scores=tuple(scores),
-        classes=None if classes is None else tuple(str(c) for c in classes),
+        classes=None if classes is None else tuple(classes),
         edges=grid,
     )
     merged: dict[int, PerformanceProfile] = {}
