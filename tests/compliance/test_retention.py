@@ -1,6 +1,6 @@
-"""Retention periods from watchkeeper.yaml, applied by ``watchkeeper retention run`` on
-SQLite and PostgreSQL: old raw rows, labels, profiles and metrics go, recent ones and
-open windows stay, and each run is audited."""
+"""Retention periods from watchkeeper.yaml, applied by ``watchkeeper retention run`` and
+by the background loop on SQLite and PostgreSQL: old raw rows (compacted), labels,
+profiles and metrics go, recent ones and open windows stay, and each run is audited."""
 
 from __future__ import annotations
 
@@ -43,13 +43,19 @@ def _count(store: Store, table: object, *where: object) -> int:
 def test_retention_run(
     database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    service = MonitoringService(Store(database_url), Settings(database_url=database_url))
+    clock = {"now": T + timedelta(days=1)}
+    service = MonitoringService(
+        Store(database_url), Settings(database_url=database_url), clock=lambda: clock["now"]
+    )
     service.create_model("m", "regression", {"x": "numeric"}, window=HOUR)
     service.create_version("m", "v1", activate=True)
     service.ingest_predictions("m", "v1", _batch("old", T, 5))
+    service.ingest_labels("m", [(f"old{i}", 1.0) for i in range(5)])
+    service.close_windows("m", now=clock["now"])  # the old window closes a day after T
+    clock["now"] = T + timedelta(days=3, hours=2)
     service.ingest_predictions("m", "v1", _batch("new", T + timedelta(days=3), 4))
-    service.ingest_labels("m", [(f"old{i}", 1.0) for i in range(5)] + [("new0", 0.0)])
-    service.close_windows("m", now=T + timedelta(days=3, hours=2))
+    service.ingest_labels("m", [("new0", 0.0)])
+    service.close_windows("m", now=clock["now"])
     service.ingest_predictions("m", "v1", _batch("open", T + timedelta(days=4), 2))
     model = service.store.get_model("m")
     config = tmp_path / "watchkeeper.yaml"
@@ -63,7 +69,8 @@ def test_retention_run(
     import json
 
     removed = json.loads(capsys.readouterr().out)["m"]
-    # The old window's 5 rows and their labels go; the recent and the open window stay.
+    # The old window (closed more than 2 days before) is compacted: its 5 rows and their
+    # labels go with them; the recent and the open window stay.
     assert removed == {"records": 5, "labels": 0, "profiles": 1, "metrics": 0}
     store = service.store
     kept = store.records_by_id(model.id, [f"old{i}" for i in range(5)] + ["new0", "open0"])

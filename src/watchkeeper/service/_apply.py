@@ -2,7 +2,8 @@
 
 The configuration object comes from :mod:`watchkeeper.service.config`; this reads
 it by attribute so that either side can grow fields: ``models`` (each with
-``name``, ``task``, ``schema``, optional ``window``, ``reference`` and ``versions``,
+``name``, ``task``, ``schema``, optional ``window``, ``retention`` (stored with the
+model), ``reference`` and ``versions``,
 each version with ``name``, optional ``reference`` (a path or an Arrow table; the
 model's when absent), ``baseline`` and ``active``), ``server.window`` (the default
 window), ``monitors`` (:class:`MonitorSpec`) and ``channels``
@@ -24,6 +25,7 @@ from watchkeeper.service._registry import Registry
 from watchkeeper.service._results import ApplyResult
 from watchkeeper.service._types import ChannelSpec, MonitorSpec
 from watchkeeper.service.notifiers import notifier_types
+from watchkeeper.store._repo_retention import store_periods
 
 __all__ = ["apply_config", "read_reference"]
 
@@ -85,6 +87,9 @@ def apply_config(service: ServiceAPI, registry: Registry, config: Any) -> ApplyR
                 window_seconds=None if window is None else int(window.total_seconds()),
             )
             registry.forget()
+        stored_model = store.get_model(name)
+        if stored_model is not None:  # the file's periods replace the stored ones
+            store_periods(store.engine, stored_model.id, dict(_get(model, "retention") or {}))
         models.append(name)
         for version in _get(model, "versions", ()) or ():
             version_name = _get(version, "name")

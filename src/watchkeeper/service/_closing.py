@@ -47,6 +47,7 @@ def window_info(model: str, row: WindowRow) -> WindowInfo:
         n_records=row.n_records,
         n_labels=row.n_labels,
         metrics=row.metrics,
+        approximate=row.approximate,
     )
 
 

@@ -18,9 +18,11 @@ so a recomputed window still reads as if every row were there. What is lost: lab
 cannot be joined to deleted records, and a recomputation keeps the realized
 performance the window had (carried from its stored metrics) rather than recomputing it.
 
-This is the server-wide default run after each close by the process that closes; the
-per-model periods of ``watchkeeper.yaml`` (``retention: records: 90d``, applied by
-``watchkeeper retention run``, issue 19) delete raw data without compaction.
+One rule sets the period: a model's ``retention: records:`` in ``watchkeeper.yaml``
+(stored with the model by ``apply``) when it declares one, else the server's default
+``Settings.raw_retention``; compaction runs after each close by the process that closes,
+in every retention run (the background loop's and ``watchkeeper retention run``'s) and
+nowhere else deletes raw records (:mod:`watchkeeper.service._retention`).
 """
 
 from __future__ import annotations
@@ -37,16 +39,21 @@ __all__ = ["compact_raw"]
 
 
 def compact_raw(
-    registry: Registry, model: ModelRow, period: timedelta | None, *, limit: int = 50
+    registry: Registry,
+    model: ModelRow,
+    period: timedelta | None,
+    *,
+    now: datetime | None = None,
+    limit: int | None = 50,
 ) -> int:
-    """Compact up to ``limit`` windows of ``model`` closed more than ``period`` ago (by
-    the service's clock); returns how many raw records were deleted."""
+    """Compact up to ``limit`` (None: all) windows of ``model`` closed more than ``period``
+    before ``now`` (the service's clock by default); how many raw records were deleted."""
     if period is None:
         return 0
     store = registry.store
-    now: datetime = registry.clock()
+    at: datetime = registry.clock() if now is None else now
     deleted = 0
-    for version_id, start in compactable_windows(store, model.id, now - period)[:limit]:
+    for version_id, start in compactable_windows(store, model.id, at - period)[:limit]:
         aggregates = {}
         for segment, (n, errors, latencies) in raw_aggregates(
             store, model.id, version_id, start
@@ -58,6 +65,6 @@ def compact_raw(
             aggregates[segment] = (n, operations_dict(ops))
         deleted += compact_window(
             store, model_id=model.id, version_id=version_id, window_start=start,
-            aggregates=aggregates, now=now,
+            aggregates=aggregates, now=at,
         )  # fmt: skip
     return deleted

@@ -227,6 +227,10 @@ class ServiceAPI(Protocol):
         actor: Actor | None = None,
     ) -> dict[str, int]: ...
 
+    def run_retention(
+        self, model: str, *, now: datetime | None = None, actor: Actor | None = None
+    ) -> dict[str, int]: ...
+
     # the audit trail
 
     def list_audit(

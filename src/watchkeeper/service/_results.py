@@ -154,6 +154,8 @@ class WindowInfo:
     n_records: int
     n_labels: int
     metrics: dict[str, Any] = field(default_factory=dict)
+    # The metrics rest on aggregates an erasure could not reach (raw data compacted).
+    approximate: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -166,6 +168,7 @@ class WindowInfo:
             "n_records": self.n_records,
             "n_labels": self.n_labels,
             "metrics": self.metrics,
+            "approximate": self.approximate,
         }
 
 

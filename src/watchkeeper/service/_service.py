@@ -39,6 +39,7 @@ from watchkeeper.service import (
     _ingestion,
     _privacy,
     _profile_ingest,
+    _retention,
 )
 from watchkeeper.service._audit import Actor, Auditor
 from watchkeeper.service._compaction import compact_raw
@@ -173,7 +174,8 @@ class MonitoringService(
         # One closer per model across processes sharing a PostgreSQL store (_leader.py).
         with self._close_locks.lock(row.id), exclusive(self.store, f"close:{row.id}"):
             closed = _closing.close_due_windows(self._registry, row, moment)
-            compact_raw(self._registry, row, self.settings.raw_retention)
+            raw = _retention.periods_of(self._registry, row, self.settings.raw_retention)
+            compact_raw(self._registry, row, raw.get("records"))
         if actor is not None:
             after = {"now": moment, "windows": len(closed)}
             self._audit.record(actor, "windows.close", f"model:{model}", model=model, after=after)

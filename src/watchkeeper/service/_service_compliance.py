@@ -68,10 +68,29 @@ class ComplianceMethods:
     ) -> dict[str, int]:
         """Delete the model's data older than its retention ``periods`` (``records``,
         ``labels``, ``profiles``, ``metrics``); how many rows of each went. Audited."""
-        return _retention.run(
-            self._registry, self._audit, model, periods,
-            now=aware(now, "now") if now is not None else self.clock(), actor=actor,
-        )  # fmt: skip
+        row = self._registry.model(model)
+        with self._close_locks.lock(row.id), exclusive(self._registry.store, f"close:{row.id}"):
+            return _retention.run(
+                self._registry, self._audit, model, periods,
+                now=aware(now, "now") if now is not None else self.clock(), actor=actor,
+            )  # fmt: skip
+
+    def run_retention(
+        self, model: str, *, now: datetime | None = None, actor: Actor | None = None
+    ) -> dict[str, int]:
+        """Apply the model's own periods (its stored ``retention:``, ``records`` defaulting
+        to the server's raw retention); the background loop's call, audited as ``system``
+        when it removed something (always when ``actor`` is given)."""
+        row = self._registry.model(model)
+        periods = _retention.periods_of(self._registry, row, self.settings.raw_retention)
+        if not periods:
+            return {}
+        with self._close_locks.lock(row.id), exclusive(self._registry.store, f"close:{row.id}"):
+            return _retention.run(
+                self._registry, self._audit, model, periods,
+                now=aware(now, "now") if now is not None else self.clock(),
+                actor=actor, audit_nothing=actor is not None,
+            )  # fmt: skip
 
     # the audit trail
 

@@ -39,6 +39,7 @@ def _window_row(row: RowMapping) -> WindowRow:
         n_labels=row["n_labels"],
         needs_recompute=bool(row["needs_recompute"]),
         metrics=dict(row["metrics"] or {}),
+        approximate=bool(row["approximate"]),
     )
 
 

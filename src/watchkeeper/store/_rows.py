@@ -54,6 +54,7 @@ class WindowRow:
     n_labels: int
     needs_recompute: bool
     metrics: dict[str, Any] = field(default_factory=dict)
+    approximate: bool = False
 
 
 @dataclass(frozen=True)

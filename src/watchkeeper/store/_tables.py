@@ -26,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 from watchkeeper.store._types import JSONText, UTCDateTime
@@ -72,6 +73,9 @@ models = Table(
     Column("window_seconds", Integer, nullable=True),
     Column("active_version_id", Integer, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
+    # The retention periods of watchkeeper.yaml, seconds per kind (records, labels,
+    # profiles, metrics); null: the server's defaults (migration 0010).
+    Column("retention", JSONText, nullable=True),
 )
 
 versions = Table(
@@ -151,6 +155,8 @@ windows = Table(
     Column("needs_recompute", Boolean, nullable=False),
     Column("closed_at", UTCDateTime, nullable=True),
     Column("metrics", JSONText, nullable=True),
+    # An erasure could not reach the aggregates the metrics rest on (raw compacted).
+    Column("approximate", Boolean, nullable=False, default=False, server_default=false()),
     UniqueConstraint("model_id", "version_id", "segment", "start"),
     Index(None, "model_id", "status", "end"),
 )
