@@ -62,7 +62,7 @@ def monitor(
     >>> def server(request):
     ...     bodies.append(json.loads(request.content))
     ...     return httpx.Response(200, json={"accepted": 1, "duplicates": 0, "rejected": []})
-    >>> client = Client("http://wk.test", model="churn", version="v1",
+    >>> client = Client("http://wk.test", model="churn", version="v1", wire="json",
     ...                 transport=httpx.MockTransport(server))
     >>> @monitor(client)
     ... def predict(features):
