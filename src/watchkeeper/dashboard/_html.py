@@ -23,6 +23,7 @@ from watchkeeper.dashboard._session import Session
 __all__ = [
     "CSP",
     "PREFIX",
+    "approximate_note",
     "badge",
     "chart",
     "csrf_field",
@@ -264,4 +265,19 @@ def page(
         + f'<main id="main" tabindex="-1">{trail}<h1>{e(title)}</h1>{flash}{body}</main>'
         f'<footer class="wk-muted wk-small">watchkeeper {e(__version__)}</footer>'
         "</body></html>"
+    )
+
+
+def approximate_note(n: int) -> str:
+    """A note on the ``n`` windows an erasure could not fully reach (empty when none).
+
+    >>> approximate_note(0), "2 approximate windows" in approximate_note(2)
+    ('', True)
+    """
+    if not n:
+        return ""
+    return (
+        ' &middot; <span class="wk-approximate" title="an erasure could not reach part of '
+        f'their data (held as aggregates only)">{n} approximate window{"s" if n > 1 else ""}'
+        "</span>"
     )

@@ -23,6 +23,7 @@ from watchkeeper.dashboard._data import (
 from watchkeeper.dashboard._distribution import distribution_section
 from watchkeeper.dashboard._html import (
     PREFIX,
+    approximate_note,
     badge,
     chart,
     e,
@@ -220,7 +221,8 @@ def model_page(service: ServiceAPI, session: Session, name: str, params: Mapping
         f"{e(model.active_version or '-')} &middot; "
         f'<a href="{e(url(PREFIX + "/alerts", model=name))}">{len(firing)} firing alerts</a>'
         f' &middot; <a href="{e(url(PREFIX + "/models", name, "versions"))}">compare versions</a>'
-        f" &middot; newest window {e(fmt_time(newest.end if newest else None))}</p>"
+        f" &middot; newest window {e(fmt_time(newest.end if newest else None))}"
+        f"{approximate_note(sum(w.approximate for w in c['windows'] if w.segment is None))}</p>"
     )
     controls = _controls(
         url(PREFIX + "/models", name),

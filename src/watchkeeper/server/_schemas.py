@@ -259,6 +259,8 @@ class WindowOut(BaseModel):
     n_records: int
     n_labels: int
     metrics: dict[str, Any]
+    # An erasure could not reach part of the window's data (held as aggregates only).
+    approximate: bool = False
 
 
 class WindowList(BaseModel):

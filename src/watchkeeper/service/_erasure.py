@@ -5,6 +5,11 @@ The store removes the records and rewrites the window blobs without them
 recomputed from what remains, and the erasure is audited (how many records, which
 windows; never the subject's value, which is itself personal data: a hashed subject
 is recorded by its hash).
+
+A window held partly as aggregates (raw records compacted after the retention period,
+or profiles posted by a sender) cannot be fully recomputed: when the erasure touched
+one, or could not find every record (by subject, or ids not stored, which may be in
+such a window), those windows are marked ``approximate`` and the result says so.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from watchkeeper._exceptions import InputError
 from watchkeeper.schema._model import PiiAction
 from watchkeeper.service._privacy import plan_of
 from watchkeeper.service._registry import Registry
-from watchkeeper.store._repo_erasure import erase_records
+from watchkeeper.store._repo_erasure import erase_records, flag_approximate
 from watchkeeper.store._types import from_micros
 
 __all__ = ["ErasureResult", "erase"]
@@ -31,12 +36,15 @@ _ONLY_FLAGGED = datetime(1970, 1, 1, tzinfo=UTC)
 
 @dataclass(frozen=True)
 class ErasureResult:
-    """How many records were erased and which windows were recomputed."""
+    """How many records were erased, which windows were recomputed, and which ones the
+    erasure could not reach (``approximate``: held partly as aggregates) with a note."""
 
     model: str
     records: int
     windows: tuple[dict[str, Any], ...]
     recomputed: int
+    approximate: tuple[dict[str, Any], ...] = ()
+    note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -44,6 +52,8 @@ class ErasureResult:
             "records": self.records,
             "windows": list(self.windows),
             "recomputed": self.recomputed,
+            "approximate": list(self.approximate),
+            "note": self.note,
         }
 
 
@@ -89,7 +99,21 @@ def erase(
         {"version": names.get(v, str(v)), "segment": s or None, "start": from_micros(t).isoformat()}
         for v, s, t in erased.windows
     )
+    unreached = subject is not None or len(erased.record_ids) < len(set(ids))
+    flagged = flag_approximate(registry.store.engine, row.id, erased.windows, unreached=unreached)
     recomputed = recompute(row, _ONLY_FLAGGED) if erased.windows else []
-    result = ErasureResult(model, len(erased.record_ids), windows, len(recomputed))
-    request.update(records=result.records, windows=len(windows))
+    approximate = tuple(
+        {"version": names.get(v, str(v)), "start": from_micros(t).isoformat()} for v, t in flagged
+    )
+    note = None
+    if approximate:
+        note = (
+            f"{len(approximate)} window(s) hold part of their data as aggregates only (raw "
+            "records compacted after the retention period, or posted profiles): what the "
+            "erasure could not reach may still be counted there; marked approximate"
+        )
+    result = ErasureResult(
+        model, len(erased.record_ids), windows, len(recomputed), approximate, note
+    )
+    request.update(records=result.records, windows=len(windows), approximate=len(approximate))
     return result, request

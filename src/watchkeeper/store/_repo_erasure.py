@@ -10,6 +10,12 @@ recomputation, which the next close does from what remains.
 Records are found by id, or by the value of the model's subject column in the blobs
 (which means reading every blob of the model: erasure is rare, and a subject has no
 index, so that ingestion pays nothing for it).
+
+What an erasure cannot reach: a window whose data is partly held as aggregates only
+(``wk_profile_parts``: raw records compacted after their retention period, or profiles
+posted by a sender). Its profile and counts may still hold erased records, or, when an
+erased late record forced its stored profile out, rest on part of its rows:
+:func:`flag_approximate` marks such windows ``approximate``.
 """
 
 from __future__ import annotations
@@ -24,10 +30,10 @@ import pyarrow.compute as pc
 from sqlalchemy import Connection, Engine, Select, delete, select, update
 
 from watchkeeper.store._repo_records import _IN_CHUNK, WindowKey, _chunks, stored_records
-from watchkeeper.store._tables import records, window_data, window_profiles, windows
+from watchkeeper.store._tables import profile_parts, records, window_data, window_profiles, windows
 from watchkeeper.store._types import from_micros
 
-__all__ = ["ErasedRecords", "erase_records"]
+__all__ = ["ErasedRecords", "erase_records", "flag_approximate"]
 
 
 @dataclass(frozen=True)
@@ -169,3 +175,32 @@ def erase_records(
         blobs_deleted=deleted,
         windows=tuple(sorted(counts)),
     )
+
+
+def flag_approximate(
+    engine: Engine, model_id: int, touched: Sequence[WindowKey], *, unreached: bool
+) -> list[tuple[int, int]]:
+    """Mark ``approximate`` the model's windows held partly as aggregates that the
+    erasure touched (``touched``) or, when some records were not found (``unreached``:
+    by subject, or ids not stored), all of them; (version id, start) of those marked."""
+    with engine.begin() as connection:
+        held = {
+            (int(v), int(s))
+            for v, s in connection.execute(
+                select(profile_parts.c.version_id, profile_parts.c.window_start)
+                .where(profile_parts.c.model_id == model_id)
+                .distinct()
+            )
+        }
+        wanted = held if unreached else held & {(v, s) for v, _, s in touched}
+        for version_id, start in sorted(wanted):
+            connection.execute(
+                update(windows)
+                .where(
+                    windows.c.model_id == model_id,
+                    windows.c.version_id == version_id,
+                    windows.c.start == from_micros(start),
+                )
+                .values(approximate=True)
+            )
+    return sorted(wanted)
