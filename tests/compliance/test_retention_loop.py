@@ -136,5 +136,9 @@ def test_applying_a_file_without_retention_clears_the_stored_periods(database_ur
 
         row = store.get_model("kept")
         assert row is not None and stored_periods(store.engine, row.id) == {}
+        # The change is in the audit trail with the config's diff.
+        change = service.list_audit(action="config.apply")[0]
+        assert change.before["model:kept"]["retention"] == {"labels": 86400.0, "records": 172800.0}
+        assert "retention" not in change.after["model:kept"]
     finally:
         store.close()

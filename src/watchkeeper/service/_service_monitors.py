@@ -20,6 +20,7 @@ from watchkeeper.service._results import AlertInfo, ApplyResult
 from watchkeeper.service._specs import monitor_from_dict, monitor_to_dict
 from watchkeeper.service._types import MonitorSpec
 from watchkeeper.store import Store
+from watchkeeper.store._repo_retention import stored_periods
 
 if TYPE_CHECKING:
     from watchkeeper.service._protocol import ServiceAPI
@@ -87,6 +88,11 @@ class MonitorMethods:
                 "active": m.active_version,
                 "versions": names,
             }
+            periods = stored_periods(self.store.engine, m.id)
+            if periods:  # retention: from the file, applied by the background loop
+                state[f"model:{m.name}"]["retention"] = {
+                    kind: period.total_seconds() for kind, period in periods.items()
+                }
         for spec in self.store.list_monitor_specs():
             state[f"monitor:{spec['name']}"] = spec
         for name, type_, settings in self.store.list_channels():
