@@ -68,13 +68,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = demo.simulate()
         _summary(result, demo)
         print()
+        store = (folder / "watchkeeper.db").resolve()
+        if args.no_serve:  # the server stops with the simulation: print no dead address
+            print(f"store:      {store}   (API key for this run: {demo.key})")
+            print(f"to browse it: watchkeeper serve --database-url sqlite:///{store}")
+            print("             then http://127.0.0.1:8000/ui/ (sign in with the key above)")
+            return 0
         print(f"server:     {demo.base}   (API key for this run: {demo.key})")
         print(f"dashboard:  {demo.base}/ui/   (sign in with the key above)")
         print(f"metrics:    {demo.base}/metrics")
         print(f"API docs:   {demo.base}/docs")
-        print(f"store:      {(folder / 'watchkeeper.db').resolve()}")
-        if args.no_serve:
-            return 0
+        print(f"store:      {store}")
         print("serving; press Ctrl-C to stop", flush=True)
         while True:
             time.sleep(3600)
