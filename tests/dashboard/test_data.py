@@ -7,9 +7,14 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from watchkeeper.dashboard._data import downsample, health_by_model, thresholds_for
+from watchkeeper.dashboard._data import (
+    downsample,
+    health_by_model,
+    series_payload,
+    thresholds_for,
+)
 from watchkeeper.service import AlertInfo
-from watchkeeper.service._types import Condition, MonitorSpec
+from watchkeeper.service._types import Condition, MetricPoint, MonitorSpec
 
 T = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -82,3 +87,14 @@ def test_thresholds_from_monitors() -> None:
     # 0.9 baseline, 10 % down: 0.9 - 0.09 = 0.81 (by hand); sigma_band draws nothing.
     values = [t["value"] for t in thresholds_for(monitors, "accuracy", None, {"accuracy": 0.9})]
     assert values == [0.7, 0.99, 0.81]
+
+
+def test_a_realized_metric_is_drawn_before_its_estimate_so_colours_keep_their_role() -> None:
+    start = T
+    names = ["estimated_precision", "precision", "estimated_accuracy", "accuracy"]
+    points = [
+        MetricPoint("m", "v1", name, value, start, start + timedelta(hours=1))
+        for name, value in zip(names, [0.9, 0.3, 0.8, 0.4], strict=True)
+    ]
+    drawn = [s["name"] for s in series_payload(points, name_by="metric")["series"]]
+    assert drawn == ["accuracy", "estimated_accuracy", "precision", "estimated_precision"]

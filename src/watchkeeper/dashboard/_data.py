@@ -205,7 +205,11 @@ def series_payload(
         key = getattr(point, name_by) or point.metric
         grouped[str(key)].append((_stamp(point), point.value))
     ranked = sorted(grouped, key=lambda k: (-max(v for _, v in grouped[k]), k))
-    kept = sorted(ranked[:top])
+    # Alphabetical, each realized metric before its estimate: one colour per role.
+    kept = sorted(
+        ranked[:top],
+        key=lambda k: (k.removeprefix("estimated_"), k != k.removeprefix("estimated_")),
+    )
     series = [{"name": name, "points": downsample(grouped[name])} for name in kept]
     drawn_bands = []
     for name, (lower, upper) in (bands or {}).items():
