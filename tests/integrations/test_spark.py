@@ -8,9 +8,7 @@ sums, so the bytes do not depend on the partitioning.
 
 from __future__ import annotations
 
-import shutil
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -66,31 +64,6 @@ def _table(rng: np.random.Generator, n: int, shift: float = 0.0) -> pa.Table:
             "s": rng.choice(["north", "south"], n),
         }
     )
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    pytest.importorskip("pyspark")
-    if shutil.which("java") is None:
-        pytest.skip("Spark needs Java (java is not on PATH)")
-    from pyspark.sql import SparkSession
-
-    with pytest.MonkeyPatch.context() as patch:
-        # The executors' Python must be this one: it has watchkeeper and pyarrow.
-        patch.setenv("PYSPARK_PYTHON", sys.executable)
-        session = (
-            SparkSession.builder.master("local[2]")
-            .appName("watchkeeper-tests")
-            .config("spark.ui.enabled", "false")
-            .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.sql.shuffle.partitions", "4")
-            .config("spark.driver.memory", "512m")
-            .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-            .getOrCreate()
-        )
-        session.sparkContext.setLogLevel("ERROR")
-        yield session
-        session.stop()
 
 
 @pytest.fixture(scope="module")

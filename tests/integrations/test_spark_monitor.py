@@ -4,9 +4,7 @@ verdicts of the same rows sent as records (local[2], a file-source stream)."""
 
 from __future__ import annotations
 
-import shutil
 import socket
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -32,30 +30,6 @@ uvicorn = pytest.importorskip("uvicorn")
 T0 = datetime(2024, 6, 1, tzinfo=UTC)
 N = 12_000
 HOURS = 3
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    pytest.importorskip("pyspark")
-    if shutil.which("java") is None:
-        pytest.skip("Spark needs Java (java is not on PATH)")
-    from pyspark.sql import SparkSession
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PYSPARK_PYTHON", sys.executable)
-        session = (
-            SparkSession.builder.master("local[2]")
-            .appName("watchkeeper-monitor-tests")
-            .config("spark.ui.enabled", "false")
-            .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.sql.shuffle.partitions", "4")
-            .config("spark.driver.memory", "512m")
-            .config("spark.sql.session.timeZone", "UTC")
-            .getOrCreate()
-        )
-        session.sparkContext.setLogLevel("ERROR")
-        yield session
-        session.stop()
 
 
 @pytest.fixture
