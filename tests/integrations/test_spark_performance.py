@@ -1,18 +1,18 @@
 """Spark performance profiles (predictions joined with late labels in a lake, per
-window) equal the single-process profiles of the same joined rows, and their exact
-metrics equal scikit-learn's on the raw rows (local[2])."""
+window and segment) equal the single-process profiles of the same joined rows, and
+their exact metrics equal scikit-learn's on the raw rows (local[2]; the lake is
+conftest's)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 from sklearn import metrics as skm
+from tests.integrations.conftest import CLASSES, LAKE_START, assert_segment_profiles
 
 from watchkeeper.performance._profiles import ClassificationProfile, classification_profile
 from watchkeeper.performance._regression_profile import RegressionProfile, regression_profile
@@ -22,37 +22,7 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning"),
 ]
 
-N = 6_000
-START = datetime(2026, 11, 1, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def lake(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """Predictions over 3 hours; labels for 80 % of them, landed later, shuffled."""
-    rng = np.random.default_rng(20261205)
-    y = rng.integers(0, 2, N)
-    proba = np.clip(0.35 * y + 0.65 * rng.random(N), 0, 1)
-    pred = (proba > 0.5).astype(np.int64)
-    value = rng.normal(50, 5, N)
-    estimate = value + rng.normal(0, 1, N)
-    ts = [START + timedelta(seconds=int(s)) for s in rng.integers(0, 3 * 3600, N)]
-    ids = np.arange(N)
-    root = tmp_path_factory.mktemp("lake")
-    pq.write_table(
-        pa.table({"id": ids, "ts": pa.array(ts, pa.timestamp("us", "UTC")), "pred": pred,
-                  "proba": proba, "estimate": estimate}),
-        root / "predictions.parquet",
-    )  # fmt: skip
-    labelled = rng.permutation(N)[: int(0.8 * N)]
-    pq.write_table(
-        pa.table({"id": ids[labelled], "label": y[labelled], "value": value[labelled]}),
-        root / "labels.parquet",
-    )
-    hours = np.array([(t - START) // timedelta(hours=1) for t in ts])
-    return {
-        "root": Path(root), "y": y, "proba": proba, "pred": pred, "value": value,
-        "estimate": estimate, "hour": hours, "labelled": np.isin(ids, labelled),
-    }  # fmt: skip
+START = LAKE_START
 
 
 def _frames(spark: Any, root: Path) -> tuple[Any, Any]:
@@ -113,3 +83,20 @@ def test_regression_profiles_per_window_equal_single_process(
         assert prof.r2_score == pytest.approx(skm.r2_score(y, yhat), rel=1e-12)
         median = prof.median_absolute_error
         assert median.lower <= skm.median_absolute_error(y, yhat) <= median.upper
+
+
+def test_segments_give_each_window_and_segment_the_single_process_profile(
+    spark: Any, lake: dict[str, Any]
+) -> None:
+    from watchkeeper.integrations.spark import performance_profiles
+
+    predictions, labels = _frames(spark, lake["root"])
+    found = performance_profiles(
+        predictions, labels, on="id", time_column="ts", target="klass", prediction="guess",
+        classes=CLASSES, scores=["p_a", "p_b", "p_c"], window="1h", segment_columns=["region"],
+    )  # fmt: skip
+    starts = [START + timedelta(hours=h) for h in range(3)]
+    assert list(found) == [
+        (start, segment) for start in starts for segment in (None, "region=eu", "region=us")
+    ]
+    assert_segment_profiles(found, lake)

@@ -123,6 +123,26 @@ def _reference(http: Any, model: str, version: str) -> tuple[Profile, int]:
     return Profile.from_bytes(response.content, source=path), int(seconds * 1_000_000)
 
 
+def window_expression(time_column: str, window_us: int) -> Any:
+    """The start of the window of ``time_column``, in microseconds since the epoch (UTC);
+    null where the time is null."""
+    from pyspark.sql import functions as F  # noqa: N812 (pyspark's own spelling)
+
+    micros = F.unix_micros(F.col(time_column).cast("timestamp"))
+    return micros - F.pmod(micros, F.lit(window_us))
+
+
+def segment_expression(segment_columns: Sequence[str]) -> Any:
+    """The server's segment text of a row: ``a=x,b=y`` over the sorted column names (a
+    column that is null is left out; no columns: ``""``, all traffic only)."""
+    from pyspark.sql import functions as F  # noqa: N812 (pyspark's own spelling)
+
+    pairs = [
+        F.concat(F.lit(f"{name}="), F.col(name).cast("string")) for name in sorted(segment_columns)
+    ]
+    return F.concat_ws(",", *pairs) if pairs else F.lit("")
+
+
 def _prepared(
     df: Any,
     *,
@@ -134,11 +154,7 @@ def _prepared(
 ) -> Any:
     from pyspark.sql import functions as F  # noqa: N812 (pyspark's own spelling)
 
-    micros = F.unix_micros(F.col(time_column).cast("timestamp"))
-    pairs = [
-        F.concat(F.lit(f"{name}="), F.col(name).cast("string")) for name in sorted(segment_columns)
-    ]
-    segment = F.concat_ws(",", *pairs) if pairs else F.lit("")
+    segment = segment_expression(segment_columns)
     latency = F.col(latency_column).cast("double") if latency_column else F.lit(None)
     error = (
         F.coalesce(F.col(error_column).cast("boolean"), F.lit(False))
@@ -146,7 +162,7 @@ def _prepared(
         else F.lit(False)
     )
     return (
-        df.withColumn(_WINDOW, micros - F.pmod(micros, F.lit(window_us)))
+        df.withColumn(_WINDOW, window_expression(time_column, window_us))
         .withColumn(_SEGMENT, segment)
         .withColumn(_LATENCY, latency.cast("double"))
         .withColumn(_ERROR, error)
