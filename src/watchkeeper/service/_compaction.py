@@ -18,11 +18,12 @@ so a recomputed window still reads as if every row were there. What is lost: lab
 cannot be joined to deleted records, and a recomputation keeps the realized
 performance the window had (carried from its stored metrics) rather than recomputing it.
 
-One rule sets the period: a model's ``retention: records:`` in ``watchkeeper.yaml``
-(stored with the model by ``apply``) when it declares one, else the server's default
-``Settings.raw_retention``; compaction runs after each close by the process that closes,
-in every retention run (the background loop's and ``watchkeeper retention run``'s) and
-nowhere else deletes raw records (:mod:`watchkeeper.service._retention`).
+One rule sets the period: a model's ``retention: records:`` in ``watchkeeper.yaml``,
+else the file's ``server: retention: records:`` (either stored with the model by
+``apply``), else the server's ``Settings.raw_retention``; compaction runs after each
+close by the process that closes, in every retention run (the background loop's and
+``watchkeeper retention run``'s) and nowhere else deletes raw records
+(:mod:`watchkeeper.service._retention`).
 """
 
 from __future__ import annotations

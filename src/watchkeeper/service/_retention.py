@@ -1,10 +1,12 @@
 """Retention runs: a model's data older than its periods removed, and the run audited.
 
-One rule, per model: the periods of the model's ``retention:`` in ``watchkeeper.yaml``
+One rule, per model: the periods of the model's ``retention:`` in ``watchkeeper.yaml``,
+each kind it leaves out taken from the file's ``server: retention:``
 (:class:`~watchkeeper.service.config.ModelConfig`, stored with the model when the file is
-applied), and for ``records`` the server's ``Settings.raw_retention`` when the model
-declares none. ``records`` is applied by compaction (:mod:`._compaction`: raw rows go,
-the window's profile and aggregates stay); ``labels``, ``profiles`` and ``metrics`` as
+applied), and for ``records`` the server's ``Settings.raw_retention``
+(``WATCHKEEPER_RAW_RETENTION``, default 7 days) when neither declares one. ``records``
+is applied by compaction (:mod:`._compaction`: raw rows go, the window's profile and
+aggregates stay); ``labels``, ``profiles`` and ``metrics`` as
 :mod:`watchkeeper.store._repo_retention` says.
 
 Who runs it: the background loop, every tick, under the leader (audited as ``system``

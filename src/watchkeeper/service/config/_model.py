@@ -57,6 +57,9 @@ class ModelConfig:
     intended_use: str = ""  # what it is for and not for (the model card)
     # How long each kind of data is kept: records (raw rows and features), labels,
     # profiles (closed windows'), metrics (windows and their points); absent: forever.
+    # Holds the server's periods (``server: retention:``) for the kinds the model's own
+    # ``retention:`` leaves out; ``records`` absent from both: the server's
+    # WATCHKEEPER_RAW_RETENTION (default 7 days).
     retention: Mapping[str, timedelta] = field(default_factory=dict)
 
 
@@ -80,11 +83,14 @@ class ScheduleConfig:
 
 @dataclass(frozen=True)
 class ServerConfig:
-    """Defaults for the server; the environment (``WATCHKEEPER_*``) takes precedence."""
+    """Defaults for the server; the environment (``WATCHKEEPER_*``) takes precedence,
+    except for ``retention``: the periods of every model the file declares, for the kinds
+    its own ``retention:`` leaves out (they beat ``WATCHKEEPER_RAW_RETENTION``)."""
 
     window: timedelta | None = None
     public_url: str | None = None
     graphite: str | None = None
+    retention: Mapping[str, timedelta] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -52,7 +53,7 @@ _RETENTION = ("records", "labels", "profiles", "metrics")
 _VERSION = ("name", "reference", "baseline", "active")
 _CHANNEL = ("name", "type", "settings")
 _SCHEDULE = ("name", "model", "reference", "current", "every", "version", "monitors")
-_SERVER = ("window", "public_url", "graphite")
+_SERVER = ("window", "public_url", "graphite", "retention")
 _SCHEMA = (
     "columns", "target", "prediction", "scores", "id", "timestamp", "segments", "ignore",
     "classes", "subject", "sensitive",
@@ -196,15 +197,7 @@ def _models(check: _Checker, root: YamlMap) -> list[ModelConfig]:
         reference = check.text(item, "reference", what)
         description = check.text(item, "description", what) or ""
         owner = check.text(item, "owner", what) or ""
-        retention: dict[str, timedelta] = {}
-        if item.get("retention") is not None:
-            kept = check.mapping(item["retention"], item.line_of("retention"), f"{what} retention")
-            if kept is not None:
-                check.keys(kept, _RETENTION, f"{what} retention")
-                for key in _RETENTION:
-                    period = check.duration(kept, key, f"{what} retention", positive=True)
-                    if period is not None:
-                        retention[key] = period
+        retention = _retention(check, item, what)
         intended_use = check.text(item, "intended_use", what) or ""
         versions = _versions(check, item, what)
         if name is not None and task is not None:
@@ -224,6 +217,21 @@ def _models(check: _Checker, root: YamlMap) -> list[ModelConfig]:
                 )
             )
     return out
+
+
+def _retention(check: _Checker, node: YamlMap, what: str) -> dict[str, timedelta]:
+    """The periods of ``node``'s ``retention:`` (a model's or the server's)."""
+    periods: dict[str, timedelta] = {}
+    if node.get("retention") is None:
+        return periods
+    kept = check.mapping(node["retention"], node.line_of("retention"), f"{what} retention")
+    if kept is not None:
+        check.keys(kept, _RETENTION, f"{what} retention")
+        for key in _RETENTION:
+            period = check.duration(kept, key, f"{what} retention", positive=True)
+            if period is not None:
+                periods[key] = period
+    return periods
 
 
 def _channels(check: _Checker, root: YamlMap) -> list[ChannelSpec]:
@@ -347,6 +355,7 @@ def _server(check: _Checker, root: YamlMap) -> ServerConfig:
         window=check.duration(node, "window", "server", positive=True),
         public_url=check.text(node, "public_url", "server"),
         graphite=graphite,
+        retention=_retention(check, node, "server"),
     )
 
 
@@ -361,6 +370,17 @@ def _build(check: _Checker, root: Any, path: str | None) -> WatchkeeperConfig:
         )
         return WatchkeeperConfig(path=path)
     check.keys(root, _TOP, "top level")
+    if "retention" in root:  # a likely place to look for the server-wide periods: say where
+        check.problems = [
+            p
+            for p in check.problems
+            if not p.message.startswith("top level: unknown key 'retention'")
+        ]
+        check.problem(
+            root.line_of("retention"),
+            "top level: 'retention' belongs under 'server:' for every model "
+            "(server: {retention: {records: 7d}}) or under a model for that model",
+        )
     if root.get("version", 1) != 1:
         check.problem(
             root.line_of("version"),
@@ -377,6 +397,8 @@ def _build(check: _Checker, root: Any, path: str | None) -> WatchkeeperConfig:
     monitors = _monitors(check, root, by_name, channel_names, declared)
     schedules = _schedules(check, root, by_name, monitors, declared)
     server = _server(check, root)
+    if server.retention:  # the server's periods for what a model does not set itself
+        models = [replace(m, retention={**server.retention, **m.retention}) for m in models]
     return WatchkeeperConfig(
         tuple(models), tuple(monitors), tuple(channels), tuple(schedules), server, path
     )

@@ -1,0 +1,124 @@
+"""The server-wide ``server: retention:`` of watchkeeper.yaml (issue 16): validated with
+line numbers like the other keys, and applied with the precedence a model's own period >
+the server's > WATCHKEEPER_RAW_RETENTION > 7 days, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pyarrow as pa
+import pytest
+from sqlalchemy import func, select
+
+from watchkeeper.service._service import MonitoringService
+from watchkeeper.service._settings import Settings
+from watchkeeper.service.config import InvalidConfigError, parse_config
+from watchkeeper.store import Store
+from watchkeeper.store._tables import records
+
+T = datetime(2024, 5, 1, 12, tzinfo=UTC)
+DAY = timedelta(days=1)
+
+FILE = """\
+server:
+  window: 1h
+  retention: {records: 3d, metrics: 400d}
+models:
+  - name: own
+    task: regression
+    schema: {columns: {x: numeric}}
+    retention: {records: 1d}
+  - name: fleet
+    task: regression
+    schema: {columns: {x: numeric}}
+    retention: {labels: 30d, metrics: 90d}
+"""
+
+
+def _batch(prefix: str, n: int) -> pa.Table:
+    return pa.table(
+        {
+            "id": [f"{prefix}{i}" for i in range(n)],
+            "timestamp": pa.array([T] * n, pa.timestamp("us", tz="UTC")),
+            "feature.x": [float(i) for i in range(n)],
+            "prediction": [float(i % 2) for i in range(n)],
+        }
+    )
+
+
+def _raw(store: Store, model: str) -> int:
+    row = store.get_model(model)
+    assert row is not None
+    with store.engine.connect() as connection:
+        query = select(func.count()).select_from(records).where(records.c.model_id == row.id)
+        return int(connection.execute(query).scalar_one())
+
+
+def test_the_servers_periods_fill_what_a_model_leaves_out() -> None:
+    config = parse_config(FILE)
+    assert config.server.retention == {"records": 3 * DAY, "metrics": 400 * DAY}
+    assert config.model("own").retention == {"records": DAY, "metrics": 400 * DAY}
+    assert config.model("fleet").retention == {
+        "records": 3 * DAY, "labels": 30 * DAY, "metrics": 90 * DAY,
+    }  # fmt: skip
+    alone = parse_config(FILE.replace("  retention: {records: 3d, metrics: 400d}\n", ""))
+    assert alone.server.retention == {}
+    assert alone.model("fleet").retention == {"labels": 30 * DAY, "metrics": 90 * DAY}
+
+
+def test_precedence_model_then_server_then_environment_then_seven_days(
+    database_url: str,
+) -> None:
+    clock = {"now": T + timedelta(hours=2)}
+    env = {"WATCHKEEPER_DATABASE_URL": database_url, "WATCHKEEPER_RAW_RETENTION": "12h"}
+    store = Store(database_url)
+    service = MonitoringService(store, Settings.from_env(env), clock=lambda: clock["now"])
+    default = MonitoringService(store, Settings(), clock=lambda: clock["now"])
+    try:
+        service.apply_config(parse_config(FILE))
+        for name in ("api", "default"):  # not in the file: the environment's, or 7 days
+            service.create_model(name, "regression", {"x": "numeric"}, window=timedelta(hours=1))
+        for name in ("own", "fleet", "api", "default"):
+            service.create_version(name, "v1", activate=True)
+            service.ingest_predictions(name, "v1", _batch(name, 5))
+            service.close_windows(name)
+        assert {n: _raw(store, n) for n in ("own", "fleet", "api", "default")} == dict.fromkeys(
+            ("own", "fleet", "api", "default"), 5
+        )
+        later = T + 2 * DAY + timedelta(hours=2)  # the windows closed two days before
+        service.run_retention("own", now=later)  # its own 1d
+        service.run_retention("fleet", now=later)  # the server's 3d, not the env's 12h
+        service.run_retention("api", now=later)  # the env's 12h
+        default.run_retention("default", now=later)  # no env: 7 days
+        assert {n: _raw(store, n) for n in ("own", "fleet", "api", "default")} == {
+            "own": 0, "fleet": 5, "api": 0, "default": 5,
+        }  # fmt: skip
+        much_later = T + 8 * DAY
+        service.run_retention("fleet", now=much_later)
+        default.run_retention("default", now=much_later)
+        assert _raw(store, "fleet") == _raw(store, "default") == 0
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("server:\n  retention: {recrods: 7d}\n", 2,
+         "server retention: unknown key 'recrods'; did you mean 'records'?"),
+        ("server:\n  window: 1h\n  retention:\n    records: 0\n", 4,
+         "server retention: 'records' must be longer than zero"),
+        ("server:\n  retention:\n    labels: soon\n", 3, "server retention: 'labels':"),
+        ("server:\n  retention: 7d\n", 2, "server retention must be a mapping"),
+        ("models: []\nretention: {records: 7d}\n", 2,
+         "top level: 'retention' belongs under 'server:'"),
+    ],
+)  # fmt: skip
+def test_a_wrong_server_retention_is_reported_with_its_line(
+    text: str, line: int, message: str
+) -> None:
+    with pytest.raises(InvalidConfigError) as error:
+        parse_config(text)
+    problems = [str(p) for p in error.value.problems]
+    assert any(p.startswith(f"watchkeeper.yaml:{line}: {message}") for p in problems), problems
+    assert len(problems) == 1, problems
