@@ -58,7 +58,11 @@ def _records(data: dict[str, np.ndarray]) -> pa.Table:
 
 
 def _post_parts(
-    service: MonitoringService, model: str, data: dict[str, np.ndarray], pieces: int
+    service: MonitoringService,
+    model: str,
+    data: dict[str, np.ndarray],
+    pieces: int,
+    flush: str = "",
 ) -> None:
     """Post the traffic as ``pieces`` profiles per region (as SDK flushes would)."""
     reference = service.reference_profile(model, "v1")
@@ -74,7 +78,7 @@ def _post_parts(
                 ops.add(float(data["latency"][i]), error=bool(data["error"][i]))
             service.ingest_profile(
                 model, "v1", T, builder.build().to_bytes(), segment=f"region={region}",
-                operations=ops, part_key=f"{region}-{k}",
+                operations=ops, part_key=f"{flush}{region}-{k}",
             )  # fmt: skip
     assert n == sum(len(c) for c in [np.flatnonzero(data["region"] == r) for r in ("eu", "us")])
 
@@ -136,9 +140,12 @@ def test_records_and_profiles_feed_one_window(service: MonitoringService) -> Non
     assert mixed[None].metrics["drift_p_value"] == recorded[None].metrics["drift_p_value"]
     assert mixed[None].metrics["error_rate"] == recorded[None].metrics["error_rate"]
     # A late profile reopens the closed window, which is recomputed at the next close.
-    _post_parts(service, "mixed", rest, pieces=5)
+    _post_parts(service, "mixed", rest, pieces=5, flush="late-")
     again = {w.segment: w for w in service.close_windows("mixed", now=now)}
     assert again[None].n_records == 1500
+    # The first posts' parts were compacted at close; a retry of them still counts once.
+    _post_parts(service, "mixed", rest, pieces=2)
+    assert service.close_windows("mixed", now=now) == []
 
 
 def test_a_profile_on_other_bins_or_a_misaligned_window_is_refused(

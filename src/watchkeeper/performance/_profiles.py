@@ -112,6 +112,13 @@ class ClassificationProfile:
         """The number of rows counted."""
         return int(self.confusion.sum())
 
+    @property
+    def ranked(self) -> bool:
+        """Whether every row's scores are in the histograms (a profile built without
+        scores, or merged with one, has ranking metrics undefined)."""
+        totals = self.positives.sum(axis=1) + self.negatives.sum(axis=1)
+        return bool(np.all(totals == self.n_rows))
+
     def merge(self, other: ClassificationProfile) -> ClassificationProfile:
         """The profile of both profiles' rows (counts added; same classes and edges)."""
         if self.classes != other.classes or not np.array_equal(self.edges, other.edges):
@@ -249,7 +256,7 @@ class ClassificationProfile:
 def classification_profile(
     target: Sequence[Any] | npt.ArrayLike,
     prediction: Sequence[Any] | npt.ArrayLike,
-    scores: npt.ArrayLike,
+    scores: npt.ArrayLike | None,
     *,
     classes: Sequence[Any],
     edges: npt.ArrayLike | None = None,
@@ -258,8 +265,10 @@ def classification_profile(
 
     ``classes`` lists every class (labels are compared by :func:`class_key`). ``scores`` has one
     column per class, or for two classes may be one column: the score of ``classes[1]``
-    (that of ``classes[0]`` is then ``1 - score``). ``edges`` are increasing score edges,
-    by default :func:`probability_edges` (1,000 bins on [0, 1]).
+    (that of ``classes[0]`` is then ``1 - score``); ``None`` (a model without scores)
+    leaves the histograms empty, so the profile is not :attr:`~ClassificationProfile.ranked`
+    and only its threshold metrics are defined. ``edges`` are increasing score edges, by
+    default :func:`probability_edges` (1,000 bins on [0, 1]).
 
     >>> rng = np.random.default_rng(0)
     >>> y = rng.integers(0, 2, 1_000)
@@ -285,6 +294,12 @@ def classification_profile(
     guess = _codes(prediction, lookup, "prediction")
     if len(truth) != len(guess):
         raise InputError(f"target has {len(truth)} rows but prediction has {len(guess)}")
+    k, n_bins = len(names), len(grid) - 1
+    confusion = np.bincount(truth * k + guess, minlength=k * k).reshape(k, k).astype(np.int64)
+    positives = np.zeros((k, n_bins), dtype=np.int64)
+    negatives = np.zeros((k, n_bins), dtype=np.int64)
+    if scores is None:
+        return ClassificationProfile(names, grid, confusion, positives, negatives)
     matrix = np.asarray(scores, dtype=np.float64)
     if matrix.ndim == 1 and len(names) == 2:
         matrix = np.column_stack([1.0 - matrix, matrix])
@@ -295,10 +310,6 @@ def classification_profile(
         )
     if not np.all(np.isfinite(matrix)):
         raise InputError("scores hold NaN or infinite values; drop or fill those rows first")
-    k, n_bins = len(names), len(grid) - 1
-    confusion = np.bincount(truth * k + guess, minlength=k * k).reshape(k, k).astype(np.int64)
-    positives = np.zeros((k, n_bins), dtype=np.int64)
-    negatives = np.zeros((k, n_bins), dtype=np.int64)
     for c in range(k):
         where = _bin_index(matrix[:, c], grid)
         is_pos = truth == c

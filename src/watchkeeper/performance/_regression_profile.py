@@ -1,15 +1,16 @@
 """Mergeable performance profiles of a regressor: exact error sums, bounded median.
 
-A :class:`RegressionProfile` keeps the row count, the sums of errors, absolute errors and
-squared errors, the target's mean and sum of squared deviations (merged with Chan's
-pairwise update, which stays accurate where ``sum(y**2) - n * mean**2`` would cancel),
-and a histogram of absolute errors on fixed edges. Merging adds them.
+A :class:`RegressionProfile` keeps the row count, the sums of errors, absolute errors,
+squared errors and absolute percentage errors, the target's mean and sum of squared
+deviations (merged with Chan's pairwise update, which stays accurate where
+``sum(y**2) - n * mean**2`` would cancel), and a histogram of absolute errors on fixed
+edges. Merging adds them.
 
-*Exact* (to floating-point rounding): mean absolute error, mean squared error, its root
-and R^2 (errors: larger is worse; R^2: higher is better; R^2 of a constant target is
-scikit-learn's: 1.0 when every prediction is right, else 0.0). *Bounded*: the median
-absolute error lies between the edges of the bins holding the middle ranks, clipped to
-the smallest and largest absolute errors seen.
+*Exact* (to floating-point rounding): mean absolute error, mean squared error, its root,
+mean absolute percentage error and R^2 (errors: larger is worse; R^2: higher is better;
+R^2 of a constant target is scikit-learn's: 1.0 when every prediction is right, else
+0.0). *Bounded*: the median absolute error lies between the edges of the bins holding
+the middle ranks, clipped to the smallest and largest absolute errors seen.
 """
 
 from __future__ import annotations
@@ -60,6 +61,9 @@ class RegressionProfile:
     max_abs_error: float
     edges: _Floats
     counts: npt.NDArray[np.int64]
+    # sum of |error| / max(|target|, eps) (scikit-learn's MAPE); None in a profile
+    # written before it was kept, which then has no MAPE.
+    sum_abs_percentage_error: float | None = None
 
     def merge(self, other: RegressionProfile) -> RegressionProfile:
         """The profile of both profiles' rows (same edges)."""
@@ -82,6 +86,9 @@ class RegressionProfile:
             max(self.max_abs_error, other.max_abs_error),
             self.edges,
             self.counts + other.counts,
+            None
+            if self.sum_abs_percentage_error is None or other.sum_abs_percentage_error is None
+            else self.sum_abs_percentage_error + other.sum_abs_percentage_error,
         )
 
     def _need_rows(self) -> None:
@@ -104,6 +111,17 @@ class RegressionProfile:
     def root_mean_squared_error(self) -> float:
         """Square root of :attr:`mean_squared_error` (exact)."""
         return float(np.sqrt(self.mean_squared_error))
+
+    @property
+    def mean_absolute_percentage_error(self) -> float:
+        """Mean of ``|target - prediction| / max(|target|, eps)``, as a fraction (exact)."""
+        self._need_rows()
+        if self.sum_abs_percentage_error is None:
+            raise InputError(
+                "the regression profile was written without percentage errors; rebuild it "
+                "with this version of watchkeeper"
+            )
+        return self.sum_abs_percentage_error / self.n_rows
 
     @property
     def r2_score(self) -> float:
@@ -130,7 +148,11 @@ class RegressionProfile:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form; :meth:`from_dict` reads it back."""
+        percentage = {}
+        if self.sum_abs_percentage_error is not None:
+            percentage = {"sum_abs_percentage_error": self.sum_abs_percentage_error}
         return {
+            **percentage,
             "kind": "regression",
             "version": 1,
             "n_rows": self.n_rows,
@@ -164,6 +186,9 @@ class RegressionProfile:
             max_abs_error=float(data["max_abs_error"]),
             edges=np.asarray(data["edges"], dtype=np.float64),
             counts=np.asarray(data["counts"], dtype=np.int64),
+            sum_abs_percentage_error=None
+            if data.get("sum_abs_percentage_error") is None
+            else float(data["sum_abs_percentage_error"]),
         )
 
 
@@ -199,6 +224,7 @@ def regression_profile(
     absolute = np.abs(error)
     n = len(y)
     mean = float(y.mean()) if n else 0.0
+    percentage = absolute / np.maximum(np.abs(y), np.finfo(np.float64).eps)
     index = np.clip(np.searchsorted(grid, absolute, side="right") - 1, 0, len(grid) - 2)
     return RegressionProfile(
         n,
@@ -211,4 +237,5 @@ def regression_profile(
         float(absolute.max()) if n else 0.0,
         grid,
         np.bincount(index, minlength=len(grid) - 1).astype(np.int64),
+        float(percentage.sum()),
     )

@@ -3,7 +3,11 @@ the monitors and record alert changes with their notifications; and reading wind
 and metric series back.
 
 Event time decides: a window closes when its end has passed. Closed windows that late
-labels or late records changed are recomputed at the next close.
+labels, late records or late profiles changed are recomputed at the next close. A
+window's posted feature profiles and performance profiles are merged with its records
+(:mod:`._profile_ingest`, :mod:`._performance_parts`); realized performance with
+performance profiles is :mod:`._performance_realized`'s (exact threshold metrics,
+bounded ranking metrics, said in the window's ``bounded`` entry).
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from watchkeeper.profile import Profile
 from watchkeeper.service._alerting import apply_evaluation
 from watchkeeper.service._evaluate import evaluate_monitors
 from watchkeeper.service._ingest import feature_kinds
+from watchkeeper.service._performance_parts import window_performance
+from watchkeeper.service._performance_realized import realized_with_profiles
 from watchkeeper.service._profile_ingest import window_parts
 from watchkeeper.service._profiles import load_reference_profile, profile_windows
 from watchkeeper.service._registry import Registry
@@ -108,6 +114,13 @@ def close_due_windows(registry: Registry, model: ModelRow, now: datetime) -> lis
                 window_seconds = (window.end - window.start).total_seconds()
                 values = part.operational(values, data, window_seconds)
                 n += part.n_records
+            n_labels = sum(label is not None for label in data.labels)
+            extra: dict[str, Any] = {}
+            posted = window_performance(registry, window)  # labelled performance profiles
+            if posted is not None:
+                realized = realized_with_profiles(model.task, data, posted)
+                values = realized.applied(values, n)
+                n_labels, extra = realized.n_labels, realized.summary()
             values += window_kind_values(
                 task=model.task, schema=model.schema, data=data, states=states[version_id],
                 window_start_us=start_us, segment=window.segment or None,
@@ -119,7 +132,7 @@ def close_due_windows(registry: Registry, model: ModelRow, now: datetime) -> lis
                 )
                 for metric, feature, value in values
             ]  # fmt: skip
-            summary = summarize(values)
+            summary = {**summarize(values), **extra}
             store.close_window(
                 window.id,
                 closed_at=registry.clock(),
@@ -134,7 +147,6 @@ def close_due_windows(registry: Registry, model: ModelRow, now: datetime) -> lis
                 profile=(profile.to_bytes(), built.through[window.id])
                 if profile is not None and window.id in built.changed else None,
             )  # fmt: skip
-            n_labels = sum(label is not None for label in data.labels)
             evaluate(registry, monitors, points, n, n_labels, baselines.get(version_id, {}))
             closed.append(
                 WindowInfo(

@@ -13,7 +13,8 @@ exact; a latency percentile read from the histogram is within 1% (the bin width)
 Parts of one window and segment are compacted into one at close, so the store holds a
 bounded number of parts per window whatever the traffic.
 
-Labels do not travel in profiles (yet): realized performance reads labelled records.
+Labels travel in performance profiles, a part kind of their own
+(:mod:`watchkeeper.service._performance_parts`).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from watchkeeper.store._repo_parts import (
     parts_of_window,
     replace_parts,
 )
-from watchkeeper.store._rows import WindowRow
+from watchkeeper.store._rows import ModelRow, WindowRow
 
 __all__ = [
     "COMPACT_AT",
@@ -49,6 +50,7 @@ __all__ = [
     "normalize_segment",
     "operations_dict",
     "window_parts",
+    "window_start_us",
 ]
 
 # Parts of one window and segment merged into one when this many have come.
@@ -120,6 +122,20 @@ def _checked(profile: Profile, reference: Profile, where: str) -> None:
             )
 
 
+def window_start_us(registry: Registry, row: ModelRow, window_start: datetime) -> int:
+    """``window_start`` in microseconds; an :class:`InputError` naming the start to send
+    when it is not the start of one of the model's windows."""
+    window_us = registry.window_us(row)
+    start_us = to_micros(window_start)
+    if start_us % window_us:
+        aligned = from_micros(start_us - start_us % window_us)
+        raise InputError(
+            f"window_start {window_start.isoformat()} is not the start of a window of model "
+            f"{row.name!r} ({window_us // 1_000_000} s); send {aligned.isoformat()}"
+        )
+    return start_us
+
+
 def ingest_profile(
     registry: Registry,
     model: str,
@@ -135,13 +151,7 @@ def ingest_profile(
     row = registry.model(model)
     target = registry.version(row, version)
     window_us = registry.window_us(row)
-    start_us = to_micros(window_start)
-    if start_us % window_us:
-        aligned = from_micros(start_us - start_us % window_us)
-        raise InputError(
-            f"window_start {window_start.isoformat()} is not the start of a window of model "
-            f"{model!r} ({window_us // 1_000_000} s); send {aligned.isoformat()}"
-        )
+    start_us = window_start_us(registry, row, window_start)
     where = f"the profile of window {window_start.isoformat()}"
     try:
         profile = Profile.from_bytes(body, source=where)

@@ -1,9 +1,12 @@
 """Profile parts: window profiles posted by senders, and compacted windows' aggregates.
 
-A part is one posted profile of one window (version, window start, segment) with its
-operational aggregates (:mod:`watchkeeper._operations`). Storing it counts its rows in
-the window and in the whole-traffic window, as records do, in the same transaction; a
-part is stored once per sender's ``part_key``, so a retried post changes nothing.
+A part is one posted profile of one window (version, window start, segment) of one
+``kind``: ``features`` (a ``.wkp`` with its operational aggregates,
+:mod:`watchkeeper._operations`, or a compacted window's aggregates) or ``performance``
+(a labelled performance profile as JSON). Storing it counts its rows in the window and
+in the whole-traffic window, as records (``n_records``) or labels (``n_labels``) are,
+in the same transaction; a part is stored once per sender's ``part_key`` and kind, so
+a retried post changes nothing.
 :func:`replace_parts` swaps parts for their merge (compaction), also in one transaction.
 
 The functions take the :class:`~watchkeeper.store.Store` rather than being mixed into
@@ -20,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, delete, func, select, update
 
 from watchkeeper.store._tables import (
+    part_keys,
     profile_parts,
     records,
     window_data,
@@ -32,6 +36,8 @@ if TYPE_CHECKING:
     from watchkeeper.store._store import Store
 
 __all__ = [
+    "FEATURES",
+    "PERFORMANCE",
     "PartRow",
     "add_part",
     "compact_window",
@@ -41,6 +47,10 @@ __all__ = [
     "raw_aggregates",
     "replace_parts",
 ]
+
+
+FEATURES = "features"
+PERFORMANCE = "performance"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -68,10 +78,12 @@ def add_part(
     operations: dict[str, Any],
     profile: bytes | None,
     now: datetime,
+    kind: str = FEATURES,
 ) -> bool:
-    """Store a part and count its rows in its windows; False when ``part_key`` was
-    stored before (nothing changes)."""
+    """Store a part and count its rows in its windows (a performance part's as labels);
+    False when ``part_key`` was stored before for this kind (nothing changes)."""
     values = {
+        "kind": kind,
         "model_id": model_id,
         "version_id": version_id,
         "segment": segment,
@@ -85,25 +97,41 @@ def add_part(
     statement = (
         store._insert(profile_parts)
         .values(**values)
-        .on_conflict_do_nothing(index_elements=["model_id", "part_key"])
+        .on_conflict_do_nothing(index_elements=["model_id", "kind", "part_key"])
         .returning(profile_parts.c.id)
     )
     with store.engine.begin() as connection:
+        if part_key is not None:
+            # The key outlives its part: compaction merges parts into one without a key.
+            claim = (
+                store._insert(part_keys)
+                .values(model_id=model_id, kind=kind, part_key=part_key, created_at=now)
+                .on_conflict_do_nothing(index_elements=["model_id", "kind", "part_key"])
+                .returning(part_keys.c.model_id)
+            )
+            if connection.execute(claim).scalar() is None:
+                return False
         if connection.execute(statement).scalar() is None:
             return False
         counts = {(version_id, "", window_start): n_records}
         if segment:
             counts[(version_id, segment, window_start)] = n_records
         if n_records:
-            store._bump_windows(connection, model_id, counts, window_us, "n_records")
+            column = "n_labels" if kind == PERFORMANCE else "n_records"
+            store._bump_windows(connection, model_id, counts, window_us, column)
     return True
 
 
 def parts_of_window(
-    store: Store, model_id: int, version_id: int, window_start: int, segment: str
+    store: Store,
+    model_id: int,
+    version_id: int,
+    window_start: int,
+    segment: str,
+    kind: str = FEATURES,
 ) -> list[PartRow]:
-    """The parts of one window; the whole-traffic window (``segment`` "") has every
-    segment's parts, as it has every segment's records."""
+    """The parts of one kind of one window; the whole-traffic window (``segment`` "")
+    has every segment's parts, as it has every segment's records."""
     query = select(
         profile_parts.c.id,
         profile_parts.c.segment,
@@ -115,6 +143,7 @@ def parts_of_window(
         profile_parts.c.model_id == model_id,
         profile_parts.c.version_id == version_id,
         profile_parts.c.window_start == window_start,
+        profile_parts.c.kind == kind,
     )
     if segment:
         query = query.where(profile_parts.c.segment == segment)
@@ -144,6 +173,7 @@ def replace_parts(
     operations: dict[str, Any],
     profile: bytes | None,
     now: datetime,
+    kind: str = FEATURES,
 ) -> bool:
     """Replace the parts ``old_ids`` (of one window and segment) by their merge, which
     counts no rows anew: the windows counted them when they came.
@@ -162,6 +192,7 @@ def replace_parts(
                 raise _Raced
             connection.execute(
                 profile_parts.insert().values(
+                    kind=kind,
                     model_id=model_id,
                     version_id=version_id,
                     segment=segment,
@@ -183,10 +214,16 @@ class _Raced(Exception):  # noqa: N818 (control flow: rolls the transaction back
 
 
 def count_parts(
-    store: Store, model_id: int, version_id: int, window_start: int, segment: str
+    store: Store,
+    model_id: int,
+    version_id: int,
+    window_start: int,
+    segment: str,
+    kind: str = FEATURES,
 ) -> int:
-    """How many profiles one window and segment (exactly) holds."""
+    """How many profiles of one kind one window and segment (exactly) holds."""
     query = select(func.count()).where(
+        profile_parts.c.kind == kind,
         profile_parts.c.model_id == model_id,
         profile_parts.c.version_id == version_id,
         profile_parts.c.window_start == window_start,

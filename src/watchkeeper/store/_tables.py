@@ -42,6 +42,7 @@ __all__ = [
     "models",
     "monitors",
     "outbox",
+    "part_keys",
     "profile_parts",
     "records",
     "version_activations",
@@ -181,14 +182,29 @@ profile_parts = Table(
     Column("version_id", Integer, nullable=False),
     Column("segment", String(500), nullable=False),
     Column("window_start", BigInteger, nullable=False),
-    # The sender's id for the part, so that a retried post is stored once.
+    # What the part holds: "features" (a .wkp with operational aggregates, or a compacted
+    # window's aggregates) or "performance" (a labelled performance profile, JSON).
+    Column("kind", String(16), nullable=False, server_default="features"),
+    # The sender's id for the part, so that a retried post is stored once (per kind).
     Column("part_key", String(100), nullable=True),
+    # Rows counted: records for features, labelled rows for performance.
     Column("n_records", Integer, nullable=False),
     Column("operations", JSONText, nullable=False),
     Column("profile", LargeBinary, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
-    UniqueConstraint("model_id", "part_key"),
+    UniqueConstraint("model_id", "kind", "part_key"),
     Index(None, "model_id", "version_id", "window_start"),
+)
+
+# Every idempotency key a sender gave a part, kept when the part is compacted into
+# another (which has no key), so that a retry after compaction still counts once.
+part_keys = Table(
+    "wk_part_keys",
+    metadata,
+    Column("model_id", Integer, primary_key=True),
+    Column("kind", String(16), primary_key=True),
+    Column("part_key", String(100), primary_key=True),
+    Column("created_at", UTCDateTime, nullable=False),
 )
 
 metric_points = Table(

@@ -1,0 +1,290 @@
+"""Windows fed by labelled performance profiles: posted per window, merged at close.
+
+A sender that joins predictions with their labels (a batch scoring of labelled data,
+the SDK's profile mode with labels, a Spark job joining late labels in the lake) posts
+one performance profile per window, version and segment:
+:class:`~watchkeeper.performance.ClassificationProfile` (confusion matrix and per-class
+score histograms) or :class:`~watchkeeper.performance.RegressionProfile`, as its
+``to_dict()`` JSON. The profile must be counted on the version's edges
+(:func:`performance_edges`: 1,000 probability bins on [0, 1] for a classifier, the
+default absolute-error edges for a regressor) and, for a classifier, on the model's
+declared classes (or, undeclared, the same classes as the window's other parts).
+
+A part is stored as kind ``performance`` in ``wk_profile_parts`` and its rows counted
+as labels (``n_labels``) in its segment's window and the all-traffic window, in one
+transaction; a retried post (same ``Idempotency-Key``) counts once; a window's parts
+are compacted into one per segment. At close the window's parts are merged
+(:func:`window_performance`) and realized performance is computed from them with the
+window's labelled records (:mod:`watchkeeper.service._performance_realized`).
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from watchkeeper._exceptions import InputError
+from watchkeeper._vocabulary import PROBLEM_OF_TASK
+from watchkeeper.performance import (
+    ClassificationProfile,
+    RegressionProfile,
+    error_edges,
+    probability_edges,
+)
+from watchkeeper.performance._profiles import class_key
+from watchkeeper.service._profile_ingest import (
+    COMPACT_AT,
+    ProfileIngestResult,
+    normalize_segment,
+    window_start_us,
+)
+from watchkeeper.service._registry import Registry
+from watchkeeper.store import from_micros, to_micros
+from watchkeeper.store._repo_parts import (
+    PERFORMANCE,
+    PartRow,
+    add_part,
+    count_parts,
+    parts_of_window,
+    replace_parts,
+)
+from watchkeeper.store._rows import ModelRow, WindowRow
+
+__all__ = [
+    "PerformanceProfile",
+    "ingest_performance_profile",
+    "performance_edges",
+    "read_performance_profile",
+    "window_performance",
+]
+
+PerformanceProfile = ClassificationProfile | RegressionProfile
+# Classes a posted classification profile may have (a confusion matrix is k x k).
+MAX_CLASSES = 1_000
+
+
+def _problem(row: ModelRow) -> str:
+    problem = PROBLEM_OF_TASK.get(row.task)
+    if problem is None:
+        raise InputError(
+            f"model {row.name!r} is a {row.task} model: it has no realized performance, so "
+            "it takes no performance profiles"
+        )
+    return problem
+
+
+def _declared(row: ModelRow) -> list[str] | None:
+    declared = row.schema.get("classes")
+    return [class_key(c) for c in declared] if declared else None
+
+
+def performance_edges(registry: Registry, model: str, version: str) -> dict[str, Any]:
+    """What a sender counts a performance profile on: its kind, the classes (None when
+    the model declares none), the edges and the model's window length in seconds.
+
+    Every version of a model has the same edges today: the library's defaults.
+    """
+    row = registry.model(model)
+    registry.version(row, version)
+    problem = _problem(row)
+    seconds = registry.window_us(row) / 1_000_000
+    if problem == "regression":
+        return {"kind": "regression", "classes": None, "edges": error_edges().tolist(),
+                "window_seconds": seconds}  # fmt: skip
+    return {"kind": "classification", "classes": _declared(row),
+            "edges": probability_edges().tolist(), "window_seconds": seconds}  # fmt: skip
+
+
+def read_performance_profile(data: Any, where: str) -> PerformanceProfile:
+    """A posted profile's JSON as a profile, its shapes and counts checked (they are
+    added to other parts' counts at close, so nothing malformed may be stored)."""
+    if not isinstance(data, Mapping):
+        raise InputError(f"{where}: the body is not a JSON object; send profile.to_dict()")
+    kind = data.get("kind")
+    try:
+        if kind == "classification":
+            profile: PerformanceProfile = ClassificationProfile.from_dict(data)
+        elif kind == "regression":
+            profile = RegressionProfile.from_dict(data)
+        else:
+            raise InputError(
+                f"{where}: kind is {kind!r}; send a ClassificationProfile's or "
+                "RegressionProfile's to_dict() (kind 'classification' or 'regression')"
+            )
+    except (KeyError, TypeError, ValueError, OverflowError) as error:
+        raise InputError(f"{where}: not a performance profile ({error!r})") from None
+    _check_shapes(profile, where)
+    return profile
+
+
+def _check_shapes(profile: PerformanceProfile, where: str) -> None:
+    edges = profile.edges
+    if edges.ndim != 1 or len(edges) < 2 or not np.all(np.isfinite(edges)):
+        raise InputError(f"{where}: edges must be two or more finite numbers")
+    n_bins = len(edges) - 1
+    if isinstance(profile, ClassificationProfile):
+        k = len(profile.classes)
+        if not 2 <= k <= MAX_CLASSES or len(set(profile.classes)) != k:
+            raise InputError(f"{where}: give 2 to {MAX_CLASSES} distinct classes, not {k}")
+        if not all(isinstance(c, str) for c in profile.classes):
+            raise InputError(f"{where}: classes must be strings (as to_dict() writes them)")
+        shapes = (profile.confusion.shape, profile.positives.shape, profile.negatives.shape)
+        if shapes != ((k, k), (k, n_bins), (k, n_bins)):
+            raise InputError(
+                f"{where}: confusion, positives and negatives have shapes {list(shapes)}; "
+                f"with {k} classes and {n_bins} bins they are ({k}, {k}), ({k}, {n_bins}) "
+                f"and ({k}, {n_bins})"
+            )
+        counts = (profile.confusion, profile.positives, profile.negatives)
+        if any(int(c.min(initial=0)) < 0 for c in counts):
+            raise InputError(f"{where}: counts must not be negative")
+        totals = profile.positives.sum(axis=1) + profile.negatives.sum(axis=1)
+        if np.any(totals > profile.n_rows) or np.any(profile.positives.sum(axis=1)
+                                                     > profile.confusion.sum(axis=1)):  # fmt: skip
+            raise InputError(f"{where}: the score histograms count more rows than the matrix")
+        return
+    sums = (profile.sum_error, profile.sum_abs_error, profile.sum_squared_error,
+            profile.target_mean, profile.target_m2)  # fmt: skip
+    if profile.counts.shape != (n_bins,) or int(profile.counts.min(initial=0)) < 0:
+        raise InputError(f"{where}: counts must be {n_bins} numbers >= 0 (one per bin)")
+    if int(profile.counts.sum()) != profile.n_rows or profile.n_rows < 0:
+        raise InputError(f"{where}: n_rows is {profile.n_rows}, the bins count "
+                         f"{int(profile.counts.sum())}")  # fmt: skip
+    if not all(np.isfinite(v) for v in sums):
+        raise InputError(f"{where}: the sums must be finite numbers")
+
+
+def _check_scope(profile: PerformanceProfile, row: ModelRow, where: str) -> None:
+    """The profile must be of the model's kind, on the version's edges and classes."""
+    problem = _problem(row)
+    wanted = "regression" if problem == "regression" else "classification"
+    kind = "regression" if isinstance(profile, RegressionProfile) else "classification"
+    if kind != wanted:
+        raise InputError(
+            f"{where}: a {kind} profile for {row.task} model {row.name!r}; send a {wanted} "
+            "performance profile"
+        )
+    edges = error_edges() if kind == "regression" else probability_edges()
+    if not np.array_equal(profile.edges, edges):
+        raise InputError(
+            f"{where}: the profile was counted on other edges than the version's; build it "
+            "on the edges of GET /v1/models/{model}/versions/{version}/performance-edges"
+        )
+    if not isinstance(profile, ClassificationProfile):
+        return
+    declared = _declared(row)
+    if declared is not None and list(profile.classes) != declared:
+        raise InputError(
+            f"{where}: classes {list(profile.classes)}, the model declares {declared}; build "
+            "the profile with classes= the declared classes, in that order"
+        )
+    if problem == "binary" and declared is None and len(profile.classes) != 2:
+        raise InputError(f"{where}: {len(profile.classes)} classes for a binary model; give two")
+
+
+def _encode(profile: PerformanceProfile) -> bytes:
+    return zlib.compress(json.dumps(profile.to_dict(), separators=(",", ":")).encode(), 6)
+
+
+def _decode(part: PartRow) -> PerformanceProfile:
+    data = json.loads(zlib.decompress(part.profile or b""))
+    if data["kind"] == "regression":
+        return RegressionProfile.from_dict(data)
+    return ClassificationProfile.from_dict(data)
+
+
+def ingest_performance_profile(
+    registry: Registry,
+    model: str,
+    version: str,
+    window_start: datetime,
+    data: Any,
+    *,
+    segment: str | None = None,
+    part_key: str | None = None,
+) -> ProfileIngestResult:
+    """Store a posted window performance profile; returns after it is durable."""
+    row = registry.model(model)
+    target = registry.version(row, version)
+    start_us = window_start_us(registry, row, window_start)
+    where = f"the performance profile of window {window_start.isoformat()}"
+    profile = read_performance_profile(data, where)
+    _check_scope(profile, row, where)
+    store = registry.store
+    if isinstance(profile, ClassificationProfile) and _declared(row) is None:
+        # Undeclared classes: every part of a window must have the same, or none merge.
+        for part in parts_of_window(store, row.id, target.id, start_us, "", PERFORMANCE)[:1]:
+            have = _decode(part)
+            if isinstance(have, ClassificationProfile) and have.classes != profile.classes:
+                raise InputError(
+                    f"{where}: classes {list(profile.classes)}, the window's other performance "
+                    f"profiles have {list(have.classes)}; declare the model's classes "
+                    "(classes: in watchkeeper.yaml) and build every profile on them"
+                )
+    key = normalize_segment(segment)
+    stored = add_part(
+        store, model_id=row.id, version_id=target.id, segment=key, window_start=start_us,
+        window_us=registry.window_us(row), part_key=part_key, n_records=profile.n_rows,
+        operations={}, profile=_encode(profile), now=registry.clock(), kind=PERFORMANCE,
+    )  # fmt: skip
+    if stored and count_parts(store, row.id, target.id, start_us, key, PERFORMANCE) >= COMPACT_AT:
+        group = [
+            p for p in parts_of_window(store, row.id, target.id, start_us, key, PERFORMANCE)
+            if p.segment == key
+        ]  # fmt: skip
+        _compacted(registry, row.id, target.id, group)
+    return ProfileIngestResult(
+        accepted=profile.n_rows if stored else 0,
+        duplicate=not stored,
+        window_start=from_micros(start_us),
+        segment=key or None,
+    )
+
+
+def _merge(profiles: Sequence[PerformanceProfile]) -> PerformanceProfile:
+    merged = profiles[0]
+    for each in profiles[1:]:
+        if type(each) is not type(merged):
+            raise InputError("a window holds classification and regression profiles")
+        merged = merged.merge(each)  # type: ignore[arg-type]  # same type, checked above
+    return merged
+
+
+def _compacted(
+    registry: Registry, model_id: int, version_id: int, group: Sequence[PartRow]
+) -> PerformanceProfile:
+    """The merge of one window and segment's performance parts, stored in their place."""
+    merged = _merge([_decode(part) for part in group])
+    if len(group) > 1:
+        first = group[0]
+        replace_parts(
+            registry.store, [p.id for p in group], model_id=model_id, version_id=version_id,
+            segment=first.segment, window_start=first.window_start, n_records=merged.n_rows,
+            operations={}, profile=_encode(merged), now=registry.clock(), kind=PERFORMANCE,
+        )  # fmt: skip
+    return merged
+
+
+def window_performance(registry: Registry, window: WindowRow) -> PerformanceProfile | None:
+    """The merged performance parts of a window (None without any), compacting each
+    segment's parts into one stored part as it goes."""
+    parts = parts_of_window(
+        registry.store, window.model_id, window.version_id, to_micros(window.start),
+        window.segment, PERFORMANCE,
+    )  # fmt: skip
+    if not parts:
+        return None
+    groups: dict[str, list[PartRow]] = defaultdict(list)
+    for part in parts:
+        groups[part.segment].append(part)
+    merged = [
+        _compacted(registry, window.model_id, window.version_id, group)
+        for _, group in sorted(groups.items())
+    ]
+    return _merge(merged)
