@@ -48,14 +48,10 @@ WARMUP = 50
 
 
 def make_app() -> Any:
-    """The served app: ``create_app`` from the environment, with the guard router."""
+    """The served app: ``create_app`` from the environment (the guard router is in it)."""
     from watchkeeper.server import create_app
-    from watchkeeper.server._routes_guard import router
 
-    app = create_app()
-    if not any(getattr(route, "path", "") == "/v1/guard" for route in app.routes):
-        app.include_router(router)
-    return app
+    return create_app()
 
 
 def _free_port() -> int:

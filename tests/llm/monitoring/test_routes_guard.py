@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,7 +15,7 @@ from fastapi.testclient import TestClient
 from watchkeeper.llm.guard import ROLES, Policy
 from watchkeeper.llm.monitoring import GUARD_FEATURES, guard_reference, guard_schema
 from watchkeeper.server import create_app
-from watchkeeper.server._routes_guard import Role, router, set_guard_policies
+from watchkeeper.server._routes_guard import Role, set_guard_policies
 from watchkeeper.service._service import MonitoringService
 from watchkeeper.service._settings import Settings
 from watchkeeper.store import Store
@@ -33,8 +34,6 @@ def service(tmp_path: Path) -> Iterator[MonitoringService]:
 
 def _client(service: MonitoringService, key: str | None, **settings: Any) -> TestClient:
     app = create_app(service, Settings(**{"max_body_bytes": 2_000_000, **settings}))
-    if not any(getattr(route, "path", "") == "/v1/guard" for route in app.routes):
-        app.include_router(router)
     set_guard_policies(app, {"tiny": Policy.from_dict({"max_chars": 100})})
     headers = {"Authorization": f"Bearer {key}"} if key else {}
     return TestClient(app, headers=headers, raise_server_exceptions=False)
@@ -58,6 +57,17 @@ def _chat_model(service: MonitoringService, schema: dict[str, Any] | None = None
 
 def test_roles_match_the_guard() -> None:
     assert set(get_args(Role)) == set(ROLES)
+
+
+def test_openapi_lists_each_guard_operation_once(service: MonitoringService) -> None:
+    # The guard router was included a second time by callers that could not see it in
+    # app.routes (FastAPI nests included routers), and FastAPI warned of duplicates.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        document = create_app(service, Settings()).openapi()
+    ids = [op["operationId"] for item in document["paths"].values() for op in item.values()]
+    assert len(ids) == len(set(ids))
+    assert {"/v1/guard", "/v1/guard/stats"} <= set(document["paths"])
 
 
 def test_flags_an_attack_and_answers_the_guard_document(client: TestClient) -> None:

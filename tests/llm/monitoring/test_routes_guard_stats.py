@@ -13,7 +13,6 @@ from fastapi.testclient import TestClient
 
 from watchkeeper.llm.monitoring import guard_schema
 from watchkeeper.server import create_app
-from watchkeeper.server._routes_guard import router
 from watchkeeper.service._service import MonitoringService
 from watchkeeper.service._settings import Settings
 from watchkeeper.store import Store
@@ -34,8 +33,6 @@ def service(tmp_path: Path) -> Iterator[MonitoringService]:
 
 def _client(service: MonitoringService, key: str | None) -> TestClient:
     app = create_app(service, Settings())
-    if not any(getattr(route, "path", "") == "/v1/guard/stats" for route in app.routes):
-        app.include_router(router)
     headers = {"Authorization": f"Bearer {key}"} if key else {}
     return TestClient(app, headers=headers, raise_server_exceptions=False)
 
