@@ -16,7 +16,6 @@ returned so that the label can be logged later under the same id.
 from __future__ import annotations
 
 import atexit
-import itertools
 import logging
 import os
 import time
@@ -28,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from watchkeeper._exceptions import InputError, MissingDependency
 from watchkeeper.client._encode import LABEL, PREDICTION, as_table, rows_from_data
+from watchkeeper.client._ids import Ids
 from watchkeeper.client._worker import ClientStats, Worker
 
 if TYPE_CHECKING:
@@ -172,8 +172,9 @@ class Client:
         # The hot path reads these as attributes of self, not through the worker.
         self._queue = self._worker.queue
         self._wake = self._worker.wake
-        self._prefix = os.urandom(8).hex() + "-"
-        self._counter = itertools.count(1)
+        self._ids = Ids()
+        # The hot path's one test: at the limit, or closed (the limit is then 0).
+        self._limit = 0 if self._closed else self.max_queue
         self._worker.thread.start()
 
     def _after_fork(self) -> None:
@@ -200,33 +201,62 @@ class Client:
         segment: Mapping[str, Any] | None = None,
         model: str | None = None,
         version: str | None = None,
+        label: Any = None,
     ) -> str:
         """Queue one prediction and return its id; never blocks, never raises.
 
         ``score`` is a number or a mapping class -> probability; ``timestamp`` is a
-        datetime (naive means UTC) or seconds since the epoch, by default now.
+        datetime (naive means UTC) or seconds since the epoch, by default now. ``label``
+        is the ground truth when it is known already (batch scoring of labelled data):
+        in record mode it is sent as a label of this id, in profile mode it is counted
+        in the window's performance with the prediction.
         """
         try:
             if id is None:
-                id = f"{self._prefix}{next(self._counter):x}"
+                id = next(self._ids.current, None) or self._ids.refill()
+            queue = self._queue
+            if len(queue) >= self._limit:
+                self._make_room(PREDICTION, model or self.model, version or self.version)
+                if self._closed:
+                    return id
             item = (
                 PREDICTION,
                 model or self.model,
                 version or self.version,
                 id,
                 time.time() if timestamp is None else timestamp,
-                dict(features),
+                features.copy() if type(features) is dict else dict(features),
                 prediction,
                 score,
                 latency_ms,
                 error,
                 segment,
             )
-            self._enqueue(item)
+            if label is not None:
+                self._enqueue_labelled(item, label)
+                return id
+            queue.append(item)
+            if len(queue) == self.batch_size:
+                self._wake.set()
         except Exception:  # (the host application comes first)
             logger.debug("watchkeeper client: log_prediction failed", exc_info=True)
             self._worker.count_dropped((PREDICTION, model or self.model, version or self.version))
         return id or ""
+
+    def _make_room(self, *head: Any) -> None:
+        # The slow path of the hot path: closed (the record is dropped) or a full queue.
+        if self._closed:
+            self._worker.count_dropped(head)
+        else:
+            self._worker.evict_oldest()
+
+    def _enqueue_labelled(self, item: tuple[Any, ...], label: Any) -> None:
+        if self.mode == "profile":
+            # The label rides with the prediction: the profile sink counts both.
+            self._enqueue((*item, label))
+        else:
+            self._enqueue(item)
+            self._enqueue((LABEL, item[1], None, item[3], label))
 
     def _enqueue(self, item: tuple[Any, ...]) -> None:
         if self._closed:
@@ -321,6 +351,7 @@ class Client:
         if self._closed:
             return not self._queue
         self._closed = True
+        self._limit = 0
         atexit.unregister(self._at_exit)
         return self._worker.stop(timeout)
 

@@ -23,17 +23,20 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 from watchkeeper._operations import HEADER, Operations
+from watchkeeper.client._encode import LABEL, PREDICTION
 
 if TYPE_CHECKING:
     import httpx
 
+    from watchkeeper.client._profile_columns import Columns
     from watchkeeper.profile import Profile, ProfileBuilder
 
 __all__ = ["CHUNK_ROWS", "PROFILE_MEDIA_TYPE", "ProfilePost", "ProfileSink"]
@@ -42,6 +45,8 @@ PROFILE_MEDIA_TYPE = "application/vnd.watchkeeper.profile"
 CHUNK_ROWS = 8192
 _Pair = tuple[str, str]
 _Key = tuple[str, str, int, str]  # model, version, window start (us), segment
+_HEAD = itemgetter(0, 1, 2)  # kind, model, version
+_PLAIN = 11  # fields of a prediction tuple; a labelled one has the label after them
 
 
 @dataclass(frozen=True)
@@ -64,78 +69,24 @@ class _Target:
 @dataclass
 class _Window:
     target: _Target
-    features: list[dict[str, Any]] = field(default_factory=list)
-    latencies: list[float | None] = field(default_factory=list)
-    errors: int = 0
+    blocks: list[Columns] = field(default_factory=list)
+    waiting: int = 0  # rows in blocks
     operations: Operations = field(default_factory=Operations)
     builder: ProfileBuilder | None = None
+    labels: list[Any] = field(default_factory=list)
+    predictions: list[Any] = field(default_factory=list)
+    scores: list[Any] = field(default_factory=list)
 
 
-_SEGMENTS: dict[tuple[Any, ...], str] = {}
-
-
-def _segment(segment: Any) -> str:
-    """As the server files records: key=value sorted by key, booleans as true/false
-    (memoised: a service has few segments and this runs once per prediction)."""
-    if not segment:
-        return ""
-    try:
-        key = tuple(segment.items())
-        found = _SEGMENTS.get(key)
-    except TypeError:  # a value that cannot be hashed
-        return _segment_text(segment)
-    if found is None:
-        found = _segment_text(segment)
-        if len(_SEGMENTS) < 10_000:
-            _SEGMENTS[key] = found
-    return found
-
-
-def _segment_text(segment: Any) -> str:
-    parts = []
-    for key in sorted(segment):
-        value = segment[key]
-        if value is None:
-            continue
-        text = ("true" if value else "false") if isinstance(value, bool) else str(value)
-        parts.append(f"{key}={text}")
-    return ",".join(parts)
-
-
-def _micros(stamp: float | datetime) -> int:
-    if isinstance(stamp, datetime):
-        moment = stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp
-        return int(moment.timestamp() * 1_000_000)
-    return int(stamp * 1_000_000)
-
-
-def _numeric_matrix(rows: list[dict[str, Any]], names: list[str]) -> Any:
-    """The numeric features of ``rows`` as one float matrix (None-as-NaN), in one C-level
-    pass per row; None when a row lacks one or holds a non-number (read column by column
-    then, which says what is wrong)."""
-    if not names:
-        return None
-    from operator import itemgetter
-
-    import numpy as np
-
-    get = itemgetter(*names)
-    try:
-        values = list(map(get, rows))
-        matrix = np.array(values, dtype=np.float64)
-    except (KeyError, TypeError, ValueError):
-        return None
-    return matrix.reshape(len(rows), len(names))
-
-
-def _operations(latencies: list[float | None], errors: int) -> Operations:
-    """The aggregates of a chunk: counts, and the latency histogram by numpy."""
+def _operations(latencies: Any, errors: int) -> Operations:
+    """The aggregates of a chunk: counts, and the latency histogram by numpy (latencies
+    as a float array or a list, None or NaN for none)."""
     import numpy as np
 
     from watchkeeper._operations import LOG_RATIO, LOWEST_MS, MAX_BIN
 
     ops = Operations(n_records=len(latencies), n_errors=errors)
-    values = np.array(latencies, dtype=np.float64)  # None becomes NaN
+    values = np.asarray(latencies, dtype=np.float64)  # None becomes NaN
     values = values[np.isfinite(values) & (values >= 0)]
     if values.size:
         # bin_of, vectorised
@@ -148,7 +99,7 @@ def _operations(latencies: list[float | None], errors: int) -> Operations:
 
 
 class ProfileSink:
-    """Open windows' profiles of the predictions given to :meth:`add`; see the module."""
+    """Open windows' profiles of the predictions given to :meth:`route`; see the module."""
 
     def __init__(
         self,
@@ -167,7 +118,13 @@ class ProfileSink:
 
     @property
     def open_windows(self) -> int:
+        """Windows that received predictions since the last :meth:`take`."""
         return len(self._windows)
+
+    @property
+    def builders(self) -> int:
+        """Profile builders held now (at most one per open window)."""
+        return sum(window.builder is not None for window in self._windows.values())
 
     def _target(self, pair: _Pair) -> _Target | None:
         if pair in self._targets:
@@ -200,80 +157,110 @@ class ProfileSink:
         return target
 
     def route(
-        self, batch: Iterable[tuple[Any, ...]], pairs: set[tuple[Any, Any]]
+        self, batch: list[tuple[Any, ...]], pairs: set[tuple[Any, Any]]
     ) -> tuple[list[tuple[Any, ...]], int, str]:
         """Profile the predictions of ``batch`` (their (model, version) go to ``pairs``);
         returns what goes on as records, how many were lost and why."""
+        heads = set(map(_HEAD, batch))
+        labelled = max(map(len, batch), default=0) > _PLAIN
+        by_pair: dict[_Pair, list[tuple[Any, ...]]] = {}
         rest: list[tuple[Any, ...]] = []
-        profiled: list[tuple[Any, ...]] = []
-        for item in batch:
-            if item[0] == "p" and item[1] is not None and item[2] is not None:
-                pairs.add((item[1], item[2]))
-                profiled.append(item)
-            else:
-                rest.append(item)
-        try:
-            rest += self.add(profiled)
-        except Exception:
-            return rest, len(profiled), traceback.format_exc()
-        return rest, 0, ""
-
-    def add(self, items: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-        """Profile prediction tuples; returns those of versions sent as records."""
-        rest: list[tuple[Any, ...]] = []
-        windows = self._windows
-        targets = self._targets
-        chunk = self._chunk_rows
-        for item in items:
-            model, version, stamp = item[1], item[2], item[4]
-            target = targets.get((model, version)) or self._target((model, version))
+        profiled = [head for head in heads if head[0] == PREDICTION and None not in head]
+        if len(profiled) == len(heads) == 1:
+            by_pair[(profiled[0][1], profiled[0][2])] = batch  # the usual case: no loop
+        else:
+            for item in batch:
+                if item[0] == PREDICTION and item[1] is not None and item[2] is not None:
+                    by_pair.setdefault((item[1], item[2]), []).append(item)
+                else:
+                    rest.append(item)
+        lost, problem = 0, ""
+        for pair, items in by_pair.items():
+            pairs.add(pair)
+            target = self._targets[pair] if pair in self._targets else self._target(pair)
             if target is None:
-                rest.append(item)
+                rest += items
                 continue
-            micros = int(stamp * 1_000_000) if type(stamp) is float else _micros(stamp)
-            key = (model, version, micros - micros % target.window_us, _segment(item[10]))
+            try:
+                self._file(pair, target, items, labelled=labelled)
+            except Exception:
+                lost += len(items)
+                problem = traceback.format_exc()
+        if labelled:
+            rest = _as_records(rest)
+        return rest, lost, problem
+
+    def add(self, items: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """Profile prediction tuples; returns those of versions sent as records (raises
+        for a value a profile cannot hold)."""
+        rest, lost, problem = self.route(items, set())
+        if lost:
+            raise ValueError(problem)
+        return rest
+
+    def _file(
+        self, pair: _Pair, target: _Target, items: list[tuple[Any, ...]], *, labelled: bool
+    ) -> None:
+        """File a batch of one (model, version) under its windows and segments."""
+        from watchkeeper.client._profile_columns import (
+            SEGMENT,
+            STAMP,
+            Columns,
+            group_rows,
+            window_starts,
+        )
+
+        columns = Columns.of(items, target.kinds, labelled=labelled)
+        starts = window_starts(list(map(STAMP, items)), target.window_us)
+        windows = self._windows
+        for start, segment, rows in group_rows(starts, list(map(SEGMENT, items))):
+            key = (pair[0], pair[1], start, segment)
             window = windows.get(key)
             if window is None:
                 window = windows[key] = _Window(target)
-            window.features.append(item[5])
-            window.latencies.append(item[8])
-            if item[9]:
-                window.errors += 1
-            if len(window.features) >= chunk:
+            share = columns.take(rows)
+            window.blocks.append(share)
+            window.waiting += share.n
+            if share.labels:
+                window.labels += share.labels
+                window.predictions += share.predictions
+                window.scores += share.scores
+            if window.waiting >= self._chunk_rows:
                 self._update(window)
-        return rest
 
     def _update(self, window: _Window) -> None:
+        """Feed the window's waiting rows to its profile builder, as one Arrow table."""
+        import numpy as np
         import pyarrow as pa
 
         from watchkeeper.profile import ProfileBuilder
 
-        rows, window.features = window.features, []
-        latencies, window.latencies = window.latencies, []
-        errors, window.errors = window.errors, 0
-        if not rows:
+        blocks, window.blocks, window.waiting = window.blocks, [], 0
+        if not blocks:
             return
-        window.operations = window.operations.merge(_operations(latencies, errors))
+        one = len(blocks) == 1
+        latency = blocks[0].latency if one else np.concatenate([b.latency for b in blocks])
+        errors = sum(int(np.count_nonzero(b.errors)) for b in blocks)
+        window.operations = window.operations.merge(_operations(latency, errors))
+        numeric = blocks[0].numeric if one else np.concatenate([b.numeric for b in blocks])
         kinds = window.target.kinds
-        numeric = [name for name, kind in kinds.items() if kind == "numeric"]
-        columns = dict.fromkeys(kinds)
-        matrix = _numeric_matrix(rows, numeric)
+        arrays: dict[str, Any] = {}
+        index = 0
         for name, kind in kinds.items():
-            if matrix is not None and kind == "numeric":
-                columns[name] = pa.array(matrix[:, numeric.index(name)], from_pandas=True)
-                continue
-            values = [row.get(name) for row in rows]
             if kind == "numeric":
-                columns[name] = pa.array(values, pa.float64(), from_pandas=True)
-            elif kind == "boolean":
-                columns[name] = pa.array(values, pa.bool_())
+                arrays[name] = pa.array(numeric[:, index], from_pandas=True)
+                index += 1
+                continue
+            values = [value for block in blocks for value in block.others[name]]
+            if kind == "boolean":
+                arrays[name] = pa.array(values, pa.bool_())
             else:
                 array = pa.array(values)
-                columns[name] = array if pa.types.is_string(array.type) else array.cast(pa.string())
+                arrays[name] = array if pa.types.is_string(array.type) else array.cast(pa.string())
         if window.builder is None:
             reference = window.target.reference
             window.builder = ProfileBuilder(reference.schema, bins_from=reference)
-        window.builder.update(pa.table(columns))
+        window.builder.update(pa.table(arrays))
 
     def take(self) -> list[ProfilePost]:
         """Every open window's profile as a post; the windows start again empty."""
@@ -304,3 +291,16 @@ class ProfileSink:
                 )
             )
         return posts
+
+
+def _as_records(items: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Labelled predictions sent as records: the prediction, then its label."""
+    out: list[tuple[Any, ...]] = []
+    for item in items:
+        if len(item) > _PLAIN:
+            out.append(item[:_PLAIN])
+            if item[_PLAIN] is not None:
+                out.append((LABEL, item[1], None, item[3], item[_PLAIN]))
+        else:
+            out.append(item)
+    return out
