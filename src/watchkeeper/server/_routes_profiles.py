@@ -13,10 +13,19 @@ profile reader sees it.
 ``GET /v1/models/{model}/versions/{version}/reference-profile`` answers the ``.wkp``
 (scope ``ingest`` or ``read``: the SDK's key is an ingest key), with the model's window
 length in seconds in the ``Watchkeeper-Window-Seconds`` header.
+
+``POST /v1/models/{model}/performance-profiles?version=V&window_start=T[&segment=k=v]``
+takes a labelled performance profile as JSON (``ClassificationProfile.to_dict()`` or
+``RegressionProfile.to_dict()``, scope ``ingest``, at most
+:data:`MAX_PERFORMANCE_BYTES`), counted on the edges and classes that
+``GET /v1/models/{model}/versions/{version}/performance-edges`` gives; its rows count as
+the window's labels and realized performance is computed over them at close
+(:mod:`watchkeeper.service._performance_parts`).
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
@@ -24,6 +33,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 from starlette.responses import Response
 
 from watchkeeper._exceptions import InputError
+from watchkeeper._json import loads_strict
 from watchkeeper._operations import HEADER, Operations
 from watchkeeper.server._auth import BEARER, IngestKey, Principal, authorize
 from watchkeeper.server._common import (
@@ -35,16 +45,20 @@ from watchkeeper.server._common import (
     binary_body,
     call,
     decode_budget,
+    json_invalid,
     media_type,
     service_of,
 )
 from watchkeeper.server._records import check_profile_body
 from watchkeeper.server._schemas import NAME_PATTERN
+from watchkeeper.service._service_performance import PerformanceMethods
 
-__all__ = ["PROFILE_MEDIA_TYPE", "router"]
+__all__ = ["MAX_PERFORMANCE_BYTES", "PROFILE_MEDIA_TYPE", "router"]
 
 PROFILE_MEDIA_TYPE = "application/vnd.watchkeeper.profile"
 _MAX_HEADER = 64 * 1024
+# A binary profile on 1,000 bins is about 30 kB of JSON; 100 classes about 1 MB.
+MAX_PERFORMANCE_BYTES = 4 * 1024 * 1024
 
 WindowStart = Query(description="the window's start (ISO-8601, with a zone)")
 
@@ -142,3 +156,91 @@ async def reference_profile(
         media_type=PROFILE_MEDIA_TYPE,
         headers={"Watchkeeper-Window-Seconds": f"{seconds:g}"},
     )
+
+
+def _performance(request: Request) -> PerformanceMethods:
+    service = service_of(request)
+    if not isinstance(service, PerformanceMethods):
+        raise HTTPException(
+            status_code=501, detail="this service does not take performance profiles"
+        )
+    return service
+
+
+def _aware(window_start: datetime) -> datetime:
+    if window_start.tzinfo is None:
+        raise InputError(
+            f"window_start {window_start.isoformat()} has no time zone; send e.g. "
+            "2024-01-01T10:00:00Z"
+        )
+    return window_start
+
+
+@router.post(
+    "/v1/models/{model}/performance-profiles",
+    summary="Merge a window's labelled performance profile (JSON) into the window",
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "description": "ClassificationProfile or RegressionProfile "
+            ".to_dict() (kind, version, classes, edges, counts)"}}}}
+    },
+)  # fmt: skip
+async def ingest_performance_profile(
+    request: Request,
+    principal: IngestKey,
+    model: str = ModelName,
+    version: str = Query(pattern=NAME_PATTERN, max_length=128, description="the version"),
+    window_start: datetime = WindowStart,
+    segment: str | None = Query(
+        default=None, max_length=500, description="the segment, key=value[,key=value]"
+    ),
+    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", max_length=100),
+) -> Response:
+    """Store the profile; a 200 means durable. Counts only once per ``Idempotency-Key``."""
+    media = media_type(request)
+    if media not in ("", "application/json"):
+        raise HTTPException(
+            status_code=415,
+            detail=f"Content-Type {media!r} is not understood; send application/json",
+        )
+    service = _performance(request)
+    start = _aware(window_start)
+    body = await request.body()
+    if len(body) > MAX_PERFORMANCE_BYTES:
+        raise HTTPException(
+            status_code=413,
+            detail=f"the performance profile is {len(body)} bytes, more than the limit of "
+            f"{MAX_PERFORMANCE_BYTES}; post one profile per window and segment",
+        )
+    if not body:
+        raise InputError("the request body is empty; send a performance profile's to_dict()")
+    try:
+        data = loads_strict(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise json_invalid(error) from None
+    except RecursionError:
+        raise InputError("the body is nested too deeply; send a profile's to_dict()") from None
+    result = await call(
+        service.ingest_performance_profile,
+        model,
+        version,
+        start,
+        data,
+        segment=segment,
+        part_key=idempotency_key,
+    )
+    return answer(result.to_dict())
+
+
+@router.get(
+    "/v1/models/{model}/versions/{version}/performance-edges",
+    summary="The kind, classes and score edges a version's performance profiles are counted on",
+)
+async def performance_edges(
+    request: Request,
+    principal: Principal = Depends(_ingest_or_read),  # noqa: B008
+    model: str = ModelName,
+    version: str = VersionPath,
+) -> Response:
+    service = _performance(request)
+    return answer(await call(service.performance_edges, model, version))
