@@ -4,9 +4,6 @@ verdicts of the same rows sent as records (local[2], a file-source stream)."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,8 +13,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from tests.integrations.conftest import serving
 
-from watchkeeper.server import create_app
 from watchkeeper.service import MonitoringService, Settings
 from watchkeeper.store import Store
 
@@ -25,7 +22,6 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning"),
 ]
-uvicorn = pytest.importorskip("uvicorn")
 
 T0 = datetime(2024, 6, 1, tzinfo=UTC)
 N = 12_000
@@ -43,22 +39,8 @@ def live(tmp_path: Path) -> Iterator[tuple[str, str, MonitoringService]]:
         service.create_model(model, "regression", {"x": "numeric", "plan": "categorical"})
         service.create_version(model, "v1", reference=reference, activate=True)
     key = service.create_api_key(["ingest"], name="spark")[1]
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(service, settings), host="127.0.0.1", port=port,
-                       log_level="warning")
-    )  # fmt: skip
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started
-    yield f"http://127.0.0.1:{port}", key, service
-    server.should_exit = True
-    thread.join(10)
+    with serving(service, settings) as address:
+        yield address, key, service
     service.store.close()
 
 

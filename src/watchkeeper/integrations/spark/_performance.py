@@ -144,6 +144,36 @@ def _profile_rows(
     return classification_profile(y, yhat, matrix, classes=classes, edges=edges)
 
 
+_CHUNK_ROWS = 100_000
+
+
+def _profile_chunk(
+    table: pa.Table, found: dict[Key, PerformanceProfile], options: Mapping[str, Any]
+) -> None:
+    """Add the profile of each (window, segment) of ``table`` to ``found``: rows sorted
+    by their key once, then one slice per key."""
+    windows = table.column(_WINDOW).to_numpy(zero_copy_only=False).astype(np.int64)
+    segments = table.column(_SEGMENT).fill_null("").dictionary_encode().combine_chunks()
+    names = segments.dictionary.to_pylist()
+    codes = segments.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    order = np.lexsort((codes, windows))
+    table = table.take(pa.array(order))
+    windows, codes = windows[order], codes[order]
+    change = np.flatnonzero((np.diff(windows) != 0) | (np.diff(codes) != 0)) + 1
+    starts = np.concatenate([[0], change])
+    ends = np.concatenate([change, [len(order)]])
+    for begin, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        key = (int(windows[begin]), str(names[codes[begin]]))
+        merge_into(found, key, _profile_rows(table.slice(begin, end - begin), **options))
+
+
+def _wire(profile: PerformanceProfile) -> str:
+    # The driver knows the edges (1,001 floats): they do not travel with every part.
+    data = profile.to_dict()
+    del data["edges"]
+    return json.dumps(data, separators=(",", ":"))
+
+
 def _partition(batches: Iterator[pa.RecordBatch], **options: Any) -> Iterator[pa.RecordBatch]:
     """Runs on an executor: one row (window, segment, profile JSON) per (window, segment)
     of the partition.
@@ -156,22 +186,26 @@ def _partition(batches: Iterator[pa.RecordBatch], **options: Any) -> Iterator[pa
     [(0, 'a', 1), (0, 'b', 1), (3600000000, 'a', 1)]
     """
     found: dict[Key, PerformanceProfile] = {}
+    pending: list[pa.RecordBatch] = []
+    n_pending = 0
     for batch in batches:
-        if batch.num_rows == 0:
-            continue
-        table = pa.Table.from_batches([batch])
-        windows = table.column(_WINDOW).to_numpy(zero_copy_only=False)
-        segments = np.asarray(table.column(_SEGMENT).fill_null("").to_pylist(), dtype=object)
-        for window, segment in {(int(w), str(s)) for w, s in zip(windows, segments, strict=True)}:
-            rows = pa.array((windows == window) & (segments == segment))
-            merge_into(found, (window, segment), _profile_rows(table.filter(rows), **options))
+        # Spark hands batches of 10,000 rows; grouping larger chunks at once means one
+        # profile per (window, segment) per chunk rather than per batch.
+        if batch.num_rows:
+            pending.append(batch)
+            n_pending += batch.num_rows
+        if n_pending >= _CHUNK_ROWS:
+            _profile_chunk(pa.Table.from_batches(pending), found, options)
+            pending, n_pending = [], 0
+    if pending:
+        _profile_chunk(pa.Table.from_batches(pending), found, options)
     if found:
         keys = sorted(found)
         yield pa.RecordBatch.from_arrays(
             [
                 pa.array([w for w, _ in keys], pa.int64()),
                 pa.array([s for _, s in keys], pa.string()),
-                pa.array([json.dumps(found[k].to_dict()) for k in keys], pa.string()),
+                pa.array([_wire(found[k]) for k in keys], pa.string()),
             ],
             schema=_OUTPUT_SCHEMA,
         )
@@ -206,7 +240,8 @@ def profiles_by_key(frame: Any, spec: JoinSpec) -> dict[Key, PerformanceProfile]
     )
     merged: dict[Key, PerformanceProfile] = {}
     for row in frame.mapInArrow(task, _OUTPUT).collect():
-        merge_into(merged, (int(row[0]), str(row[1])), profile_from_dict(json.loads(row[2])))
+        data = {**json.loads(row[2]), "edges": spec.edges}
+        merge_into(merged, (int(row[0]), str(row[1])), profile_from_dict(data))
     return merged
 
 
