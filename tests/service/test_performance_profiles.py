@@ -227,3 +227,37 @@ def test_profiles_that_do_not_fit_the_version_are_refused(service: MonitoringSer
             service, "m", "v1", T + timedelta(minutes=5), good.to_dict()
         )
     assert _post(service, "m", good.to_dict()).accepted == 2
+
+
+def test_labelled_records_kept_as_a_performance_part_survive_compaction(
+    service: MonitoringService,
+) -> None:
+    from watchkeeper.service._performance_parts import labelled_parts
+    from watchkeeper.store._repo_parts import compact_window
+
+    _model(service, "m", "binary_classification", SCHEMA)
+    d = _binary(1200, seed=6)
+    _send_records(service, "m", d, np.arange(1200))
+    service.close_windows("m", now=LATER)
+    model = service.store.get_model("m")
+    assert model is not None
+    version = service.store.get_version(model.id, "v1")
+    assert version is not None
+    kept = labelled_parts(service._registry, model, version.id, to_micros(T))
+    assert sorted(kept) == ["region=eu", "region=us"]
+    assert sum(n for n, _ in kept.values()) == 1200
+    deleted = compact_window(
+        service.store, model_id=model.id, version_id=version.id, window_start=to_micros(T),
+        aggregates={}, now=LATER, performance=kept,
+    )  # fmt: skip
+    assert deleted == 1200
+    # Late labelled rows after the records are gone: the window is recomputed over both.
+    late = _binary(300, seed=7)
+    posted = classification_profile(late["y"], late["pred"], late["p"], classes=[0, 1])
+    _post(service, "m", posted.to_dict(), part_key="late")
+    window = {w.segment: w for w in service.close_windows("m", now=LATER)}[None]
+    y, pred = np.r_[d["y"], late["y"]], np.r_[d["pred"], late["pred"]]
+    assert window.metrics["f1"] == f1_score(y, pred)
+    assert window.metrics["accuracy"] == accuracy_score(y, pred)
+    bound = window.metrics["bounded"]["roc_auc"]
+    assert bound["lower"] <= roc_auc_score(y, np.r_[d["p"], late["p"]]) <= bound["upper"]

@@ -28,6 +28,7 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from watchkeeper._exceptions import InputError
 from watchkeeper._vocabulary import PROBLEM_OF_TASK
@@ -51,6 +52,7 @@ from watchkeeper.store._repo_parts import (
     PartRow,
     add_part,
     count_parts,
+    labelled_outputs,
     parts_of_window,
     replace_parts,
 )
@@ -59,6 +61,7 @@ from watchkeeper.store._rows import ModelRow, WindowRow
 __all__ = [
     "PerformanceProfile",
     "ingest_performance_profile",
+    "labelled_parts",
     "performance_edges",
     "read_performance_profile",
     "window_performance",
@@ -288,3 +291,55 @@ def window_performance(registry: Registry, window: WindowRow) -> PerformanceProf
         for _, group in sorted(groups.items())
     ]
     return _merge(merged)
+
+
+def labelled_parts(
+    registry: Registry, model: ModelRow, version_id: int, window_start: int
+) -> dict[str, tuple[int, bytes]]:
+    """A window's labelled records as performance parts, per segment (labelled rows,
+    stored profile), for compaction to keep in place of the records
+    (:func:`~watchkeeper.store._repo_parts.compact_window`): realized performance then
+    survives the records, its threshold metrics exact, its ranking metrics bounded.
+
+    Counted on the window's posted parts' classes and edges, else the version's. Empty
+    when there is nothing to keep or the records do not fit (records without
+    predictions, labels outside the classes): the window then carries its metrics.
+    """
+    problem = PROBLEM_OF_TASK.get(model.task)
+    outputs = labelled_outputs(registry.store, model.id, version_id, window_start)
+    if problem is None or not outputs["record_id"]:
+        return {}
+    from watchkeeper.performance import classification_profile, regression_profile
+    from watchkeeper.service._windows import _classes, _score_matrix, window_data
+
+    ids = pa.table({"id": outputs["record_id"]})
+    data = window_data(ids, outputs)
+    if any(p is None for p in data.predictions):
+        return {}
+    posted = parts_of_window(registry.store, model.id, version_id, window_start, "", PERFORMANCE)
+    like = _decode(posted[0]) if posted else None
+    if problem != "regression":
+        classes = (
+            list(like.classes) if isinstance(like, ClassificationProfile)
+            else _declared(model) or _classes(model.schema, data.labels, data.predictions)
+        )  # fmt: skip
+        edges = like.edges if like is not None else probability_edges()
+    out: dict[str, tuple[int, bytes]] = {}
+    try:
+        for segment in sorted(set(outputs["segment"])):
+            rows = [i for i, s in enumerate(outputs["segment"]) if s == segment]
+            truth = [data.labels[i] for i in rows]
+            predicted = [data.predictions[i] for i in rows]
+            profile: PerformanceProfile
+            if problem == "regression":
+                edges_r = like.edges if like is not None else error_edges()
+                profile = regression_profile(truth, predicted, edges=edges_r)
+            else:
+                scores = _score_matrix(problem, [class_key(c) for c in classes], data, rows)
+                profile = classification_profile(
+                    truth, predicted, scores, classes=classes, edges=edges
+                )
+            out[segment] = (profile.n_rows, _encode(profile))
+    except (InputError, TypeError, ValueError):
+        return {}
+    return out

@@ -15,7 +15,7 @@ it: the parts are an aggregate of their own.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -43,6 +43,7 @@ __all__ = [
     "compact_window",
     "compactable_windows",
     "count_parts",
+    "labelled_outputs",
     "parts_of_window",
     "raw_aggregates",
     "replace_parts",
@@ -307,6 +308,24 @@ def raw_aggregates(
     return out
 
 
+def labelled_outputs(
+    store: Store, model_id: int, version_id: int, window_start: int
+) -> dict[str, list[Any]]:
+    """The outputs of a window's labelled records, as ``records_by_id`` gives them
+    (``record_id``, ``prediction``, ``score``, ``scores``, ``latency_ms``, ``error``,
+    ``label``), with their ``segment``."""
+    names = ("record_id", "prediction", "score", "scores", "latency_ms", "error", "label")
+    query = select(*(records.c[name] for name in names), records.c.segment).where(
+        records.c.model_id == model_id,
+        records.c.version_id == version_id,
+        records.c.window_start == window_start,
+        records.c.label.is_not(None),
+    )
+    with store.engine.connect() as connection:
+        rows = connection.execute(query.order_by(records.c.id)).all()
+    return {name: [row[k] for row in rows] for k, name in enumerate((*names, "segment"))}
+
+
 def compact_window(
     store: Store,
     *,
@@ -315,10 +334,13 @@ def compact_window(
     window_start: int,
     aggregates: dict[str, tuple[int, dict[str, Any]]],
     now: datetime,
+    performance: Mapping[str, tuple[int, bytes]] | None = None,
 ) -> int:
     """In one transaction: the aggregates stored as parts without a profile (the window
-    counted these rows already), the window's records and feature batches deleted, and
-    its stored profiles marked as holding no batch. Returns the records deleted."""
+    counted these rows already), the labelled records' ``performance`` profiles (per
+    segment: labelled rows, stored profile) as performance parts (counted already as
+    labels), the window's records and feature batches deleted, and its stored profiles
+    marked as holding no batch. Returns the records deleted."""
     where = and_(
         records.c.model_id == model_id,
         records.c.version_id == version_id,
@@ -339,6 +361,14 @@ def compact_window(
                     created_at=now,
                 )
             )
+        for segment, (n_labels, profile) in sorted((performance or {}).items()):
+            connection.execute(
+                profile_parts.insert().values(
+                    kind=PERFORMANCE, model_id=model_id, version_id=version_id,
+                    segment=segment, window_start=window_start, part_key=None,
+                    n_records=n_labels, operations={}, profile=profile, created_at=now,
+                )
+            )  # fmt: skip
         deleted = int(connection.execute(delete(records).where(where)).rowcount)
         connection.execute(
             delete(window_data).where(
