@@ -1,23 +1,28 @@
-"""Throughput and latency of ``POST /v1/guard`` on uvicorn, with and without logging to a model.
+"""Latency of ``POST /v1/guard`` on uvicorn by prompt length, against the scan in process
+and against llm-guard's offline scanners, in one run.
 
-    python bench/bench_guard_server.py [--requests 2000] [--clients 4] [--json OUT]
+    python bench/bench_guard_server.py [--chars 500,1000,2000,4000,8000] [--requests 1000]
+                                       [--clients 4] [--dev] [--no-peer] [--json OUT]
 
-Starts uvicorn (one process, the app of ``watchkeeper.server.create_app`` with the guard
-router, auth off on loopback, SQLite in a temporary directory) as a subprocess on a free
-loopback port, registers a model ``chat`` of task ``llm`` whose version has a reference
-of 200 guarded prompts, and sends the 1,000-character prompt of bench/bench_guard.py
-(an e-mail address and a URL in it, so the answer carries a payload):
+Starts uvicorn (one process, ``watchkeeper.server.create_app``, SQLite in a temporary
+directory) on a free loopback port. Keys are on, as in a deployment: the bench creates
+an ingest key and every request carries it, so the key check and the rate limiter
+(raised out of the way) are in the figures; ``--dev`` serves without keys. The prompts
+are cut from bench_guard_speed's mixed text (prose with an e-mail address and a URL, a
+code block, a Chinese paragraph). For each length:
 
-1. ``/healthz``: the HTTP floor of this server (no guard, one SELECT 1);
-2. ``/v1/guard`` with ``{"text": ...}``: the guard alone;
-3. ``/v1/guard`` with ``"model": "chat"``: the guard plus descriptors plus one durable
-   prediction record per request (SQLite commit);
+1. ``Guard.scan`` in this process: wall and CPU time;
+2. ``POST /v1/guard`` by one client over a keep-alive httpx connection: the round trip
+   (p50, p99) and the server process's CPU time per request (from /proc, so a busy
+   machine's waits for a core are not in it);
+3. the same with ``--clients`` threads at once: p99 and requests per second.
 
-each first by one client over a keep-alive connection (latency: p50 and p99 of the
-round trip), then by ``--clients`` threads at once (throughput: requests per second of
-wall time). The in-process ``Guard.scan`` time of the same prompt is printed beside
-them, so the difference is what HTTP, JSON and logging cost. Client and server share
-the machine's cores; on a busy machine the tail is time spent waiting for a core.
+Then ``GET /healthz`` (the HTTP floor), ``"model": "chat"`` at 4,000 characters (scan plus
+one durable record), and llm-guard 0.3.16's four model-free scanners (Secrets,
+InvisibleText, Regex, BanSubstrings; bench/peers/llm_guard_offline.py) on the same
+prompts in process, one core. Client and server share the machine's two cores; on a
+busy machine the wall-clock tail is time spent waiting for a core, so the load average
+is printed at the start and the end.
 """
 
 from __future__ import annotations
@@ -26,13 +31,12 @@ import argparse
 import json
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -40,11 +44,11 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_guard import PROMPT_1000
+import bench_guard
+from bench_guard_speed import prompts
 
-PROMPT = [PROMPT_1000]  # the prompt sent; --chars replaces it
-
-WARMUP = 50
+WARMUP = 30
+TARGET_P99_MS = 10.0
 
 
 def make_app() -> Any:
@@ -60,17 +64,31 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def _server(workdir: Path) -> Iterator[str]:
+def _server(workdir: Path, dev: bool) -> Iterator[tuple[str, int, dict[str, str]]]:
+    url = f"sqlite:///{workdir / 'bench.db'}"
+    headers: dict[str, str] = {}
+    if not dev:
+        from watchkeeper.service import MonitoringService
+        from watchkeeper.service._settings import Settings
+        from watchkeeper.store import Store
+
+        service = MonitoringService(Store(url), Settings(database_url=url))
+        key = service.create_api_key(["ingest", "admin"], name="bench")[1]
+        service.store.close()
+        headers = {"Authorization": f"Bearer {key}"}
     port = _free_port()
     command = [sys.executable, "-m", "uvicorn", "bench_guard_server:make_app", "--factory"]
     command += ["--app-dir", str(Path(__file__).resolve().parent), "--port", str(port)]
     command += ["--host", "127.0.0.1", "--log-level", "warning", "--no-access-log"]
-    env = {
-        **os.environ,
-        "WATCHKEEPER_DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
-        "WATCHKEEPER_DEV": "1",
-    }
+    env = {**os.environ, "WATCHKEEPER_DATABASE_URL": url}
+    env["WATCHKEEPER_DEV"] = "1" if dev else "0"
+    env["WATCHKEEPER_RATE_LIMIT_PER_SECOND"] = "1000000"
     process = subprocess.Popen(command, cwd=workdir, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -82,48 +100,63 @@ def _server(workdir: Path) -> Iterator[str]:
                 time.sleep(0.1)
         else:
             raise RuntimeError("the server did not start")
-        yield base
+        yield base, process.pid, headers
     finally:
         process.terminate()
         process.wait(timeout=30)
 
 
-def _latency(base: str, path: str, body: dict[str, Any] | None, n: int) -> dict[str, float]:
-    times: list[float] = []
-    with httpx.Client(base_url=base, timeout=60) as client:
-        for i in range(WARMUP + n):
-            started = time.perf_counter()
-            answer = _send(client, path, body, i)
-            if i >= WARMUP:
-                times.append(time.perf_counter() - started)
-            if answer.status_code != 200:
-                raise RuntimeError(f"{path}: {answer.status_code} {answer.text[:300]}")
-    times.sort()
+def _quantiles(times: list[float]) -> dict[str, float]:
+    times = sorted(times)
     return {
-        "p50_ms": round(statistics.median(times) * 1000, 2),
-        "p99_ms": round(times[int(0.99 * (len(times) - 1))] * 1000, 2),
-        "sequential_rps": round(len(times) / sum(times)),
+        "p50_ms": round(times[len(times) // 2] * 1000, 2),
+        "p99_ms": round(times[min(len(times) - 1, int(0.99 * len(times)))] * 1000, 2),
     }
 
 
-def _send(client: httpx.Client, path: str, body: dict[str, Any] | None, i: int) -> httpx.Response:
+def _send(client: httpx.Client, path: str, body: dict[str, Any] | None, i: int) -> None:
     if body is None:
-        return client.get(path)
-    if "model" in body:
-        body = {**body, "id": f"r{i}-{time.perf_counter_ns()}"}
-    return client.post(path, json=body)
+        answer = client.get(path)
+    else:
+        if "model" in body:
+            body = {**body, "id": f"r{i}-{time.perf_counter_ns()}"}
+        answer = client.post(path, json=body)
+    if answer.status_code != 200:
+        raise RuntimeError(f"{path}: {answer.status_code} {answer.text[:300]}")
 
 
-def _throughput(base: str, path: str, body: dict[str, Any] | None, n: int, clients: int) -> float:
-    per_client = n // clients
+def _sequential(
+    base: str, headers: dict[str, str], pid: int, path: str, bodies: list[Any], n: int
+) -> dict[str, float]:
+    times: list[float] = []
+    with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
+        for i in range(WARMUP):
+            _send(client, path, bodies[i % len(bodies)], i)
+        cpu = _cpu_seconds(pid)
+        for i in range(n):
+            started = time.perf_counter()
+            _send(client, path, bodies[i % len(bodies)], i)
+            times.append(time.perf_counter() - started)
+        cpu = _cpu_seconds(pid) - cpu
+    return {**_quantiles(times), "server_cpu_ms": round(cpu / n * 1000, 2)}
+
+
+def _concurrent(
+    base: str, headers: dict[str, str], path: str, bodies: list[Any], n: int, clients: int
+) -> dict[str, float]:
+    per_client = max(1, n // clients)
+    times: list[float] = []
     failures: list[str] = []
 
     def work() -> None:
-        with httpx.Client(base_url=base, timeout=60) as client:
+        with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
             for i in range(per_client):
-                answer = _send(client, path, body, i)
-                if answer.status_code != 200:
-                    failures.append(answer.text[:200])
+                started = time.perf_counter()
+                try:
+                    _send(client, path, bodies[i % len(bodies)], i)
+                except RuntimeError as error:
+                    failures.append(str(error))
+                times.append(time.perf_counter() - started)
 
     threads = [threading.Thread(target=work) for _ in range(clients)]
     started = time.perf_counter()
@@ -134,74 +167,135 @@ def _throughput(base: str, path: str, body: dict[str, Any] | None, n: int, clien
     wall = time.perf_counter() - started
     if failures:
         raise RuntimeError(f"{path}: {len(failures)} failures, first: {failures[0]}")
-    return round(per_client * clients / wall)
+    return {"p99_ms": _quantiles(times)["p99_ms"], "rps": round(per_client * clients / wall)}
 
 
-def _in_process(n: int) -> dict[str, float]:
+def _in_process(texts: list[str], n: int) -> dict[str, float]:
     from watchkeeper.llm.guard import Guard
 
     guard = Guard()
-    for _ in range(WARMUP):
-        guard.scan(PROMPT[0])
-    times = []
-    for _ in range(n):
-        started = time.perf_counter()
-        guard.scan(PROMPT[0])
-        times.append(time.perf_counter() - started)
-    times.sort()
-    return {
-        "p50_ms": round(statistics.median(times) * 1000, 2),
-        "p99_ms": round(times[int(0.99 * (len(times) - 1))] * 1000, 2),
-    }
+    for i in range(WARMUP):
+        guard.scan(texts[i % len(texts)])
+    wall, cpu = [], []
+    for i in range(n):
+        started, started_cpu = time.perf_counter(), time.thread_time()
+        guard.scan(texts[i % len(texts)])
+        cpu.append(time.thread_time() - started_cpu)
+        wall.append(time.perf_counter() - started)
+    return {**_quantiles(wall), **{f"cpu_{k}": v for k, v in _quantiles(cpu).items()}}
 
 
-def bench(requests: int, clients: int) -> dict[str, Any]:
+def _peer(lengths: list[int], repeats: int) -> dict[str, Any] | None:
+    try:
+        python = bench_guard.ensure_peer()
+    except (RuntimeError, OSError, subprocess.SubprocessError) as error:
+        print(f"llm-guard peer not available: {error}")
+        return None
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump({str(n): prompts(n) for n in lengths}, handle)
+    script = Path(__file__).resolve().parent / "peers" / "llm_guard_offline.py"
+    try:
+        done = subprocess.run(
+            [str(python), str(script), handle.name, str(repeats)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        os.unlink(handle.name)
+    if done.returncode != 0:
+        print(f"llm-guard peer failed: {done.stderr.strip()[-300:]}")
+        return None
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def bench(lengths: list[int], requests: int, clients: int, dev: bool, peer: bool) -> dict[str, Any]:
     from watchkeeper.llm.monitoring import guard_reference
 
-    reference = guard_reference([PROMPT_1000[: 200 + 4 * i] for i in range(200)])
-    rows = reference.to_pylist()
-    cases: dict[str, tuple[str, dict[str, Any] | None]] = {
-        "healthz": ("/healthz", None),
-        "guard": ("/v1/guard", {"text": PROMPT[0]}),
-        "guard+log": ("/v1/guard", {"text": PROMPT[0], "model": "chat"}),
-    }
-    results: dict[str, Any] = {"in_process_scan": _in_process(requests)}
-    with tempfile.TemporaryDirectory() as tmp, _server(Path(tmp)) as base:
-        httpx.post(f"{base}/v1/models", json={"name": "chat", "task": "llm"}).raise_for_status()
-        httpx.post(
-            f"{base}/v1/models/chat/versions",
-            json={"version": "v1", "reference": rows, "activate": True},
-        ).raise_for_status()
-        for name, (path, body) in cases.items():
-            figures = _latency(base, path, body, requests)
-            figures["concurrent_rps"] = _throughput(base, path, body, requests, clients)
-            results[name] = figures
-    return {"requests": requests, "clients": clients, "prompt_chars": len(PROMPT[0]), **results}
+    results: dict[str, Any] = {"load_start": round(os.getloadavg()[0], 1), "by_length": {}}
+    texts = {n: prompts(n) for n in lengths}
+    for n in lengths:
+        results["by_length"][n] = {"in_process": _in_process(texts[n], requests)}
+    with tempfile.TemporaryDirectory() as tmp, _server(Path(tmp), dev) as (base, pid, headers):
+        run: Callable[..., dict[str, float]] = _sequential
+        results["healthz"] = run(base, headers, pid, "/healthz", [None], requests)
+        for n in lengths:
+            bodies = [{"text": text} for text in texts[n]]
+            cell = results["by_length"][n]
+            cell["http"] = run(base, headers, pid, "/v1/guard", bodies, requests)
+            cell["http_concurrent"] = _concurrent(
+                base, headers, "/v1/guard", bodies, requests, clients
+            )
+        if 4000 in texts:
+            reference = guard_reference([texts[4000][0][: 200 + 4 * i] for i in range(200)])
+            with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
+                client.post("/v1/models", json={"name": "chat", "task": "llm"}).raise_for_status()
+                client.post(
+                    "/v1/models/chat/versions",
+                    json={"version": "v1", "reference": reference.to_pylist(), "activate": True},
+                ).raise_for_status()
+            bodies = [{"text": text, "model": "chat"} for text in texts[4000]]
+            results["logged_4000"] = run(base, headers, pid, "/v1/guard", bodies, requests // 2)
+    results["peer"] = _peer(lengths, requests // 2) if peer else None
+    results["load_end"] = round(os.getloadavg()[0], 1)
+    return {"requests": requests, "clients": clients, "auth": not dev, **results}
+
+
+def report(result: dict[str, Any]) -> None:
+    peer = result.get("peer") or {}
+    print(
+        f"load average {result['load_start']} -> {result['load_end']} on {os.cpu_count()} cores; "
+        f"{result['requests']} requests per cell; keys {'on' if result['auth'] else 'off'}\n"
+    )
+    print(
+        "| chars | scan p50 / p99 | scan CPU p50 / p99 | HTTP p50 / p99 | server CPU / request "
+        f"| {result['clients']} clients: p99, req/s | llm-guard offline: p50 / p99 (CPU p99) "
+        "| HTTP p99 / llm-guard p99 |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for n, cell in result["by_length"].items():
+        scan, http, many = cell["in_process"], cell["http"], cell["http_concurrent"]
+        other = peer.get(str(n))
+        peer_cell = (
+            f"{other['p50_ms']:.1f} / {other['p99_ms']:.1f} ({other['cpu_p99_ms']:.1f}) ms"
+            if other
+            else "-"
+        )
+        ratio = f"{http['p99_ms'] / other['p99_ms']:.2f}" if other else "-"
+        mark = " (**met**)" if http["p99_ms"] <= TARGET_P99_MS else ""
+        print(
+            f"| {int(n):,} | {scan['p50_ms']} / {scan['p99_ms']} ms "
+            f"| {scan['cpu_p50_ms']} / {scan['cpu_p99_ms']} ms "
+            f"| {http['p50_ms']} / {http['p99_ms']} ms{mark} | {http['server_cpu_ms']} ms "
+            f"| {many['p99_ms']} ms, {many['rps']} | {peer_cell} | {ratio} |"
+        )
+    health = result["healthz"]
+    print(
+        f"\nGET /healthz: p50 {health['p50_ms']} ms, p99 {health['p99_ms']} ms, "
+        f"server CPU {health['server_cpu_ms']} ms a request"
+    )
+    if "logged_4000" in result:
+        logged = result["logged_4000"]
+        print(
+            f'POST /v1/guard with "model" (one durable record), 4,000 characters: '
+            f"p50 {logged['p50_ms']} ms, p99 {logged['p99_ms']} ms, "
+            f"server CPU {logged['server_cpu_ms']} ms a request"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--chars", default="500,1000,2000,4000,8000")
+    parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--dev", action="store_true", help="serve without API keys")
+    parser.add_argument("--no-peer", action="store_true", help="skip llm-guard")
     parser.add_argument("--json", metavar="OUT")
-    parser.add_argument(
-        "--chars", type=int, default=1000, help="prompt length (cut from bench_guard_speed's text)"
-    )
     args = parser.parse_args()
-    if args.chars != len(PROMPT_1000):
-        from bench_guard_speed import prompts
-
-        PROMPT[0] = prompts(args.chars)[0]
-    result = bench(args.requests, args.clients)
-    scan = result["in_process_scan"]
-    print(f"in-process Guard.scan  p50 {scan['p50_ms']} ms  p99 {scan['p99_ms']} ms")
-    for name in ("healthz", "guard", "guard+log"):
-        f = result[name]
-        print(
-            f"{name:<10} p50 {f['p50_ms']:>6} ms  p99 {f['p99_ms']:>6} ms  "
-            f"{f['sequential_rps']:>5} req/s (1 client)  "
-            f"{f['concurrent_rps']:>5} req/s ({result['clients']} clients)"
-        )
+    lengths = [int(part) for part in args.chars.split(",")]
+    result = bench(lengths, args.requests, args.clients, args.dev, not args.no_peer)
+    report(result)
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2))
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from watchkeeper.llm.guard._pii import iban_is_valid, luhn_is_valid, scan_pii, ssn_is_valid
+from watchkeeper.llm.guard._pii import _EMAIL, iban_is_valid, luhn_is_valid, scan_pii, ssn_is_valid
 
 # Test card numbers published by the card networks for integration testing.
 PUBLISHED_CARDS = ["4111111111111111", "5500000000000004", "378282246310005", "6011111111111117"]
@@ -104,3 +104,24 @@ def test_kinds_option_restricts() -> None:
     assert [
         f.kind for f in scan_pii("bob@example.org 203.0.113.9", {"kinds": ["ip_address"]}).findings
     ] == ["ip_address"]
+
+
+@given(st.text(alphabet="ab.-_%+@ x1Z9:é", max_size=160))
+def test_email_windows_find_what_a_whole_text_scan_finds(text: str) -> None:
+    # The scanner reads only the neighbourhood of each "@"; the plain pattern over the
+    # whole text is the reference.
+    whole = [(m.start(), m.end()) for m in _EMAIL.finditer(text)]
+    found = [(f.start, f.end) for f in scan_pii(text, {"kinds": ["email"]}).findings]
+    assert found == whole
+
+
+def test_email_after_a_failed_candidate_and_many_at_signs() -> None:
+    assert kinds("a@b.c.d@example.com") == ["email"]
+    assert kinds("@" * 5000 + " ann@example.org") == ["email"]
+
+
+def test_text_with_one_digit_still_finds_addresses() -> None:
+    assert kinds("write to ann@example.org, or fe80::abcd on the lan, room 5") == [
+        "email",
+        "ip_address",
+    ]

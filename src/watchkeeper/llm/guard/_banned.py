@@ -56,6 +56,11 @@ def compile_user_pattern(pattern: str) -> re.Pattern[str]:
         raise ConfigError(f"banned_regex pattern {pattern!r} does not compile: {error}") from error
 
 
+@lru_cache(maxsize=1024)
+def _keyword_pattern(keyword: str) -> re.Pattern[str]:
+    return re.compile(rf"\b{re.escape(keyword.lower())}\b")
+
+
 def scan_banned_substrings(text: str, options: Mapping[str, Any]) -> ScanOutcome:
     """Find ``options['substrings']`` in ``text``, ignoring case and disguises.
 
@@ -95,7 +100,7 @@ def scan_banned_topics(text: str, options: Mapping[str, Any]) -> ScanOutcome:
     for topic, keywords in topics.items():
         hits = []
         for keyword in keywords:
-            match = re.search(rf"\b{re.escape(keyword.lower())}\b", folded.text)
+            match = _keyword_pattern(keyword).search(folded.text)
             if match:
                 hits.append(folded.span(*match.span()))
         if hits:

@@ -35,12 +35,19 @@ _SSN = re.compile(r"(?<![\d-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\d-])")
 _IPV4 = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w]|\.\d)")
 # Cheap pre-tests without look-behinds (which defeat the regex engine's fast scan
 # for a first character): a kind's full pattern runs only where its gate matches.
-_PHONE_GATE = re.compile(r"[+(]\d|\d{3}[.-]\d{3}")
+# (Each gate starts with a character class, which the engine skips to quickly; an
+# alternation at the start would make it try every position, so the phone gate is two.)
+_PHONE_GATES = (re.compile(r"[+(]\d"), re.compile(r"\d{3}[.-]\d{3}"))
 _CARD_GATE = re.compile(r"\d(?:[ -]?\d){12}")
 _IBAN_GATE = re.compile(r"[A-Z]{2}\d{2}")
 _SSN_GATE = re.compile(r"\d{3}[- ]\d{2}[- ]\d{4}")
 _IPV4_GATE = re.compile(r"\d\.\d{1,3}\.\d")
 _IPV6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")
+# An address with two colons has "::" or ":h:" (h up to four hex digits) between them.
+_IPV6_GATE = re.compile(r":[0-9A-Fa-f]{0,4}:")
+# The domain after an "@": the e-mail pattern runs only from 64 characters before each
+# "@" to the end of the run of domain characters after it, not over the whole text.
+_DOMAIN_RUN = re.compile(r"[A-Za-z0-9.-]*")
 
 # Published IBAN lengths (ISO 13616 registry) for the countries that use it.
 _IBAN_LENGTHS = {
@@ -104,14 +111,28 @@ def ssn_is_valid(area: str, group: str, serial: str) -> bool:
     return area + group + serial not in _SSN_NEVER_ISSUED
 
 
+def _around_at(text: str, at: int) -> int:
+    run = _DOMAIN_RUN.match(text, at + 1)
+    return min(len(text), (run.end() if run else at + 1) + 1)  # +1: the look-ahead's character
+
+
 def _emails(text: str) -> list[ScanFinding]:
-    if "@" not in text:
-        return []
-    return [ScanFinding(m.start(), m.end(), "email", 0.95, 0.95) for m in _EMAIL.finditer(text)]
+    found: list[ScanFinding] = []
+    at = text.find("@")
+    while at >= 0:
+        # Windows that touch merge, so each character is read by one window at most.
+        start, end = max(0, at - 64), _around_at(text, at)
+        at = text.find("@", at + 1)
+        while at >= 0 and at - 64 <= end:
+            end = max(end, _around_at(text, at))
+            at = text.find("@", at + 1)
+        for match in _EMAIL.finditer(text, start, end):
+            found.append(ScanFinding(match.start(), match.end(), "email", 0.95, 0.95))
+    return found
 
 
 def _phones(text: str) -> list[ScanFinding]:
-    if _PHONE_GATE.search(text) is None:
+    if all(gate.search(text) is None for gate in _PHONE_GATES):
         return []
     found = []
     for match in _PHONE.finditer(text):
@@ -126,7 +147,7 @@ def _cards(text: str) -> list[ScanFinding]:
         return []
     found = []
     for match in _CARD.finditer(text):
-        digits = re.sub(r"[ -]", "", match.group())
+        digits = match.group().replace(" ", "").replace("-", "")
         if 13 <= len(digits) <= 19 and _CARD_PREFIX.match(digits) and luhn_is_valid(digits):
             found.append(ScanFinding(match.start(), match.end(), "credit_card", 1.0, 0.99))
     return found
@@ -166,7 +187,7 @@ def _ips(text: str) -> list[ScanFinding]:
         # Loopback and unspecified addresses identify nobody.
         if not (address.is_loopback or address.is_unspecified):
             found.append(ScanFinding(match.start(), match.end(), "ip_address", 0.7, 0.8))
-    for match in _IPV6.finditer(text) if text.count(":") >= 2 else ():
+    for match in _IPV6.finditer(text) if _IPV6_GATE.search(text) else ():
         candidate = match.group()
         if candidate.count(":") < 2 or not any(ch.isalnum() for ch in candidate):
             continue
@@ -197,6 +218,10 @@ def scan_pii(text: str, options: Mapping[str, Any]) -> ScanOutcome:
     (['email', 'phone_number'], 0.95)
     """
     kinds = options.get("kinds") or tuple(_KINDS)
+    if text.isascii() and sum(map(text.count, "0123456789")) < 2:
+        # Every kind but e-mail and IPv6 ("::1") needs two digits; counting them is
+        # C-speed, while each kind's gate is a regex pass over the whole text.
+        kinds = [kind for kind in kinds if kind in _FEW_DIGITS]
     findings: list[ScanFinding] = []
     for kind in kinds:
         findings.extend(_KINDS[kind](text))
@@ -204,3 +229,4 @@ def scan_pii(text: str, options: Mapping[str, Any]) -> ScanOutcome:
 
 
 PII_KINDS = tuple(_KINDS)
+_FEW_DIGITS = frozenset({"email", "ip_address"})
