@@ -25,6 +25,7 @@ import pyarrow as pa
 from watchkeeper._exceptions import InputError
 from watchkeeper._json import NonFinite
 from watchkeeper.io._bounded import DecodeBudget, decompress_bounded, read_arrow_ipc, read_parquet
+from watchkeeper.server._json_columns import uniform_table
 from watchkeeper.service._ingest import expected_message
 from watchkeeper.service._results import IngestResult, RecordError
 
@@ -34,6 +35,7 @@ __all__ = [
     "Prepared",
     "check_profile_body",
     "merge_result",
+    "read_each",
     "read_table_body",
     "records_from_arrow",
     "records_from_json",
@@ -223,6 +225,15 @@ def records_from_json(records: list[Any], kinds: Mapping[str, str]) -> Prepared:
     >>> prepared.rejected[0].field, prepared.rejected[0].message
     ('features.age', "expected a number, got 'old'; send a number or null")
     """
+    table = uniform_table(records, kinds)
+    if table is not None:  # one type per field: read column by column
+        return Prepared(table, tuple(range(len(records))), (), json=True)
+    return read_each(records, kinds)
+
+
+def read_each(records: list[Any], kinds: Mapping[str, str]) -> Prepared:
+    """:func:`records_from_json` record by record: what it does with a batch that
+    :func:`~watchkeeper.server._json_columns.uniform_table` does not read."""
     columns = _Columns()
     rows: list[int] = []
     rejected: list[RecordError] = []

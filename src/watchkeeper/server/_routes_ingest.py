@@ -18,7 +18,6 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from starlette.responses import Response
 
 from watchkeeper._exceptions import InputError
-from watchkeeper._json import loads_marking
 from watchkeeper.server import _routes_profiles
 from watchkeeper.server._auth import IngestKey
 from watchkeeper.server._common import (
@@ -33,6 +32,7 @@ from watchkeeper.server._common import (
     media_type,
     service_of,
 )
+from watchkeeper.server._json_columns import decode_body
 from watchkeeper.server._records import (
     ARROW_MEDIA_TYPES,
     PARQUET_MEDIA_TYPES,
@@ -62,7 +62,7 @@ _NAME = re.compile(NAME_PATTERN)
 
 def _envelope(body: bytes) -> tuple[str, list[Any]]:
     try:
-        data = loads_marking(body)
+        data = decode_body(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise json_invalid(error) from None
     if not isinstance(data, dict):
@@ -83,6 +83,12 @@ def _envelope(body: bytes) -> tuple[str, list[Any]]:
             f"records holds {len(records)} records; send at most {MAX_BATCH} per batch"
         )
     return version, records
+
+
+def _json_batch(body: bytes, kinds: dict[str, str]) -> tuple[str, Prepared]:
+    """A JSON body decoded and read (off the event loop: a large body takes milliseconds)."""
+    version, records = _envelope(body)
+    return version, records_from_json(records, kinds)
 
 
 @router.post(
@@ -127,8 +133,8 @@ async def ingest_predictions(
     kinds = feature_kinds(info.schema)
     prepared: Prepared
     if media in ("", "application/json"):
-        version, records = _envelope(body)
-        prepared = await call(records_from_json, records, kinds)
+        named, prepared = await call(_json_batch, body, kinds)
+        version = named
     else:
         if version is None:
             raise InputError("an Arrow or parquet body needs the version in the query: ?version=v1")
