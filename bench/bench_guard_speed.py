@@ -6,9 +6,10 @@ length in four variants (different cut points) so the caches of one string do no
 decide. Three policies: the default detectors; every default plus
 ``moderated_content``; and, for responses, ``unsupported_claims`` with a 4,000-character
 context. In process, one thread, after a warm-up. ``--peer`` also runs llm-guard's
-model-free scanners (Secrets, InvisibleText; bench/peers/llm_guard_scanners.py) on the
-4,000-character prompt in the same run: its prompt-injection, toxicity and PII
-scanners download Hugging Face models at run time and cannot run here.
+four model-free scanners (Secrets, InvisibleText, Regex, BanSubstrings;
+bench/peers/llm_guard_offline.py) on the same prompts of 500 to 8,000 characters in the
+same run: its prompt-injection, toxicity and PII scanners download Hugging Face models
+at run time and cannot run here.
 
 CPU time (``thread_time``) leaves out the time the process waits for a core, which on
 this shared two-core machine decides the wall-clock tail; both are printed.
@@ -19,6 +20,7 @@ this shared two-core machine decides the wall-clock tail; both are printed.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -31,7 +33,8 @@ import bench_guard
 
 from watchkeeper.llm.guard import Guard, Policy
 
-LENGTHS = (250, 1000, 2000, 4000, 8000, 16000, 64000)
+LENGTHS = (250, 500, 1000, 2000, 4000, 8000, 16000, 64000)
+PEER_LENGTHS = (500, 1000, 2000, 4000, 8000)
 CODE = (
     "\n```python\ndef load(path):\n    with open(path) as handle:\n        rows = "
     "[line.split(',') for line in handle]\n    return {r[0]: float(r[1]) for r in rows}\n```\n"
@@ -66,18 +69,19 @@ def measure(run: Callable[[str], object], texts: list[str], repeats: int) -> dic
     }
 
 
-def peer(repeats: int) -> dict[str, float] | None:
+def peer(lengths: list[int], repeats: int) -> dict[str, dict[str, float]] | None:
+    """llm-guard's model-free scanners on the same prompts (peers/llm_guard_offline.py)."""
     try:
         python = bench_guard.ensure_peer()
     except Exception as error:
         print(f"llm-guard peer not available: {error}")
         return None
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
-        handle.write(prompts(4000)[0])
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump({str(n): prompts(n) for n in lengths}, handle)
     try:
-        script = Path(__file__).resolve().parent / "peers" / "llm_guard_scanners.py"
+        script = Path(__file__).resolve().parent / "peers" / "llm_guard_offline.py"
         done = subprocess.run(
-            [str(python), str(script), str(bench_guard.EVAL), handle.name, str(repeats)],
+            [str(python), str(script), handle.name, str(repeats)],
             capture_output=True,
             text=True,
             check=False,
@@ -87,10 +91,8 @@ def peer(repeats: int) -> dict[str, float] | None:
     if done.returncode != 0:
         print(f"llm-guard peer failed: {done.stderr.strip()[-300:]}")
         return None
-    import json
-
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    return {k: float(v) for k, v in result.items() if k.endswith("_ms")}
+    result: dict[str, dict[str, float]] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
 
 
 def main() -> int:
@@ -117,11 +119,14 @@ def main() -> int:
             t, context=context
         ),
     }
+    default_cpu: dict[int, float] = {}
     for length in LENGTHS:
         texts = prompts(length)
         repeats = args.repeats if length <= 16000 else max(40, args.repeats // 10)
         for name, run in runs.items():
             m = measure(run, texts, repeats)
+            if name == "default (prompt)":
+                default_cpu[length] = m["cpu_p50"]
             per_k = m["cpu_p50"] * 1000 / (length / 1000)
             print(
                 f"| {length:,} | {name} | {m['p50']:.2f} | {m['p99']:.2f} | "
@@ -129,9 +134,20 @@ def main() -> int:
             )
         sys.stdout.flush()
     if args.peer:
-        result = peer(args.repeats)
+        result = peer(list(PEER_LENGTHS), args.repeats)
         if result:
-            print(f"\nllm-guard Secrets + InvisibleText, 4,000 characters: {result}")
+            print(
+                "\nllm-guard 0.3.16, Secrets + InvisibleText + Regex + BanSubstrings, one core:\n"
+            )
+            print("| chars | p50 ms | p99 ms | CPU p50 ms | CPU p99 ms | CPU p50, ours / theirs |")
+            print("| --- | --- | --- | --- | --- | --- |")
+            for length, m in result.items():
+                ours = default_cpu.get(int(length))
+                ratio = f"{ours / m['cpu_p50_ms']:.2f}" if ours else "-"
+                print(
+                    f"| {int(length):,} | {m['p50_ms']:.2f} | {m['p99_ms']:.2f} | "
+                    f"{m['cpu_p50_ms']:.2f} | {m['cpu_p99_ms']:.2f} | {ratio} |"
+                )
     return 0
 
 
