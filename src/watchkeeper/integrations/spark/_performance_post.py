@@ -17,13 +17,11 @@ server (whatever driver replays it).
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import quote, urlencode
 
 from watchkeeper._exceptions import InputError
 from watchkeeper.integrations.spark._performance import (
@@ -56,18 +54,6 @@ def _client(url: str, api_key: str | None, transport: Any) -> Any:
     headers = {"Authorization": f"Bearer {key}"} if key else {}
     return httpx.Client(base_url=url.rstrip("/"), headers=headers, timeout=60,
                         transport=transport)  # fmt: skip
-
-
-def _edges(http: Any, model: str, version: str) -> dict[str, Any]:
-    path = f"/v1/models/{quote(model)}/versions/{quote(version)}/performance-edges"
-    response = http.get(path)
-    if not response.is_success:
-        raise InputError(
-            f"GET {path} answered {response.status_code} ({response.text[:300]}); the model "
-            "needs a classification or regression task, and the key the scope ingest or read"
-        )
-    data: dict[str, Any] = response.json()
-    return data
 
 
 def _options(
@@ -108,21 +94,16 @@ def _post_profiles(
     version: str,
     run: str,
 ) -> PerformanceResult:
+    from watchkeeper.client._performance_post import profile_post
     from watchkeeper.integrations.spark._monitor import _post
 
     posted = []
     for (window, segment), profile in sorted(found.items()):
         start = datetime.fromtimestamp(window / 1_000_000, UTC)
-        query = {"version": version, "window_start": start.isoformat()}
-        if segment:
-            query["segment"] = segment
         ident = hashlib.sha256(f"{run}|{model}|{version}|{window}|{segment}".encode()).hexdigest()
-        response = _post(
-            http,
-            f"/v1/models/{quote(model)}/performance-profiles?{urlencode(query)}",
-            json.dumps(profile.to_dict(), separators=(",", ":")).encode(),
-            {"Content-Type": "application/json", "Idempotency-Key": f"spark-perf-{ident[:40]}"},
-        )
+        post = profile_post(model, version, start, profile, segment=segment or None,
+                            idempotency_key=f"spark-perf-{ident[:40]}")  # fmt: skip
+        response = _post(http, post.path, post.body, post.headers)
         if not response.is_success:
             raise InputError(
                 f"posting the performance profile of window {start.isoformat()} segment "
@@ -161,11 +142,12 @@ def monitor_performance(
     call, so run again only the labels that are new, or reuse the run id). Needs
     pyspark and httpx.
     """
+    from watchkeeper.client._performance_post import fetch_performance_edges
     from watchkeeper.integrations.spark._profile import _pyspark, _worker_python
 
     _pyspark()
     with _client(url, api_key, transport) as http:
-        edges = _edges(http, model, version)
+        edges = fetch_performance_edges(http, model, version)
         chosen, server_window = _options(edges, classes, window)
         spec = join_spec(
             predictions.columns, labels.columns, on=on, time_column=time_column,
