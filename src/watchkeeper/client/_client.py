@@ -20,8 +20,9 @@ import logging
 import os
 import time
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from operator import itemgetter
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -173,6 +174,13 @@ class Client:
         self._queue = self._worker.queue
         self._wake = self._worker.wake
         self._ids = Ids()
+        # Profile mode, once the reference's columns are known: they are read from the
+        # caller's mapping into a tuple (cheaper than copying the mapping, and the
+        # background thread no longer looks them up).
+        self._columns: Callable[[Mapping[str, Any]], tuple[Any, ...]] | None = None
+        sink = self._worker._profiles
+        if sink is not None:
+            sink.on_columns = self._learn_columns
         # The hot path's one test: at the limit, or closed (the limit is then 0).
         self._limit = 0 if self._closed else self.max_queue
         self._worker.thread.start()
@@ -219,13 +227,18 @@ class Client:
                 self._make_room(PREDICTION, model or self.model, version or self.version)
                 if self._closed:
                     return id
+            columns = self._columns
+            if columns is None or model is not None or version is not None:
+                row = features.copy() if type(features) is dict else dict(features)
+            else:
+                row = self._snapshot(columns, features)
             item = (
                 PREDICTION,
                 model or self.model,
                 version or self.version,
                 id,
                 time.time() if timestamp is None else timestamp,
-                features.copy() if type(features) is dict else dict(features),
+                row,
                 prediction,
                 score,
                 latency_ms,
@@ -242,6 +255,20 @@ class Client:
             logger.debug("watchkeeper client: log_prediction failed", exc_info=True)
             self._worker.count_dropped((PREDICTION, model or self.model, version or self.version))
         return id or ""
+
+    def _snapshot(self, columns: Callable[[Any], Any], features: Mapping[str, Any]) -> Any:
+        """Profile mode: the reference's columns' values of ``features`` (the queue
+        keeps those, or a copy: the caller may change its mapping afterwards)."""
+        try:
+            return columns(features)
+        except (KeyError, TypeError):  # a column missing: copies from now on
+            self._columns = None
+        return features.copy() if type(features) is dict else dict(features)
+
+    def _learn_columns(self, pair: tuple[str, str], names: tuple[str, ...]) -> None:
+        # The worker's thread, once per (model, version) with a reference.
+        if pair == (self.model, self.version) and len(names) > 1:
+            self._columns = itemgetter(*names)
 
     def _make_room(self, *head: Any) -> None:
         # The slow path of the hot path: closed (the record is dropped) or a full queue.

@@ -165,40 +165,62 @@ def group_rows(
     return groups
 
 
-def numeric_matrix(rows: list[Mapping[str, Any]], names: Sequence[str]) -> npt.NDArray[np.float64]:
-    """The features ``names`` of ``rows`` as one float matrix (a missing value or None
-    as NaN). One C-level pass in the usual case; column by column through Arrow when a
-    row lacks a feature or holds None (which raises for text in a numeric feature)."""
-    n, k = len(rows), len(names)
+def value_rows(features: list[Any], names: Sequence[str]) -> list[tuple[Any, ...]]:
+    """Each row's values of ``names`` as a tuple (None where a row lacks one). A row the
+    caller's thread already made a tuple (the reference's columns, in order: see
+    ``Client``) is taken as it is; mappings are read by ``itemgetter`` in C."""
+    types = set(map(type, features))
+    if types == {tuple}:
+        return features
+    if tuple in types:
+        return [row if type(row) is tuple else _values(row, names) for row in features]
+    if len(names) == 1:
+        name = names[0]
+        return [(row.get(name),) for row in features]
+    try:
+        return list(map(itemgetter(*names), features))
+    except KeyError:
+        return [_values(row, names) for row in features]
+
+
+def _values(row: Mapping[str, Any], names: Sequence[str]) -> tuple[Any, ...]:
+    return tuple(map(row.get, names))
+
+
+def numeric_matrix(
+    rows: list[tuple[Any, ...]], positions: Sequence[int]
+) -> npt.NDArray[np.float64]:
+    """The values at ``positions`` of ``rows`` as one float matrix (None as NaN). One
+    C-level pass (``struct``) in the usual case; column by column through Arrow when a
+    value is None (which raises for text in a numeric feature)."""
+    n, k = len(rows), len(positions)
     if not k or not n:
         return np.empty((n, k), dtype=np.float64)
-    get = itemgetter(*names)
     try:
-        values = map(get, rows) if k == 1 else chain.from_iterable(map(get, rows))
+        if k == len(rows[0]) and list(positions) == list(range(k)):
+            values: Any = chain.from_iterable(rows)
+        elif k == 1:
+            values = map(itemgetter(positions[0]), rows)
+        else:
+            values = chain.from_iterable(map(itemgetter(*positions), rows))
         data = struct.pack(f"{n * k}d", *values)
-    except (KeyError, TypeError, struct.error):
-        return _numeric_by_column(rows, names)
+    except (TypeError, struct.error):
+        return _numeric_by_column(rows, positions)
     return np.frombuffer(data, dtype=np.float64).reshape(n, k)
 
 
 def _numeric_by_column(
-    rows: list[Mapping[str, Any]], names: Sequence[str]
+    rows: list[tuple[Any, ...]], positions: Sequence[int]
 ) -> npt.NDArray[np.float64]:
     import pyarrow as pa
 
-    matrix = np.empty((len(rows), len(names)), dtype=np.float64)
-    for column, name in enumerate(names):
-        values = pa.array([row.get(name) for row in rows], pa.float64(), from_pandas=True)
-        matrix[:, column] = values.to_numpy(zero_copy_only=False)
+    matrix = np.empty((len(rows), len(positions)), dtype=np.float64)
+    for column, position in enumerate(positions):
+        values = list(map(itemgetter(position), rows))
+        matrix[:, column] = pa.array(values, pa.float64(), from_pandas=True).to_numpy(
+            zero_copy_only=False
+        )
     return matrix
-
-
-def column(rows: list[Mapping[str, Any]], name: str) -> list[Any]:
-    """One feature of every row (None where a row lacks it)."""
-    try:
-        return list(map(itemgetter(name), rows))
-    except KeyError:
-        return [row.get(name) for row in rows]
 
 
 @dataclass
@@ -221,10 +243,15 @@ class Columns:
     def of(
         cls, items: list[tuple[Any, ...]], kinds: Mapping[str, str], *, labelled: bool
     ) -> Columns:
-        features = list(map(FEATURES, items))
-        numeric_names = [name for name, kind in kinds.items() if kind == "numeric"]
-        numeric = numeric_matrix(features, numeric_names)
-        others = {name: column(features, name) for name, kind in kinds.items() if kind != "numeric"}
+        rows = value_rows(list(map(FEATURES, items)), list(kinds))
+        numeric = numeric_matrix(
+            rows, [i for i, kind in enumerate(kinds.values()) if kind == "numeric"]
+        )
+        others = {
+            name: list(map(itemgetter(i), rows))
+            for i, (name, kind) in enumerate(kinds.items())
+            if kind != "numeric"
+        }
         latency = np.array(list(map(LATENCY, items)), dtype=np.float64)  # None is NaN
         errors = np.fromiter(map(bool, map(ERROR, items)), dtype=np.bool_, count=len(items))
         where: list[int] = []

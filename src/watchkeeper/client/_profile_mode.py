@@ -115,6 +115,9 @@ class ProfileSink:
         self._windows: dict[_Key, _Window] = {}
         self._prefix = os.urandom(8).hex()
         self._sequence = 0
+        #: Told (model, version) and the reference's columns once they are known: the
+        #: client then hands over those values as a tuple instead of a dict copy.
+        self.on_columns: Callable[[_Pair, tuple[str, ...]], None] | None = None
 
     @property
     def open_windows(self) -> int:
@@ -141,6 +144,8 @@ class ProfileSink:
                 seconds = float(response.headers.get("Watchkeeper-Window-Seconds", "3600"))
                 kinds = {spec.name: spec.kind.value for spec in reference.schema}
                 target = _Target(reference, int(seconds * 1_000_000), kinds)
+                if self.on_columns is not None:
+                    self.on_columns(pair, tuple(kinds))
             else:
                 self._warn(
                     f"reference {pair}",
