@@ -1,6 +1,6 @@
 """Raw records kept for the retention period after a window closes, then compacted into
-the window's profile and aggregates; late records still merge (issue 16), on SQLite and
-PostgreSQL."""
+the window's profile, aggregates and labelled performance part; late records and late
+performance profiles still merge (issue 16), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pyarrow as pa
 import pytest
+from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
 from sqlalchemy import func, select
 
+from watchkeeper.performance import classification_profile
 from watchkeeper.service._service import MonitoringService
+from watchkeeper.service._service_performance import PerformanceMethods
 from watchkeeper.service._settings import Settings
 from watchkeeper.store import Store
 from watchkeeper.store._tables import records, window_data
@@ -84,11 +87,13 @@ def test_raw_records_go_after_the_period_and_the_window_reads_the_same(clocked) 
     assert whole.metrics["error_rate"] == pytest.approx(errors / 601)
     profile = service.window_profile("m", "v1", T0)
     assert profile is not None and profile.n_rows == 601
-    # Realized performance is carried: the labels of the deleted records are gone.
-    performance = {k for k in first[None].metrics if k in ("accuracy", "roc_auc", "f1")}
-    assert performance
-    for name in performance:
-        assert whole.metrics[name] == first[None].metrics[name]
+    # Realized performance is recomputed from the labelled records' performance part:
+    # threshold metrics exactly, ROC AUC within the part's bound.
+    for name in ("accuracy", "precision", "recall", "f1"):
+        assert whole.metrics[name] == first[None].metrics[name], name
+    bound = whole.metrics["bounded"]["roc_auc"]
+    assert bound["lower"] <= first[None].metrics["roc_auc"] <= bound["upper"]
+    assert whole.n_labels == first[None].n_labels == 200
     segment = f"region={late['segment.region'][0].as_py()}"
     assert again[segment].n_records == first[segment].n_records + 1
 
@@ -107,3 +112,33 @@ def test_no_retention_keeps_raw_records(database_url: str) -> None:
         assert _count(store, records) == 10
     finally:
         store.close()
+
+
+def test_late_labels_joined_elsewhere_merge_with_the_compacted_labelled_rows(clocked) -> None:
+    service, store, now = clocked
+    batch = _batch(0, 600, seed=4)
+    service.ingest_predictions("m", "v1", batch)
+    labels = {i: i % 2 for i in range(0, 600, 3)}
+    service.ingest_labels("m", [(f"r{i}", y) for i, y in labels.items()])
+    service.close_windows("m", now=CLOSED)
+    now["t"] = CLOSED + timedelta(days=8)
+    service.close_windows("m", now=now["t"])
+    assert _count(store, records) == 0
+    # Labels of 300 more predictions of the window, joined in a lake and posted as one
+    # performance profile after the records were compacted.
+    rng = np.random.default_rng(5)
+    y_late = rng.integers(0, 2, 300)
+    p_late = np.clip(0.3 * y_late + 0.7 * rng.random(300), 0, 1)
+    pred_late = (p_late > 0.5).astype(int)
+    late = classification_profile(y_late, pred_late, p_late, classes=[0, 1])
+    PerformanceMethods.ingest_performance_profile(service, "m", "v1", T0, late.to_dict())
+    whole = {w.segment: w for w in service.close_windows("m", now=now["t"])}[None]
+    rows = np.array(list(labels))
+    y = np.concatenate([[labels[i] for i in rows], y_late])
+    pred = np.concatenate([np.asarray(batch["prediction"])[rows], pred_late])
+    score = np.concatenate([np.asarray(batch["score"])[rows], p_late])
+    assert whole.n_labels == 500
+    assert whole.metrics["accuracy"] == accuracy_score(y, pred)
+    assert whole.metrics["f1"] == f1_score(y, pred)
+    bound = whole.metrics["bounded"]["roc_auc"]
+    assert bound["lower"] <= roc_auc_score(y, score) <= bound["upper"]

@@ -10,13 +10,20 @@ one transaction per window:
   when its stored profiles hold every batch and nothing awaits recomputation);
 - the operational figures' inputs (record and error counts, the latency histogram) are
   stored per segment as a part without a profile (:mod:`watchkeeper.store._repo_parts`);
+- the labelled records are stored per segment as a performance part (confusion matrix
+  and score histograms, or a regressor's error sums:
+  :func:`~watchkeeper.service._performance_parts.labelled_parts`), so realized
+  performance is recomputed from them: threshold metrics exact, ranking metrics bounded;
 - the metric series are kept as they are.
 
 A record that arrives for the window later is profiled alone and merged into the stored
-profile (the usual late-record path), and the window's counts add the compacted parts,
-so a recomputed window still reads as if every row were there. What is lost: labels
-cannot be joined to deleted records, and a recomputation keeps the realized
-performance the window had (carried from its stored metrics) rather than recomputing it.
+profile (the usual late-record path), a late performance profile (labels joined in a
+lake) merges with the compacted labelled rows, and the window's counts add the
+compacted parts, so a recomputed window still reads as if every row were there. What is
+lost: labels cannot be joined to deleted records (a label for a compacted record is an
+unknown id), and a window whose labelled records cannot be profiled (records without a
+prediction, labels outside the classes) keeps the realized performance it had (carried
+from its stored metrics) rather than recomputing it.
 
 One rule sets the period: a model's ``retention: records:`` in ``watchkeeper.yaml``,
 else the file's ``server: retention: records:`` (either stored with the model by
@@ -31,6 +38,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from watchkeeper._operations import Operations
+from watchkeeper.service._performance_parts import labelled_parts
 from watchkeeper.service._profile_ingest import operations_dict
 from watchkeeper.service._registry import Registry
 from watchkeeper.store._repo_parts import compact_window, compactable_windows, raw_aggregates
@@ -64,8 +72,10 @@ def compact_raw(
                 ops.add(value)
             ops.n_records = n  # add() counted the latencies as records too
             aggregates[segment] = (n, operations_dict(ops))
+        # The labelled records as performance parts: realized performance outlives them.
+        performance = labelled_parts(registry, model, version_id, start)
         deleted += compact_window(
             store, model_id=model.id, version_id=version_id, window_start=start,
-            aggregates=aggregates, now=at,
+            aggregates=aggregates, now=at, performance=performance,
         )  # fmt: skip
     return deleted
