@@ -18,6 +18,7 @@ from watchkeeper import WatchkeeperError
 from watchkeeper.client._performance_post import (
     fetch_performance_edges,
     performance_post,
+    scores_post,
     send_performance_post,
 )
 from watchkeeper.performance import probability_edges
@@ -139,3 +140,30 @@ def test_refusals_name_the_problem(service: _Service) -> None:
                                [0.1, 0.9], classes=["no", "yes"])  # fmt: skip
         with pytest.raises(WatchkeeperError, match="declare the model's classes"):
             send_performance_post(client, odd)
+
+
+def test_score_sketches_over_http_feed_the_score_statistics(service: _Service) -> None:
+    admin, ingest = _keys(service)
+    scores = np.random.default_rng(5).beta(2, 3, 1500)
+    with make_client(service, admin) as client:
+        _register(client, classes=[0, 1])
+        records = [{"id": f"r{i}", "timestamp": WINDOW, "features": {"age": 30.0},
+                    "prediction": 1, "score": float(scores[i])} for i in range(500)]  # fmt: skip
+        batch = {"version": "v1", "records": records}
+        sent = client.post("/v1/models/churn/predictions", json=batch)
+        assert sent.status_code == 200, sent.text
+    with make_client(service, ingest) as sdk:
+        edges = fetch_performance_edges(sdk, "churn", "v1")
+        assert edges["score_edges"] == probability_edges().tolist()
+        post = scores_post("churn", "v1", START, scores[500:], idempotency_key="flush-1")
+        assert send_performance_post(sdk, post)["accepted"] == 1000
+        assert send_performance_post(sdk, post)["duplicate"] is True
+    with make_client(service, admin) as client:
+        now = {"now": "2024-05-02T00:00:00Z"}
+        metrics = client.post("/v1/models/churn/windows/close", json=now).json()["windows"][0][
+            "metrics"
+        ]
+    assert metrics["score_mean"] == pytest.approx(scores.mean(), rel=1e-12)
+    assert metrics["score_max"] == scores.max()
+    bound = metrics["bounded"]["score_p50"]
+    assert bound["lower"] <= np.median(scores) <= bound["upper"]

@@ -45,6 +45,7 @@ __all__ = [
     "fetch_performance_edges",
     "performance_post",
     "profile_post",
+    "scores_post",
     "send_performance_post",
 ]
 
@@ -68,6 +69,23 @@ def _segment(segment: str | Mapping[str, Any] | None) -> str | None:
     if segment is None or isinstance(segment, str):
         return segment or None
     return ",".join(f"{key}={segment[key]}" for key in sorted(segment)) or None
+
+
+def _query(window_start: datetime, version: str, segment: Any) -> str:
+    query = {"version": version, "window_start": _start(window_start)}
+    where = _segment(segment)
+    if where:
+        query["segment"] = where
+    return urlencode(query)
+
+
+def _headers(idempotency_key: str | None) -> dict[str, str]:
+    headers = {"Content-Type": MEDIA_TYPE}
+    if idempotency_key is not None:
+        if not 0 < len(idempotency_key) <= 100:
+            raise InputError("idempotency_key must be 1 to 100 characters")
+        headers["Idempotency-Key"] = idempotency_key
+    return headers
 
 
 def _start(window_start: datetime) -> str:
@@ -99,20 +117,12 @@ def profile_post(
     >>> post.n_records, post.headers["Idempotency-Key"]
     (3, 'job-1')
     """
-    query = {"version": version, "window_start": _start(window_start)}
-    where = _segment(segment)
-    if where:
-        query["segment"] = where
-    headers = {"Content-Type": MEDIA_TYPE}
-    if idempotency_key is not None:
-        if not 0 < len(idempotency_key) <= 100:
-            raise InputError("idempotency_key must be 1 to 100 characters")
-        headers["Idempotency-Key"] = idempotency_key
     body = json.dumps(profile.to_dict(), separators=(",", ":")).encode()
     return PerformancePost(
-        path=f"/v1/models/{quote(model, safe='')}/performance-profiles?{urlencode(query)}",
+        path=f"/v1/models/{quote(model, safe='')}/performance-profiles?"
+        f"{_query(window_start, version, segment)}",
         body=body,
-        headers=headers,
+        headers=_headers(idempotency_key),
         n_records=profile.n_rows,
     )
 
@@ -187,3 +197,52 @@ def fetch_performance_edges(http: httpx.Client, model: str, version: str) -> dic
         )
     answer: dict[str, Any] = response.json()
     return answer
+
+
+def scores_post(
+    model: str,
+    version: str,
+    window_start: datetime,
+    scores: npt.ArrayLike,
+    *,
+    classes: Sequence[Any] | None = None,
+    regression: bool = False,
+    segment: str | Mapping[str, Any] | None = None,
+    idempotency_key: str | None = None,
+) -> PerformancePost:
+    """The post of one window's score sketches (``POST .../score-profiles``), so that its
+    score statistics cover traffic sent as profiles.
+
+    ``scores``: a binary model's positive-class scores (1-D), a regressor's predictions
+    (1-D, ``regression=True``), or a multiclass model's ``(n, k)`` scores with
+    ``classes``. ``n_records`` is the number of rows sketched.
+
+    >>> post = scores_post("churn", "v3", datetime(2024, 6, 1, 10, tzinfo=UTC), [0.2, 0.9])
+    >>> body = json.loads(post.body)
+    >>> body["kind"], list(body["series"]), body["series"][""]["n"]
+    ('scores', [''], 2)
+    """
+    import numpy as np
+
+    from watchkeeper.performance._profiles import class_key
+    from watchkeeper.performance._score_sketch import score_sketch, signed_edges
+
+    matrix = np.asarray(scores, dtype=np.float64)
+    edges = signed_edges() if regression else None
+    if matrix.ndim == 1:
+        series = {"": score_sketch(matrix, edges)}
+    elif classes is not None and matrix.shape[1:] == (len(classes),):
+        series = {class_key(c): score_sketch(matrix[:, k]) for k, c in enumerate(classes)}
+    else:
+        raise InputError(
+            f"scores have shape {matrix.shape}; give one column, or (n, k) with k classes"
+        )
+    body = {"kind": "scores", "version": 1,
+            "series": {name: sketch.to_dict() for name, sketch in series.items()}}  # fmt: skip
+    return PerformancePost(
+        path=f"/v1/models/{quote(model, safe='')}/score-profiles?"
+        f"{_query(window_start, version, segment)}",
+        body=json.dumps(body, separators=(",", ":")).encode(),
+        headers=_headers(idempotency_key),
+        n_records=int(matrix.shape[0]),
+    )

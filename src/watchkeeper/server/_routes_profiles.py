@@ -20,13 +20,16 @@ takes a labelled performance profile as JSON (``ClassificationProfile.to_dict()`
 :data:`MAX_PERFORMANCE_BYTES`), counted on the edges and classes that
 ``GET /v1/models/{model}/versions/{version}/performance-edges`` gives; its rows count as
 the window's labels and realized performance is computed over them at close
-(:mod:`watchkeeper.service._performance_parts`).
+(:mod:`watchkeeper.service._performance_parts`). ``POST /v1/models/{model}/score-profiles``
+(same parameters) takes a window's score sketches, merged into its score statistics
+(:mod:`watchkeeper.service._score_parts`).
 """
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials
@@ -176,6 +179,31 @@ def _aware(window_start: datetime) -> datetime:
     return window_start
 
 
+async def _json_body(request: Request) -> Any:
+    """The request's JSON body, within :data:`MAX_PERFORMANCE_BYTES`."""
+    media = media_type(request)
+    if media not in ("", "application/json"):
+        raise HTTPException(
+            status_code=415,
+            detail=f"Content-Type {media!r} is not understood; send application/json",
+        )
+    body = await request.body()
+    if len(body) > MAX_PERFORMANCE_BYTES:
+        raise HTTPException(
+            status_code=413,
+            detail=f"the profile is {len(body)} bytes, more than the limit of "
+            f"{MAX_PERFORMANCE_BYTES}; post one profile per window and segment",
+        )
+    if not body:
+        raise InputError("the request body is empty; send a profile's to_dict()")
+    try:
+        return loads_strict(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise json_invalid(error) from None
+    except RecursionError:
+        raise InputError("the body is nested too deeply; send a profile's to_dict()") from None
+
+
 @router.post(
     "/v1/models/{model}/performance-profiles",
     summary="Merge a window's labelled performance profile (JSON) into the window",
@@ -197,38 +225,44 @@ async def ingest_performance_profile(
     idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", max_length=100),
 ) -> Response:
     """Store the profile; a 200 means durable. Counts only once per ``Idempotency-Key``."""
-    media = media_type(request)
-    if media not in ("", "application/json"):
-        raise HTTPException(
-            status_code=415,
-            detail=f"Content-Type {media!r} is not understood; send application/json",
-        )
     service = _performance(request)
     start = _aware(window_start)
-    body = await request.body()
-    if len(body) > MAX_PERFORMANCE_BYTES:
-        raise HTTPException(
-            status_code=413,
-            detail=f"the performance profile is {len(body)} bytes, more than the limit of "
-            f"{MAX_PERFORMANCE_BYTES}; post one profile per window and segment",
-        )
-    if not body:
-        raise InputError("the request body is empty; send a performance profile's to_dict()")
-    try:
-        data = loads_strict(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise json_invalid(error) from None
-    except RecursionError:
-        raise InputError("the body is nested too deeply; send a profile's to_dict()") from None
+    data = await _json_body(request)
     result = await call(
-        service.ingest_performance_profile,
-        model,
-        version,
-        start,
-        data,
-        segment=segment,
-        part_key=idempotency_key,
-    )
+        service.ingest_performance_profile, model, version, start, data,
+        segment=segment, part_key=idempotency_key,
+    )  # fmt: skip
+    return answer(result.to_dict())
+
+
+@router.post(
+    "/v1/models/{model}/score-profiles",
+    summary="Merge a window's score sketches (JSON) into its score statistics",
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "description": '{"kind": "scores", "version": 1, "series": '
+            '{name: ScoreSketch.to_dict()}}'}}}}
+    },
+)  # fmt: skip
+async def ingest_score_profile(
+    request: Request,
+    principal: IngestKey,
+    model: str = ModelName,
+    version: str = Query(pattern=NAME_PATTERN, max_length=128, description="the version"),
+    window_start: datetime = WindowStart,
+    segment: str | None = Query(
+        default=None, max_length=500, description="the segment, key=value[,key=value]"
+    ),
+    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", max_length=100),
+) -> Response:
+    """Store the sketches; a 200 means durable. Counts only once per ``Idempotency-Key``."""
+    service = _performance(request)
+    start = _aware(window_start)
+    data = await _json_body(request)
+    result = await call(
+        service.ingest_score_profile, model, version, start, data,
+        segment=segment, part_key=idempotency_key,
+    )  # fmt: skip
     return answer(result.to_dict())
 
 

@@ -7,7 +7,8 @@ labels, late records or late profiles changed are recomputed at the next close. 
 window's posted feature profiles and performance profiles are merged with its records
 (:mod:`._profile_ingest`, :mod:`._performance_parts`); realized performance with
 performance profiles is :mod:`._performance_realized`'s (exact threshold metrics,
-bounded ranking metrics, said in the window's ``bounded`` entry).
+bounded ranking metrics, said in the window's ``bounded`` entry); posted score sketches
+are merged into the score statistics (:mod:`._score_parts`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from watchkeeper.service._profile_ingest import window_parts
 from watchkeeper.service._profiles import load_reference_profile, profile_windows
 from watchkeeper.service._registry import Registry
 from watchkeeper.service._results import WindowInfo
+from watchkeeper.service._score_parts import score_values, window_scores
 from watchkeeper.service._specs import monitor_from_dict
 from watchkeeper.service._types import MetricPoint, MonitorSpec, alert_key
 from watchkeeper.service._windows import compute_window_metrics, summarize, window_data
@@ -125,6 +127,10 @@ def close_due_windows(registry: Registry, model: ModelRow, now: datetime) -> lis
                 task=model.task, schema=model.schema, data=data, states=states[version_id],
                 window_start_us=start_us, segment=window.segment or None,
             )  # fmt: skip
+            sketches = window_scores(registry, window)  # score statistics of profiled traffic
+            if sketches is not None:
+                values, ranged = score_values(model.task, data, sketches, values)
+                extra["bounded"] = {**extra.get("bounded", {}), **ranged}
             points = [
                 MetricPoint(
                     model.name, window.version, metric, value, window.start, window.end,

@@ -39,6 +39,7 @@ from watchkeeper.performance import (
     probability_edges,
 )
 from watchkeeper.performance._profiles import class_key
+from watchkeeper.performance._score_sketch import signed_edges
 from watchkeeper.service._profile_ingest import (
     COMPACT_AT,
     ProfileIngestResult,
@@ -89,7 +90,8 @@ def _declared(row: ModelRow) -> list[str] | None:
 
 def performance_edges(registry: Registry, model: str, version: str) -> dict[str, Any]:
     """What a sender counts a performance profile on: its kind, the classes (None when
-    the model declares none), the edges and the model's window length in seconds.
+    the model declares none), the edges, the edges of score sketches
+    (:mod:`._score_parts`) and the model's window length in seconds.
 
     Every version of a model has the same edges today: the library's defaults.
     """
@@ -99,9 +101,10 @@ def performance_edges(registry: Registry, model: str, version: str) -> dict[str,
     seconds = registry.window_us(row) / 1_000_000
     if problem == "regression":
         return {"kind": "regression", "classes": None, "edges": error_edges().tolist(),
-                "window_seconds": seconds}  # fmt: skip
-    return {"kind": "classification", "classes": _declared(row),
-            "edges": probability_edges().tolist(), "window_seconds": seconds}  # fmt: skip
+                "score_edges": signed_edges().tolist(), "window_seconds": seconds}  # fmt: skip
+    edges = probability_edges().tolist()
+    return {"kind": "classification", "classes": _declared(row), "edges": edges,
+            "score_edges": edges, "window_seconds": seconds}  # fmt: skip
 
 
 def read_performance_profile(data: Any, where: str) -> PerformanceProfile:

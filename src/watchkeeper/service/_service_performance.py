@@ -1,7 +1,9 @@
-"""The facade's performance-profile methods (:class:`PerformanceMethods`).
+"""The facade's performance-profile and score-profile methods (:class:`PerformanceMethods`).
 
 :class:`~watchkeeper.service.MonitoringService` inherits them; the work is done by
-:mod:`._performance_parts` (checked, stored, counted as labels, merged at close).
+:mod:`._performance_parts` (checked, stored, counted as labels, merged at close) and
+:mod:`._score_parts` (score sketches of profiled traffic, merged into the score
+statistics at close).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from watchkeeper.service import _performance_parts
+from watchkeeper.service import _performance_parts, _score_parts
 from watchkeeper.service._profile_ingest import ProfileIngestResult
 from watchkeeper.service._registry import Registry
 
@@ -36,6 +38,23 @@ class PerformanceMethods:
         ``ClassificationProfile`` or ``RegressionProfile`` on the version's edges); its
         rows count as labels and realized performance is computed over them at close."""
         return _performance_parts.ingest_performance_profile(
+            self._registry, model, version, window_start, profile,
+            segment=segment, part_key=part_key,
+        )  # fmt: skip
+
+    def ingest_score_profile(
+        self,
+        model: str,
+        version: str,
+        window_start: datetime,
+        profile: Mapping[str, Any],
+        *,
+        segment: str | None = None,
+        part_key: str | None = None,
+    ) -> ProfileIngestResult:
+        """Store a window's score sketches (``{"kind": "scores", "version": 1, "series":
+        {name: ScoreSketch.to_dict()}}``); merged into its score statistics at close."""
+        return _score_parts.ingest_score_profile(
             self._registry, model, version, window_start, profile,
             segment=segment, part_key=part_key,
         )  # fmt: skip

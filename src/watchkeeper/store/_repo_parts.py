@@ -4,8 +4,9 @@ A part is one posted profile of one window (version, window start, segment) of o
 ``kind``: ``features`` (a ``.wkp`` with its operational aggregates,
 :mod:`watchkeeper._operations`, or a compacted window's aggregates) or ``performance``
 (a labelled performance profile as JSON). Storing it counts its rows in the window and
-in the whole-traffic window, as records (``n_records``) or labels (``n_labels``) are,
-in the same transaction; a part is stored once per sender's ``part_key`` and kind, so
+in the whole-traffic window, as records (``n_records``) or labels (``n_labels``) are
+(a ``scores`` part, score sketches of traffic profiled apart, counts none), in the same
+transaction; a part is stored once per sender's ``part_key`` and kind, so
 a retried post changes nothing.
 :func:`replace_parts` swaps parts for their merge (compaction), also in one transaction.
 
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FEATURES",
     "PERFORMANCE",
+    "SCORES",
     "PartRow",
     "add_part",
     "compact_window",
@@ -52,6 +54,10 @@ __all__ = [
 
 FEATURES = "features"
 PERFORMANCE = "performance"
+SCORES = "scores"
+# The window count a part's rows add to (a scores part counts none: its traffic's
+# feature profile does; it still reopens a closed window).
+_COUNTED = {FEATURES: "n_records", PERFORMANCE: "n_labels"}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -114,11 +120,12 @@ def add_part(
                 return False
         if connection.execute(statement).scalar() is None:
             return False
-        counts = {(version_id, "", window_start): n_records}
+        counted = n_records if kind in _COUNTED else 0
+        counts = {(version_id, "", window_start): counted}
         if segment:
-            counts[(version_id, segment, window_start)] = n_records
-        if n_records:
-            column = "n_labels" if kind == PERFORMANCE else "n_records"
+            counts[(version_id, segment, window_start)] = counted
+        if counted or kind not in _COUNTED:
+            column = _COUNTED.get(kind, "n_records")
             store._bump_windows(connection, model_id, counts, window_us, column)
     return True
 
