@@ -17,7 +17,14 @@ from watchkeeper.service._service import MonitoringService
 from watchkeeper.service._service_performance import PerformanceMethods
 from watchkeeper.service._settings import Settings
 from watchkeeper.store import Store
-from watchkeeper.store._tables import records, window_data
+from watchkeeper.store._tables import (
+    metric_points,
+    profile_parts,
+    records,
+    window_data,
+    window_profiles,
+    windows,
+)
 
 T0 = datetime(2024, 1, 1, 10, tzinfo=UTC)
 CLOSED = T0 + timedelta(days=1)
@@ -142,3 +149,50 @@ def test_late_labels_joined_elsewhere_merge_with_the_compacted_labelled_rows(clo
     assert whole.metrics["f1"] == f1_score(y, pred)
     bound = whole.metrics["bounded"]["roc_auc"]
     assert bound["lower"] <= roc_auc_score(y, score) <= bound["upper"]
+
+
+def _stored_rows(store: Store, model: str) -> dict[str, int]:
+    """The model's rows in each table a window's data lives in."""
+    row = store.get_model(model)
+    assert row is not None
+    out = {}
+    with store.engine.connect() as connection:
+        for table in (records, window_data, windows, profile_parts):
+            query = select(func.count()).select_from(table).where(table.c.model_id == row.id)
+            out[table.name] = int(connection.execute(query).scalar_one())
+        query = select(func.count()).select_from(metric_points)
+        query = query.where(metric_points.c.model == model)
+        out[metric_points.name] = int(connection.execute(query).scalar_one())
+        query = (
+            select(func.count())
+            .select_from(window_profiles.join(windows))
+            .where(windows.c.model_id == row.id)
+        )
+        out[window_profiles.name] = int(connection.execute(query).scalar_one())
+    return out
+
+
+def test_a_compacted_window_stores_the_same_rows_whatever_the_traffic(clocked) -> None:
+    """The store's size per window is bounded: after compaction a window of 300
+    labelled predictions sent in one batch and one of 12,000 sent in four hold the same
+    rows (a window row, a stored profile, per segment an aggregates part and a
+    performance part, the metric points)."""
+    service, store, now = clocked
+    service.create_model("large", "binary_classification", {"features": {"x": "numeric"}})
+    rng = np.random.default_rng(0)
+    service.create_version("large", "v1", reference=pa.table({"x": rng.normal(0, 1, 2000)}))
+    for model, batches, size in (("m", 1, 300), ("large", 4, 3000)):
+        for b in range(batches):
+            first = b * size
+            service.ingest_predictions(model, "v1", _batch(first, size, seed=10 + b))
+            labels = [(f"r{i}", i % 2) for i in range(first, first + size, 2)]
+            service.ingest_labels(model, labels)
+        service.close_windows(model, now=CLOSED)
+    now["t"] = CLOSED + timedelta(days=8)
+    for model in ("m", "large"):
+        service.close_windows(model, now=now["t"])
+    small, large = _stored_rows(store, "m"), _stored_rows(store, "large")
+    assert small["wk_records"] == small["wk_window_data"] == 0
+    assert small["wk_windows"] == small["wk_window_profiles"] == 3  # all traffic, 2 regions
+    assert small["wk_profile_parts"] == 4  # per region: aggregates and performance
+    assert small == large
