@@ -113,6 +113,30 @@ class ServiceAPI(Protocol):
         part_key: str | None = None,
     ) -> ProfileIngestResult: ...
 
+    def ingest_performance_profile(
+        self,
+        model: str,
+        version: str,
+        window_start: datetime,
+        profile: Mapping[str, Any],
+        *,
+        segment: str | None = None,
+        part_key: str | None = None,
+    ) -> ProfileIngestResult: ...
+
+    def ingest_score_profile(
+        self,
+        model: str,
+        version: str,
+        window_start: datetime,
+        profile: Mapping[str, Any],
+        *,
+        segment: str | None = None,
+        part_key: str | None = None,
+    ) -> ProfileIngestResult: ...
+
+    def performance_edges(self, model: str, version: str) -> dict[str, Any]: ...
+
     def window_length(self, model: str) -> timedelta: ...
 
     def leadership(self) -> Leadership: ...

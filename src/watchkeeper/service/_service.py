@@ -62,6 +62,7 @@ from watchkeeper.service._service_compliance import ComplianceMethods
 from watchkeeper.service._service_documents import DocumentMethods
 from watchkeeper.service._service_models import ModelMethods
 from watchkeeper.service._service_monitors import MonitorMethods
+from watchkeeper.service._service_performance import PerformanceMethods
 from watchkeeper.service._sessions import SessionBook
 from watchkeeper.service._settings import Settings
 from watchkeeper.service._types import MetricPoint
@@ -71,7 +72,12 @@ __all__ = ["SCOPES", "TASKS", "MonitoringService", "utc_now"]
 
 
 class MonitoringService(
-    ModelMethods, MonitorMethods, ComplianceMethods, AccessMethods, DocumentMethods
+    ModelMethods,
+    MonitorMethods,
+    ComplianceMethods,
+    AccessMethods,
+    DocumentMethods,
+    PerformanceMethods,
 ):
     """Models, versions, ingestion, windows, metrics, alerts, keys and reports over a store.
 
