@@ -1,6 +1,6 @@
 """SDK overhead on the caller's thread: what one ``log_prediction`` costs the host application.
 
-    python bench/bench_sdk.py [--quick] [--calls N] [--json OUT]
+    python bench/bench_sdk.py [--quick] [--calls N] [--predictions N] [--only WHAT] [--json OUT]
 
 The SDK's background thread sends to a fake server (``http.server`` on loopback, in a
 child process, so that it does not share this process's GIL: a real server never
@@ -17,6 +17,24 @@ Scenarios:
   the caller must still not wait;
 * ``monitor``: a trivial predict function wrapped by ``@monitor``, paced as above
   (the decorator's input handling plus ``log_prediction``).
+
+Throughput (issue 16), end to end against the real server (``create_app`` on uvicorn,
+a child process, on a SQLite file): ``N`` predictions (20 numeric features, 3 segments,
+event times spread over 4 hourly windows, rows from a pool of 4,096) logged back to
+back from one thread, from the first call until ``close()`` returned with everything
+posted (the server answered). Predictions/s are given on the wall clock and per CPU
+second of this process (all its threads: on a shared machine the wall clock measures the
+neighbours too); each call is timed for the caller's p50/p99. After the run the windows
+are closed and their row counts summed (they must give ``N``):
+
+* ``profile``: ``Client(mode="profile")``;
+* ``records``: ``Client(mode="records")`` (Arrow batches) on N/5 predictions: the
+  server stores every row, so this is the server's rate;
+* peer ``numpy``: the least a profiler in Python does: the same dicts appended to a
+  list, every 8,192 rows one float matrix and a 1,000-bin ``numpy.histogram`` per column;
+* peer ``whylogs``: whylogs (bench/.venvs/whylogs, built by bench_whylogs.py's
+  requirements) with its streaming API, ``why.logger(mode="rolling").log(row)`` per
+  prediction, and its batch API on a pandas frame of the same rows.
 
 Peers, timed the same way in the same run:
 
@@ -224,10 +242,241 @@ def bench_httpx_peer(url: str, calls: int) -> dict[str, Any]:
     return summary("peer httpx.post per prediction", times)
 
 
+# ---------------------------------------------------------------- throughput (issue 16)
+
+SEGMENTS = ("eu", "us", "apac")
+HOURS = 4
+T0 = 1_717_200_000.0  # 2024-06-01T00:00:00Z
+TARGET_PREDICTIONS_PER_S = 200_000
+SERVER = r"""
+import sys, uvicorn
+from watchkeeper.server import create_app
+from watchkeeper.service import MonitoringService, Settings
+from watchkeeper.store import Store
+url, port = sys.argv[1], int(sys.argv[2])
+settings = Settings(database_url=url, tick_seconds=0, max_body_bytes=64 << 20)
+uvicorn.run(create_app(MonitoringService(Store(url), settings), settings),
+            host="127.0.0.1", port=port, log_level="warning")
+"""
+WHYLOGS = r"""
+import json, sys, time
+import numpy as np, pandas as pd, whylogs as why
+n, directory = int(sys.argv[1]), sys.argv[2]
+rng = np.random.default_rng(1)
+names = [f"x{i}" for i in range(20)]
+rows = [dict(zip(names, r)) for r in rng.normal(0, 1, (4096, 20)).round(6).tolist()]
+logger = why.logger(mode="rolling", interval=1, when="H", base_name="bench")
+logger.append_writer("local", base_dir=directory)
+wall, cpu = time.perf_counter(), time.process_time()
+for i in range(n):
+    logger.log(rows[i & 4095])
+logger.close()
+stream = (n, time.perf_counter() - wall, time.process_time() - cpu)
+frame = pd.DataFrame([rows[i & 4095] for i in range(n * 10)])
+wall, cpu = time.perf_counter(), time.process_time()
+why.log(pandas=frame).view()
+batch = (n * 10, time.perf_counter() - wall, time.process_time() - cpu)
+print(json.dumps({"stream": stream, "batch": batch, "version": why.__version__}))
+"""
+
+
+def _pool() -> tuple[list[dict[str, float]], list[dict[str, str]], list[float]]:
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    names = [f"x{i}" for i in range(N_FEATURES)]
+    matrix = rng.normal(0, 1, (4096, N_FEATURES)).round(6).tolist()
+    rows = [dict(zip(names, row, strict=True)) for row in matrix]
+    segments = [{"region": region} for region in rng.choice(SEGMENTS, 4096).tolist()]
+    return rows, segments, rng.gamma(2.0, 4.0, 4096).tolist()
+
+
+def _real_server(directory: Path) -> tuple[subprocess.Popen[bytes], str, str, str]:
+    """The server on a SQLite file with the models ``profile`` and ``records`` (20
+    numeric features, a reference of 10,000 rows); (process, url, key, database url)."""
+    import numpy as np
+    import pyarrow as pa
+
+    from watchkeeper.service import MonitoringService, Settings
+    from watchkeeper.store import Store
+
+    database = f"sqlite:///{directory / 'wk.db'}"
+    service = MonitoringService(Store(database), Settings(database_url=database))
+    rng = np.random.default_rng(0)
+    features = {f"x{i}": "numeric" for i in range(N_FEATURES)}
+    reference = pa.table({name: rng.normal(0, 1, 10_000) for name in features})
+    for model in ("profile", "records"):
+        service.create_model(model, "binary_classification", features)
+        service.create_version(model, "v1", reference=reference, activate=True)
+    key = service.create_api_key(["ingest"], name="bench")[1]
+    service.store.close()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    process = subprocess.Popen([sys.executable, "-c", SERVER, database, str(port)])
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"{url}/healthz", timeout=1)
+            return process, url, key, database
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit("the server did not start")
+
+
+def _stream(url: str, key: str, model: str, n: int, mode: str) -> dict[str, Any]:
+    import numpy as np
+
+    rows, segments, latency = _pool()
+    client = Client(
+        url, key, model=model, version="v1", mode=mode, max_queue=n + 1,
+        host_metrics_interval=None, batch_size=5000, timeout=120,
+    )  # fmt: skip
+    log = client.log_prediction
+    step = HOURS * 3600 / n
+    times = np.empty(n, dtype=np.int64)
+    clock = time.perf_counter_ns
+    gc.collect()
+    cpu, wall = time.process_time(), time.perf_counter()
+    for i in range(n):
+        j = i & 4095
+        start = clock()
+        log(rows[j], 1, latency_ms=latency[j], timestamp=T0 + i * step, segment=segments[j])
+        times[i] = clock() - start
+    calls = time.perf_counter() - wall
+    done = client.close(timeout=600)
+    wall = time.perf_counter() - wall
+    cpu = time.process_time() - cpu
+    return _rate(mode, n, wall, cpu) | {
+        "all_sent": done and client.stats.sent == n,
+        "calls_s": round(calls, 3),
+        "p50_us": round(float(np.percentile(times, 50)) / 1000, 2),
+        "p99_us": round(float(np.percentile(times, 99)) / 1000, 2),
+    }
+
+
+def _window_rows(database: str, model: str) -> int:
+    """The rows in the model's all-traffic windows once they are closed."""
+    from datetime import UTC, datetime, timedelta
+
+    from watchkeeper.service import MonitoringService, Settings
+    from watchkeeper.store import Store
+
+    service = MonitoringService(Store(database), Settings(database_url=database))
+    try:
+        now = datetime.fromtimestamp(T0, UTC) + timedelta(days=2)
+        return sum(w.n_records for w in service.close_windows(model, now=now) if w.segment is None)
+    finally:
+        service.store.close()
+
+
+def _numpy_peer(n: int) -> dict[str, Any]:
+    """The least a Python profiler does: rows to a float matrix per 8,192, histograms."""
+    import numpy as np
+
+    rows, _, _ = _pool()
+    names = list(rows[0])
+    edges = np.linspace(-5, 5, 1001)
+    counts = np.zeros((len(names), 1000), dtype=np.int64)
+    waiting: list[dict[str, float]] = []
+    cpu, wall = time.process_time(), time.perf_counter()
+    for i in range(n):
+        waiting.append(dict(rows[i & 4095]))
+        if len(waiting) == 8192:
+            matrix = np.array([[row[name] for name in names] for row in waiting])
+            for column in range(len(names)):
+                counts[column] += np.histogram(matrix[:, column], edges)[0]
+            waiting = []
+    return _rate("peer numpy", n, time.perf_counter() - wall, time.process_time() - cpu)
+
+
+def _rate(scenario: str, n: int, wall: float, cpu: float) -> dict[str, Any]:
+    return {
+        "scenario": scenario,
+        "predictions": n,
+        "wall_s": round(wall, 3),
+        "cpu_s": round(cpu, 3),
+        "per_s_wall": round(n / wall),
+        "per_s_cpu": round(n / cpu),
+    }
+
+
+def _whylogs_peer(n: int, directory: Path) -> list[dict[str, Any]]:
+    python = Path(__file__).resolve().parent / ".venvs" / "whylogs" / "bin" / "python"
+    if not python.exists():
+        print("(whylogs peer skipped: run bench/bench_whylogs.py once to build its venv)")
+        return []
+    done = subprocess.run(
+        [str(python), "-c", WHYLOGS, str(n), str(directory / "whylogs")],
+        capture_output=True, text=True, check=False, timeout=1800,
+    )  # fmt: skip
+    if done.returncode != 0:
+        print(f"(whylogs peer failed: {done.stderr.strip().splitlines()[-1:]})")
+        return []
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    out = []
+    for name, (rows, wall, cpu) in (("stream", answer["stream"]), ("batch", answer["batch"])):
+        api = "logger.log(row)" if name == "stream" else "why.log(pandas=frame)"
+        out.append(_rate(f"peer whylogs {answer['version']} {api}", rows, wall, cpu))
+    return out
+
+
+def bench_throughput(n: int, peer_rows: int) -> list[dict[str, Any]]:
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="wk-bench-sdk-") as name:
+        directory = Path(name)
+        process, url, key, database = _real_server(directory)
+        try:
+            profile = _stream(url, key, "profile", n, "profile")
+            records = _stream(url, key, "records", max(1, n // 5), "records")
+        finally:
+            process.terminate()
+            process.wait(30)
+        profile["window_rows"] = _window_rows(database, "profile")
+        records["window_rows"] = _window_rows(database, "records")
+        results = [profile, records, _numpy_peer(n)]
+        results += _whylogs_peer(peer_rows, directory)
+    return results
+
+
+def print_throughput(results: list[dict[str, Any]]) -> None:
+    load = os.getloadavg()
+    print(f"\nThroughput end to end ({os.cpu_count()} CPUs, load {load[0]:.2f}):")
+    print(
+        f"{'scenario':42} {'n':>9} {'wall s':>7} {'/s wall':>9} {'cpu s':>7} {'/s cpu':>9} "
+        f"{'p50 us':>7} {'p99 us':>7} {'rows ok':>7}"
+    )
+    for row in results:
+        ok = "" if "window_rows" not in row else str(row["window_rows"] == row["predictions"])
+        print(
+            f"{row['scenario']:42} {row['predictions']:>9} {row['wall_s']:>7} "
+            f"{row['per_s_wall']:>9} {row['cpu_s']:>7} {row['per_s_cpu']:>9} "
+            f"{row.get('p50_us', ''):>7} {row.get('p99_us', ''):>7} {ok:>7}"
+        )
+    profile = results[0]
+    for peer in results[1:]:
+        print(
+            f"profile mode / {peer['scenario']}: {profile['per_s_cpu'] / peer['per_s_cpu']:.1f}x "
+            f"per CPU second, {profile['per_s_wall'] / peer['per_s_wall']:.1f}x wall"
+        )
+    meets = profile["per_s_cpu"] >= TARGET_PREDICTIONS_PER_S and profile["p99_us"] <= TARGET_P99_US
+    print(
+        f"profile mode: {profile['per_s_cpu']:,} predictions per CPU second, "
+        f"{profile['per_s_wall']:,} on the wall clock, caller p99 {profile['p99_us']} us "
+        f"({'meets' if meets else 'MISSES'} the {TARGET_PREDICTIONS_PER_S:,}/s and "
+        f"{TARGET_P99_US:.0f} us targets per CPU second)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="20,000 calls per scenario")
     parser.add_argument("--calls", type=int, default=None, help="calls per scenario")
+    parser.add_argument("--predictions", type=int, default=None, help="throughput run size")
+    parser.add_argument("--only", choices=["throughput", "overhead"], default=None)
     parser.add_argument("--json", help="write the figures here as JSON")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -235,6 +484,19 @@ def main() -> None:
         serve(args.serve)
         return
     calls = args.calls or (20_000 if args.quick else 200_000)
+    results: list[dict[str, Any]] = []
+    if args.only != "throughput":
+        results = bench_overhead(calls)
+    if args.only != "overhead":
+        n = args.predictions or (200_000 if args.quick else 1_000_000)
+        throughput = bench_throughput(n, max(2_000, n // 200))
+        print_throughput(throughput)
+        results += throughput
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+
+def bench_overhead(calls: int) -> list[dict[str, Any]]:
     process, url = start_server()
     try:
         gc.collect()
@@ -264,8 +526,7 @@ def main() -> None:
     worst = max(row["p99_us"] for row in results if row["scenario"].startswith("watchkeeper"))
     verdict = "meets" if worst <= TARGET_P99_US else "MISSES"
     print(f"worst watchkeeper p99: {worst} us ({verdict} the {TARGET_P99_US:.0f} us target)")
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return results
 
 
 if __name__ == "__main__":

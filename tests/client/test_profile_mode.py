@@ -13,13 +13,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import numpy as np
 import pyarrow as pa
 import pytest
 
 from watchkeeper.client import Client
+from watchkeeper.client._profile_mode import ProfileSink
 from watchkeeper.server import create_app
 from watchkeeper.service import MonitoringService, Settings
+from watchkeeper.service._service_performance import PerformanceMethods
 from watchkeeper.store import Store
 
 uvicorn = pytest.importorskip("uvicorn")
@@ -29,6 +32,10 @@ T0 = datetime(2024, 6, 1, tzinfo=UTC)
 HOURS = 4
 
 
+class _Service(MonitoringService, PerformanceMethods):
+    """The facade with the performance-profile methods (a no-op once it inherits them)."""
+
+
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[tuple[str, str, MonitoringService, Path]]:
     """(url, ingest key, service, database file) of a server on loopback, with two
@@ -36,7 +43,7 @@ def live(tmp_path: Path) -> Iterator[tuple[str, str, MonitoringService, Path]]:
     path = tmp_path / "wk.db"
     url = f"sqlite:///{path}"
     settings = Settings(database_url=url)
-    service = MonitoringService(Store(url), settings)
+    service = _Service(Store(url), settings)
     rng = np.random.default_rng(7)
     reference = pa.table(
         {name: rng.normal(0, 1, 5000) for name in FEATURES if name != "plan"}
@@ -147,3 +154,83 @@ def test_profile_mode_gives_record_modes_counts_and_verdicts(
         0.0,
         1.0,
     }  # both verdicts occur
+
+
+def test_memory_is_bounded_by_the_open_windows(
+    live: tuple[str, str, MonitoringService, Path],
+) -> None:
+    """One builder per open window at most, whatever the traffic; none after a post."""
+    url, key, _, _ = live
+    http = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"})
+    sink = ProfileSink(http, warn=lambda key, message: None, chunk_rows=1000)
+    start = T0.timestamp()
+    features = [{f"x{i}": 0.1 * i + j / 100 for i in range(5)} | {"plan": "abc"[j % 3]}
+                for j in range(100)]  # fmt: skip
+    for n in range(30):  # 3 windows x 2 segments, 500 rows each per pass
+        batch = [
+            ("p", "profiled", "v1", f"i{n}-{j}", start + 3600 * (j % 3) + n, features[j % 100],
+             1, None, 2.0, False, {"region": ("eu", "us")[j % 2]})
+            for j in range(3000)
+        ]  # fmt: skip
+        rest, lost, problem = sink.route(batch, set())
+        assert (rest, lost) == ([], 0), problem
+        assert sink.open_windows == 6 and sink.builders <= sink.open_windows
+    assert sink.builders == 6  # 15,000 rows per window passed chunk_rows
+    posts = sink.take()
+    assert sink.open_windows == 0 and sink.builders == 0
+    assert sorted(post.n_records for post in posts) == [15_000] * 6
+    for post in posts:
+        assert http.post(post.path, content=post.body, headers=post.headers).is_success
+    http.close()
+
+
+def test_labels_with_the_predictions_give_record_modes_performance(
+    live: tuple[str, str, MonitoringService, Path],
+) -> None:
+    """Batch scoring of labelled data: label= in profile mode posts each window's
+    performance profile, and the windows' realized metrics equal the same predictions
+    and labels sent as records."""
+    url, key, service, _ = live
+    n = 20_000
+    rng = np.random.default_rng(5)
+    data = _traffic(n)
+    y = rng.integers(0, 2, n).tolist()
+    score = np.round(np.clip(0.35 * np.asarray(y) + 0.65 * rng.random(n), 0, 1), 6).tolist()
+    predicted = [int(s > 0.5) for s in score]
+    seconds = (data["seconds"] / HOURS * 2).tolist()  # two windows
+    names = [f"x{i}" for i in range(5)]
+    client = Client(url, key, model="profiled", version="v1", mode="profile",
+                    max_queue=n, host_metrics_interval=None)  # fmt: skip
+    for i in range(n):
+        features = {name: float(data[name][i]) for name in names} | {"plan": str(data["plan"][i])}
+        client.log_prediction(
+            features, predicted[i], score=score[i], label=y[i],
+            timestamp=T0.timestamp() + seconds[i], segment={"region": str(data["region"][i])},
+        )  # fmt: skip
+    assert client.close(timeout=120)
+    assert client.stats.sent == n and client.stats.failed == 0
+    records = pa.table(
+        {
+            "id": [f"r{i}" for i in range(n)],
+            "timestamp": pa.array(
+                [T0 + timedelta(seconds=s) for s in seconds], pa.timestamp("us", "UTC")
+            ),
+            **{f"feature.{name}": data[name] for name in names},
+            "feature.plan": data["plan"],
+            "segment.region": data["region"],
+            "prediction": predicted,
+            "score": score,
+        }
+    )
+    service.ingest_predictions("recorded", "v1", records)
+    service.ingest_labels("recorded", [(f"r{i}", y[i]) for i in range(n)])
+    now = T0 + timedelta(days=1)
+    profiled = {(w.start, w.segment): w for w in service.close_windows("profiled", now=now)}
+    recorded = {(w.start, w.segment): w for w in service.close_windows("recorded", now=now)}
+    assert set(profiled) == set(recorded) and len(profiled) == 2 * 3
+    for where, window in recorded.items():
+        mine = profiled[where]
+        assert mine.n_records == window.n_records and mine.n_labels == window.n_labels > 0
+        for metric in ("accuracy", "precision", "recall", "f1"):
+            assert mine.metrics[metric] == pytest.approx(window.metrics[metric]), metric
+        assert mine.metrics["roc_auc"] == pytest.approx(window.metrics["roc_auc"], abs=0.01)

@@ -1,8 +1,8 @@
 """The SDK's profile mode: predictions become per-window profiles on the worker thread.
 
 ``Client(url, key, mode="profile")`` keeps the caller's side as it is (a tuple on a
-deque). The background thread hands each prediction to :class:`ProfileSink`, which
-files it under (model, version, window start, segment), gathers up to
+deque). The background thread hands the drained batches to :class:`ProfileSink`, which
+files each prediction under (model, version, window start, segment), gathers up to
 :data:`CHUNK_ROWS` rows per window as columns and feeds them to a
 :class:`~watchkeeper.profile.ProfileBuilder` counted on the version's reference bins,
 with the window's :class:`~watchkeeper._operations.Operations` (record and error
@@ -13,10 +13,18 @@ received traffic since the last post, not by the traffic.
 
 The bins and the window length come from ``GET .../versions/{v}/reference-profile``,
 once per (model, version). A version the server has no reference for is sent as
-records (the record path), with a warning. Labels are not in profiles: they are posted
-as in record mode and match no stored record (the issue's "labels with the record" is
-not done). Building profiles needs the analysis side (numpy, scipy, pyarrow) in the
-process; record mode needs only httpx.
+records (the record path), with a warning. Labels that come with the prediction
+(``log_prediction(..., label=y)``: batch scoring of labelled data) are gathered per
+window and posted beside its profile as a performance profile
+(:mod:`._profile_labels`); labels logged later by id (``log_label``) match no stored
+record in profile mode. Building profiles needs the analysis side (numpy, scipy,
+pyarrow) in the process; record mode needs only httpx.
+
+The work per batch is columnwise (:mod:`._profile_columns`): the rows of a drained
+batch are grouped by (window, segment) once, and each window's rows wait as column
+blocks until :data:`CHUNK_ROWS` of them make one builder update. Once the reference's
+columns are known, the client's thread keeps each prediction's values of those columns
+as a tuple (``on_columns``) instead of a copy of the caller's mapping.
 """
 
 from __future__ import annotations
@@ -37,6 +45,7 @@ if TYPE_CHECKING:
     import httpx
 
     from watchkeeper.client._profile_columns import Columns
+    from watchkeeper.client._profile_labels import LabelPoster
     from watchkeeper.profile import Profile, ProfileBuilder
 
 __all__ = ["CHUNK_ROWS", "PROFILE_MEDIA_TYPE", "ProfilePost", "ProfileSink"]
@@ -118,6 +127,7 @@ class ProfileSink:
         #: Told (model, version) and the reference's columns once they are known: the
         #: client then hands over those values as a tuple instead of a dict copy.
         self.on_columns: Callable[[_Pair, tuple[str, ...]], None] | None = None
+        self._labels: LabelPoster | None = None
 
     @property
     def open_windows(self) -> int:
@@ -295,7 +305,25 @@ class ProfileSink:
                     n_records=window.operations.n_records,
                 )
             )
+            if window.labels:
+                posts += self._label_post(model, version, start, segment, window)
         return posts
+
+    def _label_post(
+        self, model: str, version: str, start: int, segment: str, window: _Window
+    ) -> list[ProfilePost]:
+        """The window's labelled rows as a performance profile post (counting no records:
+        the rows are counted once, by the window's profile)."""
+        if self._labels is None:
+            from watchkeeper.client._profile_labels import LabelPoster
+
+            self._labels = LabelPoster(self._http, self._warn)
+        rows = (window.labels, window.predictions, window.scores)
+        key = f"{self._prefix}-{self._sequence:x}"  # the feature profile's: kinds differ
+        post = self._labels.post(model, version, start, segment, rows, key)
+        if post is None:
+            return []
+        return [ProfilePost(path=post.path, body=post.body, headers=post.headers, n_records=0)]
 
 
 def _as_records(items: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:

@@ -1,0 +1,124 @@
+"""Profile mode's labelled predictions: one performance profile per window and segment.
+
+``log_prediction(..., label=y)`` in profile mode (batch scoring of labelled data) keeps
+the label with the prediction; :class:`~._profile_mode.ProfileSink` gathers each
+window's labels, predictions and scores, and at each post this module turns them into
+a performance profile (:mod:`._performance_post`, ``POST .../performance-profiles``) on
+the version's edges and classes (``GET .../performance-edges``, read once per version).
+The server counts the profile's rows as the window's labels; realized performance is
+computed from them at close.
+
+Classes: the server's when the model declares them, else the sorted distinct labels
+and predictions of the window (a classifier whose windows see different classes then
+has parts the server may refuse: declare the classes). Scores: a number per row (the
+positive class's, for two classes) or a mapping class -> probability per row; a window
+where some rows lack a score is profiled without scores (no ROC AUC).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import httpx
+
+    from watchkeeper.client._performance_post import PerformancePost
+
+__all__ = ["LabelPoster"]
+
+
+class LabelPoster:
+    """Builds the performance posts of labelled windows (see the module)."""
+
+    def __init__(self, http: httpx.Client, warn: Callable[[str, str], None]) -> None:
+        self._http = http
+        self._warn = warn
+        self._edges: dict[tuple[str, str], dict[str, Any] | None] = {}
+
+    def _answer(self, model: str, version: str) -> dict[str, Any] | None:
+        pair = (model, version)
+        if pair not in self._edges:
+            from watchkeeper.client._performance_post import fetch_performance_edges
+
+            try:
+                self._edges[pair] = fetch_performance_edges(self._http, model, version)
+            except Exception as error:  # the host application comes first
+                self._warn(
+                    f"performance-edges {pair}",
+                    f"the performance edges of {model!r} {version!r} could not be read "
+                    f"({type(error).__name__}: {error}); their labels are not posted",
+                )
+                self._edges[pair] = None
+        return self._edges[pair]
+
+    def post(
+        self,
+        model: str,
+        version: str,
+        start_us: int,
+        segment: str,
+        rows: tuple[list[Any], list[Any], list[Any]],
+        key: str,
+    ) -> PerformancePost | None:
+        """The post of one window's (labels, predictions, scores), or None (warned)."""
+        from watchkeeper.client._performance_post import performance_post
+
+        answer = self._answer(model, version)
+        if answer is None:
+            return None
+        labels, predictions, scores = rows
+        regression = answer.get("kind") == "regression"
+        classes = None if regression else answer.get("classes") or _classes(labels, predictions)
+        start = datetime.fromtimestamp(start_us / 1_000_000, UTC)
+        try:
+            return performance_post(
+                model,
+                version,
+                start,
+                labels,
+                predictions,
+                None if classes is None else _scores(scores, classes),
+                classes=classes,
+                edges=answer.get("edges"),
+                segment=segment or None,
+                idempotency_key=key,
+            )
+        except Exception as error:  # a label the profile cannot hold
+            self._warn(
+                f"performance {model} {version}",
+                f"the labels of {model!r} {version!r} could not be profiled "
+                f"({type(error).__name__}: {error}); they are not posted",
+            )
+            return None
+
+
+def _classes(labels: list[Any], predictions: list[Any]) -> list[Any]:
+    seen = set(labels) | {p for p in predictions if p is not None}
+    try:
+        return sorted(seen)
+    except TypeError:  # classes of mixed types
+        return sorted(seen, key=str)
+
+
+def _scores(scores: list[Any], classes: list[Any]) -> Any:
+    """One score per row for two classes, a row per class otherwise; None when a row
+    has no score."""
+    if not scores or any(score is None for score in scores):
+        return None
+    if all(isinstance(score, int | float) and not isinstance(score, bool) for score in scores):
+        return scores if len(classes) == 2 else None
+    if not all(isinstance(score, Mapping) for score in scores):
+        return None
+    from watchkeeper.performance._profiles import class_key
+
+    keys = [class_key(c) for c in classes]
+    matrix = []
+    for score in scores:
+        by_key = {class_key(name): value for name, value in score.items()}
+        row = [by_key.get(key) for key in keys]
+        if any(value is None for value in row):
+            return None
+        matrix.append(row)
+    return matrix
