@@ -137,10 +137,11 @@ def monitor_performance(
     The columns are those of :func:`~watchkeeper.integrations.spark.performance_profiles`.
     The edges, the window length and (when the model declares them) the classes are the
     server's; ``classes`` and ``window``, when given, must agree with them. ``api_key``
-    defaults to ``WATCHKEEPER_API_KEY`` (scope ``ingest``); ``run_id`` names this run in
-    the idempotency keys (posting the same run twice counts once; default: a new id per
-    call, so run again only the labels that are new, or reuse the run id). Needs
-    pyspark and httpx.
+    defaults to ``WATCHKEEPER_API_KEY`` (scope ``ingest``). The server adds what it is
+    sent, so post each label once: pass the labels that landed since the last run, and
+    a ``run_id`` naming them (e.g. their date partition) so that running the same labels
+    again counts once (default: a new id per call). The same ``run_id`` with other labels
+    is taken for a retry and ignored. Needs pyspark and httpx.
     """
     from watchkeeper.client._performance_post import fetch_performance_edges
     from watchkeeper.integrations.spark._profile import _pyspark, _worker_python
