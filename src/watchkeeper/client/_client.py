@@ -93,7 +93,7 @@ class Client:
         *,
         model: str | None = None,
         version: str | None = None,
-        batch_size: int = 500,
+        batch_size: int = 10_000,
         flush_interval: float = 1.0,
         max_queue: int = 100_000,
         timeout: float = 5.0,
