@@ -107,8 +107,6 @@ def join_spec(
             f"columns {missing} are missing; predictions have {list(prediction_columns)} "
             f"and labels {list(label_columns)}"
         )
-    if classes is not None and not scores:
-        raise InputError("a classifier's profile needs scores=[...] (one column per class)")
     window_us = int(parse_duration(window).total_seconds() * 1_000_000)
     if window_us <= 0:
         raise InputError(f"window is {window!r}; give a positive length such as '1h'")
@@ -136,6 +134,8 @@ def _profile_rows(
     yhat = table.column(prediction).to_numpy(zero_copy_only=False)
     if classes is None:
         return regression_profile(y, yhat, edges=edges)
+    if not scores:  # no scores: the threshold metrics only (the profile is not ranked)
+        return classification_profile(y, yhat, None, classes=classes, edges=edges)
     matrix = np.column_stack(
         [np.asarray(table.column(s).to_numpy(zero_copy_only=False), float) for s in scores]
     )
@@ -309,7 +309,8 @@ def performance_profiles(
 
     ``predictions`` holds ``on``, ``time_column``, ``prediction``, the
     ``segment_columns`` and, for a classifier, the ``scores`` columns (one per class in
-    ``classes`` order, or for two classes one column: the score of ``classes[1]``);
+    ``classes`` order, or for two classes one column: the score of ``classes[1]``;
+    none: the profiles hold the confusion matrices only, without ranking metrics);
     ``labels`` holds ``on`` and ``target``. Only predictions with a label count (an
     inner join): run again when more labels land. With ``classes`` the profiles are
     :class:`ClassificationProfile`, without them :class:`RegressionProfile`. ``window``
