@@ -211,27 +211,32 @@ def main() -> None:
     if args.setup:
         setup()
     guard = Guard()
-    cells: dict[tuple[str, str, str, bool], list[int]] = collections.defaultdict(lambda: [0, 0])
+    # [prompt_attack fired, any detector flagged, rows]: an injection that carries an
+    # e-mail address is flagged by the PII detector, which is not attack detection.
+    cells: dict[tuple[str, str, str, bool], list[int]] = collections.defaultdict(lambda: [0, 0, 0])
     for row in rows():
-        flagged = any(guard.scan_prompt(turn).flagged for turn in row.text)
+        results = [guard.scan_prompt(turn) for turn in row.text]
+        attack = any("prompt_attack" in result.detected for result in results)
         cell = cells[(row.lang, row.source, row.kind, row.attack)]
-        cell[0] += flagged
-        cell[1] += 1
-        if args.misses and row.attack and not flagged and row.lang in FOCUS:
+        cell[0] += attack
+        cell[1] += any(result.flagged for result in results)
+        cell[2] += 1
+        if args.misses and row.attack and not attack and row.lang in FOCUS:
             print(f"missed [{row.lang} {row.source}] {' / '.join(row.text)[:160]}")
 
     def order(key: tuple[str, str, str, bool]) -> tuple[int, str, str, str]:
         lang = key[0]
         return (FOCUS.index(lang) if lang in FOCUS else len(FOCUS), lang, key[1], key[2])
 
-    print("| language | source | kind | attacks | flagged | recall |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print("| language | source | kind | attacks | prompt_attack | recall | flagged by any |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for key in sorted((k for k in cells if k[3]), key=order):
-        hit, n = cells[key]
-        print(f"| {key[0]} | {key[1]} | {key[2]} | {n} | {hit} | {hit / n:.2f} |")
-    print("\n| language | benign source | rows | false alarms |\n| --- | --- | --- | --- |")
+        hit, flagged, n = cells[key]
+        print(f"| {key[0]} | {key[1]} | {key[2]} | {n} | {hit} | {hit / n:.2f} | {flagged} |")
+    print("\n| language | benign source | rows | false alarms (prompt_attack) |")
+    print("| --- | --- | --- | --- |")
     for key in sorted((k for k in cells if not k[3]), key=order):
-        hit, n = cells[key]
+        hit, _, n = cells[key]
         print(f"| {key[0]} | {key[1]} | {n} | {hit} ({hit / n:.1%}) |")
 
 
