@@ -234,3 +234,48 @@ def test_labels_with_the_predictions_give_record_modes_performance(
         for metric in ("accuracy", "precision", "recall", "f1"):
             assert mine.metrics[metric] == pytest.approx(window.metrics[metric]), metric
         assert mine.metrics["roc_auc"] == pytest.approx(window.metrics["roc_auc"], abs=0.01)
+
+
+def test_a_frame_logged_at_once_gives_the_windows_of_its_rows(
+    live: tuple[str, str, MonitoringService, Path],
+) -> None:
+    """log_predictions(frame) in profile mode (one queue entry, read column by column)
+    gives the windows, drift verdicts, error rates and realized metrics of the same rows
+    sent as records; ids come back one per row."""
+    pd = pytest.importorskip("pandas")
+    url, key, service, _ = live
+    n = 30_000
+    data = _traffic(n)
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 2, n)
+    score = np.round(np.clip(0.35 * y + 0.65 * rng.random(n), 0, 1), 6)
+    stamps = pd.to_datetime(T0.timestamp() + data["seconds"], unit="s", utc=True)
+    frame = pd.DataFrame(
+        {f"x{i}": data[f"x{i}"] for i in range(5)}
+        | {"plan": data["plan"], "timestamp": stamps, "segment.region": data["region"],
+           "latency_ms": data["latency"], "error": data["error"],
+           "prediction": (score > 0.5).astype(int), "score": score, "label": y}
+    )  # fmt: skip
+    client = Client(url, key, model="profiled", version="v1", mode="profile",
+                    host_metrics_interval=None)  # fmt: skip
+    ids = client.log_predictions(frame.iloc[: n // 2])
+    ids += client.log_predictions(pa.Table.from_pandas(frame.iloc[n // 2 :]))
+    assert client.close(timeout=120)
+    assert len(set(ids)) == n and client.stats.sent == n and client.stats.failed == 0
+    records = pa.Table.from_pandas(frame.drop(columns=["label"]), preserve_index=False)
+    records = records.rename_columns(
+        [f"feature.{c}" if c in FEATURES else c for c in records.column_names]
+    ).append_column("id", pa.array([f"r{i}" for i in range(n)]))
+    service.ingest_predictions("recorded", "v1", records)
+    service.ingest_labels("recorded", [(f"r{i}", int(y[i])) for i in range(n)])
+    now = T0 + timedelta(days=1)
+    profiled = {(w.start, w.segment): w for w in service.close_windows("profiled", now=now)}
+    recorded = {(w.start, w.segment): w for w in service.close_windows("recorded", now=now)}
+    assert set(profiled) == set(recorded) and len(profiled) == HOURS * 3
+    for where, window in recorded.items():
+        mine = profiled[where]
+        assert (mine.n_records, mine.n_labels) == (window.n_records, window.n_labels)
+        assert mine.metrics["drift_detected"] == window.metrics["drift_detected"]
+        assert mine.metrics["drift_p_value"] == pytest.approx(window.metrics["drift_p_value"])
+        assert mine.metrics["error_rate"] == pytest.approx(window.metrics["error_rate"])
+        assert mine.metrics["accuracy"] == pytest.approx(window.metrics["accuracy"])

@@ -307,14 +307,23 @@ class Client:
     ) -> list[str]:
         """Queue many predictions: a pandas or polars frame, an Arrow table, or mappings.
 
-        Columns ``id``, ``timestamp``, ``prediction``, ``score``, ``latency_ms`` and
-        ``error`` fill those fields, ``score.<class>`` columns the class probabilities,
-        ``segment.<key>`` columns and ``segment_columns`` the segment, and the other
-        columns (or only ``feature_columns``) the features. A mapping with a
-        ``features`` key is a record as on the wire. Returns the ids, in order.
-        The conversion runs on the caller's thread (one pass through Arrow); raises
+        Columns ``id``, ``timestamp``, ``prediction``, ``score``, ``latency_ms``,
+        ``error`` and ``label`` fill those fields (``label`` as in :meth:`log_prediction`),
+        ``score.<class>`` columns the class probabilities, ``segment.<key>`` columns and
+        ``segment_columns`` the segment, and the other columns (or only
+        ``feature_columns``) the features. A mapping with a ``features`` key is a record
+        as on the wire. Returns the ids, in order. Raises
         :class:`~watchkeeper.InputError` for data that is not rows or a frame.
+
+        In profile mode a frame goes on the queue whole, as one entry that the
+        background thread profiles column by column (:mod:`._profile_frames`): the
+        caller's cost is the ids. Otherwise the conversion to rows runs on the caller's
+        thread (one pass through Arrow).
         """
+        if self.mode == "profile" and not self._closed:
+            queued = self._log_frame(data, feature_columns, segment_columns, model, version)
+            if queued is not None:
+                return queued
         try:
             rows = rows_from_data(
                 data, feature_columns=feature_columns, segment_columns=segment_columns
@@ -323,9 +332,11 @@ class Client:
             raise InputError(str(error)) from None
         ids: list[str] = []
         for row in rows:
+            features = row.get("features") or {}
+            label = features.pop("label", None) if "label" in features else row.get("label")
             ids.append(
                 self.log_prediction(
-                    row.get("features") or {},
+                    features,
                     row.get("prediction"),
                     score=row.get("score"),
                     latency_ms=row.get("latency_ms"),
@@ -335,8 +346,35 @@ class Client:
                     segment=row.get("segment"),
                     model=model,
                     version=version,
+                    label=label,
                 )
             )
+        return ids
+
+    def _log_frame(
+        self,
+        data: Any,
+        feature_columns: Sequence[str] | None,
+        segment_columns: Sequence[str],
+        model: str | None,
+        version: str | None,
+    ) -> list[str] | None:
+        """Profile mode: queue a frame as one entry; None for data the row path takes."""
+        from watchkeeper.client._profile_frames import Frame, frame_ok
+
+        table = as_table(data)
+        if table is None or table.num_rows == 0 or not frame_ok(table):
+            return None
+        n = table.num_rows
+        if "id" in table.column_names:
+            given = table.column("id").to_pylist()
+            fresh = iter(self._ids.take(given.count(None)))
+            ids = [next(fresh) if value is None else str(value) for value in given]
+        else:
+            ids = self._ids.take(n)
+        columns = None if feature_columns is None else tuple(feature_columns)
+        frame = Frame(table, ids, time.time(), columns, tuple(segment_columns))
+        self._enqueue((PREDICTION, model or self.model, version or self.version, None, None, frame))
         return ids
 
     def log_label(self, id: str, label: Any, *, model: str | None = None) -> None:

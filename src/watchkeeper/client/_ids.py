@@ -28,6 +28,14 @@ class Ids:
         self._blocks = itertools.count(0)
         self.current: Iterator[str] = iter(())
 
+    def take(self, n: int) -> list[str]:
+        """``n`` ids in a list (for a frame of predictions)."""
+        ids = list(itertools.islice(self.current, n))
+        while len(ids) < n:
+            ids.append(self.refill())
+            ids += itertools.islice(self.current, n - len(ids))
+        return ids
+
     def refill(self) -> str:
         """The first id of a new block (the rest wait in :attr:`current`)."""
         block = next(self._blocks)

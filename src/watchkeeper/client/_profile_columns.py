@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Columns", "group_rows", "segment_text", "window_starts"]
+__all__ = ["Columns", "group_rows", "grouped", "segment_text", "window_starts"]
 
 FEATURES = itemgetter(5)
 PREDICTION = itemgetter(6)
@@ -143,6 +143,13 @@ def group_rows(
     """(window start, segment text, row indices) of each group of a batch; the indices
     are None for a group of every row (the usual case: one window, one segment)."""
     texts, codes = _segment_codes(segments)
+    return grouped(starts, texts, codes)
+
+
+def grouped(
+    starts: npt.NDArray[np.int64], texts: list[str], codes: list[int] | None
+) -> list[tuple[int, str, npt.NDArray[np.intp] | None]]:
+    """:func:`group_rows` given each row's segment code among ``texts``."""
     first = starts[0]
     if bool((starts == first).all()):
         if codes is None:

@@ -56,6 +56,7 @@ _Pair = tuple[str, str]
 _Key = tuple[str, str, int, str]  # model, version, window start (us), segment
 _HEAD = itemgetter(0, 1, 2)  # kind, model, version
 _PLAIN = 11  # fields of a prediction tuple; a labelled one has the label after them
+_FRAME = 6  # fields of a frame entry (see _profile_frames)
 
 
 @dataclass(frozen=True)
@@ -176,8 +177,13 @@ class ProfileSink:
     ) -> tuple[list[tuple[Any, ...]], int, str]:
         """Profile the predictions of ``batch`` (their (model, version) go to ``pairs``);
         returns what goes on as records, how many were lost and why."""
+        lengths = set(map(len, batch))
+        labelled = max(lengths, default=0) > _PLAIN
+        frames: list[tuple[Any, ...]] = []
+        if _FRAME in lengths:  # log_predictions of a frame: one entry, many rows
+            frames = [item for item in batch if len(item) == _FRAME]
+            batch = [item for item in batch if len(item) != _FRAME]
         heads = set(map(_HEAD, batch))
-        labelled = max(map(len, batch), default=0) > _PLAIN
         by_pair: dict[_Pair, list[tuple[Any, ...]]] = {}
         rest: list[tuple[Any, ...]] = []
         profiled = [head for head in heads if head[0] == PREDICTION and None not in head]
@@ -201,7 +207,10 @@ class ProfileSink:
             except Exception:
                 lost += len(items)
                 problem = traceback.format_exc()
-        if labelled:
+        for item in frames:
+            lost_rows, trouble = self._file_frame(item, rest, pairs)
+            lost, problem = lost + lost_rows, trouble or problem
+        if labelled or frames:
             rest = _as_records(rest)
         return rest, lost, problem
 
@@ -212,6 +221,34 @@ class ProfileSink:
         if lost:
             raise ValueError(problem)
         return rest
+
+    def _file_frame(
+        self, item: tuple[Any, ...], rest: list[tuple[Any, ...]], pairs: set[tuple[Any, Any]]
+    ) -> tuple[int, str]:
+        """File a frame entry (rows that go as records are added to ``rest``); the rows
+        lost and why."""
+        from watchkeeper.client import _profile_frames as frames
+        from watchkeeper.client._profile_columns import grouped
+
+        frame: frames.Frame = item[5]
+        pair = (item[1], item[2])
+        if None in pair:
+            rest += frames.frame_rows(item)  # the record path counts them as failed
+            return 0, ""
+        pairs.add(pair)
+        target = self._targets[pair] if pair in self._targets else self._target(pair)
+        if target is None:
+            rest += frames.frame_rows(item)
+            return 0, ""
+        try:
+            columns = frames.frame_columns(frame, target.kinds)
+            micros = frames.window_micros(frame)
+            texts, codes = frames.segment_texts(*frames.segment_values(frame))
+            groups = grouped(micros - micros % target.window_us, texts, codes)
+            self._store(pair, target, columns, groups)
+        except Exception:
+            return frame.table.num_rows, traceback.format_exc()
+        return 0, ""
 
     def _file(
         self, pair: _Pair, target: _Target, items: list[tuple[Any, ...]], *, labelled: bool
@@ -227,8 +264,17 @@ class ProfileSink:
 
         columns = Columns.of(items, target.kinds, labelled=labelled)
         starts = window_starts(list(map(STAMP, items)), target.window_us)
+        self._store(pair, target, columns, group_rows(starts, list(map(SEGMENT, items))))
+
+    def _store(
+        self,
+        pair: _Pair,
+        target: _Target,
+        columns: Columns,
+        groups: list[tuple[int, str, Any]],
+    ) -> None:
         windows = self._windows
-        for start, segment, rows in group_rows(starts, list(map(SEGMENT, items))):
+        for start, segment, rows in groups:
             key = (pair[0], pair[1], start, segment)
             window = windows.get(key)
             if window is None:
