@@ -208,7 +208,7 @@ def sqlite_floor(server: Server, n: int) -> dict[str, Any]:
     import pyarrow as pa
 
     from watchkeeper.service._ingest import table_to_ipc
-    from watchkeeper.store._repo_records import _SQLITE_INSERT
+    from watchkeeper.store._repo_records import _SQLITE_INSERT_FOR
 
     server.stop()  # one writer: the server is only here for its migrated schema
     with sqlite3.connect(server.db) as db:
@@ -219,10 +219,7 @@ def sqlite_floor(server: Server, n: int) -> dict[str, Any]:
     batches = []
     for start in range(0, n, BATCH):
         ids = [f"sql-{i}" for i in range(start, min(n, start + BATCH))]
-        records = [
-            (model_id, version_id, rid, now_us, window, "", "1", 0.5, None, 1.0, False)
-            for rid in ids
-        ]
+        records = [(rid, now_us, window, "", "1", 0.5, None, 1.0, False) for rid in ids]
         table = pa.table({
             "id": ids, "window_start": pa.array([window] * len(ids), pa.int64()),
             "segment": [""] * len(ids),
@@ -233,6 +230,7 @@ def sqlite_floor(server: Server, n: int) -> dict[str, Any]:
     db = sqlite3.connect(server.db, isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=FULL")
+    insert = _SQLITE_INSERT_FOR.format(model_id=model_id, version_id=version_id)
     blob = (
         "INSERT INTO wk_window_data (model_id, version_id, window_start, n_rows, data) "
         "VALUES (?, ?, ?, ?, ?)"
@@ -241,17 +239,15 @@ def sqlite_floor(server: Server, n: int) -> dict[str, Any]:
     def work() -> dict[str, Any]:
         for records, data in batches:
             db.execute("BEGIN IMMEDIATE")
-            db.executemany(_SQLITE_INSERT, records)
+            db.executemany(insert, records)
             db.execute(blob, (model_id, version_id, window, len(records), data))
             db.execute("COMMIT")
         return {"batch": BATCH}
 
-    server_pid = os.getpid()
     cpu0, wall0 = time.process_time(), time.perf_counter()
     extra = work()
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
     db.close()
-    del server_pid
     with sqlite3.connect(server.db) as check:
         stored = int(check.execute("SELECT count(*) FROM wk_records").fetchone()[0])
     return {

@@ -247,13 +247,14 @@ class Worker(Posting):
         # Only what was queued when the cycle began: a flush must end under steady load.
         remaining = len(self.queue)
         while remaining > 0 and (due or remaining >= self._batch_size):
+            take = min(remaining, self._batch_size)
             batch: list[tuple[Any, ...]] = []
-            while len(batch) < min(remaining, self._batch_size):
-                try:
-                    batch.append(self.queue.popleft())
-                except IndexError:  # evicted meanwhile by a caller
-                    remaining = len(batch)
-                    break
+            append, popleft = batch.append, self.queue.popleft
+            try:
+                for _ in range(take):
+                    append(popleft())
+            except IndexError:  # evicted meanwhile by a caller: the queue is empty
+                remaining = len(batch)
             remaining -= len(batch)
             if not batch:
                 break

@@ -18,6 +18,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from starlette.responses import Response
 
 from watchkeeper._exceptions import InputError
+from watchkeeper.io._bounded import DecodeBudget
 from watchkeeper.server import _routes_profiles
 from watchkeeper.server._auth import IngestKey
 from watchkeeper.server._common import (
@@ -33,6 +34,7 @@ from watchkeeper.server._common import (
     service_of,
 )
 from watchkeeper.server._json_columns import decode_body
+from watchkeeper.server._protocol import ServiceAPI
 from watchkeeper.server._records import (
     ARROW_MEDIA_TYPES,
     PARQUET_MEDIA_TYPES,
@@ -85,10 +87,26 @@ def _envelope(body: bytes) -> tuple[str, list[Any]]:
     return version, records
 
 
-def _json_batch(body: bytes, kinds: dict[str, str]) -> tuple[str, Prepared]:
-    """A JSON body decoded and read (off the event loop: a large body takes milliseconds)."""
-    version, records = _envelope(body)
-    return version, records_from_json(records, kinds)
+def _store_batch(
+    service: ServiceAPI,
+    model: str,
+    version: str | None,
+    media: str,
+    body: bytes,
+    budget: DecodeBudget,
+) -> tuple[Prepared, IngestResult]:
+    """Decode a prediction body (the model must exist first: 404 before 4xx) and store it."""
+    kinds = feature_kinds(service.get_model(model).schema)
+    if media in ("", "application/json"):
+        version, records = _envelope(body)
+        prepared = records_from_json(records, kinds)
+    else:
+        if version is None:
+            raise InputError("an Arrow or parquet body needs the version in the query: ?version=v1")
+        prepared = records_from_arrow(read_table_body(body, media, budget))
+    if prepared.table is None:
+        return prepared, IngestResult(0, 0)
+    return prepared, service.ingest_predictions(model, version, prepared.table)
 
 
 @router.post(
@@ -129,20 +147,10 @@ async def ingest_predictions(
             "application/vnd.apache.arrow.stream or application/vnd.apache.parquet",
         )
     body = await request.body()
-    info = await call(service.get_model, model)
-    kinds = feature_kinds(info.schema)
-    prepared: Prepared
-    if media in ("", "application/json"):
-        named, prepared = await call(_json_batch, body, kinds)
-        version = named
-    else:
-        if version is None:
-            raise InputError("an Arrow or parquet body needs the version in the query: ?version=v1")
-        table = await call(read_table_body, body, media, decode_budget(request))
-        prepared = records_from_arrow(table)
-    result = IngestResult(0, 0)
-    if prepared.table is not None:
-        result = await call(service.ingest_predictions, model, version, prepared.table)
+    budget = decode_budget(request)
+    # One trip to the thread pool for the whole batch: a trip costs more than a
+    # small batch's decoding.
+    prepared, result = await call(_store_batch, service, model, version, media, body, budget)
     merged = merge_result(prepared, result)
     payload: dict[str, Any] = merged.to_dict()
     if merged.accepted == 0 and merged.duplicates == 0 and merged.rejected:

@@ -133,7 +133,9 @@ class _Problems:
 
 
 def _mask(array: pa.ChunkedArray | pa.Array) -> np.ndarray[Any, Any]:
-    return np.asarray(pc.fill_null(array, False).to_numpy(zero_copy_only=False), dtype=bool)
+    if array.null_count:  # (fill_null costs more than the rest when there is nothing to fill)
+        array = pc.fill_null(array, False)
+    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _not_finite(column: pa.ChunkedArray) -> np.ndarray[Any, Any]:
@@ -245,14 +247,27 @@ def _json_texts(column: pa.ChunkedArray, field: str, problems: _Problems) -> lis
         )
     if pa.types.is_floating(column.type):
         problems.add(_mask(pc.is_nan(column)) | _not_finite(column), field, NOT_FINITE)
+    if pa.types.is_integer(column.type) or pa.types.is_boolean(column.type):
+        # Arrow writes integers as Python's str() and booleans as JSON's true/false.
+        return list(column.cast(pa.string()).to_pylist())
     if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-        return [None if v is None else json.dumps(v) for v in column.to_pylist()]
-    if pa.types.is_floating(column.type) or pa.types.is_integer(column.type):
-        values = column.to_pylist()
-        return [None if v is None else repr(v) if isinstance(v, float) else str(v) for v in values]
-    if pa.types.is_boolean(column.type) or pa.types.is_null(column.type):
-        return [None if v is None else json.dumps(v) for v in column.to_pylist()]
+        return _each(_JSON_TEXT, column.to_pylist())
+    if pa.types.is_floating(column.type):
+        return _each(float.__repr__, column.to_pylist())
+    if pa.types.is_null(column.type):
+        return [None] * len(column)
     return [None if v is None else json.dumps(str(v)) for v in column.to_pylist()]
+
+
+# json.dumps(text) without the call's overhead: the same quoted, escaped ASCII.
+_JSON_TEXT = json.encoder.encode_basestring_ascii
+
+
+def _each(function: Any, values: list[Any]) -> list[Any]:
+    """``function`` of each value, None kept (one C-level pass when there is no None)."""
+    if None not in values:
+        return list(map(function, values))
+    return [None if v is None else function(v) for v in values]
 
 
 def _check_columns(table: pa.Table) -> None:
@@ -283,9 +298,9 @@ def _ids(column: pa.ChunkedArray, problems: _Problems) -> list[Any]:
         column = column.cast(pa.string())
     ids: list[Any] = list(column.to_pylist())
     problems.ids = ids
-    empty = np.fromiter((i is None or i == "" for i in ids), dtype=bool, count=len(ids))
+    empty = ~_mask(pc.is_valid(column)) | _mask(pc.equal(column, ""))
     problems.add(empty, "id", "is missing; give every record a unique string id")
-    lengths = _mask(pc.greater(pc.utf8_length(pc.fill_null(column, "")), _MAX_ID))
+    lengths = _mask(pc.greater(pc.utf8_length(column), _MAX_ID))
     problems.add(lengths, "id", f"is longer than {_MAX_ID} characters; use a shorter id")
     return ids
 
@@ -382,26 +397,32 @@ def prepare_batch(
             column = column.cast(pa.bool_())
         if not pa.types.is_boolean(column.type):
             raise InputError(f"column 'error' has type {column.type}; send true or false")
-        errors = [bool(v) for v in column.to_pylist()]
+        errors = list(pc.fill_null(column, False).to_pylist())
 
     # Later copies of an id in the same batch are duplicates, like ids already stored.
     keep = ~problems.bad
-    seen: set[str] = set()
     duplicates = 0
-    for i in np.flatnonzero(keep):
-        if ids[i] in seen:
-            keep[i] = False
-            duplicates += 1
-        else:
-            seen.add(ids[i])
+    if not keep.all() or len(set(ids)) != n:
+        seen: set[str] = set()
+        for i in np.flatnonzero(keep):
+            if ids[i] in seen:
+                keep[i] = False
+                duplicates += 1
+            else:
+                seen.add(ids[i])
+    every = bool(keep.all())  # the common batch: no list is filtered, nothing copied
+
+    def kept_of(column: pa.ChunkedArray) -> list[Any]:
+        return list((column if every else column.filter(keep)).to_pylist())
+
     window_starts = micros - np.mod(micros, window_us)
     kept = np.flatnonzero(keep)
     segments = _segments(table, keep)
-    scores_f = score.filter(keep).to_pylist() if score is not None else [None] * len(kept)
-    latency_f = latency.filter(keep).to_pylist() if latency is not None else [None] * len(kept)
-    class_lists = {k: v.filter(keep).to_pylist() for k, v in class_scores.items()}
+    scores_f = kept_of(score) if score is not None else [None] * len(kept)
+    latency_f = kept_of(latency) if latency is not None else [None] * len(kept)
+    class_lists = {k: kept_of(v) for k, v in class_scores.items()}
     kept_list = kept.tolist()
-    kept_ids = [ids[i] for i in kept_list]
+    kept_ids = ids if every else [ids[i] for i in kept_list]
     if class_lists:
         scores_json: list[str | None] = [
             json.dumps({k: v[p] for k, v in class_lists.items() if v[p] is not None})
@@ -412,14 +433,14 @@ def prepare_batch(
     rows: list[tuple[Any, ...]] = list(
         zip(
             kept_ids,
-            micros[kept].tolist(),
-            window_starts[kept].tolist(),
+            (micros if every else micros[kept]).tolist(),
+            (window_starts if every else window_starts[kept]).tolist(),
             segments,
-            [predictions[i] for i in kept_list],
+            predictions if every else [predictions[i] for i in kept_list],
             scores_f,
             scores_json,
             latency_f,
-            [errors[i] for i in kept_list],
+            errors if every else [errors[i] for i in kept_list],
             strict=True,
         )
     )
@@ -429,8 +450,8 @@ def prepare_batch(
             "id": pa.array(kept_ids, pa.string()),
             "window_start": pa.array(window_starts[kept], pa.int64()),
             "segment": pa.array(segments, pa.string()),
-            **{name: column.filter(mask) for name, column in feature_columns.items()},
-            **{name: column.filter(mask) for name, column in attributions.items()},
+            **{name: c if every else c.filter(mask) for name, c in feature_columns.items()},
+            **{name: c if every else c.filter(mask) for name, c in attributions.items()},
         }
     )
     rejected = [problems.errors[i] for i in sorted(problems.errors)]

@@ -25,6 +25,7 @@ from watchkeeper.service._ingest import PreparedBatch, feature_kinds, prepare_ba
 from watchkeeper.service._registry import Registry
 from watchkeeper.service._results import IngestResult, LabelResult
 from watchkeeper.service._segment_cap import cap_segments
+from watchkeeper.service.kinds import available_kinds
 from watchkeeper.service.kinds._run import labels_arrived, predictions_arrived
 
 __all__ = ["ingest_labels", "ingest_predictions"]
@@ -97,8 +98,11 @@ def ingest_predictions(
         row.id, target.id, batch.rows, lambda ids: _window_blobs(batch, ids), window_us
     )
     duplicates = batch.duplicates_in_batch + len(batch.rows) - len(inserted)
-    # Kinds that watch the score stream (opt-in) see the stored scores now.
-    scored = [(r[2], _output(row.task, r)) for r in batch.rows if r[0] in inserted]
+    # Kinds that watch the score stream (opt-in) see the stored scores now; the scores
+    # are read only for a model that has such a kind (a Python step per record).
+    wanted = any(kind.wants_predictions(row.schema) for kind in available_kinds().values())
+    rows = batch.rows if wanted else []
+    scored = [(r[2], _output(row.task, r)) for r in rows if r[0] in inserted]
     points, seen = predictions_arrived(
         registry.store, row, target.id, version,
         [(start, value) for start, value in scored if value is not None],

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Select, bindparam, case, select, update
@@ -35,11 +36,13 @@ RECORD_COLUMNS = (
     "error",
 )
 RecordTuple = tuple[Any, ...]
-_SQLITE_INSERT = (
+# The model and version are written in, so that the rows go as they are (sqlite3 caches
+# the statement per text: one per model and version).
+_SQLITE_INSERT_FOR = (
     "INSERT INTO wk_records (model_id, version_id, "
     + ", ".join(RECORD_COLUMNS)
-    + ") VALUES ("
-    + ", ".join("?" * (len(RECORD_COLUMNS) + 2))
+    + ") VALUES ({model_id:d}, {version_id:d}, "
+    + ", ".join("?" * len(RECORD_COLUMNS))
     + ") ON CONFLICT (model_id, record_id) DO NOTHING"
 )
 _PG_COLUMNS = "model_id, version_id, " + ", ".join(RECORD_COLUMNS)
@@ -134,14 +137,15 @@ class RecordRepository(RepositoryBase):
         """
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
         try:
-            cursor.executemany(_SQLITE_INSERT, [(model_id, version_id, *row) for row in rows])
+            statement = _SQLITE_INSERT_FOR.format(model_id=model_id, version_id=version_id)
+            cursor.executemany(statement, rows)
             added = cursor.rowcount
             # executemany leaves cursor.lastrowid unset; SQLite's own counter is right.
             last = cursor.execute("SELECT last_insert_rowid()").fetchone()[0]
         finally:
             cursor.close()
         if added == len(rows):
-            return {row[0] for row in rows}
+            return set(map(itemgetter(0), rows))
         if added <= 0:
             return set()
         query = select(records.c.record_id).where(
@@ -211,11 +215,12 @@ class RecordRepository(RepositoryBase):
                 inserted = self._insert_returning(connection, model_id, version_id, rows)
             if not inserted:
                 return inserted
+            new = rows if len(inserted) == len(rows) else [r for r in rows if r[0] in inserted]
             counts: Counter[WindowKey] = Counter()
-            everything_new = len(inserted) == len(rows)
-            for row in rows:
-                if everything_new or row[0] in inserted:
-                    counts[(version_id, "", row[2])] += 1
+            for start, n in Counter(map(itemgetter(2), new)).items():
+                counts[(version_id, "", start)] += n
+            if any(map(itemgetter(3), new)):
+                for row in new:
                     if row[3]:
                         counts[(version_id, row[3], row[2])] += 1
             blob_rows = [
