@@ -1,5 +1,5 @@
 """Issue 16 at scale: the SDK's record mode (Arrow and JSON) and profile mode against the
-real server, and the billion-prediction figure extrapolated from a measured run.
+real server, per call (``log_prediction``), caller latency included.
 
     python bench/bench_scale.py [--quick] [--n N] [--records N] [--hours H] [--json OUT]
 
@@ -24,10 +24,8 @@ Scenarios:
   seconds per million predictions (this process, all threads), and, after closing the
   windows, the store's growth per window (all traffic + 3 segments) and the server
   CPU spent (the child's CPU time);
-* ``extrapolation``: the issue's 1,000,000,000 predictions over 1,000 hourly windows
-  and 3 segments as SDK profiles: client CPU = measured per-million figure x 1,000;
-  server CPU and store = measured per-window figures x 1,000 (the server's work per
-  window does not grow with traffic: one part per segment and flush).
+The billion predictions themselves are fed for real, not extrapolated, by
+bench/bench_billion.py (1,000 windows into ``watchkeeper serve``, the row count checked).
 """
 
 from __future__ import annotations
@@ -258,22 +256,6 @@ def main() -> None:
         child.terminate()
         child.wait(30)
         shutil.rmtree(workdir, ignore_errors=True)
-    p = results["profile"]
-    per_window_server = p["server_ingest_cpu_s_per_window"] + p["close_cpu_s_per_window"]
-    results["extrapolation_1e9"] = {
-        "basis": f"measured {n:,} predictions over {p['windows']} windows; linear client "
-        "cost, per-window server cost and store",
-        "client_cpu_hours": round(p["client_cpu_s_per_million"] * 1000 / 3600, 2),
-        "server_cpu_hours_1000_windows": round(per_window_server * 1000 / 3600, 3),
-        "store_mb_1000_windows": round(p["store_bytes_per_window"] * 1000 / 1e6, 1),
-        # The same billion sent as records, kept raw (before retention compacts them).
-        "record_mode_store_gb": round(
-            results["records-arrow"]["store_bytes_per_million"] * 1000 / 1e9, 1
-        ),
-        "record_mode_server_cpu_hours": round(
-            results["records-arrow"]["server_cpu_s_per_million"] * 1000 / 3600, 2
-        ),
-    }
     results["load_average_1min"] = round(os.getloadavg()[0], 2)
     results["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     text = json.dumps(results, indent=2)
