@@ -167,3 +167,12 @@ def test_score_sketches_over_http_feed_the_score_statistics(service: _Service) -
     assert metrics["score_max"] == scores.max()
     bound = metrics["bounded"]["score_p50"]
     assert bound["lower"] <= np.median(scores) <= bound["upper"]
+
+
+def test_the_real_facade_takes_the_profiles(memory: MonitoringService) -> None:
+    # Fails until MonitoringService inherits PerformanceMethods (the facade patch,
+    # notes/issues/16-perfprof-facade.patch): the routes would answer 404.
+    key = memory.create_api_key(["admin"], name="admin")[1]
+    with make_client(memory, key) as client:
+        _register(client, classes=[0, 1])
+        assert client.get("/v1/models/churn/versions/v1/performance-edges").status_code == 200

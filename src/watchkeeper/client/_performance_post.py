@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PerformancePost",
+    "bias_post",
     "fetch_performance_edges",
     "performance_post",
     "profile_post",
@@ -245,4 +246,49 @@ def scores_post(
         body=json.dumps(body, separators=(",", ":")).encode(),
         headers=_headers(idempotency_key),
         n_records=int(matrix.shape[0]),
+    )
+
+
+def bias_post(
+    model: str,
+    version: str,
+    window_start: datetime,
+    y_pred: Sequence[Any] | npt.ArrayLike,
+    sensitive: Mapping[str, Sequence[Any]],
+    y_true: Sequence[Any] | npt.ArrayLike | None = None,
+    *,
+    positive_label: Any = None,
+    segment: str | Mapping[str, Any] | None = None,
+    idempotency_key: str | None = None,
+) -> PerformancePost:
+    """The post of one window's bias group counters (``POST .../bias-profiles``), one
+    :class:`~watchkeeper.fairness.GroupCounters` per sensitive column, so that the bias
+    series cover traffic sent as profiles. ``y_true`` (None without labels) makes the
+    label-based metrics (equalized odds) count these rows; ``positive_label`` must be
+    the reference's (default: 1 for 0/1 labels).
+
+    >>> post = bias_post("churn", "v3", datetime(2024, 6, 1, 10, tzinfo=UTC), [1, 0, 1],
+    ...                  {"gender": ["f", "m", "m"]})
+    >>> body = json.loads(post.body)
+    >>> body["kind"], [g["group"] for g in body["columns"]["gender"]["groups"]]
+    ('bias', [['f'], ['m']])
+    """
+    import numpy as np
+
+    from watchkeeper.fairness import count_groups
+
+    columns = {
+        column: count_groups(
+            y_true, y_pred, sensitive_features={column: list(values)},
+            positive_label=positive_label,
+        ).to_dict()
+        for column, values in sensitive.items()
+    }  # fmt: skip
+    body = {"kind": "bias", "version": 1, "columns": columns}
+    return PerformancePost(
+        path=f"/v1/models/{quote(model, safe='')}/bias-profiles?"
+        f"{_query(window_start, version, segment)}",
+        body=json.dumps(body, separators=(",", ":")).encode(),
+        headers=_headers(idempotency_key),
+        n_records=int(np.asarray(y_pred, dtype=object).shape[0]),
     )

@@ -22,12 +22,16 @@ takes a labelled performance profile as JSON (``ClassificationProfile.to_dict()`
 the window's labels and realized performance is computed over them at close
 (:mod:`watchkeeper.service._performance_parts`). ``POST /v1/models/{model}/score-profiles``
 (same parameters) takes a window's score sketches, merged into its score statistics
-(:mod:`watchkeeper.service._score_parts`).
+(:mod:`watchkeeper.service._score_parts`); ``POST /v1/models/{model}/bias-profiles`` its
+group counters per sensitive column, merged into the bias series
+(:mod:`watchkeeper.service._bias_parts`).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -54,6 +58,7 @@ from watchkeeper.server._common import (
 )
 from watchkeeper.server._records import check_profile_body
 from watchkeeper.server._schemas import NAME_PATTERN
+from watchkeeper.service._profile_ingest import ProfileIngestResult
 from watchkeeper.service._service_performance import PerformanceMethods
 
 __all__ = ["MAX_PERFORMANCE_BYTES", "PROFILE_MEDIA_TYPE", "router"]
@@ -165,7 +170,8 @@ def _performance(request: Request) -> PerformanceMethods:
     service = service_of(request)
     if not isinstance(service, PerformanceMethods):
         raise HTTPException(
-            status_code=501, detail="this service does not take performance profiles"
+            status_code=404,
+            detail="this server's service takes no performance, score or bias profiles",
         )
     return service
 
@@ -204,66 +210,79 @@ async def _json_body(request: Request) -> Any:
         raise InputError("the body is nested too deeply; send a profile's to_dict()") from None
 
 
+@dataclass
+class _Window:
+    """The query and headers of a window part's post (one dependency for the three)."""
+
+    version: str = Query(pattern=NAME_PATTERN, max_length=128, description="the version")
+    window_start: datetime = WindowStart
+    segment: str | None = Query(
+        default=None, max_length=500, description="the segment, key=value[,key=value]"
+    )
+    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", max_length=100)
+
+
+async def _ingest(
+    request: Request, ingest: Callable[..., ProfileIngestResult], model: str, window: _Window
+) -> Response:
+    """Store a posted window part (a 200 means durable; once per ``Idempotency-Key``)."""
+    start = _aware(window.window_start)
+    data = await _json_body(request)
+    result = await call(
+        ingest, model, window.version, start, data,
+        segment=window.segment, part_key=window.idempotency_key,
+    )  # fmt: skip
+    return answer(result.to_dict())
+
+
+def _json_schema(description: str) -> dict[str, Any]:
+    content = {"application/json": {"schema": {"type": "object", "description": description}}}
+    return {"requestBody": {"required": True, "content": content}}
+
+
 @router.post(
     "/v1/models/{model}/performance-profiles",
     summary="Merge a window's labelled performance profile (JSON) into the window",
-    openapi_extra={
-        "requestBody": {"required": True, "content": {"application/json": {"schema": {
-            "type": "object", "description": "ClassificationProfile or RegressionProfile "
-            ".to_dict() (kind, version, classes, edges, counts)"}}}}
-    },
-)  # fmt: skip
+    openapi_extra=_json_schema("ClassificationProfile or RegressionProfile .to_dict()"),
+)
 async def ingest_performance_profile(
     request: Request,
     principal: IngestKey,
     model: str = ModelName,
-    version: str = Query(pattern=NAME_PATTERN, max_length=128, description="the version"),
-    window_start: datetime = WindowStart,
-    segment: str | None = Query(
-        default=None, max_length=500, description="the segment, key=value[,key=value]"
-    ),
-    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", max_length=100),
+    window: _Window = Depends(),  # noqa: B008
 ) -> Response:
-    """Store the profile; a 200 means durable. Counts only once per ``Idempotency-Key``."""
-    service = _performance(request)
-    start = _aware(window_start)
-    data = await _json_body(request)
-    result = await call(
-        service.ingest_performance_profile, model, version, start, data,
-        segment=segment, part_key=idempotency_key,
-    )  # fmt: skip
-    return answer(result.to_dict())
+    """Store the profile; its rows count as the window's labels."""
+    return await _ingest(request, _performance(request).ingest_performance_profile, model, window)
 
 
 @router.post(
     "/v1/models/{model}/score-profiles",
     summary="Merge a window's score sketches (JSON) into its score statistics",
-    openapi_extra={
-        "requestBody": {"required": True, "content": {"application/json": {"schema": {
-            "type": "object", "description": '{"kind": "scores", "version": 1, "series": '
-            '{name: ScoreSketch.to_dict()}}'}}}}
-    },
-)  # fmt: skip
+    openapi_extra=_json_schema('{"kind": "scores", "version": 1, "series": {name: sketch}}'),
+)
 async def ingest_score_profile(
     request: Request,
     principal: IngestKey,
     model: str = ModelName,
-    version: str = Query(pattern=NAME_PATTERN, max_length=128, description="the version"),
-    window_start: datetime = WindowStart,
-    segment: str | None = Query(
-        default=None, max_length=500, description="the segment, key=value[,key=value]"
-    ),
-    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", max_length=100),
+    window: _Window = Depends(),  # noqa: B008
 ) -> Response:
-    """Store the sketches; a 200 means durable. Counts only once per ``Idempotency-Key``."""
-    service = _performance(request)
-    start = _aware(window_start)
-    data = await _json_body(request)
-    result = await call(
-        service.ingest_score_profile, model, version, start, data,
-        segment=segment, part_key=idempotency_key,
-    )  # fmt: skip
-    return answer(result.to_dict())
+    """Store the sketches; they count no rows."""
+    return await _ingest(request, _performance(request).ingest_score_profile, model, window)
+
+
+@router.post(
+    "/v1/models/{model}/bias-profiles",
+    summary="Merge a window's bias group counters (JSON) into its bias series",
+    openapi_extra=_json_schema('{"kind": "bias", "version": 1, "columns": {column: counters}}'),
+)
+async def ingest_bias_profile(
+    request: Request,
+    principal: IngestKey,
+    model: str = ModelName,
+    window: _Window = Depends(),  # noqa: B008
+) -> Response:
+    """Store the counters; they count no rows."""
+    return await _ingest(request, _performance(request).ingest_bias_profile, model, window)
 
 
 @router.get(

@@ -8,7 +8,8 @@ window's posted feature profiles and performance profiles are merged with its re
 (:mod:`._profile_ingest`, :mod:`._performance_parts`); realized performance with
 performance profiles is :mod:`._performance_realized`'s (exact threshold metrics,
 bounded ranking metrics, said in the window's ``bounded`` entry); posted score sketches
-are merged into the score statistics (:mod:`._score_parts`).
+are merged into the score statistics (:mod:`._score_parts`), group counters into the
+bias series (:mod:`._bias_parts`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import pyarrow.compute as pc
 
 from watchkeeper.profile import Profile
 from watchkeeper.service._alerting import apply_evaluation
+from watchkeeper.service._bias_parts import bias_values, window_bias
 from watchkeeper.service._evaluate import evaluate_monitors
 from watchkeeper.service._ingest import feature_kinds
 from watchkeeper.service._performance_parts import window_performance
@@ -131,6 +133,9 @@ def close_due_windows(registry: Registry, model: ModelRow, now: datetime) -> lis
             if sketches is not None:
                 values, ranged = score_values(model.task, data, sketches, values)
                 extra["bounded"] = {**extra.get("bounded", {}), **ranged}
+            counters = window_bias(registry, window)  # group counters of profiled traffic
+            if counters is not None:
+                values = bias_values(data, counters, states[version_id].get("bias"), values)
             points = [
                 MetricPoint(
                     model.name, window.version, metric, value, window.start, window.end,

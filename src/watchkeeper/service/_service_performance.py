@@ -3,7 +3,7 @@
 :class:`~watchkeeper.service.MonitoringService` inherits them; the work is done by
 :mod:`._performance_parts` (checked, stored, counted as labels, merged at close) and
 :mod:`._score_parts` (score sketches of profiled traffic, merged into the score
-statistics at close).
+statistics at close) and :mod:`._bias_parts` (group counters, into the bias series).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from watchkeeper.service import _performance_parts, _score_parts
+from watchkeeper.service import _bias_parts, _performance_parts, _score_parts
 from watchkeeper.service._profile_ingest import ProfileIngestResult
 from watchkeeper.service._registry import Registry
 
@@ -55,6 +55,23 @@ class PerformanceMethods:
         """Store a window's score sketches (``{"kind": "scores", "version": 1, "series":
         {name: ScoreSketch.to_dict()}}``); merged into its score statistics at close."""
         return _score_parts.ingest_score_profile(
+            self._registry, model, version, window_start, profile,
+            segment=segment, part_key=part_key,
+        )  # fmt: skip
+
+    def ingest_bias_profile(
+        self,
+        model: str,
+        version: str,
+        window_start: datetime,
+        profile: Mapping[str, Any],
+        *,
+        segment: str | None = None,
+        part_key: str | None = None,
+    ) -> ProfileIngestResult:
+        """Store a window's group counters (``{"kind": "bias", "version": 1, "columns":
+        {column: GroupCounters.to_dict()}}``); merged into its bias series at close."""
+        return _bias_parts.ingest_bias_profile(
             self._registry, model, version, window_start, profile,
             segment=segment, part_key=part_key,
         )  # fmt: skip

@@ -5,9 +5,9 @@ A part is one posted profile of one window (version, window start, segment) of o
 :mod:`watchkeeper._operations`, or a compacted window's aggregates) or ``performance``
 (a labelled performance profile as JSON). Storing it counts its rows in the window and
 in the whole-traffic window, as records (``n_records``) or labels (``n_labels``) are
-(a ``scores`` part, score sketches of traffic profiled apart, counts none), in the same
-transaction; a part is stored once per sender's ``part_key`` and kind, so
-a retried post changes nothing.
+(``scores`` and ``bias`` parts, score sketches and group counters of traffic profiled
+apart, count none), in the same transaction; a part is stored once per sender's
+``part_key`` and kind, so a retried post changes nothing.
 :func:`replace_parts` swaps parts for their merge (compaction), also in one transaction.
 
 The functions take the :class:`~watchkeeper.store.Store` rather than being mixed into
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from watchkeeper.store._store import Store
 
 __all__ = [
+    "BIAS",
     "FEATURES",
     "PERFORMANCE",
     "SCORES",
@@ -55,8 +56,9 @@ __all__ = [
 FEATURES = "features"
 PERFORMANCE = "performance"
 SCORES = "scores"
-# The window count a part's rows add to (a scores part counts none: its traffic's
-# feature profile does; it still reopens a closed window).
+BIAS = "bias"
+# The window count a part's rows add to (scores and bias parts count none: their
+# traffic's feature profile does; they still reopen a closed window).
 _COUNTED = {FEATURES: "n_records", PERFORMANCE: "n_labels"}
 
 
