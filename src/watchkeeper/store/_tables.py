@@ -151,8 +151,9 @@ windows = Table(
     Column("start", UTCDateTime, nullable=False),
     Column("end", UTCDateTime, nullable=False),
     Column("status", String(10), nullable=False),
-    Column("n_records", Integer, nullable=False),
-    Column("n_labels", Integer, nullable=False),
+    # 64-bit: a window of 600k predictions a second for an hour passes 2**31.
+    Column("n_records", BigInteger, nullable=False),
+    Column("n_labels", BigInteger, nullable=False),
     Column("needs_recompute", Boolean, nullable=False),
     Column("closed_at", UTCDateTime, nullable=True),
     Column("metrics", JSONText, nullable=True),
@@ -188,7 +189,7 @@ profile_parts = Table(
     # The sender's id for the part, so that a retried post is stored once (per kind).
     Column("part_key", String(100), nullable=True),
     # Rows counted: records for features, labelled rows for performance.
-    Column("n_records", Integer, nullable=False),
+    Column("n_records", BigInteger, nullable=False),
     Column("operations", JSONText, nullable=False),
     Column("profile", LargeBinary, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
@@ -221,6 +222,8 @@ metric_points = Table(
     Column("value", Float, nullable=False),
     UniqueConstraint("model", "version", "metric", "feature", "segment", "window_start"),
     Index(None, "model", "metric", "window_start"),
+    # Closing a window replaces its points by (model, version, segment, window start).
+    Index(None, "model", "version", "segment", "window_start"),
 )
 
 host_metrics = Table(
