@@ -123,8 +123,8 @@ def test_reference_then_current_gives_the_single_process_drift(
     rules = (("psi", "psi"), ("jensen_shannon", "chisquare"), ("ks", "chisquare"))
     for numeric, categorical in rules:
         policy = DriftPolicy(numeric=ColumnRule(numeric), categorical=ColumnRule(categorical))
-        got = compare_profiles(spark_ref, spark_cur, policy)
-        want = compare_profiles(local_ref, local_cur, policy)
+        got = compare_profiles(spark_ref, spark_cur, policy=policy)
+        want = compare_profiles(local_ref, local_cur, policy=policy)
         from_raw = detect_drift(raw_ref, raw_cur, schema=raw_schema, policy=policy)
         assert got.drifted_columns == want.drifted_columns
         assert [c for c in want.drifted_columns if c in keep] == from_raw.drifted_columns
