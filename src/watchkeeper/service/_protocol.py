@@ -135,6 +135,17 @@ class ServiceAPI(Protocol):
         part_key: str | None = None,
     ) -> ProfileIngestResult: ...
 
+    def ingest_bias_profile(
+        self,
+        model: str,
+        version: str,
+        window_start: datetime,
+        profile: Mapping[str, Any],
+        *,
+        segment: str | None = None,
+        part_key: str | None = None,
+    ) -> ProfileIngestResult: ...
+
     def performance_edges(self, model: str, version: str) -> dict[str, Any]: ...
 
     def window_length(self, model: str) -> timedelta: ...
