@@ -23,7 +23,6 @@ import pytest
 from tests.integrations.conftest import LAKE_START, serving
 
 from watchkeeper.service import MonitoringService, Settings
-from watchkeeper.service._service_performance import PerformanceMethods
 from watchkeeper.store import Store
 
 pytestmark = [
@@ -32,11 +31,6 @@ pytestmark = [
 ]
 
 MODELS = ("joined", "stream", "records")
-
-
-class _Service(MonitoringService, PerformanceMethods):
-    """The facade with the performance-profile methods (a no-op once MonitoringService
-    inherits them: notes/issues/16-perfprof-facade.patch)."""
 
 
 THRESHOLD = ("accuracy", "precision", "recall", "f1", "specificity")
@@ -48,7 +42,7 @@ COLUMNS = {"on": "id", "time_column": "ts", "target": "label", "prediction": "pr
 def live(tmp_path: Path, lake: dict[str, Any]) -> Iterator[tuple[str, str, MonitoringService]]:
     database = f"sqlite:///{tmp_path / 'wk.db'}"
     settings = Settings(database_url=database)
-    service = _Service(Store(database), settings)
+    service = MonitoringService(Store(database), settings)
     predictions = pq.read_table(lake["root"] / "predictions.parquet")
     region = predictions.column("region")
     records = pa.table(

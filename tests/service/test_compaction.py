@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 
 from watchkeeper.performance import classification_profile
 from watchkeeper.service._service import MonitoringService
-from watchkeeper.service._service_performance import PerformanceMethods
 from watchkeeper.service._settings import Settings
 from watchkeeper.store import Store
 from watchkeeper.store._tables import (
@@ -138,7 +137,7 @@ def test_late_labels_joined_elsewhere_merge_with_the_compacted_labelled_rows(clo
     p_late = np.clip(0.3 * y_late + 0.7 * rng.random(300), 0, 1)
     pred_late = (p_late > 0.5).astype(int)
     late = classification_profile(y_late, pred_late, p_late, classes=[0, 1])
-    PerformanceMethods.ingest_performance_profile(service, "m", "v1", T0, late.to_dict())
+    service.ingest_performance_profile("m", "v1", T0, late.to_dict())
     whole = {w.segment: w for w in service.close_windows("m", now=now["t"])}[None]
     rows = np.array(list(labels))
     y = np.concatenate([[labels[i] for i in rows], y_late])
