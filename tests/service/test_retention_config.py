@@ -4,12 +4,15 @@ the server's > WATCHKEEPER_RAW_RETENTION > 7 days, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
 from sqlalchemy import func, select
 
+from watchkeeper.cli import main
 from watchkeeper.service._service import MonitoringService
 from watchkeeper.service._settings import Settings
 from watchkeeper.service.config import InvalidConfigError, parse_config
@@ -99,6 +102,29 @@ def test_precedence_model_then_server_then_environment_then_seven_days(
         assert _raw(store, "fleet") == _raw(store, "default") == 0
     finally:
         store.close()
+
+
+def test_retention_run_by_hand_applies_the_servers_periods(
+    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``watchkeeper retention run FILE``: a model without its own ``retention:`` is
+    run with the server's periods."""
+    store = Store(database_url)
+    try:
+        service = MonitoringService(store, Settings(), clock=lambda: T + timedelta(hours=2))
+        service.apply_config(parse_config(FILE))
+        service.create_version("fleet", "v1", activate=True)
+        service.ingest_predictions("fleet", "v1", _batch("fleet", 5))
+        service.close_windows("fleet")
+    finally:
+        store.close()
+    config = tmp_path / "watchkeeper.yaml"
+    config.write_text(FILE.replace("    retention: {labels: 30d, metrics: 90d}\n", ""))
+    now = (T + 4 * DAY).isoformat()
+    argv = ["retention", "run", str(config), "--model", "fleet", "--now", now]
+    assert main([*argv, "--database-url", database_url, "--json", "-"]) == 0
+    removed = json.loads(capsys.readouterr().out)["fleet"]
+    assert removed["records"] == 5  # the server's 3 days passed; the model has no own period
 
 
 @pytest.mark.parametrize(
