@@ -18,8 +18,6 @@ from the sum, against the version's reference counters, as the kind computes the
 from __future__ import annotations
 
 import json
-import zlib
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from datetime import datetime
@@ -29,18 +27,16 @@ import numpy as np
 
 from watchkeeper._exceptions import InputError
 from watchkeeper.fairness import GroupCounters, GroupCounts, count_groups
+from watchkeeper.service._json_parts import Target, ingest_part, keyed_codec, window_merge
 from watchkeeper.service._points import Value
 from watchkeeper.service._profile_ingest import (
     ProfileIngestResult,
-    normalize_segment,
-    window_start_us,
 )
 from watchkeeper.service._registry import Registry
 from watchkeeper.service._windows import WindowData
 from watchkeeper.service.kinds._run import version_states
 from watchkeeper.service.kinds.bias import window_bias_values
-from watchkeeper.store import from_micros, to_micros
-from watchkeeper.store._repo_parts import BIAS, PartRow, add_part, parts_of_window, replace_parts
+from watchkeeper.store._repo_parts import BIAS
 from watchkeeper.store._rows import WindowRow
 
 __all__ = ["bias_values", "ingest_bias_profile", "window_bias"]
@@ -84,22 +80,7 @@ def _read(data: Any, kept: Mapping[str, Any], where: str) -> Columns:
     return out
 
 
-def _encode(columns: Columns) -> bytes:
-    text = json.dumps({c: v.to_dict() for c, v in columns.items()}, separators=(",", ":"))
-    return zlib.compress(text.encode(), 6)
-
-
-def _decode(part: PartRow) -> Columns:
-    data = json.loads(zlib.decompress(part.profile or b""))
-    return {column: GroupCounters.from_dict(raw) for column, raw in data.items()}
-
-
-def _merged(groups: Sequence[Columns]) -> Columns:
-    out: Columns = {}
-    for columns in groups:
-        for name, counters in columns.items():
-            out[name] = out[name].merge(counters) if name in out else counters
-    return out
+CODEC = keyed_codec(BIAS, GroupCounters.from_dict, lambda counters: counters.total().n)
 
 
 def ingest_bias_profile(
@@ -113,51 +94,22 @@ def ingest_bias_profile(
     part_key: str | None = None,
 ) -> ProfileIngestResult:
     """Store a posted window's group counters; returns after they are durable."""
-    row = registry.model(model)
-    target = registry.version(row, version)
-    start_us = window_start_us(registry, row, window_start)
-    state = version_states(registry.store, row, target.id, registry.clock()).get("bias")
-    kept: Mapping[str, Any] = json.loads(state) if state else {}
-    where = f"the bias profile of window {window_start.isoformat()}"
-    columns = _read(data, kept, where)
-    n = max(c.total().n for c in columns.values())
-    stored = add_part(
-        registry.store, model_id=row.id, version_id=target.id, segment=normalize_segment(segment),
-        window_start=start_us, window_us=registry.window_us(row), part_key=part_key,
-        n_records=n, operations={}, profile=_encode(columns), now=registry.clock(), kind=BIAS,
-    )  # fmt: skip
-    return ProfileIngestResult(
-        accepted=n if stored else 0, duplicate=not stored,
-        window_start=from_micros(start_us), segment=normalize_segment(segment) or None,
+
+    def read(data: Any, at: Target) -> Columns:
+        state = version_states(registry.store, at.model, at.version_id, registry.clock())
+        kept: Mapping[str, Any] = json.loads(state["bias"]) if state.get("bias") else {}
+        return _read(data, kept, at.where)
+
+    return ingest_part(
+        registry, CODEC, read, model, version, window_start, data,
+        segment=segment, part_key=part_key,
     )  # fmt: skip
 
 
 def window_bias(registry: Registry, window: WindowRow) -> Columns | None:
     """The merged group counters of a window (None without any), each segment's parts
     compacted into one as it goes."""
-    parts = parts_of_window(
-        registry.store, window.model_id, window.version_id, to_micros(window.start),
-        window.segment, BIAS,
-    )  # fmt: skip
-    if not parts:
-        return None
-    groups: dict[str, list[PartRow]] = defaultdict(list)
-    for part in parts:
-        groups[part.segment].append(part)
-    merged = []
-    for _, group in sorted(groups.items()):
-        columns = _merged([_decode(p) for p in group])
-        if len(group) > 1:
-            first = group[0]
-            replace_parts(
-                registry.store, [p.id for p in group], model_id=window.model_id,
-                version_id=window.version_id, segment=first.segment,
-                window_start=first.window_start,
-                n_records=max(c.total().n for c in columns.values()), operations={},
-                profile=_encode(columns), now=registry.clock(), kind=BIAS,
-            )  # fmt: skip
-        merged.append(columns)
-    return _merged(merged)
+    return window_merge(registry, CODEC, window)
 
 
 def bias_values(

@@ -20,10 +20,7 @@ window's labelled records (:mod:`watchkeeper.service._performance_realized`).
 
 from __future__ import annotations
 
-import json
-import zlib
-from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -40,22 +37,14 @@ from watchkeeper.performance import (
 )
 from watchkeeper.performance._profiles import class_key
 from watchkeeper.performance._score_sketch import signed_edges
+from watchkeeper.service._json_parts import Codec, Target, first_part, ingest_part, window_merge
 from watchkeeper.service._profile_ingest import (
-    COMPACT_AT,
     ProfileIngestResult,
-    normalize_segment,
-    window_start_us,
 )
 from watchkeeper.service._registry import Registry
-from watchkeeper.store import from_micros, to_micros
 from watchkeeper.store._repo_parts import (
     PERFORMANCE,
-    PartRow,
-    add_part,
-    count_parts,
     labelled_outputs,
-    parts_of_window,
-    replace_parts,
 )
 from watchkeeper.store._rows import ModelRow, WindowRow
 
@@ -194,15 +183,21 @@ def _check_scope(profile: PerformanceProfile, row: ModelRow, where: str) -> None
         raise InputError(f"{where}: {len(profile.classes)} classes for a binary model; give two")
 
 
-def _encode(profile: PerformanceProfile) -> bytes:
-    return zlib.compress(json.dumps(profile.to_dict(), separators=(",", ":")).encode(), 6)
-
-
-def _decode(part: PartRow) -> PerformanceProfile:
-    data = json.loads(zlib.decompress(part.profile or b""))
+def _from_json(data: Any) -> PerformanceProfile:
     if data["kind"] == "regression":
         return RegressionProfile.from_dict(data)
     return ClassificationProfile.from_dict(data)
+
+
+def _merge(one: PerformanceProfile, other: PerformanceProfile) -> PerformanceProfile:
+    if type(one) is not type(other):
+        raise InputError("a window holds classification and regression profiles")
+    return one.merge(other)  # type: ignore[arg-type]  # the same type, checked above
+
+
+CODEC: Codec[PerformanceProfile] = Codec(
+    PERFORMANCE, lambda p: p.to_dict(), _from_json, _merge, lambda p: p.n_rows
+)
 
 
 def ingest_performance_profile(
@@ -216,84 +211,31 @@ def ingest_performance_profile(
     part_key: str | None = None,
 ) -> ProfileIngestResult:
     """Store a posted window performance profile; returns after it is durable."""
-    row = registry.model(model)
-    target = registry.version(row, version)
-    start_us = window_start_us(registry, row, window_start)
-    where = f"the performance profile of window {window_start.isoformat()}"
-    profile = read_performance_profile(data, where)
-    _check_scope(profile, row, where)
-    store = registry.store
-    if isinstance(profile, ClassificationProfile) and _declared(row) is None:
-        # Undeclared classes: every part of a window must have the same, or none merge.
-        for part in parts_of_window(store, row.id, target.id, start_us, "", PERFORMANCE)[:1]:
-            have = _decode(part)
+
+    def read(data: Any, at: Target) -> PerformanceProfile:
+        profile = read_performance_profile(data, at.where)
+        _check_scope(profile, at.model, at.where)
+        if isinstance(profile, ClassificationProfile) and _declared(at.model) is None:
+            # Undeclared classes: every part of a window must have the same, or none merge.
+            have = first_part(registry, CODEC, at.model.id, at.version_id, at.window_start)
             if isinstance(have, ClassificationProfile) and have.classes != profile.classes:
                 raise InputError(
-                    f"{where}: classes {list(profile.classes)}, the window's other performance "
-                    f"profiles have {list(have.classes)}; declare the model's classes "
-                    "(classes: in watchkeeper.yaml) and build every profile on them"
+                    f"{at.where}: classes {list(profile.classes)}, the window's other "
+                    f"performance profiles have {list(have.classes)}; declare the model's "
+                    "classes (classes: in watchkeeper.yaml) and build every profile on them"
                 )
-    key = normalize_segment(segment)
-    stored = add_part(
-        store, model_id=row.id, version_id=target.id, segment=key, window_start=start_us,
-        window_us=registry.window_us(row), part_key=part_key, n_records=profile.n_rows,
-        operations={}, profile=_encode(profile), now=registry.clock(), kind=PERFORMANCE,
+        return profile
+
+    return ingest_part(
+        registry, CODEC, read, model, version, window_start, data,
+        segment=segment, part_key=part_key,
     )  # fmt: skip
-    if stored and count_parts(store, row.id, target.id, start_us, key, PERFORMANCE) >= COMPACT_AT:
-        group = [
-            p for p in parts_of_window(store, row.id, target.id, start_us, key, PERFORMANCE)
-            if p.segment == key
-        ]  # fmt: skip
-        _compacted(registry, row.id, target.id, group)
-    return ProfileIngestResult(
-        accepted=profile.n_rows if stored else 0,
-        duplicate=not stored,
-        window_start=from_micros(start_us),
-        segment=key or None,
-    )
-
-
-def _merge(profiles: Sequence[PerformanceProfile]) -> PerformanceProfile:
-    merged = profiles[0]
-    for each in profiles[1:]:
-        if type(each) is not type(merged):
-            raise InputError("a window holds classification and regression profiles")
-        merged = merged.merge(each)  # type: ignore[arg-type]  # same type, checked above
-    return merged
-
-
-def _compacted(
-    registry: Registry, model_id: int, version_id: int, group: Sequence[PartRow]
-) -> PerformanceProfile:
-    """The merge of one window and segment's performance parts, stored in their place."""
-    merged = _merge([_decode(part) for part in group])
-    if len(group) > 1:
-        first = group[0]
-        replace_parts(
-            registry.store, [p.id for p in group], model_id=model_id, version_id=version_id,
-            segment=first.segment, window_start=first.window_start, n_records=merged.n_rows,
-            operations={}, profile=_encode(merged), now=registry.clock(), kind=PERFORMANCE,
-        )  # fmt: skip
-    return merged
 
 
 def window_performance(registry: Registry, window: WindowRow) -> PerformanceProfile | None:
     """The merged performance parts of a window (None without any), compacting each
     segment's parts into one stored part as it goes."""
-    parts = parts_of_window(
-        registry.store, window.model_id, window.version_id, to_micros(window.start),
-        window.segment, PERFORMANCE,
-    )  # fmt: skip
-    if not parts:
-        return None
-    groups: dict[str, list[PartRow]] = defaultdict(list)
-    for part in parts:
-        groups[part.segment].append(part)
-    merged = [
-        _compacted(registry, window.model_id, window.version_id, group)
-        for _, group in sorted(groups.items())
-    ]
-    return _merge(merged)
+    return window_merge(registry, CODEC, window)
 
 
 def labelled_parts(
@@ -319,8 +261,7 @@ def labelled_parts(
     data = window_data(ids, outputs)
     if any(p is None for p in data.predictions):
         return {}
-    posted = parts_of_window(registry.store, model.id, version_id, window_start, "", PERFORMANCE)
-    like = _decode(posted[0]) if posted else None
+    like = first_part(registry, CODEC, model.id, version_id, window_start)
     if problem != "regression":
         classes = (
             list(like.classes) if isinstance(like, ClassificationProfile)
@@ -342,7 +283,7 @@ def labelled_parts(
                 profile = classification_profile(
                     truth, predicted, scores, classes=classes, edges=edges
                 )
-            out[segment] = (profile.n_rows, _encode(profile))
+            out[segment] = (profile.n_rows, CODEC.encode(profile))
     except (InputError, TypeError, ValueError):
         return {}
     return out

@@ -17,8 +17,6 @@ maximum exact, the quartiles bounded (said in the window's ``bounded`` entry).
 
 from __future__ import annotations
 
-import json
-import zlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -30,23 +28,15 @@ from watchkeeper._exceptions import InputError
 from watchkeeper._vocabulary import PROBLEM_OF_TASK
 from watchkeeper.performance import probability_edges
 from watchkeeper.performance._score_sketch import ScoreSketch, score_sketch, signed_edges
+from watchkeeper.service._json_parts import ingest_part, keyed_codec, window_merge
 from watchkeeper.service._points import Value
 from watchkeeper.service._profile_ingest import (
-    COMPACT_AT,
     ProfileIngestResult,
-    normalize_segment,
-    window_start_us,
 )
 from watchkeeper.service._registry import Registry
 from watchkeeper.service._windows import WindowData
-from watchkeeper.store import from_micros, to_micros
 from watchkeeper.store._repo_parts import (
     SCORES,
-    PartRow,
-    add_part,
-    count_parts,
-    parts_of_window,
-    replace_parts,
 )
 from watchkeeper.store._rows import ModelRow, WindowRow
 
@@ -94,22 +84,7 @@ def _read(data: Any, row: ModelRow, where: str) -> Series:
     return series
 
 
-def _encode(series: Series) -> bytes:
-    text = json.dumps({name: s.to_dict() for name, s in series.items()}, separators=(",", ":"))
-    return zlib.compress(text.encode(), 6)
-
-
-def _decode(part: PartRow) -> Series:
-    data = json.loads(zlib.decompress(part.profile or b""))
-    return {name: ScoreSketch.from_dict(sketch) for name, sketch in data.items()}
-
-
-def _merged(groups: list[Series]) -> Series:
-    out: Series = {}
-    for series in groups:
-        for name, sketch in series.items():
-            out[name] = out[name].merge(sketch) if name in out else sketch
-    return out
+CODEC = keyed_codec(SCORES, ScoreSketch.from_dict, lambda sketch: sketch.n)
 
 
 def ingest_score_profile(
@@ -123,56 +98,16 @@ def ingest_score_profile(
     part_key: str | None = None,
 ) -> ProfileIngestResult:
     """Store a posted window's score sketches; returns after they are durable."""
-    row = registry.model(model)
-    target = registry.version(row, version)
-    start_us = window_start_us(registry, row, window_start)
-    series = _read(data, row, f"the score profile of window {window_start.isoformat()}")
-    key = normalize_segment(segment)
-    n = max(s.n for s in series.values())
-    store = registry.store
-    stored = add_part(
-        store, model_id=row.id, version_id=target.id, segment=key, window_start=start_us,
-        window_us=registry.window_us(row), part_key=part_key, n_records=n, operations={},
-        profile=_encode(series), now=registry.clock(), kind=SCORES,
+    return ingest_part(
+        registry, CODEC, lambda data, at: _read(data, at.model, at.where), model, version,
+        window_start, data, segment=segment, part_key=part_key,
     )  # fmt: skip
-    if stored and count_parts(store, row.id, target.id, start_us, key, SCORES) >= COMPACT_AT:
-        parts = parts_of_window(store, row.id, target.id, start_us, key, SCORES)
-        _compacted(registry, row.id, target.id, [p for p in parts if p.segment == key])
-    return ProfileIngestResult(
-        accepted=n if stored else 0, duplicate=not stored,
-        window_start=from_micros(start_us), segment=key or None,
-    )  # fmt: skip
-
-
-def _compacted(registry: Registry, model_id: int, version_id: int, group: list[PartRow]) -> Series:
-    merged = _merged([_decode(part) for part in group])
-    if len(group) > 1:
-        first = group[0]
-        replace_parts(
-            registry.store, [p.id for p in group], model_id=model_id, version_id=version_id,
-            segment=first.segment, window_start=first.window_start,
-            n_records=max(s.n for s in merged.values()), operations={},
-            profile=_encode(merged), now=registry.clock(), kind=SCORES,
-        )  # fmt: skip
-    return merged
 
 
 def window_scores(registry: Registry, window: WindowRow) -> Series | None:
     """The merged score sketches of a window (None without any), compacting each
     segment's parts into one as it goes."""
-    parts = parts_of_window(
-        registry.store, window.model_id, window.version_id, to_micros(window.start),
-        window.segment, SCORES,
-    )  # fmt: skip
-    if not parts:
-        return None
-    groups: dict[str, list[PartRow]] = defaultdict(list)
-    for part in parts:
-        groups[part.segment].append(part)
-    return _merged([
-        _compacted(registry, window.model_id, window.version_id, group)
-        for _, group in sorted(groups.items())
-    ])  # fmt: skip
+    return window_merge(registry, CODEC, window)
 
 
 def _records(task: str, data: WindowData) -> dict[str, list[float]]:
