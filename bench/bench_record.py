@@ -21,8 +21,12 @@ Scenarios, in the same run:
   library's ``sqlite3`` into a store of the same schema, one transaction per batch.
 
 Reported: predictions per second (wall), client CPU seconds per million predictions,
-server CPU seconds per million, and each scenario's ratio to the raw HTTP ceiling of the
-same wire.
+server CPU seconds per million, "CPU-bound" predictions per second (predictions over
+client plus server CPU seconds: the rate if nothing else wanted the cores and the two
+processes never overlapped, a figure that a loaded machine disturbs far less than the
+wall clock), and each scenario's ratio of wall rates to the raw HTTP ceiling of the same
+wire. ``--base-src DIR`` runs the SDK and the server from another source tree (e.g. an
+older commit unpacked with ``git archive``) for a before/after in one run.
 """
 
 from __future__ import annotations
@@ -127,6 +131,7 @@ def _measure(server: Server, work: Callable[[], dict[str, Any]], n: int) -> dict
         "predictions_per_s": round(stored / wall),
         "client_cpu_s_per_million": round(client_cpu / n * 1e6, 1),
         "server_cpu_s_per_million": round(server_cpu / n * 1e6, 1),
+        "cpu_bound_per_s": round(n / (client_cpu + server_cpu)),
         **extra,
     }
 
@@ -257,8 +262,24 @@ def sqlite_floor(server: Server, n: int) -> dict[str, Any]:
         "predictions_per_s": round(stored / wall),
         "client_cpu_s_per_million": round(cpu / n * 1e6, 1),
         "server_cpu_s_per_million": 0.0,
+        "cpu_bound_per_s": round(n / cpu),
         **extra,
     }
+
+
+def before(args: argparse.Namespace, name: str) -> dict[str, Any]:
+    """``name`` run by this script in a child whose SDK and server come from ``--base-src``."""
+    with tempfile.TemporaryDirectory() as directory:
+        out = Path(directory) / "before.json"
+        command = [sys.executable, __file__, "--only", name, "--records", str(args.records),
+                   "--batch", str(args.batch), "--json", str(out)]  # fmt: skip
+        if args.sdk_batch:
+            command += ["--sdk-batch", str(args.sdk_batch)]
+        env = {**os.environ, "PYTHONPATH": str(Path(args.base_src).resolve())}
+        subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+        row: dict[str, Any] = json.loads(out.read_text())[name]
+    print(f"before: {name}", row, flush=True)
+    return row
 
 
 SCENARIOS: dict[str, Callable[[Server, int], dict[str, Any]]] = {
@@ -278,13 +299,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=1000, help="records per raw body")
     parser.add_argument("--sdk-batch", type=int, help="the SDK's batch_size (default its own)")
     parser.add_argument("--json", help="write the figures here as JSON")
+    parser.add_argument("--base-src", help="also run each scenario from this source tree first")
     args = parser.parse_args(argv)
     BATCH = args.batch
     if args.sdk_batch:
         SDK_OPTIONS["batch_size"] = args.sdk_batch
     names = list(SCENARIOS) if not args.only else [s.strip() for s in args.only.split(",")]
     results: dict[str, Any] = {"load_average_before": [round(x, 2) for x in os.getloadavg()]}
+    shown: list[str] = []
     for name in names:
+        if args.base_src and "sqlite" not in name:
+            results[f"before: {name}"] = before(args, name)
+            shown.append(f"before: {name}")
+        shown.append(name)
         with tempfile.TemporaryDirectory() as directory:
             server = Server(Path(directory))
             try:
@@ -296,17 +323,21 @@ def main(argv: list[str] | None = None) -> int:
     results["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     load = f"{results['load_average_before']} -> {results['load_average_after']}"
     print(f"\n{os.cpu_count()} CPUs, load {load}; {args.records:,} predictions per scenario")
-    print(f"{'scenario':22} {'pred/s':>9} {'client CPU s/M':>15} {'server CPU s/M':>15} ratio")
-    for name in names:
+    print(
+        f"{'scenario':30} {'pred/s':>9} {'client CPU s/M':>15} {'server CPU s/M':>15} "
+        f"{'CPU-bound pred/s':>17} ratio"
+    )
+    for name in shown:
         row = results[name]
         wire = "arrow" if "arrow" in name else "json"
-        ceiling = results.get(f"httpx {wire}", {}).get("predictions_per_s")
+        head = "before: " if name.startswith("before: ") else ""
+        ceiling = results.get(f"{head}httpx {wire}", {}).get("predictions_per_s")
         ratio = (
             f"{row['predictions_per_s'] / ceiling:.2f}" if ceiling and "sqlite" not in name else ""
         )
         print(
-            f"{name:22} {row['predictions_per_s']:>9,} {row['client_cpu_s_per_million']:>15} "
-            f"{row['server_cpu_s_per_million']:>15} {ratio:>9}"
+            f"{name:30} {row['predictions_per_s']:>9,} {row['client_cpu_s_per_million']:>15} "
+            f"{row['server_cpu_s_per_million']:>15} {row['cpu_bound_per_s']:>17,} {ratio:>5}"
         )
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")

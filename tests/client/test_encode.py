@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from watchkeeper.client._encode import dumps, iso_utc, rows_from_data, to_jsonable
@@ -82,3 +82,49 @@ def test_every_column_lands_in_exactly_one_field(row: dict[str, int]) -> None:
 def test_a_plain_score_column_wins_over_class_columns() -> None:
     [record] = rows_from_data([{"score": 0.3, "score.yes": 0.7, "x": 1}])
     assert record == {"score": 0.3, "features": {"x": 1}}
+
+
+@settings(deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(0, 4e9, allow_nan=False),
+            st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(2100, 1, 1)),
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_arrow_timestamps_are_the_instants_the_json_text_says(stamps: list[Any]) -> None:
+    import pyarrow as pa
+
+    from watchkeeper.client._arrow import encode_arrow
+
+    items = [
+        ("p", "m", "v1", str(i), t, {"x": 1.0}, 1, None, None, False, None)
+        for i, t in enumerate(stamps)
+    ]
+    body = encode_arrow(items)
+    assert body is not None
+    column = pa.ipc.open_stream(body).read_all().column("timestamp")
+    assert column.to_pylist() == [datetime.fromisoformat(iso_utc(t)) for t in stamps]
+
+
+def test_arrow_columns_keep_the_values_and_fall_back_to_json_for_mixed_ones() -> None:
+    import pyarrow as pa
+
+    from watchkeeper.client._arrow import encode_arrow
+
+    def item(i: int, features: dict[str, Any], score: Any = None) -> tuple[Any, ...]:
+        return ("p", "m", "v1", f"r{i}", 0.0, features, i % 2, score, None, False, None)
+
+    same = [item(0, {"age": 1.5, "plan": "a"}), item(1, {"plan": "b", "age": 2})]
+    table = pa.ipc.open_stream(encode_arrow(same)).read_all()
+    assert table.column("feature.age").to_pylist() == [1.5, 2.0]
+    assert table.column("feature.plan").to_pylist() == ["a", "b"]
+    ragged = [item(0, {"age": 1.5}), item(1, {"plan": "b"}, {"yes": 0.7})]
+    table = pa.ipc.open_stream(encode_arrow(ragged)).read_all()
+    assert table.column("feature.age").to_pylist() == [1.5, None]
+    assert table.column("score.yes").to_pylist() == [None, 0.7]
+    assert encode_arrow([item(0, {"age": 1.5}), item(1, {"age": "old"})]) is None
+    assert encode_arrow([item(0, {"a": 1}, 0.5), item(1, {"a": 1}, {"yes": 0.5})]) is None

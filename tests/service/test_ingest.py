@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import UTC, datetime
+from typing import Any
 
 import pyarrow as pa
 import pytest
@@ -170,3 +172,23 @@ def test_the_short_schema_form_declares_features_too() -> None:
     }
     with pytest.raises(InputError, match="use one of numeric"):
         feature_kinds({"age": "number"})
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [1, None, -7, 2**62],
+        [True, None, False],
+        ["yes", None, 'quote " and é', "😀"],
+        [0.1, None, 1.0, 1e16, -2.5e-7],
+    ],
+    ids=["int", "bool", "text", "float"],
+)
+def test_predictions_are_stored_as_json_text(values: list[Any]) -> None:
+    n = len(values)
+    table = pa.table(
+        {"id": [f"r{i}" for i in range(n)], "timestamp": _stamps(n), "prediction": values}
+    )
+    texts = [row[4] for row in _prepare(table).rows]
+    assert texts == [None if v is None else json.dumps(v) for v in values]
+    assert [None if t is None else json.loads(t) for t in texts] == values

@@ -11,8 +11,9 @@ pyarrow is needed for this path only; without it the SDK sends JSON.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from operator import itemgetter
 from typing import Any
 
@@ -23,11 +24,18 @@ ARROW_MEDIA_TYPE = "application/vnd.apache.arrow.stream"
 _TYPED: dict[type, Any] = {}
 
 
-def _seconds(stamp: float | datetime) -> float:
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _micros(stamp: float | datetime) -> int:
+    """Microseconds since the epoch, as the JSON wire's text says them (``iso_utc``:
+    whole seconds, then the fraction rounded half to even, as ``datetime.fromtimestamp``)."""
     if isinstance(stamp, datetime):
         moment = stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp
-        return moment.timestamp()
-    return float(stamp)
+        return (moment - _EPOCH) // _MICROSECOND
+    whole = math.floor(stamp)
+    return whole * 1_000_000 + round((stamp - whole) * 1_000_000)
 
 
 def encode_arrow(items: Sequence[tuple[Any, ...]]) -> bytes | None:
@@ -94,19 +102,22 @@ def _encode(pa: Any, items: Sequence[tuple[Any, ...]]) -> bytes | None:
 
 
 def _timestamps(pa: Any, stamps: Sequence[Any]) -> Any:
-    """Microseconds since the epoch, rounded half to even as Python's ``round``."""
+    """Event times as ``timestamp[us, UTC]``, each the instant :func:`_micros` says."""
     import pyarrow.compute as pc
 
     try:
         # The common case: seconds since the epoch (time.time()), converted in C.
         seconds = pa.array(stamps, pa.float64())
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
-        micros = pa.array([round(_seconds(stamp) * 1_000_000) for stamp in stamps], pa.int64())
+        micros = pa.array([_micros(stamp) for stamp in stamps], pa.int64())
     else:
         if seconds.null_count:
             raise ValueError("a timestamp is missing")
-        micros = pc.round(pc.multiply(seconds, 1_000_000.0), round_mode="half_to_even")
-        micros = micros.cast(pa.int64())
+        whole = pc.floor(seconds)
+        fraction = pc.round(
+            pc.multiply(pc.subtract(seconds, whole), 1_000_000.0), round_mode="half_to_even"
+        )
+        micros = pc.add(pc.multiply(whole, 1_000_000.0).cast(pa.int64()), fraction.cast(pa.int64()))
     return micros.cast(pa.timestamp("us", tz="UTC"))
 
 
