@@ -3,15 +3,12 @@ the client module that builds the posts (issue 16), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from sklearn.metrics import accuracy_score, f1_score, precision_score, recall_score, roc_auc_score
-from tests._backends import BACKENDS, database_url
 from tests.server.conftest import make_client
 
 from watchkeeper import WatchkeeperError
@@ -23,27 +20,12 @@ from watchkeeper.client._performance_post import (
 )
 from watchkeeper.performance import probability_edges
 from watchkeeper.service import MonitoringService
-from watchkeeper.service._service_performance import PerformanceMethods
-from watchkeeper.service._settings import Settings
-from watchkeeper.store import Store
 
 WINDOW = "2024-05-01T12:00:00Z"
 START = datetime(2024, 5, 1, 12, tzinfo=UTC)
 
 
-class _Service(MonitoringService, PerformanceMethods):
-    """The facade with the performance-profile methods (a no-op once it inherits them)."""
-
-
-@pytest.fixture(params=BACKENDS)
-def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[_Service]:
-    with database_url(request.param, tmp_path) as url:
-        real = _Service(Store(url), Settings(database_url=url))
-        yield real
-        real.store.close()
-
-
-def _keys(service: _Service) -> tuple[str, str]:
+def _keys(service: MonitoringService) -> tuple[str, str]:
     return (service.create_api_key(["admin"], name="admin")[1],
             service.create_api_key(["ingest"], name="spark")[1])  # fmt: skip
 
@@ -60,7 +42,7 @@ def _register(client: TestClient, classes: list[int] | None) -> None:
 
 
 def test_half_posted_as_a_profile_half_as_labelled_records_equals_sklearn(
-    service: _Service,
+    service: MonitoringService,
 ) -> None:
     admin, ingest = _keys(service)
     rng = np.random.default_rng(11)
@@ -105,7 +87,7 @@ def test_half_posted_as_a_profile_half_as_labelled_records_equals_sklearn(
     assert bound["lower"] <= metrics["roc_auc"] <= bound["upper"] and bound["width"] < 0.01
 
 
-def test_refusals_name_the_problem(service: _Service) -> None:
+def test_refusals_name_the_problem(service: MonitoringService) -> None:
     admin, ingest = _keys(service)
     read = service.create_api_key(["read"], name="reader")[1]
     with make_client(service, admin) as client:
@@ -142,7 +124,7 @@ def test_refusals_name_the_problem(service: _Service) -> None:
             send_performance_post(client, odd)
 
 
-def test_score_sketches_over_http_feed_the_score_statistics(service: _Service) -> None:
+def test_score_sketches_over_http_feed_the_score_statistics(service: MonitoringService) -> None:
     admin, ingest = _keys(service)
     scores = np.random.default_rng(5).beta(2, 3, 1500)
     with make_client(service, admin) as client:
@@ -167,12 +149,3 @@ def test_score_sketches_over_http_feed_the_score_statistics(service: _Service) -
     assert metrics["score_max"] == scores.max()
     bound = metrics["bounded"]["score_p50"]
     assert bound["lower"] <= np.median(scores) <= bound["upper"]
-
-
-def test_the_real_facade_takes_the_profiles(memory: MonitoringService) -> None:
-    # Fails until MonitoringService inherits PerformanceMethods (the facade patch,
-    # notes/issues/16-perfprof-facade.patch): the routes would answer 404.
-    key = memory.create_api_key(["admin"], name="admin")[1]
-    with make_client(memory, key) as client:
-        _register(client, classes=[0, 1])
-        assert client.get("/v1/models/churn/versions/v1/performance-edges").status_code == 200

@@ -14,7 +14,6 @@ from tests.service.kinds._loans import SCHEMA, T0, labels, loans, records, refer
 from watchkeeper import InputError
 from watchkeeper.fairness import count_groups
 from watchkeeper.service._service import MonitoringService
-from watchkeeper.service._service_performance import PerformanceMethods
 
 SERIES = ("demographic_parity_difference", "equalized_odds_difference", "disparate_impact",
           "clarify_dppl", "bias_drift_detected")  # fmt: skip
@@ -29,7 +28,7 @@ def _setup(service: MonitoringService, name: str) -> None:
 def _post(service: MonitoringService, model: str, rows: dict[str, np.ndarray], **kw: Any) -> Any:
     counters = count_groups(rows["y"], rows["pred"], sensitive_features={"gender": rows["gender"]})
     body = {"kind": "bias", "version": 1, "columns": {"gender": counters.to_dict()}}
-    return PerformanceMethods.ingest_bias_profile(service, model, "v1", T0, body, **kw)
+    return service.ingest_bias_profile(model, "v1", T0, body, **kw)
 
 
 def test_counters_and_records_give_the_series_of_all_rows(service: MonitoringService) -> None:
@@ -59,14 +58,14 @@ def test_counters_that_do_not_fit_are_refused(service: MonitoringService) -> Non
     rows = loans(np.random.default_rng(2), 50)
     wrong = count_groups(rows["y"], rows["pred"], sensitive_features={"income": rows["gender"]})
     with pytest.raises(InputError, match="not a sensitive column"):
-        PerformanceMethods.ingest_bias_profile(
-            service, "m", "v1", T0,
+        service.ingest_bias_profile(
+            "m", "v1", T0,
             {"kind": "bias", "version": 1, "columns": {"income": wrong.to_dict()}},
         )  # fmt: skip
     other = count_groups(rows["y"], rows["pred"], sensitive_features={"gender": rows["gender"]},
                          positive_label=0)  # fmt: skip
     with pytest.raises(InputError, match="positive_label=1"):
-        PerformanceMethods.ingest_bias_profile(
-            service, "m", "v1", T0,
+        service.ingest_bias_profile(
+            "m", "v1", T0,
             {"kind": "bias", "version": 1, "columns": {"gender": other.to_dict()}},
         )  # fmt: skip

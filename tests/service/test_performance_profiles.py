@@ -26,7 +26,6 @@ from watchkeeper import InputError
 from watchkeeper.performance import classification_profile, regression_profile
 from watchkeeper.service._profile_ingest import COMPACT_AT
 from watchkeeper.service._service import MonitoringService
-from watchkeeper.service._service_performance import PerformanceMethods
 from watchkeeper.store._repo_parts import PERFORMANCE, parts_of_window
 from watchkeeper.store._types import to_micros
 
@@ -36,8 +35,7 @@ LATER = T + timedelta(days=1)
 
 
 def _post(service: MonitoringService, model: str, data: Any, **kwargs: Any) -> Any:
-    # The facade's mixin method, called on the service (MonitoringService has _registry).
-    return PerformanceMethods.ingest_performance_profile(service, model, "v1", T, data, **kwargs)
+    return service.ingest_performance_profile(model, "v1", T, data, **kwargs)
 
 
 def _model(service: MonitoringService, name: str, task: str, schema: dict[str, Any]) -> None:
@@ -223,9 +221,7 @@ def test_profiles_that_do_not_fit_the_version_are_refused(service: MonitoringSer
     with pytest.raises(InputError, match="negative"):
         _post(service, "m", {**good.to_dict(), "confusion": [[1, -1], [0, 1]]})
     with pytest.raises(InputError, match="not the start of a window"):
-        PerformanceMethods.ingest_performance_profile(
-            service, "m", "v1", T + timedelta(minutes=5), good.to_dict()
-        )
+        service.ingest_performance_profile("m", "v1", T + timedelta(minutes=5), good.to_dict())
     assert _post(service, "m", good.to_dict()).accepted == 2
 
 

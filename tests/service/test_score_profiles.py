@@ -14,7 +14,6 @@ import pytest
 from watchkeeper import InputError
 from watchkeeper.performance._score_sketch import score_sketch, signed_edges
 from watchkeeper.service._service import MonitoringService
-from watchkeeper.service._service_performance import PerformanceMethods
 
 T = datetime(2024, 1, 1, 10, tzinfo=UTC)
 LATER = T + timedelta(days=1)
@@ -23,7 +22,7 @@ LATER = T + timedelta(days=1)
 def _post(service: MonitoringService, model: str, series: dict[str, Any], **kw: Any) -> Any:
     body = {"kind": "scores", "version": 1,
             "series": {name: s.to_dict() for name, s in series.items()}}  # fmt: skip
-    return PerformanceMethods.ingest_score_profile(service, model, "v1", T, body, **kw)
+    return service.ingest_score_profile(model, "v1", T, body, **kw)
 
 
 def _model(service: MonitoringService, name: str, task: str) -> None:
@@ -85,9 +84,7 @@ def test_sketches_that_do_not_fit_are_refused(service: MonitoringService) -> Non
     with pytest.raises(InputError, match="one series"):
         _post(service, "m", {"yes": score_sketch([0.5])})
     with pytest.raises(InputError, match="kind"):
-        PerformanceMethods.ingest_score_profile(service, "m", "v1", T, {"kind": "x"})
+        service.ingest_score_profile("m", "v1", T, {"kind": "x"})
     bad = {"": {**score_sketch([0.5]).to_dict(), "n": 7}}
     with pytest.raises(InputError, match="summing to n"):
-        PerformanceMethods.ingest_score_profile(
-            service, "m", "v1", T, {"kind": "scores", "version": 1, "series": bad}
-        )
+        service.ingest_score_profile("m", "v1", T, {"kind": "scores", "version": 1, "series": bad})

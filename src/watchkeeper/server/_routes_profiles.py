@@ -59,7 +59,6 @@ from watchkeeper.server._common import (
 from watchkeeper.server._records import check_profile_body
 from watchkeeper.server._schemas import NAME_PATTERN
 from watchkeeper.service._profile_ingest import ProfileIngestResult
-from watchkeeper.service._service_performance import PerformanceMethods
 
 __all__ = ["MAX_PERFORMANCE_BYTES", "PROFILE_MEDIA_TYPE", "router"]
 
@@ -166,16 +165,6 @@ async def reference_profile(
     )
 
 
-def _performance(request: Request) -> PerformanceMethods:
-    service = service_of(request)
-    if not isinstance(service, PerformanceMethods):
-        raise HTTPException(
-            status_code=404,
-            detail="this server's service takes no performance, score or bias profiles",
-        )
-    return service
-
-
 def _aware(window_start: datetime) -> datetime:
     if window_start.tzinfo is None:
         raise InputError(
@@ -252,7 +241,7 @@ async def ingest_performance_profile(
     window: _Window = Depends(),  # noqa: B008
 ) -> Response:
     """Store the profile; its rows count as the window's labels."""
-    return await _ingest(request, _performance(request).ingest_performance_profile, model, window)
+    return await _ingest(request, service_of(request).ingest_performance_profile, model, window)
 
 
 @router.post(
@@ -267,7 +256,7 @@ async def ingest_score_profile(
     window: _Window = Depends(),  # noqa: B008
 ) -> Response:
     """Store the sketches; they count no rows."""
-    return await _ingest(request, _performance(request).ingest_score_profile, model, window)
+    return await _ingest(request, service_of(request).ingest_score_profile, model, window)
 
 
 @router.post(
@@ -282,7 +271,7 @@ async def ingest_bias_profile(
     window: _Window = Depends(),  # noqa: B008
 ) -> Response:
     """Store the counters; they count no rows."""
-    return await _ingest(request, _performance(request).ingest_bias_profile, model, window)
+    return await _ingest(request, service_of(request).ingest_bias_profile, model, window)
 
 
 @router.get(
@@ -295,5 +284,5 @@ async def performance_edges(
     model: str = ModelName,
     version: str = VersionPath,
 ) -> Response:
-    service = _performance(request)
+    service = service_of(request)
     return answer(await call(service.performance_edges, model, version))
