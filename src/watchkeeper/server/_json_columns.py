@@ -23,20 +23,14 @@ from collections.abc import Mapping
 from itertools import chain, repeat
 from typing import Any
 
+import msgspec
 import pyarrow as pa
 
 from watchkeeper._json import loads_marking
 
 __all__ = ["decode_body", "uniform_table"]
 
-try:  # the server extra installs msgspec; without it the standard library decodes
-    import msgspec
-
-    _DECODER: Any = msgspec.json.Decoder()
-    _MSGSPEC_ERRORS: tuple[type[Exception], ...] = (msgspec.DecodeError,)
-except ImportError:  # pragma: no cover - msgspec is in the server extra
-    _DECODER = None
-    _MSGSPEC_ERRORS = ()
+_DECODER = msgspec.json.Decoder()
 
 _FIELDS = frozenset({"id", "timestamp", "features", "prediction", "score", "latency_ms",
                      "error", "segment"})  # fmt: skip
@@ -55,12 +49,10 @@ def decode_body(body: bytes) -> Any:
     >>> decode_body(b'{"a": NaN}')
     {'a': NonFinite('NaN')}
     """
-    if _DECODER is not None:
-        try:
-            return _DECODER.decode(body)
-        except _MSGSPEC_ERRORS:
-            pass
-    return loads_marking(body)
+    try:
+        return _DECODER.decode(body)
+    except msgspec.DecodeError:  # (ValidationError, for 1e999, is one too)
+        return loads_marking(body)
 
 
 def _class(values: list[Any]) -> str | None:
