@@ -87,8 +87,14 @@ def serve(port: int) -> None:
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
         def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
-            n = len(body.get("records") or body.get("labels") or body.get("points") or [])
+            data = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            if self.headers.get("Content-Type") == "application/vnd.apache.arrow.stream":
+                import pyarrow as pa  # the SDK's default wire for predictions
+
+                n = pa.ipc.open_stream(data).read_all().num_rows
+            else:
+                body = json.loads(data)
+                n = len(body.get("records") or body.get("labels") or body.get("points") or [])
             data = json.dumps({"accepted": n, "duplicates": 0, "rejected": []}).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
