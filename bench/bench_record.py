@@ -147,11 +147,13 @@ def sdk(server: Server, n: int, wire: str) -> dict[str, Any]:
             max_queue=n + 1, host_metrics_interval=None, **SDK_OPTIONS,
         )  # fmt: skip
         log = client.log_prediction
+        started = time.perf_counter()
         for i in range(n):
             log(rows[i & 255], i & 1, score=0.5, latency_ms=1.0)
+        logged = time.perf_counter() - started
         done = client.close(timeout=600)
         stats = client.stats
-        return {"closed_in_time": done, "sent": stats.sent, "dropped": stats.dropped,
+        return {"logging_s": round(logged, 3), "closed_in_time": done, "sent": stats.sent, "dropped": stats.dropped,
                 "failed": stats.failed, "rejected": stats.rejected}  # fmt: skip
 
     return _measure(server, work, n)
