@@ -1,4 +1,5 @@
-"""What the server does on its own: apply the config at start, then, every tick, close
+"""What the server does on its own: apply the config at start (its ``server: retention:``
+becoming every model's default periods), then, every tick, close
 the windows whose end has passed, apply each model's retention periods
 (:mod:`watchkeeper.service._retention`), deliver due notifications and push to Graphite.
 
@@ -37,8 +38,12 @@ log = logging.getLogger("watchkeeper.server")
 def _apply_config(service: ServiceAPI, path: str, leader: Leadership) -> None:
     from watchkeeper.service.config import load_config
 
+    config = load_config(path)
     with leader.exclusive("apply"):  # one process at a time on a shared store
-        result = service.apply_config(load_config(path))
+        result = service.apply_config(config)
+    # Every worker: the file's server-wide periods become the default of every model,
+    # those created through the API included (service/_retention.py: the precedence).
+    service.use_server_retention(config.server.retention)
     log.info("applied %s: %s", path, result.to_dict())
 
 

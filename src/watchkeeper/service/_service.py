@@ -180,7 +180,7 @@ class MonitoringService(
         # One closer per model across processes sharing a PostgreSQL store (_leader.py).
         with self._close_locks.lock(row.id), exclusive(self.store, f"close:{row.id}"):
             closed = _closing.close_due_windows(self._registry, row, moment)
-            raw = _retention.periods_of(self._registry, row, self.settings.raw_retention)
+            raw = _retention.periods_of(self._registry, row, self.settings)
             compact_raw(self._registry, row, raw.get("records"))
         if actor is not None:
             after = {"now": moment, "windows": len(closed)}

@@ -21,6 +21,7 @@ from watchkeeper.service._locks import KeyedLocks
 from watchkeeper.service._registry import Registry, aware
 from watchkeeper.service._results import WindowInfo
 from watchkeeper.service._settings import Settings
+from watchkeeper.store._repo_retention import stored_periods
 
 __all__ = ["ComplianceMethods"]
 
@@ -75,14 +76,32 @@ class ComplianceMethods:
                 now=aware(now, "now") if now is not None else self.clock(), actor=actor,
             )  # fmt: skip
 
+    def use_server_retention(self, periods: Mapping[str, timedelta]) -> None:
+        """Make ``periods`` (watchkeeper.yaml's ``server: retention:``) the default of every
+        model, for the kinds its own stored periods leave out; ``{}`` removes them."""
+        _retention.check(periods)
+        self.settings = self.settings.with_(retention=dict(periods))
+        self._registry.settings = self.settings  # one settings object for the service
+
+    def retention_periods(
+        self, model: str, own: Mapping[str, timedelta] | None = None
+    ) -> dict[str, _retention.Period]:
+        """Each kind's period for ``model`` and where it comes from (model, server, env,
+        default); ``own``: the model's periods (default: those stored with it)."""
+        row = self._registry.model(model)
+        if own is None:
+            own = stored_periods(self._registry.store.engine, row.id)
+        return _retention.resolve(own, self.settings)
+
     def run_retention(
         self, model: str, *, now: datetime | None = None, actor: Actor | None = None
     ) -> dict[str, int]:
-        """Apply the model's own periods (its stored ``retention:``, ``records`` defaulting
-        to the server's raw retention); the background loop's call, audited as ``system``
-        when it removed something (always when ``actor`` is given)."""
+        """Apply the model's periods (its stored ``retention:``, else the server's
+        ``server: retention:``, else for records the raw retention: :mod:`._retention`);
+        the background loop's call, audited as ``system`` when it removed something
+        (always when ``actor`` is given)."""
         row = self._registry.model(model)
-        periods = _retention.periods_of(self._registry, row, self.settings.raw_retention)
+        periods = _retention.periods_of(self._registry, row, self.settings)
         if not periods:
             return {}
         with self._close_locks.lock(row.id), exclusive(self._registry.store, f"close:{row.id}"):

@@ -15,9 +15,11 @@ from typing import Any
 
 from watchkeeper._exceptions import InputError
 
-__all__ = ["DEFAULT_DATABASE_URL", "Settings", "parse_duration"]
+__all__ = ["DEFAULT_DATABASE_URL", "DEFAULT_RAW_RETENTION", "Settings", "parse_duration"]
 
 DEFAULT_DATABASE_URL = "sqlite:///watchkeeper.db"
+# How long raw records are kept when nothing else says (docs/compliance.md).
+DEFAULT_RAW_RETENTION = timedelta(days=7)
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _TRUE = {"1", "true", "yes", "on"}
@@ -124,7 +126,12 @@ class Settings:
     pii_key: bytes | None = dataclass_field(default=None, repr=False)
     # How long a closed window's raw records and feature batches are kept before they
     # are compacted into its profile and aggregates (None: kept); service/_compaction.py.
-    raw_retention: timedelta | None = timedelta(days=7)
+    raw_retention: timedelta | None = DEFAULT_RAW_RETENTION
+    # The server-wide periods (watchkeeper.yaml's ``server: retention:``) of every model,
+    # for the kinds its own stored periods leave out; they beat ``raw_retention``. Filled
+    # when the server applies its config (server/_background.py); service/_retention.py
+    # decides the precedence.
+    retention: Mapping[str, timedelta] = dataclass_field(default_factory=dict, hash=False)
     # MLflow's tracking (and registry) server that model URIs are resolved against
     # (MLFLOW_TRACKING_URI); never one a caller sends. It may carry credentials: no repr.
     mlflow_tracking_uri: str | None = dataclass_field(default=None, repr=False)
