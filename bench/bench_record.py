@@ -153,8 +153,9 @@ def sdk(server: Server, n: int, wire: str) -> dict[str, Any]:
         logged = time.perf_counter() - started
         done = client.close(timeout=600)
         stats = client.stats
-        return {"logging_s": round(logged, 3), "closed_in_time": done, "sent": stats.sent, "dropped": stats.dropped,
-                "failed": stats.failed, "rejected": stats.rejected}  # fmt: skip
+        return {"logging_s": round(logged, 3), "closed_in_time": done, "sent": stats.sent,
+                "dropped": stats.dropped, "failed": stats.failed,
+                "rejected": stats.rejected}  # fmt: skip
 
     return _measure(server, work, n)
 
