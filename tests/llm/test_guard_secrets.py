@@ -7,9 +7,11 @@ import json
 from collections import Counter
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from scipy.stats import entropy
 
-from watchkeeper.llm.guard._secrets import scan_secrets, shannon_entropy
+from watchkeeper.llm.guard._secrets import _TOKEN, _token_matches, scan_secrets, shannon_entropy
 
 
 def kinds(text: str) -> list[str]:
@@ -76,3 +78,20 @@ def test_span_of_aws_secret_is_the_key_only() -> None:
     text = 'aws_secret_access_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"'
     (finding,) = scan_secrets(text, {}).findings
     assert text[finding.start : finding.end] == "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+
+
+_WORDS = st.lists(
+    st.tuples(
+        st.text(alphabet="aB3+/=_-xZ9é.", max_size=45),
+        st.sampled_from([" ", "\t", "\n", "\u00a0", "\u2003"]),
+    ),
+    max_size=8,
+).map(lambda parts: "".join(word + space for word, space in parts))
+
+
+@given(_WORDS)
+def test_token_search_by_words_finds_what_a_whole_text_scan_finds(text: str) -> None:
+    # The scanner reads only whitespace-separated words of 20 characters or more; the
+    # token pattern over the whole text is the reference.
+    whole = [m.span() for m in _TOKEN.finditer(text)]
+    assert [m.span() for m in _token_matches(text)] == whole
