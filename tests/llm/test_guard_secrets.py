@@ -95,3 +95,14 @@ def test_token_search_by_words_finds_what_a_whole_text_scan_finds(text: str) -> 
     # token pattern over the whole text is the reference.
     whole = [m.span() for m in _TOKEN.finditer(text)]
     assert [m.span() for m in _token_matches(text)] == whole
+
+
+def test_shortest_token_and_a_key_apart_from_its_name_are_found() -> None:
+    # Triggers are looked for in the words a credential can be in (15 characters or
+    # more); these sit at that edge: a 15-character Slack token, an AWS secret key
+    # whose name is several words away.
+    assert kinds("the bot token xoxb-1234567890 leaked") == ["slack_token"]
+    assert kinds("AWS secret key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY") == [
+        "aws_secret_access_key"
+    ]
+    assert "aws_secret_access_key" not in kinds("AWS secret key: wJalrXUtnFEMI/K7MDENG")

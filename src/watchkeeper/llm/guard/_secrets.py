@@ -93,14 +93,29 @@ def _random_enough(token: str, min_entropy: float) -> bool:
     return not decoded_payloads(token, limit=1)
 
 
-def _token_matches(text: str) -> Iterator[re.Match[str]]:
+# Every pattern but the AWS secret key's matches no whitespace and is at least this
+# long (a Slack token), so its trigger is in a whitespace-separated word this long; the
+# AWS secret key's 40 characters are such a word too.
+_MIN_WORD = 15
+_AWS_SECRET_WORD = 40
+
+
+def _long_words(text: str) -> list[str]:
+    """The whitespace-separated words of ``text`` that a credential could be in."""
+    return [word for word in text.split() if len(word) >= _MIN_WORD]
+
+
+def _token_matches(text: str, words: list[str] | None = None) -> Iterator[re.Match[str]]:
     """``_TOKEN.finditer(text)``, reading only the whitespace-separated words of 20
-    characters or more: a token never spans whitespace, splitting is C-speed, and the
-    pattern's look-behind makes the engine try every position it is given."""
+    characters or more (``words``: :func:`_long_words` of ``text``, when at hand): a
+    token never spans whitespace, splitting is C-speed, and the pattern's look-behind
+    makes the engine try every position it is given."""
     at = 0
-    # Only long words are located: a short word cannot hold a long one, so the first
+    # Only long words are located: a shorter word cannot hold one, so the first
     # occurrence after the previous long word is this one.
-    for word in [word for word in text.split() if len(word) >= 20]:
+    for word in _long_words(text) if words is None else words:
+        if len(word) < 20:
+            continue
         start = text.find(word, at)
         at = start + len(word)
         yield from _TOKEN.finditer(text, start, at)
@@ -115,8 +130,17 @@ def scan_secrets(text: str, options: Mapping[str, Any]) -> ScanOutcome:
     """
     min_entropy = float(options.get("min_entropy", 4.0))
     findings: list[ScanFinding] = []
+    words = _long_words(text)
+    # Short substring searches over a long text cost microseconds each; the long words
+    # joined are usually a small part of it.
+    haystack = " ".join(words)
     for kind, triggers, pattern in _PATTERNS:
-        if not any(trigger in text for trigger in triggers):
+        where = haystack
+        if kind == "aws_secret_access_key":
+            if all(len(word) < _AWS_SECRET_WORD for word in words):
+                continue
+            where = text  # its name and its key may be separate words
+        if not any(trigger in where for trigger in triggers):
             continue
         for match in pattern.finditer(text):
             start, end = match.span(1) if pattern.groups else match.span()
@@ -128,7 +152,7 @@ def scan_secrets(text: str, options: Mapping[str, Any]) -> ScanOutcome:
         tail = _PEM_END.search(text, match.end(), match.end() + _PEM_MAX_BODY)
         end = tail.end() if tail else min(len(text), match.end() + 64)
         findings.append(ScanFinding(match.start(), end, "private_key", 1.0, 0.99))
-    for match in _token_matches(text):
+    for match in _token_matches(text, words):
         if any(f.start <= match.start() < f.end for f in findings):
             continue
         if _random_enough(match.group(), min_entropy):
