@@ -120,6 +120,8 @@ def test_an_api_model_follows_the_servers_periods_for_every_kind(
     assert api["records"] == 0 and api["labels"] == 5 and api["profiles"] >= 1
     assert api["metrics"] == 0
     assert declared["records"] == 5  # its own 1 day beats the server's 2
+    audited = service.list_audit(action="retention.run", model="api")[0].after
+    assert audited["periods_from"] == dict.fromkeys(audited["periods_seconds"], "server")
     assert (_raw(service.store, "api"), _raw(service.store, "peer")) == (5, 0)
     # The background loop's pass applies the same periods: the 2 days pass, then the 3.
     service.clock = lambda: T + 2 * DAY + 6 * HOUR
@@ -196,7 +198,14 @@ def test_retention_run_applies_the_server_periods_to_undeclared_models(
     try:
         assert (_raw(store, "api"), _raw(store, "declared")) == (5, 0)
         runs = MonitoringService(store, Settings()).list_audit(action="retention.run")
-        first = {r.model: r.after["removed"] for r in runs[-2:]}  # newest first: run 1
+        first = {r.model: r.after for r in runs[-2:]}  # newest first: run 1
+        sources = {name: after.pop("periods_from") for name, after in first.items()}
+        first = {name: after["removed"] for name, after in first.items()}
+        assert sources == {
+            "api": dict.fromkeys(("records", "labels", "profiles", "metrics"), "server"),
+            "declared": {"records": "model", "labels": "server", "profiles": "server",
+                         "metrics": "server"},
+        }  # fmt: skip
         assert (first["api"]["records"], first["api"]["labels"]) == (0, 5)
         assert first["api"]["profiles"] >= 1 and first["api"]["metrics"] == 0
         assert first["declared"]["records"] == 5  # its labelled rows went with compaction

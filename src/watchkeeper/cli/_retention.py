@@ -40,7 +40,6 @@ def _run(args: argparse.Namespace) -> int:
 
     from watchkeeper._exceptions import InputError
     from watchkeeper.compliance._audit import Actor
-    from watchkeeper.service._retention import to_apply
     from watchkeeper.service.config import load_config
 
     config = load_config(args.file)
@@ -58,12 +57,8 @@ def _run(args: argparse.Namespace) -> int:
         stored = [model.name for model in service.list_models()]
         for name in [args.model] if args.model else stored:
             own = declared[name].retention if name in declared else None
-            periods[name] = service.retention_periods(name, own)
-            kept = to_apply(periods[name])
-            results[name] = (
-                service.apply_retention(name, kept, now=now, actor=Actor.command_line())
-                if kept
-                else dict.fromkeys(periods[name], 0)
+            periods[name], results[name] = service.retain(
+                name, own, now=now, actor=Actor.command_line()
             )
     finally:
         service.store.close()

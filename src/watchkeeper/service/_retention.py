@@ -99,9 +99,11 @@ def run(
     now: datetime,
     actor: Actor | None,
     audit_nothing: bool = True,
+    sources: Mapping[str, str] | None = None,
 ) -> dict[str, int]:
-    """Apply ``periods`` to ``model`` as of ``now``; the rows removed, per kind. Audited,
-    unless nothing was removed and ``audit_nothing`` is false (the loop's quiet ticks)."""
+    """Apply ``periods`` to ``model`` as of ``now``; the rows removed, per kind. Audited
+    (with where each period came from, ``sources``, when given), unless nothing was
+    removed and ``audit_nothing`` is false (the loop's quiet ticks)."""
     check(periods)
     row = registry.model(model)
     window = timedelta(microseconds=registry.window_us(row))
@@ -113,10 +115,12 @@ def run(
         found = apply_retention(registry.store.engine, row.id, row.name, rest, now, window)
         removed.update((kind, found[kind]) for kind in rest)
     if audit_nothing or any(removed.values()):
-        after = {
+        after: dict[str, object] = {
             "now": now,
             "periods_seconds": {k: v.total_seconds() for k, v in sorted(periods.items())},
             "removed": removed,
         }
+        if sources is not None:
+            after["periods_from"] = {k: sources[k] for k in sorted(periods)}
         auditor.record(actor, "retention.run", f"model:{model}", model=model, after=after)
     return removed

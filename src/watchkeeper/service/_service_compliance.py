@@ -93,23 +93,42 @@ class ComplianceMethods:
             own = stored_periods(self._registry.store.engine, row.id)
         return _retention.resolve(own, self.settings)
 
+    def retain(
+        self,
+        model: str,
+        own: Mapping[str, timedelta] | None = None,
+        *,
+        now: datetime | None = None,
+        actor: Actor | None = None,
+        audit_nothing: bool = True,
+    ) -> tuple[dict[str, _retention.Period], dict[str, int]]:
+        """Resolve the model's periods (:meth:`retention_periods`; ``own``: e.g. the
+        file's) and apply them; the periods with their sources, and the rows removed per
+        kind. Audited with where each period came from (``periods_from``)."""
+        row = self._registry.model(model)
+        resolved = self.retention_periods(model, own)
+        periods = _retention.to_apply(resolved)
+        if not periods:
+            return resolved, dict.fromkeys(resolved, 0)
+        with self._close_locks.lock(row.id), exclusive(self._registry.store, f"close:{row.id}"):
+            return resolved, _retention.run(
+                self._registry, self._audit, model, periods,
+                now=aware(now, "now") if now is not None else self.clock(), actor=actor,
+                audit_nothing=audit_nothing,
+                sources={kind: p.source for kind, p in resolved.items()},
+            )  # fmt: skip
+
     def run_retention(
         self, model: str, *, now: datetime | None = None, actor: Actor | None = None
     ) -> dict[str, int]:
         """Apply the model's periods (its stored ``retention:``, else the server's
         ``server: retention:``, else for records the raw retention: :mod:`._retention`);
         the background loop's call, audited as ``system`` when it removed something
-        (always when ``actor`` is given)."""
-        row = self._registry.model(model)
-        periods = _retention.periods_of(self._registry, row, self.settings)
-        if not periods:
-            return {}
-        with self._close_locks.lock(row.id), exclusive(self._registry.store, f"close:{row.id}"):
-            return _retention.run(
-                self._registry, self._audit, model, periods,
-                now=aware(now, "now") if now is not None else self.clock(),
-                actor=actor, audit_nothing=actor is not None,
-            )  # fmt: skip
+        (always when ``actor`` is given); ``{}`` when every kind is kept."""
+        resolved, removed = self.retain(
+            model, now=now, actor=actor, audit_nothing=actor is not None
+        )
+        return removed if _retention.to_apply(resolved) else {}
 
     # the audit trail
 
