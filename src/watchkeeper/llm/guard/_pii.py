@@ -208,6 +208,8 @@ _KINDS = {
     "us_ssn": _ssns,
     "ip_address": _ips,
 }
+# The kinds that can match with fewer than two digits ("ann@example.org", "fe80::abcd").
+_FEW_DIGITS = frozenset({"email", "ip_address"})
 
 
 def scan_pii(text: str, options: Mapping[str, Any]) -> ScanOutcome:
@@ -229,4 +231,3 @@ def scan_pii(text: str, options: Mapping[str, Any]) -> ScanOutcome:
 
 
 PII_KINDS = tuple(_KINDS)
-_FEW_DIGITS = frozenset({"email", "ip_address"})
