@@ -188,8 +188,8 @@ def test_labels_with_the_predictions_give_record_modes_performance(
     live: tuple[str, str, MonitoringService, Path],
 ) -> None:
     """Batch scoring of labelled data: label= in profile mode posts each window's
-    performance profile, and the windows' realized metrics equal the same predictions
-    and labels sent as records."""
+    performance profile and every window's scores as sketches: the windows' realized
+    metrics and score statistics equal the same predictions and labels sent as records."""
     url, key, service, _ = live
     n = 20_000
     rng = np.random.default_rng(5)
@@ -234,6 +234,8 @@ def test_labels_with_the_predictions_give_record_modes_performance(
         for metric in ("accuracy", "precision", "recall", "f1"):
             assert mine.metrics[metric] == pytest.approx(window.metrics[metric]), metric
         assert mine.metrics["roc_auc"] == pytest.approx(window.metrics["roc_auc"], abs=0.01)
+        for statistic in ("score_mean", "score_std", "score_min", "score_max"):  # sketches
+            assert mine.metrics[statistic] == pytest.approx(window.metrics[statistic])
 
 
 def test_a_frame_logged_at_once_gives_the_windows_of_its_rows(
@@ -279,3 +281,4 @@ def test_a_frame_logged_at_once_gives_the_windows_of_its_rows(
         assert mine.metrics["drift_p_value"] == pytest.approx(window.metrics["drift_p_value"])
         assert mine.metrics["error_rate"] == pytest.approx(window.metrics["error_rate"])
         assert mine.metrics["accuracy"] == pytest.approx(window.metrics["accuracy"])
+        assert mine.metrics["score_mean"] == pytest.approx(window.metrics["score_mean"])

@@ -230,6 +230,25 @@ def _numeric_by_column(
     return matrix
 
 
+def score_series(scores: list[Any]) -> dict[str, npt.NDArray[np.float64]]:
+    """Each row's score per series: ``""`` for numbers, the class for a mapping's
+    entries; NaN where a row has none."""
+    n = len(scores)
+    try:
+        return {"": np.frombuffer(struct.pack(f"{n}d", *scores), dtype=np.float64)}
+    except (TypeError, struct.error):
+        pass
+    series: dict[str, npt.NDArray[np.float64]] = {}
+    for row, score in enumerate(scores):
+        if isinstance(score, Mapping):
+            for name, value in score.items():
+                if isinstance(value, int | float):
+                    series.setdefault(str(name), np.full(n, np.nan))[row] = value
+        elif isinstance(score, int | float):
+            series.setdefault("", np.full(n, np.nan))[row] = score
+    return series
+
+
 @dataclass
 class Columns:
     """One (model, version) share of a batch as columns: the numeric matrix, the other
@@ -245,10 +264,18 @@ class Columns:
     labels: list[Any]
     predictions: list[Any]
     scores: list[Any]
+    #: Every row's score per series ("" or a class name; NaN where none), for the
+    #: window's score sketches.
+    series: dict[str, npt.NDArray[np.float64]]
 
     @classmethod
     def of(
-        cls, items: list[tuple[Any, ...]], kinds: Mapping[str, str], *, labelled: bool
+        cls,
+        items: list[tuple[Any, ...]],
+        kinds: Mapping[str, str],
+        *,
+        labelled: bool,
+        series: str | None = None,
     ) -> Columns:
         rows = value_rows(list(map(FEATURES, items)), list(kinds))
         numeric = numeric_matrix(
@@ -275,6 +302,9 @@ class Columns:
             labels=list(map(LABEL, chosen)),
             predictions=list(map(PREDICTION, chosen)),
             scores=list(map(SCORE, chosen)),
+            series={}
+            if series is None
+            else score_series(list(map(PREDICTION if series == "prediction" else SCORE, items))),
         )
 
     def take(self, rows: npt.NDArray[np.intp] | None) -> Columns:
@@ -294,4 +324,5 @@ class Columns:
             labels=[self.labels[i] for i in positions],
             predictions=[self.predictions[i] for i in positions],
             scores=[self.scores[i] for i in positions],
+            series={name: values[rows] for name, values in self.series.items()},
         )

@@ -121,7 +121,16 @@ def segment_texts(keys: list[str], values: list[Any]) -> tuple[list[str], list[i
     return list(index), list(map(code_of.__getitem__, values))
 
 
-def frame_columns(frame: Frame, kinds: dict[str, str]) -> Columns:
+def _series(table: pa.Table, series: str) -> dict[str, npt.NDArray[np.float64]]:
+    names, n = table.column_names, table.num_rows
+    if series == "prediction" or "score" in names:
+        name = "prediction" if series == "prediction" else "score"
+        return {} if name not in names else {"": _floats(table.column(name), n, np.nan)}
+    classes = [name for name in names if name.startswith("score.")]
+    return {name[6:]: _floats(table.column(name), n, np.nan) for name in classes}
+
+
+def frame_columns(frame: Frame, kinds: dict[str, str], series: str | None = None) -> Columns:
     """The frame as :class:`~._profile_columns.Columns` on the reference's columns."""
     table, n = frame.table, frame.table.num_rows
     numeric = [name for name, kind in kinds.items() if kind == "numeric"]
@@ -159,6 +168,7 @@ def frame_columns(frame: Frame, kinds: dict[str, str]) -> Columns:
         labels=labels,
         predictions=predictions,
         scores=scores,
+        series={} if series is None else _series(table, series),
     )
 
 

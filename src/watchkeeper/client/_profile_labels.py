@@ -6,7 +6,10 @@ window's labels, predictions and scores, and at each post this module turns them
 a performance profile (:mod:`._performance_post`, ``POST .../performance-profiles``) on
 the version's edges and classes (``GET .../performance-edges``, read once per version).
 The server counts the profile's rows as the window's labels; realized performance is
-computed from them at close.
+computed from them at close. Every window's scores (a number per row, a mapping class ->
+probability per row, or a regressor's predictions) are posted as score sketches
+(``POST .../score-profiles``) so that its score statistics cover profiled traffic; bias
+group counters are not sent yet.
 
 Classes: the server's when the model declares them, else the sorted distinct labels
 and predictions of the window (a classifier whose windows see different classes then
@@ -52,6 +55,76 @@ class LabelPoster:
                 )
                 self._edges[pair] = None
         return self._edges[pair]
+
+    def series_of(self, model: str, version: str) -> str | None:
+        """What the version's score sketches are of ("prediction" for a regressor,
+        "score" otherwise), None when the server does not say (no score profiles)."""
+        answer = self._answer(model, version)
+        if answer is None or "score_edges" not in answer:
+            return None
+        return "prediction" if answer.get("kind") == "regression" else "score"
+
+    def posts(
+        self,
+        model: str,
+        version: str,
+        start_us: int,
+        segment: str,
+        rows: tuple[list[Any], list[Any], list[Any]],
+        series: Mapping[str, list[Any]],
+        key: str,
+    ) -> list[PerformancePost]:
+        """A window's performance post (when it has labelled rows) and score-sketch post
+        (when its rows have scores)."""
+        posts = []
+        if rows[0]:
+            post = self.post(model, version, start_us, segment, rows, key)
+            if post is not None:
+                posts.append(post)
+        if series:
+            sketch = self._scores(model, version, start_us, segment, series, key)
+            if sketch is not None:
+                posts.append(sketch)
+        return posts
+
+    def _scores(
+        self,
+        model: str,
+        version: str,
+        start_us: int,
+        segment: str,
+        series: Mapping[str, list[Any]],
+        key: str,
+    ) -> PerformancePost | None:
+        import numpy as np
+
+        from watchkeeper.client._performance_post import scores_post
+
+        answer = self._answer(model, version) or {}
+        columns = {name: np.concatenate(blocks) for name, blocks in series.items()}
+        start = datetime.fromtimestamp(start_us / 1_000_000, UTC)
+        try:
+            if list(columns) == [""]:
+                values = columns[""][~np.isnan(columns[""])]
+                if not values.size:
+                    return None
+                regression = answer.get("kind") == "regression"
+                return scores_post(model, version, start, values, regression=regression,
+                                   segment=segment or None, idempotency_key=key)  # fmt: skip
+            classes = sorted(name for name in columns if name)
+            matrix = np.column_stack([columns[name] for name in classes])
+            matrix = matrix[~np.isnan(matrix).any(axis=1)]
+            if not matrix.size:
+                return None
+            return scores_post(model, version, start, matrix, classes=classes,
+                               segment=segment or None, idempotency_key=key)  # fmt: skip
+        except Exception as error:  # scores the sketch cannot hold
+            self._warn(
+                f"scores {model} {version}",
+                f"the scores of {model!r} {version!r} could not be sketched "
+                f"({type(error).__name__}: {error}); they are not posted",
+            )
+            return None
 
     def post(
         self,

@@ -74,6 +74,9 @@ class _Target:
     reference: Profile
     window_us: int
     kinds: dict[str, str]
+    #: What the window's score sketches are of: "score", "prediction" (a regressor) or
+    #: None (the server has no score profiles).
+    series: str | None = None
 
 
 @dataclass
@@ -86,6 +89,7 @@ class _Window:
     labels: list[Any] = field(default_factory=list)
     predictions: list[Any] = field(default_factory=list)
     scores: list[Any] = field(default_factory=list)
+    series: dict[str, list[Any]] = field(default_factory=dict)
 
 
 def _operations(latencies: Any, errors: int) -> Operations:
@@ -155,6 +159,7 @@ class ProfileSink:
                 seconds = float(response.headers.get("Watchkeeper-Window-Seconds", "3600"))
                 kinds = {spec.name: spec.kind.value for spec in reference.schema}
                 target = _Target(reference, int(seconds * 1_000_000), kinds)
+                target.series = self._poster().series_of(model, version)
                 if self.on_columns is not None:
                     self.on_columns(pair, tuple(kinds))
             else:
@@ -241,7 +246,7 @@ class ProfileSink:
             rest += frames.frame_rows(item)
             return 0, ""
         try:
-            columns = frames.frame_columns(frame, target.kinds)
+            columns = frames.frame_columns(frame, target.kinds, target.series)
             micros = frames.window_micros(frame)
             texts, codes = frames.segment_texts(*frames.segment_values(frame))
             groups = grouped(micros - micros % target.window_us, texts, codes)
@@ -262,7 +267,7 @@ class ProfileSink:
             window_starts,
         )
 
-        columns = Columns.of(items, target.kinds, labelled=labelled)
+        columns = Columns.of(items, target.kinds, labelled=labelled, series=target.series)
         starts = window_starts(list(map(STAMP, items)), target.window_us)
         self._store(pair, target, columns, group_rows(starts, list(map(SEGMENT, items))))
 
@@ -282,6 +287,8 @@ class ProfileSink:
             share = columns.take(rows)
             window.blocks.append(share)
             window.waiting += share.n
+            for name, values in share.series.items():
+                window.series.setdefault(name, []).append(values)
             if share.labels:
                 window.labels += share.labels
                 window.predictions += share.predictions
@@ -351,25 +358,18 @@ class ProfileSink:
                     n_records=window.operations.n_records,
                 )
             )
-            if window.labels:
-                posts += self._label_post(model, version, start, segment, window)
+            key = f"{self._prefix}-{self._sequence:x}"  # the feature profile's: kinds differ
+            rows = (window.labels, window.predictions, window.scores)
+            extra = self._poster().posts(model, version, start, segment, rows, window.series, key)
+            posts += [ProfilePost(p.path, p.body, p.headers, n_records=0) for p in extra]
         return posts
 
-    def _label_post(
-        self, model: str, version: str, start: int, segment: str, window: _Window
-    ) -> list[ProfilePost]:
-        """The window's labelled rows as a performance profile post (counting no records:
-        the rows are counted once, by the window's profile)."""
+    def _poster(self) -> LabelPoster:
         if self._labels is None:
             from watchkeeper.client._profile_labels import LabelPoster
 
             self._labels = LabelPoster(self._http, self._warn)
-        rows = (window.labels, window.predictions, window.scores)
-        key = f"{self._prefix}-{self._sequence:x}"  # the feature profile's: kinds differ
-        post = self._labels.post(model, version, start, segment, rows, key)
-        if post is None:
-            return []
-        return [ProfilePost(path=post.path, body=post.body, headers=post.headers, n_records=0)]
+        return self._labels
 
 
 def _as_records(items: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
