@@ -234,6 +234,8 @@ def score_series(scores: list[Any]) -> dict[str, npt.NDArray[np.float64]]:
     """Each row's score per series: ``""`` for numbers, the class for a mapping's
     entries; NaN where a row has none."""
     n = len(scores)
+    if scores.count(None) == n:  # a model without scores: one C-level pass
+        return {}
     try:
         return {"": np.frombuffer(struct.pack(f"{n}d", *scores), dtype=np.float64)}
     except (TypeError, struct.error):
