@@ -310,3 +310,14 @@ def test_an_unexpected_error_costs_the_batch_not_the_thread(
         stats = client.stats
     assert (stats.failed, stats.sent) == (1, 1)
     assert [r["features"] for r in server.records()] == [{"x": 2}]
+
+
+def test_batches_are_posted_in_order_each_record_once(server: Recorder) -> None:
+    with Client(server.url, **{**FAST, "batch_size": 10, "flush_interval": 60}) as client:
+        ids = [client.log_prediction({"i": i}, i % 2) for i in range(95)]
+        assert client.flush(10)
+        stats = client.stats
+    posts = [[r["id"] for r in post.body["records"]] for post in server.to("/predictions")]
+    assert [record_id for post in posts for record_id in post] == ids
+    assert max(len(post) for post in posts) <= 10
+    assert (stats.sent, stats.failed, stats.dropped) == (95, 0, 0)
