@@ -34,6 +34,7 @@ import traceback
 from collections import deque
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from watchkeeper.client._answers import ClientStats, detail, json_of, retry_after_seconds
@@ -55,6 +56,7 @@ __all__ = ["ClientStats", "Worker"]
 logger = logging.getLogger("watchkeeper.client")
 
 _RETRYABLE_STATUS = frozenset({408, 429})
+_HEAD = itemgetter(0, 1, 2)  # kind, model, version of a queued item
 _Pair = tuple[str | None, str | None]
 
 
@@ -283,6 +285,14 @@ class Worker(Posting):
     def _send_batch(self, batch: list[tuple[Any, ...]]) -> None:
         if self._profiles is not None:
             batch = self._profile_batch(self._profiles, batch)
+        if batch and len(set(map(_HEAD, batch))) == 1:
+            kind, model, version = batch[0][:3]
+            if kind == PREDICTION and model is not None and version is not None:
+                # The usual batch (one model and version, predictions only), without a
+                # Python step per record.
+                self._pairs.add((model, version))
+                self._post_predictions(model, version, batch)
+                return
         predictions: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
         labels: dict[str, list[dict[str, Any]]] = {}
         for item in batch:
