@@ -335,10 +335,16 @@ class ProfileSink:
         posts = []
         windows, self._windows = self._windows, {}
         for (model, version, start, segment), window in windows.items():
-            self._update(window)
-            if window.builder is None:
+            try:
+                self._update(window)
+                if window.builder is None:
+                    continue
+                body = window.builder.build().to_bytes()
+            except Exception:  # a value the profile cannot hold: this window is lost
+                self._warn(
+                    "profile take", f"a window's profile was lost:\n{traceback.format_exc()}"
+                )
                 continue
-            body = window.builder.build().to_bytes()
             self._sequence += 1
             query: dict[str, str] = {
                 "version": version,
