@@ -33,7 +33,7 @@ from watchkeeper.llm.guard._normalise import normalise
 from watchkeeper.llm.guard._prompt_attack import attack_score_parts
 
 TARGET_FPR = 0.02
-C = float(os.environ.get("GUARD_C", "0.5"))
+C = float(os.environ.get("GUARD_C", "2.0"))
 
 
 def matrix(rows: list[Row]) -> sparse.csr_matrix:
@@ -51,10 +51,11 @@ def matrix(rows: list[Row]) -> sparse.csr_matrix:
 
 
 def sample_weights(rows: list[Row]) -> np.ndarray:
-    """Each (source, label) cell weighs the same in total (square-root damped), and the
-    two labels weigh the same overall: no large source or class drowns the others."""
+    """Each (source, label) cell weighs the same in total, and the two labels weigh the
+    same overall: no large source or class drowns the others (12,000 chat lines count
+    as much as 35 injected coding issues)."""
     sizes = collections.Counter((r.source, r.label) for r in rows)
-    raw = np.array([1.0 / np.sqrt(sizes[(r.source, r.label)]) for r in rows])
+    raw = np.array([1.0 / sizes[(r.source, r.label)] for r in rows])
     labels = np.array([r.label for r in rows])
     for label in (0, 1):
         mask = labels == label

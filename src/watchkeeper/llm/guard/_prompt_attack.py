@@ -75,6 +75,28 @@ ATTACK_PATTERNS: tuple[AttackPattern, ...] = (
         rf"\b{_OVERRIDE_VERB}\b (?:all|any|every|each)\b[\w ,']{{0,20}}?\b{_RULES}\b")),
     AttackPattern("instruction_override", 0.55, _OVERRIDE_WORDS, re.compile(
         rf"\b{_OVERRIDE_VERB}\b (?:your|the)\b[\w ,']{{0,15}}?\b{_RULES}\b")),
+    AttackPattern("instruction_override", 0.8, ("ignor", "forget", "disregard"), re.compile(
+        r"\b(?:ignore|forget|disregard)\b (?:about )?"
+        r"(?:everything|all(?: of)? (?:that|this|the above))\b[\w ,']{0,20}?"
+        r"\b(?:above|before|previous|prior|said|so far|earlier)\b")),
+    AttackPattern("new_instructions", 0.6, ("new task", "new instruction", "new job"), re.compile(
+        r"\b(?:your|the|my) new (?:task|instructions?|job) (?:is|are|will be)\b")),
+    AttackPattern("task_hijack", 0.45, ("before", "instead of"), re.compile(
+        r"\b(?:before|instead of) (?:you )?(?:can )?"
+        r"(?:solv|complet|do|finish|continu|answer|perform)\w* "
+        r"(?:the|your|my|this|any|that) (?:task|request|job)s?\b.{0,160}?\b(?:send|e-?mail|"
+        r"forward|transfer|delete|wire|post|upload|share)\b", re.S)),
+    AttackPattern("addressed_to_ai", 0.6, ("note ", "message ", "instruction", "notice ",
+                                           "reminder ", "if you are"), re.compile(
+        r"\b(?:note|message|instructions?|notice|reminder) (?:to|for) (?:all |any |the )?(?:ai )?"
+        r"(?:ai|assistants?|language models?|llms?|ai agents?|ai models?|agents?)\b[^\n]{0,3}[:,]"
+        r"|\bif you are an? (?:ai|llm|language model|ai assistant|ai agent)\b[\w ,']{0,40}?\b"
+        r"(?:you must|you should|please|ignore|do not|don't)\b")),
+    AttackPattern("secret_exfiltration", 0.7, ("$", ".env", "environ", "passwd", ".ssh", "id_rsa",
+                                               "secret"), re.compile(
+        r"\b(?:echo|cat|print|printenv|dump|output|send|post|curl|type|reveal|show)\b[^\n]{0,60}?"
+        r"(?:\$\{?[a-z_]*(?:secret|api_key|token|password|credential)|\.env\b|os\.environ|"
+        r"/etc/passwd|\.ssh/|id_rsa|aws_secret_access_key|\.secret)")),
     AttackPattern("new_instructions", 0.6, ("instruction", "*", "from now on"), re.compile(
         r"\b(?:new|updated|real|actual|true|important) (?:system )?instructions?\b\s{0,3}[:*!-]"
         r"|\*{2,3} ?new\b|\bfrom now on,? (?:you|your|ignore|always|only)\b")),
@@ -149,12 +171,17 @@ ATTACK_PATTERNS: tuple[AttackPattern, ...] = (
         r"carry out|act on|comply)\b")),
     AttackPattern(
         "multilingual_override", 0.9,
-        ("ignor", "vergiss", "忽略", "игнорируй", "無視"),
+        ("ignor", "vergiss", "oubliez", "olvida", "zaboravi", "забудь", "忽略", "игнорируй",
+        "無視"),
         re.compile(
         r"ignor(?:e[zr]?|a|iere|ate)\b.{0,30}?\b(?:instructions?|instrucciones|istruzioni|"
         r"instruções|anweisungen|consignes)\b.{0,20}?(?:précédentes|anteriores|previas|"
         r"precedenti|vorherigen|bisherigen)"
         r"|(?:ignoriere|vergiss) (?:alle )?(?:vorherigen|bisherigen|obigen) (?:anweisungen|regeln)"
+        r"|\b(?:vergiss|ignoriere) alles\b"
+        r"|\boubliez (?:toutes? )?(?:les |vos )?(?:instructions|consignes)"
+        r"|\bolvida (?:todas )?(?:las |tus )?instrucciones|\bignora (?:tutte )?(?:le )?istruzioni"
+        r"|\bzaboravi sve\b|\bзабудь(?:те)? (?:все|всё)"
         r"|忽略.{0,6}(?:之前|以前|上面|先前|所有).{0,6}(?:指令|指示|说明|规则)"
         r"|игнорируй.{0,20}(?:инструкции|указания|правила)"
         r"|(?:以前|前)の(?:指示|命令).{0,6}無視")),
