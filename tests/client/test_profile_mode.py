@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from watchkeeper.client import Client
+from watchkeeper.client import Client, monitor
 from watchkeeper.client._profile_mode import ProfileSink
 from watchkeeper.server import create_app
 from watchkeeper.service import MonitoringService, Settings
@@ -282,3 +282,29 @@ def test_a_frame_logged_at_once_gives_the_windows_of_its_rows(
         assert mine.metrics["error_rate"] == pytest.approx(window.metrics["error_rate"])
         assert mine.metrics["accuracy"] == pytest.approx(window.metrics["accuracy"])
         assert mine.metrics["score_mean"] == pytest.approx(window.metrics["score_mean"])
+
+
+def test_monitor_of_a_batch_predict_in_profile_mode_profiles_every_row(
+    live: tuple[str, str, MonitoringService, Path],
+) -> None:
+    """@monitor on a predict function given a frame: in profile mode the frame and the
+    call's outputs go on the queue as one entry, and every row is counted."""
+    pd = pytest.importorskip("pandas")
+    url, key, service, _ = live
+    data = _traffic(6_000)
+    frame = pd.DataFrame({f"x{i}": data[f"x{i}"] for i in range(5)} | {"plan": data["plan"]})
+    client = Client(url, key, model="profiled", version="v1", mode="profile",
+                    flush_interval=60, host_metrics_interval=None)  # fmt: skip
+
+    @monitor(client, segment={"region": "eu"})
+    def predict(rows: Any) -> Any:
+        return (rows["x0"] > 0).astype(int).to_numpy()
+
+    for start in range(0, 6_000, 2_000):
+        predict(frame.iloc[start : start + 2_000])
+        assert len(predict.last_ids()) == 2_000
+    assert len(client._queue) == 3  # one entry per call, not per row
+    assert client.close(timeout=60) and client.stats.sent == 6_000
+    closed = service.close_windows("profiled", now=datetime.now(UTC) + timedelta(days=1))
+    by_segment = {w.segment: w.n_records for w in closed}
+    assert by_segment == {None: 6_000, "region=eu": 6_000}

@@ -204,6 +204,10 @@ def _log_call(
     model: str | None,
     version: str | None,
 ) -> tuple[str, ...]:
+    if client.mode == "profile":
+        queued = _log_frame(client, args, output, failed, latency, names, segment, model, version)
+        if queued is not None:
+            return queued
     features, batch = _inputs(args, kwargs, names)
     if not batch:
         [(prediction, score)] = _outputs(output, 1, False)
@@ -232,3 +236,46 @@ def _log_call(
         )
         for row, (prediction, score) in zip(features, outputs, strict=True)
     )
+
+
+def _log_frame(
+    client: Client,
+    args: tuple[Any, ...],
+    output: Any,
+    failed: bool,
+    latency: float,
+    names: tuple[str, ...] | None,
+    segment: Mapping[str, Any] | None,
+    model: str | None,
+    version: str | None,
+) -> tuple[str, ...] | None:
+    """Profile mode, a frame input: the frame with the call's outputs goes on the queue
+    as one entry (``Client.log_predictions``); None when the row path must take it."""
+    arg = next((a for a in args if isinstance(a, Mapping) or as_table(a) is not None), None)
+    table = None if arg is None or isinstance(arg, Mapping) else as_table(arg)
+    if table is None or table.num_rows == 0:
+        return None
+    import pyarrow as pa
+
+    n = table.num_rows
+    prediction, score = output, None
+    if isinstance(output, Mapping) and "prediction" in output:
+        prediction, score = output["prediction"], output.get("score")
+    try:
+        extra = {
+            "prediction": pa.array(_per_row(prediction, n)),
+            "score": pa.array(_per_row(score, n), pa.float64()),
+            "latency_ms": pa.array([latency] * n, pa.float64()),
+            "error": pa.array([failed] * n, pa.bool_()),
+        } | {f"segment.{key}": pa.array([value] * n) for key, value in (segment or {}).items()}
+    except (pa.ArrowException, TypeError, ValueError):  # outputs Arrow cannot type
+        return None
+    for name, values in extra.items():
+        if name in table.column_names:
+            return None
+        table = table.append_column(name, values)
+    features = (
+        list(names) if names is not None else [c for c in table.column_names if c not in extra]
+    )
+    ids = client.log_predictions(table, feature_columns=features, model=model, version=version)
+    return tuple(ids)
