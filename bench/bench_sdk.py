@@ -1,4 +1,4 @@
-"""SDK overhead on the caller's thread: what one ``log_prediction`` costs the host application.
+"""The SDK: what one ``log_prediction`` costs the caller, and profile mode end to end.
 
     python bench/bench_sdk.py [--quick] [--calls N] [--predictions N] [--only WHAT] [--json OUT]
 
@@ -18,6 +18,14 @@ Scenarios:
 * ``monitor``: a trivial predict function wrapped by ``@monitor``, paced as above
   (the decorator's input handling plus ``log_prediction``).
 
+Peers of the caller's overhead, timed the same way in the same run:
+
+* ``logging.QueueHandler``: the standard library's non-blocking logging path (a
+  ``QueueListener`` thread serialises each event to JSON), which a team would otherwise
+  use to ship prediction events;
+* ``httpx.post`` per prediction: logging without an SDK, one synchronous request each
+  (fewer calls: it is slow).
+
 Throughput (issue 16), end to end against the real server (``create_app`` on uvicorn,
 a child process, on a SQLite file): ``N`` predictions (20 numeric features, 3 segments,
 event times spread over 4 hourly windows, rows from a pool of 4,096) logged back to
@@ -25,10 +33,12 @@ back from one thread, from the first call until ``close()`` returned with everyt
 posted (the server answered). Predictions/s are given on the wall clock and per CPU
 second of this process (all its threads: on a shared machine the wall clock measures the
 neighbours too); one call in four is timed for the caller's p50/p99 (timing every call
-would add its own cost to the throughput). After the run the windows
-are closed and their row counts summed (they must give ``N``):
+would add its own cost to the throughput). After the run the windows are closed and
+their row counts summed (they must give ``N``). ``--only throughput`` runs only this:
 
 * ``profile``: ``Client(mode="profile")``;
+* ``profile log_predictions``: the same rows as Arrow tables of 10,000 rows
+  (``log_predictions``: batch scoring), profile mode;
 * ``records``: ``Client(mode="records")`` (Arrow batches) on N/5 predictions: the
   server stores every row, so this is the server's rate;
 * peer ``numpy``: the least a profiler in Python does: the same dicts appended to a
@@ -36,14 +46,6 @@ are closed and their row counts summed (they must give ``N``):
 * peer ``whylogs``: whylogs (bench/.venvs/whylogs, built by bench_whylogs.py's
   requirements) with its streaming API, ``why.logger(mode="rolling").log(row)`` per
   prediction, and its batch API on a pandas frame of the same rows.
-
-Peers, timed the same way in the same run:
-
-* ``logging.QueueHandler``: the standard library's non-blocking logging path (a
-  ``QueueListener`` thread serialises each event to JSON), which a team would otherwise
-  use to ship prediction events;
-* ``httpx.post`` per prediction: logging without an SDK, one synchronous request each
-  (fewer calls: it is slow).
 """
 
 from __future__ import annotations
