@@ -266,6 +266,8 @@ class ServiceAPI(Protocol):
         self, model: str, *, now: datetime | None = None, actor: Actor | None = None
     ) -> dict[str, int]: ...
 
+    def use_server_retention(self, periods: Mapping[str, timedelta]) -> None: ...
+
     # the audit trail
 
     def list_audit(
