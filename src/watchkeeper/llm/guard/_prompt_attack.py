@@ -199,10 +199,18 @@ def _segments(text: str) -> list[tuple[int, str]]:
     return [(0, text[:ATTACK_HEAD_CHARS]), (tail_start, text[tail_start:])]
 
 
-def _match_patterns(text: str) -> dict[str, tuple[float, int, int]]:
+# The patterns written in other scripts than Latin: the only ones that the unfolded
+# (lower-cased) text of a non-ASCII prompt can match where its folded text does not
+# (folding turns Cyrillic letters into their Latin look-alikes).
+_NON_LATIN_PATTERNS = tuple(item for item in ATTACK_PATTERNS if not item.pattern.pattern.isascii())
+
+
+def _match_patterns(
+    text: str, patterns: tuple[AttackPattern, ...] = ATTACK_PATTERNS
+) -> dict[str, tuple[float, int, int]]:
     found: dict[str, tuple[float, int, int]] = {}
     present: dict[str, bool] = {}  # several patterns share triggers: test each once
-    for item in ATTACK_PATTERNS:
+    for item in patterns:
         family, weight = item.family, item.weight
         if family in found and found[family][0] >= weight:
             continue
@@ -240,7 +248,8 @@ def _scan_segment(
         findings.append(ScanFinding(offset + begin, offset + finish, family, weight, 0.8))
         families[family] = weight
     if not segment.isascii():
-        for family, (weight, start, end) in _match_patterns(segment.lower()).items():
+        unfolded = _match_patterns(segment.lower(), _NON_LATIN_PATTERNS)
+        for family, (weight, start, end) in unfolded.items():
             if weight > families.get(family, 0.0):
                 findings.append(ScanFinding(offset + start, offset + end, family, weight, 0.8))
                 families[family] = weight
