@@ -26,8 +26,9 @@ prediction, labels outside the classes) keeps the realized performance it had (c
 from its stored metrics) rather than recomputing it.
 
 One rule sets the period: a model's ``retention: records:`` in ``watchkeeper.yaml``,
-else the file's ``server: retention: records:`` (either stored with the model by
-``apply``), else the server's ``Settings.raw_retention``; compaction runs after each
+else the file's ``server: retention: records:`` (stored with a declared model by
+``apply``; ``Settings.retention`` for every model of a server started with the file),
+else the server's ``Settings.raw_retention``; compaction runs after each
 close by the process that closes, in every retention run (the background loop's and
 ``watchkeeper retention run``'s) and nowhere else deletes raw records
 (:mod:`watchkeeper.service._retention`).

@@ -84,8 +84,9 @@ class ScheduleConfig:
 @dataclass(frozen=True)
 class ServerConfig:
     """Defaults for the server; the environment (``WATCHKEEPER_*``) takes precedence,
-    except for ``retention``: the periods of every model the file declares, for the kinds
-    its own ``retention:`` leaves out (they beat ``WATCHKEEPER_RAW_RETENTION``)."""
+    except for ``retention``: the periods of every model of a server started with the file,
+    for the kinds its own ``retention:`` leaves out (they beat
+    ``WATCHKEEPER_RAW_RETENTION``)."""
 
     window: timedelta | None = None
     public_url: str | None = None
