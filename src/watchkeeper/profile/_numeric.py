@@ -104,24 +104,25 @@ class NumericBins:
     __hash__ = None  # type: ignore[assignment]  # mutable-array contents; never a dict key
 
     @cached_property
-    def _lookup(self) -> tuple[float, float, int, npt.NDArray[np.int32], npt.NDArray[np.bool_]]:
-        """A uniform grid over the edges' span: per cell, the number of edges in cells
-        before it, and whether an edge falls in it (only those values need a search)."""
+    def _lookup(self) -> tuple[float, float, int, npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
+        """A uniform grid over the edges' span: per cell (shifted by one, so cell -1 is
+        index 0), the number of edges in cells before it, and whether an edge falls in
+        it (only those values need a search)."""
         lo, span = float(self.edges[0]), float(self.edges[-1] - self.edges[0])
         scale = _LOOKUP_CELLS / span if span > 0 and math.isfinite(span) else 0.0
         edge_cells = _cells(self.edges, lo, scale, _LOOKUP_CELLS + 1)
-        before = np.zeros(_LOOKUP_CELLS + 3, dtype=np.int32)
-        np.add.at(before, edge_cells + 1, 1)
+        before = np.zeros(_LOOKUP_CELLS + 3, dtype=np.intp)
+        np.add.at(before, edge_cells, 1)
         has_edge = before > 0
-        return lo, scale, _LOOKUP_CELLS + 1, np.cumsum(before, dtype=np.int32) - before, has_edge
+        return lo, scale, _LOOKUP_CELLS + 1, np.cumsum(before) - before, has_edge
 
     def count(self, finite: FloatArray) -> tuple[IntArray, int, int]:
         """Counts per bin, and of values below ``low`` and above ``high``."""
         lo, scale, top, before, has_edge = self._lookup
-        cells = _cells(finite, lo, scale, top) + 1
-        positions = before[cells].astype(np.intp)
-        ambiguous = has_edge[cells]
-        if ambiguous.any():
+        cells = _cells(finite, lo, scale, top)
+        positions = before[cells]
+        ambiguous = np.flatnonzero(has_edge[cells])
+        if ambiguous.size:
             # Values in a cell that holds an edge: the exact binary search decides.
             positions[ambiguous] = np.searchsorted(self.edges, finite[ambiguous], side="left")
         counts = np.bincount(positions, minlength=self.n_bins).astype(np.int64, copy=False)
@@ -131,12 +132,17 @@ class NumericBins:
 
 
 def _cells(values: FloatArray, lo: float, scale: float, top: int) -> npt.NDArray[np.intp]:
-    """``floor((v - lo) * scale)`` clipped to ``[-1, top]``. Each step rounds
-    monotonically, so ``v <= e`` implies ``cell(v) <= cell(e)``: a value whose cell holds
-    no edge is above exactly the edges of the cells before it."""
-    scaled = (values - lo) * scale
-    np.clip(scaled, -1.0, float(top), out=scaled)
-    return np.floor(scaled, out=scaled).astype(np.intp)
+    """``floor((v - lo) * scale)`` clipped to ``[-1, top]``, plus one (so at least 0).
+    Each step rounds monotonically, so ``v <= e`` implies ``cell(v) <= cell(e)``: a value
+    whose cell holds no edge is above exactly the edges of the cells before it."""
+    scaled = np.subtract(values, lo)
+    scaled *= scale
+    # floor, then the clip to integer bounds: the same as clipping first.
+    np.floor(scaled, out=scaled)
+    scaled += 1.0
+    np.minimum(scaled, float(top + 1), out=scaled)
+    np.maximum(scaled, 0.0, out=scaled)
+    return scaled.astype(np.intp)
 
 
 @dataclass(frozen=True, eq=False)
@@ -330,10 +336,10 @@ class NumericAccumulator:
             n[4] += int(np.count_nonzero(np.isneginf(raw)))
         if finite.size == 0:
             return
-        sums = self._sums.merge(ExactSums.of(finite, self._sums.pivot))
+        low, high = float(finite.min()), float(finite.max())
+        sums = self._sums.merge(ExactSums.of(finite, self._sums.pivot, (low, high)))
         assert sums is not None
         self._sums = sums
-        low, high = float(finite.min()), float(finite.max())
         self._min = low if self._min is None else min(self._min, low)
         self._max = high if self._max is None else max(self._max, high)
         if self._values is not None:

@@ -30,6 +30,8 @@ FloatArray = npt.NDArray[np.float64]
 # double is an integer times 2**-1126, the unit of the sums.
 _SHIFT = 1126
 _CHUNK = 1 << 24
+# Levels of the fixed-point split tried before the exponent grouping takes the rest.
+_LEVELS = 3
 
 
 def exact_sum(values: FloatArray) -> int:
@@ -55,6 +57,46 @@ def exact_sum(values: FloatArray) -> int:
     return total
 
 
+def exact_sum_below(values: FloatArray, top: float) -> int:
+    """:func:`exact_sum` of ``values`` whose magnitudes are all below ``top``, in fewer
+    passes for the usual narrow range: scaled by a power of two (exact), each level's
+    split (trunc) takes integers below ``2**bits`` whose float sum is exact (``n`` of
+    them stay below ``2**53``), and the fraction, scaled up by ``2**bits``, is the next
+    level's. What is left after :data:`_LEVELS` levels goes to :func:`exact_sum`.
+
+    >>> v = np.array([0.1, 2.5, -3.0e-9])
+    >>> exact_sum_below(v, 2.5) == exact_sum(v)
+    True
+    """
+    n = values.size
+    bits = 53 - n.bit_length()
+    scale = math.frexp(top)[1] - bits
+    if n == 0 or top == 0.0:
+        return 0
+    if scale > 0 or bits < 20 or not math.isfinite(top):
+        # Scaling down could lose bits of tiny values (subnormal results).
+        return exact_sum(values)
+    # Scaling up by a power of two is exact: every |x| < 2**bits.
+    x = values * math.ldexp(1.0, -scale)
+    ints = np.empty_like(x)
+    total = 0
+    step = math.ldexp(1.0, bits)
+    for _ in range(_LEVELS):
+        # trunc and the subtraction are exact (numpy's modf is several times slower).
+        np.trunc(x, out=ints)
+        piece = int(ints.sum())
+        if piece:
+            total += piece << (scale + _SHIFT)
+        np.subtract(x, ints, out=x)
+        if not x.any():
+            return total
+        x *= step
+        scale -= bits
+    # The rest is x * 2**scale; its bits are whole units of 2**-1074, so the shift is exact.
+    rest = exact_sum(x)
+    return total + (rest << scale if scale >= 0 else rest >> -scale)
+
+
 @dataclass(frozen=True, slots=True)
 class ExactSums:
     """``n`` values' exact ``sum(v - pivot)`` and ``sum((v - pivot) ** 2)``.
@@ -74,13 +116,24 @@ class ExactSums:
     overflow: bool = False
 
     @classmethod
-    def of(cls, values: FloatArray, pivot: float) -> ExactSums:
+    def of(
+        cls, values: FloatArray, pivot: float, bounds: tuple[float, float] | None = None
+    ) -> ExactSums:
+        """The sums of finite ``values``; ``bounds`` (their min and max, when known)
+        spares a pass: rounding is monotonic, so the largest deviation and square are
+        those of the bounds."""
         with np.errstate(over="ignore", invalid="ignore"):
             deviations = values - pivot
             squares = deviations * deviations
-        if not np.isfinite(squares).all():
+        if bounds is None:
+            if not np.isfinite(squares).all():
+                return cls(pivot, int(values.size), overflow=True)
+            return cls(pivot, int(values.size), exact_sum(deviations), exact_sum(squares))
+        top = max(abs(bounds[0] - pivot), abs(bounds[1] - pivot))
+        if not math.isfinite(top * top):
             return cls(pivot, int(values.size), overflow=True)
-        return cls(pivot, int(values.size), exact_sum(deviations), exact_sum(squares))
+        s1 = exact_sum_below(deviations, top)
+        return cls(pivot, int(values.size), s1, exact_sum_below(squares, top * top))
 
     def merge(self, other: ExactSums) -> ExactSums | None:
         """Both together, or None when the pivots differ (the sums do not add)."""
