@@ -178,3 +178,33 @@ def test_exact_sum_is_exact(seed: int) -> None:
 if __name__ == "__main__":
     for seed in sorted(_EXPECTED):
         print(seed, {c: _digest(_build(seed, c)) for c in _CHUNKINGS}, _digest(_reference(seed)))
+
+
+@pytest.mark.parametrize(
+    "edges",
+    [
+        np.linspace(-3.0, 3.0, 999),
+        np.append(np.linspace(0.0, 1.0, 200), 1e300),  # edges crowd into one cell
+        np.array([0.0, 0.0, 1e-300, 1e-300, 2.0, 2.0, 2.0]),  # repeated edges
+        np.array([1.0, 1.0 + 2.0**-52, 1.0 + 2.0**-51, 5.0]),  # three edges in one cell
+        np.array([7.0]),
+    ],
+)
+def test_counts_are_searchsorted(edges: np.ndarray) -> None:
+    from watchkeeper.profile._numeric import NumericBins
+
+    rng = np.random.default_rng(3)
+    values = np.concatenate(
+        (
+            rng.normal(0, 2, 5000),
+            rng.choice(edges, 500),
+            np.nextafter(rng.choice(edges, 500), np.inf),
+            np.nextafter(rng.choice(edges, 500), -np.inf),
+            [-1e308, 1e308, 0.0, -0.0, 5e-324],
+        )
+    )
+    bins = NumericBins(edges, float(edges[0]) - 1.0, float(edges[-1]))
+    counts, below, above = bins.count(values)
+    expected = np.bincount(np.searchsorted(edges, values, side="left"), minlength=bins.n_bins)
+    np.testing.assert_array_equal(counts, expected)
+    assert below == int((values < bins.low).sum()) and above == int((values > bins.high).sum())

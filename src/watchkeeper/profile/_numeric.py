@@ -52,6 +52,8 @@ IntArray = npt.NDArray[np.int64]
 EXACT_VALUES = 10_000
 # Cells of the lookup grid that spares most values a binary search over the edges.
 _LOOKUP_CELLS = 1 << 16
+# Most edges in one lookup cell for which stepping beats the binary search.
+_MAX_STEPS = 4
 
 
 def merge_types(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
@@ -104,27 +106,32 @@ class NumericBins:
     __hash__ = None  # type: ignore[assignment]  # mutable-array contents; never a dict key
 
     @cached_property
-    def _lookup(self) -> tuple[float, float, int, npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
-        """A uniform grid over the edges' span: per cell (shifted by one, so cell -1 is
-        index 0), the number of edges in cells before it, and whether an edge falls in
-        it (only those values need a search)."""
+    def _lookup(self) -> tuple[float, float, int, npt.NDArray[np.int32], FloatArray, int]:
+        """A uniform grid over the edges' span: per cell, the number of edges in cells
+        before it; the edges with ``inf`` after them; and the most edges any one cell
+        holds."""
         lo, span = float(self.edges[0]), float(self.edges[-1] - self.edges[0])
         scale = _LOOKUP_CELLS / span if span > 0 and math.isfinite(span) else 0.0
         edge_cells = _cells(self.edges, lo, scale, _LOOKUP_CELLS + 1)
-        before = np.zeros(_LOOKUP_CELLS + 3, dtype=np.intp)
-        np.add.at(before, edge_cells, 1)
-        has_edge = before > 0
-        return lo, scale, _LOOKUP_CELLS + 1, np.cumsum(before) - before, has_edge
+        per_cell = np.zeros(_LOOKUP_CELLS + 2, dtype=np.int32)
+        np.add.at(per_cell, edge_cells, 1)
+        before = np.cumsum(per_cell, dtype=np.int32) - per_cell
+        padded = np.append(self.edges, np.inf)
+        return lo, scale, _LOOKUP_CELLS + 1, before, padded, int(per_cell.max())
 
     def count(self, finite: FloatArray) -> tuple[IntArray, int, int]:
         """Counts per bin, and of values below ``low`` and above ``high``."""
-        lo, scale, top, before, has_edge = self._lookup
-        cells = _cells(finite, lo, scale, top)
-        positions = before[cells]
-        ambiguous = np.flatnonzero(has_edge[cells])
-        if ambiguous.size:
-            # Values in a cell that holds an edge: the exact binary search decides.
-            positions[ambiguous] = np.searchsorted(self.edges, finite[ambiguous], side="left")
+        lo, scale, top, before, padded, most = self._lookup
+        if most > _MAX_STEPS:
+            # Edges crowd into few cells (a far outlier edge): the binary search.
+            positions = np.searchsorted(self.edges, finite, side="left")
+        else:
+            # Every edge in an earlier cell is below the value, every edge in a later
+            # one above it; the edges of its own cell are compared one step at a time.
+            # take, and intp positions: numpy's fancy indexing is several times slower.
+            positions = before.take(_cells(finite, lo, scale, top)).astype(np.intp)
+            for _ in range(most):
+                positions += finite > padded.take(positions)
         counts = np.bincount(positions, minlength=self.n_bins).astype(np.int64, copy=False)
         below = int(np.count_nonzero(finite < self.low))
         above = int(np.count_nonzero(finite > self.high))
@@ -132,15 +139,12 @@ class NumericBins:
 
 
 def _cells(values: FloatArray, lo: float, scale: float, top: int) -> npt.NDArray[np.intp]:
-    """``floor((v - lo) * scale)`` clipped to ``[-1, top]``, plus one (so at least 0).
-    Each step rounds monotonically, so ``v <= e`` implies ``cell(v) <= cell(e)``: a value
-    whose cell holds no edge is above exactly the edges of the cells before it."""
+    """``(v - lo) * scale`` clipped to ``[0, top]`` and truncated. Each step rounds
+    monotonically, so ``v <= e`` implies ``cell(v) <= cell(e)``: a value whose cell holds
+    no edge is above exactly the edges of the cells before it."""
     scaled = np.subtract(values, lo)
     scaled *= scale
-    # floor, then the clip to integer bounds: the same as clipping first.
-    np.floor(scaled, out=scaled)
-    scaled += 1.0
-    np.minimum(scaled, float(top + 1), out=scaled)
+    np.minimum(scaled, float(top), out=scaled)
     np.maximum(scaled, 0.0, out=scaled)
     return scaled.astype(np.intp)
 
