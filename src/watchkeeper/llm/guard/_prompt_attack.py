@@ -206,13 +206,24 @@ _NON_LATIN_PATTERNS = tuple(item for item in ATTACK_PATTERNS if not item.pattern
 
 
 def _match_patterns(
-    text: str, patterns: tuple[AttackPattern, ...] = ATTACK_PATTERNS
+    text: str,
+    patterns: tuple[AttackPattern, ...] = ATTACK_PATTERNS,
+    floor: Mapping[str, float] | None = None,
 ) -> dict[str, tuple[float, int, int]]:
+    """Each family's strongest matching pattern: its weight and the span of its match.
+
+    With ``floor``, a pattern no heavier than its family's floor is not run, and a
+    family found only by such patterns is left out: the families found above their
+    floor keep the weight they have without one (a family's weight is the largest of
+    its matching patterns), which is all the variant passes need.
+    """
     found: dict[str, tuple[float, int, int]] = {}
     present: dict[str, bool] = {}  # several patterns share triggers: test each once
     for item in patterns:
         family, weight = item.family, item.weight
         if family in found and found[family][0] >= weight:
+            continue
+        if floor is not None and weight <= floor.get(family, 0.0):
             continue
         hit = False
         for trigger in item.triggers:
@@ -274,7 +285,9 @@ def _scan_segment(
         )
     for encoding, variant, start, end in variants:
         hidden = {
-            f: w for f, (w, _, _) in _match_patterns(variant).items() if w > families.get(f, 0)
+            f: w
+            for f, (w, _, _) in _match_patterns(variant, floor=families).items()
+            if w > families.get(f, 0)
         }
         if hidden:
             strongest = max(hidden.values())

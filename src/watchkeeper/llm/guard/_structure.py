@@ -166,10 +166,8 @@ _COMPILED_LOWER = tuple((name, re.compile(pattern)) for name, pattern in _PATTER
 _FOLDS_TO_ASCII = ("\u0131", "\u017f")
 
 
-def _compiled_for(text: str, lowered: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    if text == lowered and not any(char in text for char in _FOLDS_TO_ASCII):
-        return _COMPILED_LOWER
-    return _COMPILED
+def _is_lower(text: str, lowered: str) -> bool:
+    return text == lowered and not any(char in text for char in _FOLDS_TO_ASCII)
 
 
 # Substrings one of which every match of the pattern contains: a pattern whose
@@ -427,17 +425,26 @@ _WORDS = re.compile(r"\w+")
 # Instruction density: the share of sentences that open with a command verb.
 # Written to start with a character class (which the regex engine skips to quickly):
 # the start of the text counts as a boundary through a "\n" put in front of it.
-_IMPERATIVE = re.compile(
+_IMPERATIVE_SOURCE = (
     r"[.!?:;\n][\s*>#-]*(?:please\s+|now,?\s+|also,?\s+|then,?\s+|and\s+)?"
     r"(?:ignore|forget|disregard|print|output|say|write|tell|reveal|show|repeat|send|answer|"
     r"respond|reply|act|pretend|imagine|do|don't|never|always|stop|start|give|list|provide|"
     r"include|return|execute|run|generate|make|create|delete|remove|follow|remember|begin|"
     r"continue|use|be|become|obey|comply|insert|add|append|replace|email|forward|install|"
     r"verify|confirm|open|visit|click|call|paste|type|enter|keep|stay|assume|treat|"
-    r"switch|activate|enable|disable|bypass|override|share|spell|translate|decode)\b",
-    re.I,
+    r"switch|activate|enable|disable|bypass|override|share|spell|translate|decode)\b"
 )
+_IMPERATIVE = re.compile(_IMPERATIVE_SOURCE, re.I)
+_SECOND_PERSON_LOWER = re.compile(_SECOND_PERSON.pattern)
+_IMPERATIVE_LOWER = re.compile(_IMPERATIVE_SOURCE)
 _SENTENCE_END = re.compile(r"[.!?\n]+")
+
+
+def _lower_or_not(lower: bool) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    # On lower-case text the patterns without IGNORECASE find the same (see _COMPILED_LOWER).
+    if lower:
+        return _SECOND_PERSON_LOWER, _IMPERATIVE_LOWER
+    return _SECOND_PERSON, _IMPERATIVE
 
 
 def structure_features(text: str) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]:
@@ -452,7 +459,9 @@ def structure_features(text: str) -> tuple[npt.NDArray[np.int32], npt.NDArray[np
     indices: list[int] = []
     values: list[float] = []
     lowered = text.lower()
-    for k, (name, pattern) in enumerate(_compiled_for(text, lowered)):
+    lower = _is_lower(text, lowered)
+    second_person, imperative = _lower_or_not(lower)
+    for k, (name, pattern) in enumerate(_COMPILED_LOWER if lower else _COMPILED):
         if not _may_match(name, lowered):
             continue
         count = sum(1 for _ in zip(range(int(_CAP)), pattern.finditer(text), strict=False))
@@ -461,11 +470,11 @@ def structure_features(text: str) -> tuple[npt.NDArray[np.int32], npt.NDArray[np
             values.append(STRUCTURE_SCALE * count / _CAP)
     words = len(_WORDS.findall(text))
     if words >= 8:
-        share = len(_SECOND_PERSON.findall(text)) / words
+        share = len(second_person.findall(text)) / words
         if share > 0:
             indices.append(N_BUCKETS - 1 - len(_COMPILED))
             values.append(STRUCTURE_SCALE * min(1.0, share * 10.0))
-    commands = len(_IMPERATIVE.findall("\n" + text))
+    commands = len(imperative.findall("\n" + text))
     if commands:
         sentences = max(1, len(_SENTENCE_END.findall(text.rstrip(" .!?\n"))) + 1)
         indices.append(N_BUCKETS - 2 - len(_COMPILED))
@@ -534,17 +543,19 @@ def structure_matches(text: str) -> StructureMatches:
     True
     """
     lowered = text.lower()
+    lower = _is_lower(text, lowered)
+    second_person, imperative = _lower_or_not(lower)
     spans = []
-    for name, pattern in _compiled_for(text, lowered):
+    for name, pattern in _COMPILED_LOWER if lower else _COMPILED:
         if _may_match(name, lowered):
             found = [match.span() for match in pattern.finditer(text)]
             spans.append(np.array(found, dtype=np.int64).reshape(-1, 2))
         else:
             spans.append(np.empty((0, 2), dtype=np.int64))
     words = np.array([m.start() for m in _WORDS.finditer(text)], dtype=np.int64)
-    second = np.array([m.start() for m in _SECOND_PERSON.finditer(text)], dtype=np.int64)
+    second = np.array([m.start() for m in second_person.finditer(text)], dtype=np.int64)
     commands = np.array(
-        [max(0, m.start() - 1) for m in _IMPERATIVE.finditer("\n" + text)], dtype=np.int64
+        [max(0, m.start() - 1) for m in imperative.finditer("\n" + text)], dtype=np.int64
     )
     ends = np.array([m.start() for m in _SENTENCE_END.finditer(text)], dtype=np.int64)
     return StructureMatches(tuple(spans), words, second, commands, ends)
