@@ -208,3 +208,25 @@ def test_counts_are_searchsorted(edges: np.ndarray) -> None:
     expected = np.bincount(np.searchsorted(edges, values, side="left"), minlength=bins.n_bins)
     np.testing.assert_array_equal(counts, expected)
     assert below == int((values < bins.low).sum()) and above == int((values > bins.high).sum())
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_exact_sum_below_is_exact(seed: int) -> None:
+    from watchkeeper.profile._sums import exact_sum_below
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.choice([1, 2, 3, 100, 8192, 70_000]))
+    spread = int(rng.integers(0, 120))
+    centre = int(rng.integers(-1070, 900))
+    values = rng.random(n) * 2.0 ** (centre + rng.integers(-spread, 1, size=n).astype(float))
+    values = values[values > 0] * rng.choice([-1.0, 1.0]) if seed % 2 else values[values > 0]
+    if values.size == 0:
+        return
+    magnitudes = np.abs(values)
+    top, bottom = float(magnitudes.max()), float(magnitudes.min())
+    expected = sum(Fraction(v) for v in values.tolist()) * (1 << 1126)
+    assert exact_sum_below(values, top, bottom) == expected
+    assert exact_sum_below(values, top) == expected
+    if math.isfinite(top * top):
+        squares = values * values
+        assert exact_sum_below(squares, top * top, bottom * bottom) == exact_sum(squares)

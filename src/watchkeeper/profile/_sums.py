@@ -57,15 +57,18 @@ def exact_sum(values: FloatArray) -> int:
     return total
 
 
-def exact_sum_below(values: FloatArray, top: float) -> int:
-    """:func:`exact_sum` of ``values`` whose magnitudes are all below ``top``, in fewer
-    passes for the usual narrow range: scaled by a power of two (exact), each level's
-    split (trunc) takes integers below ``2**bits`` whose float sum is exact (``n`` of
-    them stay below ``2**53``), and the fraction, scaled up by ``2**bits``, is the next
-    level's. What is left after :data:`_LEVELS` levels goes to :func:`exact_sum`.
+def exact_sum_below(values: FloatArray, top: float, bottom: float = 0.0) -> int:
+    """:func:`exact_sum` of ``values`` whose magnitudes are at most ``top`` (and, when
+    ``bottom > 0``, each zero or at least ``bottom``), in fewer passes for the usual
+    narrow range: scaled by a power of two (exact), each level's split (trunc) takes
+    integers below ``2**bits`` whose float sum is exact (``n`` of them stay below
+    ``2**53``), and the fraction, scaled up by ``2**bits``, is the next level's. A
+    ``bottom`` bounds the lowest bit (``2**(exponent(bottom) - 53)``): the level that
+    reaches it is whole and is only summed. What is left after :data:`_LEVELS` levels
+    goes to :func:`exact_sum`.
 
     >>> v = np.array([0.1, 2.5, -3.0e-9])
-    >>> exact_sum_below(v, 2.5) == exact_sum(v)
+    >>> exact_sum_below(v, 2.5) == exact_sum(v) == exact_sum_below(v, 2.5, 3.0e-9)
     True
     """
     n = values.size
@@ -73,28 +76,36 @@ def exact_sum_below(values: FloatArray, top: float) -> int:
     scale = math.frexp(top)[1] - bits
     if n == 0 or top == 0.0:
         return 0
-    if scale > 0 or bits < 20 or not math.isfinite(top):
-        # Scaling down could lose bits of tiny values (subnormal results).
+    if not -1000 < scale <= 0 or bits < 20 or not math.isfinite(top):
+        # Scaling down could lose bits of tiny values (subnormal results); 2**-scale
+        # must be a double.
         return exact_sum(values)
+    # Every nonzero value is a whole multiple of 2**lowest (None: not known).
+    lowest = math.frexp(bottom)[1] - 53 if bottom > 0.0 else None
     # Scaling up by a power of two is exact: every |x| < 2**bits.
     x = values * math.ldexp(1.0, -scale)
     ints = np.empty_like(x)
     total = 0
     step = math.ldexp(1.0, bits)
     for _ in range(_LEVELS):
+        if lowest is not None and scale <= lowest:
+            # x holds whole numbers only: the last level.
+            return total + _shifted(int(x.sum()), scale + _SHIFT)
         # trunc and the subtraction are exact (numpy's modf is several times slower).
         np.trunc(x, out=ints)
-        piece = int(ints.sum())
-        if piece:
-            total += piece << (scale + _SHIFT)
+        total += _shifted(int(ints.sum()), scale + _SHIFT)
         np.subtract(x, ints, out=x)
-        if not x.any():
+        if lowest is None and not x.any():
             return total
         x *= step
         scale -= bits
     # The rest is x * 2**scale; its bits are whole units of 2**-1074, so the shift is exact.
-    rest = exact_sum(x)
-    return total + (rest << scale if scale >= 0 else rest >> -scale)
+    return total + _shifted(exact_sum(x), scale)
+
+
+def _shifted(value: int, shift: int) -> int:
+    """``value * 2**shift``, for a ``value`` known to be a multiple of ``2**-shift``."""
+    return value << shift if shift >= 0 else value >> -shift
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,11 +140,15 @@ class ExactSums:
             if not np.isfinite(squares).all():
                 return cls(pivot, int(values.size), overflow=True)
             return cls(pivot, int(values.size), exact_sum(deviations), exact_sum(squares))
-        top = max(abs(bounds[0] - pivot), abs(bounds[1] - pivot))
+        low, high = bounds[0] - pivot, bounds[1] - pivot
+        top = max(abs(low), abs(high))
         if not math.isfinite(top * top):
             return cls(pivot, int(values.size), overflow=True)
-        s1 = exact_sum_below(deviations, top)
-        return cls(pivot, int(values.size), s1, exact_sum_below(squares, top * top))
+        # Deviations of one sign are at least the nearer bound's (else unknown: 0).
+        bottom = low if low > 0.0 else (-high if high < 0.0 else 0.0)
+        s1 = exact_sum_below(deviations, top, bottom)
+        s2 = exact_sum_below(squares, top * top, bottom * bottom)
+        return cls(pivot, int(values.size), s1, s2)
 
     def merge(self, other: ExactSums) -> ExactSums | None:
         """Both together, or None when the pivots differ (the sums do not add)."""
