@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = [
+    "LEET_CHARS",
     "DecodedPayload",
     "NormalisedText",
     "decoded_payloads",
@@ -55,6 +56,7 @@ _INVISIBLE = re.compile(
 )
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
                        "$": "s", "!": "i", "|": "l", "+": "t"})  # fmt: skip
+LEET_CHARS = "".join(chr(code) for code in _LEET)  # the characters undo_leetspeak changes
 _HAS_LEET = re.compile(r"[a-z][013457@$!|+]|[013457@$!|+][a-z]")
 
 # Bounded quantifiers only: an unbounded run followed by a failing suffix is where

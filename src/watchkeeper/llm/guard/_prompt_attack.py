@@ -18,13 +18,18 @@ instruction appended after padding.
 from __future__ import annotations
 
 import re
+import re._parser as _parser  # type: ignore[import-not-found]
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from watchkeeper.llm.guard._classifier import ClassifierWeights, attack_probability
 from watchkeeper.llm.guard._hidden_text import reveal_tag_text
 from watchkeeper.llm.guard._normalise import (
+    LEET_CHARS,
     decoded_payloads,
     normalise,
     rot13,
@@ -209,13 +214,15 @@ def _match_patterns(
     text: str,
     patterns: tuple[AttackPattern, ...] = ATTACK_PATTERNS,
     floor: Mapping[str, float] | None = None,
+    misses: set[int] | None = None,
 ) -> dict[str, tuple[float, int, int]]:
     """Each family's strongest matching pattern: its weight and the span of its match.
 
     With ``floor``, a pattern no heavier than its family's floor is not run, and a
     family found only by such patterns is left out: the families found above their
     floor keep the weight they have without one (a family's weight is the largest of
-    its matching patterns), which is all the variant passes need.
+    its matching patterns), which is all the variant passes need. ``misses`` collects
+    the ``id`` of each pattern searched in vain.
     """
     found: dict[str, tuple[float, int, int]] = {}
     present: dict[str, bool] = {}  # several patterns share triggers: test each once
@@ -238,7 +245,75 @@ def _match_patterns(
         match = item.pattern.search(text)
         if match is not None:
             found[family] = (weight, match.start(), match.end())
+        elif misses is not None:
+            misses.add(id(item))
     return found
+
+
+def _reach(item: AttackPattern) -> int | None:
+    """The longest match of ``item``, or ``None`` when unbounded."""
+    width = _parser.parse(item.pattern.pattern, item.pattern.flags).getwidth()[1]
+    return None if width >= _parser.MAXREPEAT else int(width)
+
+
+# The patterns look at most one character beyond their match (\b, ^): see _leet_families.
+_REACH = {id(item): _reach(item) for item in ATTACK_PATTERNS}
+_LEET_CODES = np.array([ord(char) for char in LEET_CHARS], dtype=np.uint32)
+
+
+def _leet_families(
+    folded: str, leet: str, floor: Mapping[str, float], misses: set[int]
+) -> dict[str, float]:
+    """The families of ``_match_patterns(leet, floor=floor)``, with their weights.
+
+    ``leet`` differs from ``folded`` only where ``folded`` holds a leetspeak character.
+    A pattern searched in vain over ``folded`` (in ``misses``) can match ``leet`` only
+    where the match or the character on either side of it was changed, since the
+    same characters would match in ``folded``: such a pattern is searched only around
+    the changed characters (as far as its longest match reaches), and over the whole
+    text when one of those searches finds something, so the answer is the one a
+    search of the whole text gives.
+    """
+    codes = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32)
+    changed = np.flatnonzero(np.isin(codes, _LEET_CODES))
+    found: dict[str, float] = {}
+    present: dict[str, bool] = {}
+    for item in ATTACK_PATTERNS:
+        family, weight = item.family, item.weight
+        if weight <= max(found.get(family, 0.0), floor.get(family, 0.0)):
+            continue
+        hit = False
+        for trigger in item.triggers:
+            seen = present.get(trigger)
+            if seen is None:
+                seen = present[trigger] = trigger in leet
+            if seen:
+                hit = True
+                break
+        if not hit:
+            continue
+        reach = _REACH[id(item)]
+        windowed = id(item) in misses and reach is not None and changed.size > 0
+        if windowed and not _near(item.pattern, leet, changed, int(reach or 0) + 1):
+            continue
+        if item.pattern.search(leet) is not None:
+            found[family] = weight
+    return found
+
+
+def _near(pattern: re.Pattern[str], text: str, changed: npt.NDArray[np.intp], margin: int) -> bool:
+    """Whether ``pattern`` matches within ``margin`` characters of a changed one."""
+    starts = np.maximum(changed - margin, 0)
+    ends = np.minimum(changed + margin + 1, len(text))
+    gaps = np.flatnonzero(starts[1:] > ends[:-1])
+    lows = np.concatenate(([starts[0]], starts[gaps + 1]))
+    highs = np.concatenate((ends[gaps], [ends[-1]]))
+    if int((highs - lows).sum()) >= len(text):
+        return True
+    return any(
+        pattern.search(text, int(low), int(high)) is not None
+        for low, high in zip(lows, highs, strict=True)
+    )
 
 
 def _noisy_or(weights: list[float]) -> float:
@@ -254,7 +329,8 @@ def _scan_segment(
     folded = normalise(segment)
     findings: list[ScanFinding] = []
     families: dict[str, float] = {}
-    for family, (weight, start, end) in _match_patterns(folded.text).items():
+    misses: set[int] = set()
+    for family, (weight, start, end) in _match_patterns(folded.text, misses=misses).items():
         begin, finish = folded.span(start, end)
         findings.append(ScanFinding(offset + begin, offset + finish, family, weight, 0.8))
         families[family] = weight
@@ -284,11 +360,11 @@ def _scan_segment(
             (payload.encoding, normalise(payload.text).text, payload.start, payload.end)
         )
     for encoding, variant, start, end in variants:
-        hidden = {
-            f: w
-            for f, (w, _, _) in _match_patterns(variant, floor=families).items()
-            if w > families.get(f, 0)
-        }
+        if encoding == "leetspeak":
+            matched = _leet_families(folded.text, variant, families, misses)
+        else:
+            matched = {f: w for f, (w, _, _) in _match_patterns(variant, floor=families).items()}
+        hidden = {f: w for f, w in matched.items() if w > families.get(f, 0)}
         if hidden:
             strongest = max(hidden.values())
             families.update(hidden)
