@@ -133,10 +133,10 @@ class ExactSums:
         """The sums of finite ``values``; ``bounds`` (their min and max, when known)
         spares a pass: rounding is monotonic, so the largest deviation and square are
         those of the bounds."""
-        with np.errstate(over="ignore", invalid="ignore"):
-            deviations = values - pivot
-            squares = deviations * deviations
         if bounds is None:
+            with np.errstate(over="ignore", invalid="ignore"):
+                deviations = values - pivot
+                squares = deviations * deviations
             if not np.isfinite(squares).all():
                 return cls(pivot, int(values.size), overflow=True)
             return cls(pivot, int(values.size), exact_sum(deviations), exact_sum(squares))
@@ -144,6 +144,9 @@ class ExactSums:
         top = max(abs(low), abs(high))
         if not math.isfinite(top * top):
             return cls(pivot, int(values.size), overflow=True)
+        # Nothing overflows now (no errstate needed).
+        deviations = values - pivot
+        squares = deviations * deviations
         # Deviations of one sign are at least the nearer bound's (else unknown: 0).
         bottom = low if low > 0.0 else (-high if high < 0.0 else 0.0)
         s1 = exact_sum_below(deviations, top, bottom)
