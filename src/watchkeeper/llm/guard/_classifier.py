@@ -102,6 +102,71 @@ def _buckets(text: str) -> npt.NDArray[np.int32]:
     return np.concatenate(parts) if parts else np.empty(0, dtype=np.int32)
 
 
+class _WindowHashes:
+    """The n-gram hashes of a whole text, to take each window's buckets from.
+
+    A window ``text[a:b]`` is featurised as ``" " + text[a:b] + " "``: its character
+    n-grams are those of the whole text inside it plus, at each end, the few that hold
+    the padding space; its words are the whole text's words cut at its ends. The
+    hash of a substring does not depend on where it sits, so the buckets are the same
+    multiset as :func:`_buckets` of the window gives, and :func:`featurise` counts a
+    multiset (sorted first): the features are identical, each character hashed once
+    instead of once per overlapping window.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        codes = np.frombuffer((" " + text + " ").encode("utf-32-le"), dtype=np.uint32)
+        length = codes.size
+        p_pow, q_pow = _powers(1 << max(10, (length + 1).bit_length()))
+        self.p_pow = p_pow
+        prefix = np.zeros(length + 1, dtype=np.uint64)
+        np.cumsum(codes.astype(np.uint64) * q_pow[:length], dtype=np.uint64, out=prefix[1:])
+        self.prefix = prefix
+        self.grams: dict[int, npt.NDArray[np.int32]] = {}
+        for n in _CHAR_NGRAMS:
+            count = length - n + 1
+            hashes = (prefix[n:] - prefix[:count]) * p_pow[:count]
+            self.grams[n] = _finalise(hashes, np.uint64(n))
+        is_word = _WORD_CHAR[np.minimum(codes, 128)]
+        edges = np.diff(is_word.astype(np.int8))
+        self.starts = np.flatnonzero(edges == 1) + 1
+        self.ends = np.flatnonzero(edges == -1) + 1
+
+    def buckets(self, a: int, b: int) -> npt.NDArray[np.int32]:
+        """What ``_buckets(text[a:b])`` holds, in another order (``b - a`` >= 5)."""
+        text, last = self.text, len(self.text)
+        parts = []
+        for n in _CHAR_NGRAMS:
+            # Padded window index i is index a + i of the padded whole text.
+            parts.append(self.grams[n][a + 1 : b + 2 - n])
+            head = self.grams[n][a : a + 1] if a == 0 else _edge(" " + text[a : a + n - 1], n)
+            tail = (
+                self.grams[n][b + 2 - n : b + 3 - n]
+                if b == last
+                else _edge(text[b - n + 1 : b] + " ", n)
+            )
+            parts.extend((head, tail))
+        # Words of the padded whole text (offset 1) cut to the window [a + 1, b + 1).
+        low = int(np.searchsorted(self.ends, a + 1, side="right"))
+        high = int(np.searchsorted(self.starts, b + 1, side="left"))
+        if high > low:
+            starts = np.maximum(self.starts[low:high], a + 1)
+            ends = np.minimum(self.ends[low:high], b + 1)
+            words = (self.prefix[ends] - self.prefix[starts]) * self.p_pow[starts]
+            parts.append(_finalise(words, _WORD_SEED))
+            if words.size > 1:
+                parts.append(_finalise(words[:-1] * _P + words[1:], _BIGRAM_SEED))
+        return np.concatenate(parts)
+
+
+def _edge(gram: str, n: int) -> npt.NDArray[np.int32]:
+    codes = np.frombuffer(gram.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    _, q_pow = _powers(1024)
+    value = np.cumsum(codes * q_pow[:n], dtype=np.uint64)[-1:]
+    return _finalise(value, np.uint64(n))
+
+
 def featurise(text: str) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]:
     """Bucket indices and unit-length weights of the features of a normalised text.
 
@@ -109,7 +174,12 @@ def featurise(text: str) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]
     >>> len(idx), round(float((val**2).sum()), 6)
     (100, 1.0)
     """
-    buckets = _buckets(text)
+    return _counted(_buckets(text))
+
+
+def _counted(
+    buckets: npt.NDArray[np.int32],
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]:
     if buckets.size == 0:
         return buckets, np.empty(0, dtype=np.float64)
     # np.unique(return_counts=True) costs twice this sort-and-diff on short inputs.
@@ -164,9 +234,17 @@ class ClassifierWeights:
         elif extra is None:
             indices, values = features(text)
         else:
-            ngram_indices, ngram_values = featurise(text)
-            indices = np.concatenate([ngram_indices, extra[0]])
-            values = np.concatenate([ngram_values, extra[1]])
+            return self._probability(featurise(text), extra)
+        logit = self.intercept + float(self.coef[indices].astype(np.float64) @ values)
+        return float(1.0 / (1.0 + np.exp(-logit)))
+
+    def _probability(
+        self,
+        ngrams: tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]],
+        extra: tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]],
+    ) -> float:
+        indices = np.concatenate([ngrams[0], extra[0]])
+        values = np.concatenate([ngrams[1], extra[1]])
         logit = self.intercept + float(self.coef[indices].astype(np.float64) @ values)
         return float(1.0 / (1.0 + np.exp(-logit)))
 
@@ -206,9 +284,11 @@ def attack_probability(text: str, weights: ClassifierWeights | None = None) -> f
     # The structural patterns run once over the whole text (not once per overlapping
     # window, which would read every character twice); each window counts its share.
     matches = structure_matches(head)
+    hashes = _WindowHashes(head)
     return max(
-        model.probability(
-            head[start : start + WINDOW_CHARS], matches.window(start, start + WINDOW_CHARS)
+        model._probability(
+            _counted(hashes.buckets(start, min(start + WINDOW_CHARS, len(head)))),
+            matches.window(start, start + WINDOW_CHARS),
         )
         for start in starts
     )
