@@ -440,6 +440,24 @@ _IMPERATIVE_LOWER = re.compile(_IMPERATIVE_SOURCE)
 _SENTENCE_END = re.compile(r"[.!?\n]+")
 
 
+# On ASCII text \w is [A-Za-z0-9_]: the starts of _WORDS and _SENTENCE_END matches are
+# the starts of runs of these characters, found with numpy instead of a match object each.
+_ASCII_WORD = np.zeros(128, dtype=bool)
+_ASCII_WORD[[ord(c) for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"]] = (
+    True
+)
+_ASCII_END = np.zeros(128, dtype=bool)
+_ASCII_END[[ord(c) for c in ".!?\n"]] = True
+
+
+def _run_starts(text: str, table: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
+    inside = table[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
+    starts = np.flatnonzero(inside[1:] & ~inside[:-1]) + 1
+    if inside.size and inside[0]:
+        starts = np.concatenate(([0], starts))
+    return starts.astype(np.int64)
+
+
 def _lower_or_not(lower: bool) -> tuple[re.Pattern[str], re.Pattern[str]]:
     # On lower-case text the patterns without IGNORECASE find the same (see _COMPILED_LOWER).
     if lower:
@@ -552,10 +570,13 @@ def structure_matches(text: str) -> StructureMatches:
             spans.append(np.array(found, dtype=np.int64).reshape(-1, 2))
         else:
             spans.append(np.empty((0, 2), dtype=np.int64))
-    words = np.array([m.start() for m in _WORDS.finditer(text)], dtype=np.int64)
+    if text.isascii():
+        words, ends = _run_starts(text, _ASCII_WORD), _run_starts(text, _ASCII_END)
+    else:
+        words = np.array([m.start() for m in _WORDS.finditer(text)], dtype=np.int64)
+        ends = np.array([m.start() for m in _SENTENCE_END.finditer(text)], dtype=np.int64)
     second = np.array([m.start() for m in second_person.finditer(text)], dtype=np.int64)
     commands = np.array(
         [max(0, m.start() - 1) for m in imperative.finditer("\n" + text)], dtype=np.int64
     )
-    ends = np.array([m.start() for m in _SENTENCE_END.finditer(text)], dtype=np.int64)
     return StructureMatches(tuple(spans), words, second, commands, ends)
