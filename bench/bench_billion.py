@@ -201,6 +201,8 @@ def _feed(
             load.append((fed, round(os.getloadavg()[0], 2)))
             _progress(fed, wall0, series, store, server)
     wall = time.perf_counter() - wall0
+    if store[-1][0] != fed:  # stopped by --stop-at between two samples
+        store.append((fed, b.store_bytes(url)))
     counts = _counts(http, "billion")
     n_fed = fed * per_window
     sums = {name: round(sum(values), 2) for name, values in series.items()}
