@@ -38,11 +38,13 @@ if TYPE_CHECKING:
     import httpx
     import numpy.typing as npt
 
+    from watchkeeper.fairness import GroupCounters
     from watchkeeper.performance import ClassificationProfile, RegressionProfile
 
 __all__ = [
     "PerformancePost",
     "bias_post",
+    "counters_post",
     "fetch_performance_edges",
     "performance_post",
     "profile_post",
@@ -273,22 +275,47 @@ def bias_post(
     >>> body["kind"], [g["group"] for g in body["columns"]["gender"]["groups"]]
     ('bias', [['f'], ['m']])
     """
-    import numpy as np
-
     from watchkeeper.fairness import count_groups
 
-    columns = {
+    counters = {
         column: count_groups(
             y_true, y_pred, sensitive_features={column: list(values)},
             positive_label=positive_label,
-        ).to_dict()
+        )
         for column, values in sensitive.items()
     }  # fmt: skip
-    body = {"kind": "bias", "version": 1, "columns": columns}
+    return counters_post(
+        model, version, window_start, counters, segment=segment, idempotency_key=idempotency_key
+    )
+
+
+def counters_post(
+    model: str,
+    version: str,
+    window_start: datetime,
+    counters: Mapping[str, GroupCounters],
+    *,
+    segment: str | Mapping[str, Any] | None = None,
+    idempotency_key: str | None = None,
+) -> PerformancePost:
+    """The post of one window's group counters already counted (or merged), one
+    :class:`~watchkeeper.fairness.GroupCounters` per sensitive column counted on that
+    column alone (``POST .../bias-profiles``); ``n_records`` is the rows they count.
+
+    >>> from watchkeeper.fairness import count_groups
+    >>> gender = count_groups(None, [1, 0], sensitive_features={"gender": ["f", "m"]})
+    >>> post = counters_post("churn", "v3", datetime(2024, 6, 1, 10, tzinfo=UTC),
+    ...                      {"gender": gender.merge(gender)})
+    >>> post.n_records
+    4
+    """
+    body = {"kind": "bias", "version": 1,
+            "columns": {column: c.to_dict() for column, c in counters.items()}}  # fmt: skip
+    first = next(iter(counters.values()), None)
     return PerformancePost(
         path=f"/v1/models/{quote(model, safe='')}/bias-profiles?"
         f"{_query(window_start, version, segment)}",
         body=json.dumps(body, separators=(",", ":")).encode(),
         headers=_headers(idempotency_key),
-        n_records=int(np.asarray(y_pred, dtype=object).shape[0]),
+        n_records=0 if first is None else int(first.total().n),
     )

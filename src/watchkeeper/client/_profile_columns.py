@@ -269,6 +269,10 @@ class Columns:
     #: Every row's score per series ("" or a class name; NaN where none), for the
     #: window's score sketches.
     series: dict[str, npt.NDArray[np.float64]]
+    #: Every row's prediction and label (None where none), or None unless asked for
+    #: (the window's bias counters).
+    predicted: list[Any] | None = None
+    truth: list[Any] | None = None
 
     @classmethod
     def of(
@@ -278,6 +282,7 @@ class Columns:
         *,
         labelled: bool,
         series: str | None = None,
+        predicted: bool = False,
     ) -> Columns:
         rows = value_rows(list(map(FEATURES, items)), list(kinds))
         numeric = numeric_matrix(
@@ -307,13 +312,15 @@ class Columns:
             series={}
             if series is None
             else score_series(list(map(PREDICTION if series == "prediction" else SCORE, items))),
+            predicted=list(map(PREDICTION, items)) if predicted else None,
+            truth=[item[11] if len(item) > 11 else None for item in items] if predicted else None,
         )
 
     def take(self, rows: npt.NDArray[np.intp] | None) -> Columns:
         """The share of the rows at ``rows`` (all of them for None)."""
         if rows is None:
             return self
-        picked = rows.tolist() if self.others else []
+        picked = rows.tolist() if self.others or self.predicted is not None else []
         keep = np.isin(self.labelled, rows) if self.labels else np.zeros(0, dtype=np.bool_)
         positions = np.flatnonzero(keep).tolist()
         return Columns(
@@ -327,4 +334,6 @@ class Columns:
             predictions=[self.predictions[i] for i in positions],
             scores=[self.scores[i] for i in positions],
             series={name: values[rows] for name, values in self.series.items()},
+            predicted=None if self.predicted is None else [self.predicted[i] for i in picked],
+            truth=None if self.truth is None else [self.truth[i] for i in picked],
         )

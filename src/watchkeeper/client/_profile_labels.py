@@ -8,8 +8,13 @@ the version's edges and classes (``GET .../performance-edges``, read once per ve
 The server counts the profile's rows as the window's labels; realized performance is
 computed from them at close. Every window's scores (a number per row, a mapping class ->
 probability per row, or a regressor's predictions) are posted as score sketches
-(``POST .../score-profiles``) so that its score statistics cover profiled traffic; bias
-group counters are not sent yet.
+(``POST .../score-profiles``) so that its score statistics cover profiled traffic. When
+the version has sensitive columns with reference counters (the bias monitor; the
+``sensitive`` and ``positive_label`` of ``performance-edges``) that are among the
+reference's columns, each window's rows are counted per group as they reach its profile
+builder (:func:`block_counters`: predictions, the sensitive values, labels where given)
+and the counters posted (``POST .../bias-profiles``), so its bias series equal those of
+the same rows sent as records.
 
 Classes: the server's when the model declares them, else the sorted distinct labels
 and predictions of the window (a classifier whose windows see different classes then
@@ -28,8 +33,14 @@ if TYPE_CHECKING:
     import httpx
 
     from watchkeeper.client._performance_post import PerformancePost
+    from watchkeeper.client._profile_columns import Columns
+    from watchkeeper.fairness import GroupCounters
 
-__all__ = ["LabelPoster"]
+__all__ = ["Bias", "LabelPoster", "block_counters"]
+
+#: A version's bias counting: its sensitive columns (among the reference's) and the
+#: reference's positive label.
+Bias = tuple[tuple[str, ...], Any]
 
 
 class LabelPoster:
@@ -64,6 +75,13 @@ class LabelPoster:
             return None
         return "prediction" if answer.get("kind") == "regression" else "score"
 
+    def bias_of(self, model: str, version: str, kinds: Mapping[str, str]) -> Bias | None:
+        """The version's sensitive columns that are among ``kinds`` (the reference's
+        columns) and its positive label; None when it has none (no bias counters)."""
+        answer = self._answer(model, version) or {}
+        columns = tuple(c for c in answer.get("sensitive") or [] if c in kinds)
+        return (columns, answer.get("positive_label")) if columns else None
+
     def posts(
         self,
         model: str,
@@ -73,10 +91,17 @@ class LabelPoster:
         rows: tuple[list[Any], list[Any], list[Any]],
         series: Mapping[str, list[Any]],
         key: str,
+        counters: Mapping[str, GroupCounters] | None = None,
     ) -> list[PerformancePost]:
-        """A window's performance post (when it has labelled rows) and score-sketch post
-        (when its rows have scores)."""
+        """A window's performance post (when it has labelled rows), score-sketch post
+        (when its rows have scores) and bias post (when ``counters`` count rows)."""
         posts = []
+        if counters:
+            from watchkeeper.client._performance_post import counters_post
+
+            start = datetime.fromtimestamp(start_us / 1_000_000, UTC)
+            posts.append(counters_post(model, version, start, counters,
+                                       segment=segment or None, idempotency_key=key))  # fmt: skip
         if rows[0]:
             post = self.post(model, version, start_us, segment, rows, key)
             if post is not None:
@@ -165,6 +190,45 @@ class LabelPoster:
                 f"({type(error).__name__}: {error}); they are not posted",
             )
             return None
+
+
+def block_counters(
+    blocks: list[Columns], kinds: Mapping[str, str], bias: Bias
+) -> dict[str, GroupCounters] | None:
+    """The group counters of each sensitive column over the rows of ``blocks`` that have
+    a prediction, as the server counts a window's records (labels NaN where none); None
+    when a block does not carry every row's prediction (a frame's), {} without rows."""
+    if any(block.predicted is None or block.truth is None for block in blocks):
+        return None
+    import numpy as np
+
+    from watchkeeper.fairness import count_groups
+
+    columns, positive_label = bias
+    numeric = [name for name, kind in kinds.items() if kind == "numeric"]
+    predicted: list[Any] = []
+    truth: list[Any] = []
+    values: dict[str, list[Any]] = {column: [] for column in columns}
+    for block in blocks:
+        assert block.predicted is not None and block.truth is not None
+        labels = [np.nan if label is None else label for label in block.truth]
+        rows = [i for i, p in enumerate(block.predicted) if p is not None]
+        predicted += [block.predicted[i] for i in rows]
+        truth += [labels[i] for i in rows]
+        for column in columns:
+            if kinds[column] == "numeric":
+                floats = block.numeric[:, numeric.index(column)].tolist()
+                given = [None if v != v else v for v in floats]  # NaN was None
+            else:
+                given = block.others[column]
+            values[column] += [given[i] for i in rows]
+    if not predicted:
+        return {}
+    return {
+        column: count_groups(truth, predicted, sensitive_features={column: values[column]},
+                             positive_label=positive_label)
+        for column in columns
+    }  # fmt: skip
 
 
 def _classes(labels: list[Any], predictions: list[Any]) -> list[Any]:

@@ -16,7 +16,8 @@ once per (model, version). A version the server has no reference for is sent as
 records (the record path), with a warning. Labels that come with the prediction
 (``log_prediction(..., label=y)``: batch scoring of labelled data) are gathered per
 window and posted beside its profile as a performance profile
-(:mod:`._profile_labels`); labels logged later by id (``log_label``) match no stored
+(:mod:`._profile_labels`), as are its score sketches and, for a version with sensitive
+columns, its bias group counters; labels logged later by id (``log_label``) match no stored
 record in profile mode. Building profiles needs the analysis side (numpy, scipy,
 pyarrow) in the process; record mode needs only httpx.
 
@@ -45,7 +46,8 @@ if TYPE_CHECKING:
     import httpx
 
     from watchkeeper.client._profile_columns import Columns
-    from watchkeeper.client._profile_labels import LabelPoster
+    from watchkeeper.client._profile_labels import Bias, LabelPoster
+    from watchkeeper.fairness import GroupCounters
     from watchkeeper.profile import Profile, ProfileBuilder
 
 __all__ = ["CHUNK_ROWS", "PROFILE_MEDIA_TYPE", "ProfilePost", "ProfileSink"]
@@ -77,6 +79,9 @@ class _Target:
     #: What the window's score sketches are of: "score", "prediction" (a regressor) or
     #: None (the server has no score profiles).
     series: str | None = None
+    #: The sensitive columns and positive label of the window's bias counters (None:
+    #: the version has none).
+    bias: Bias | None = None
 
 
 @dataclass
@@ -90,6 +95,8 @@ class _Window:
     predictions: list[Any] = field(default_factory=list)
     scores: list[Any] = field(default_factory=list)
     series: dict[str, list[Any]] = field(default_factory=dict)
+    #: Group counters of the rows fed so far (None once a block could not be counted).
+    counters: dict[str, GroupCounters] | None = field(default_factory=dict)
 
 
 def _operations(latencies: Any, errors: int) -> Operations:
@@ -160,6 +167,7 @@ class ProfileSink:
                 kinds = {spec.name: spec.kind.value for spec in reference.schema}
                 target = _Target(reference, int(seconds * 1_000_000), kinds)
                 target.series = self._poster().series_of(model, version)
+                target.bias = self._poster().bias_of(model, version, kinds)
                 if self.on_columns is not None:
                     self.on_columns(pair, tuple(kinds))
             else:
@@ -267,7 +275,10 @@ class ProfileSink:
             window_starts,
         )
 
-        columns = Columns.of(items, target.kinds, labelled=labelled, series=target.series)
+        columns = Columns.of(
+            items, target.kinds, labelled=labelled, series=target.series,
+            predicted=target.bias is not None,
+        )  # fmt: skip
         starts = window_starts(list(map(STAMP, items)), target.window_us)
         self._store(pair, target, columns, group_rows(starts, list(map(SEGMENT, items))))
 
@@ -306,6 +317,17 @@ class ProfileSink:
         blocks, window.blocks, window.waiting = window.blocks, [], 0
         if not blocks:
             return
+        bias = window.target.bias
+        if bias is not None and window.counters is not None:
+            from watchkeeper.client._profile_labels import block_counters
+
+            counted = block_counters(blocks, window.target.kinds, bias)
+            if counted is None:
+                window.counters = None  # partial counters would give wrong series
+            else:
+                mine = window.counters
+                for column, counters in counted.items():
+                    mine[column] = mine[column].merge(counters) if column in mine else counters
         one = len(blocks) == 1
         latency = blocks[0].latency if one else np.concatenate([b.latency for b in blocks])
         errors = sum(int(np.count_nonzero(b.errors)) for b in blocks)
@@ -366,7 +388,9 @@ class ProfileSink:
             )
             key = f"{self._prefix}-{self._sequence:x}"  # the feature profile's: kinds differ
             rows = (window.labels, window.predictions, window.scores)
-            extra = self._poster().posts(model, version, start, segment, rows, window.series, key)
+            extra = self._poster().posts(
+                model, version, start, segment, rows, window.series, key, window.counters
+            )
             posts += [ProfilePost(p.path, p.body, p.headers, n_records=0) for p in extra]
         return posts
 

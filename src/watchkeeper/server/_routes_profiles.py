@@ -276,7 +276,8 @@ async def ingest_bias_profile(
 
 @router.get(
     "/v1/models/{model}/versions/{version}/performance-edges",
-    summary="The kind, classes and score edges a version's performance profiles are counted on",
+    summary="The kind, classes and edges of a version's performance profiles, and the "
+    "sensitive columns and positive label of its bias counters",
 )
 async def performance_edges(
     request: Request,

@@ -39,7 +39,7 @@ from watchkeeper.service.kinds.bias import window_bias_values
 from watchkeeper.store._repo_parts import BIAS
 from watchkeeper.store._rows import WindowRow
 
-__all__ = ["bias_values", "ingest_bias_profile", "window_bias"]
+__all__ = ["bias_target", "bias_values", "ingest_bias_profile", "window_bias"]
 
 Columns = dict[str, GroupCounters]
 _MAX_GROUPS = 10_000
@@ -104,6 +104,18 @@ def ingest_bias_profile(
         registry, CODEC, read, model, version, window_start, data,
         segment=segment, part_key=part_key,
     )  # fmt: skip
+
+
+def bias_target(registry: Registry, model: str, version: str) -> dict[str, Any]:
+    """What a sender counts a version's group counters on: ``sensitive``, the sensitive
+    columns that have reference counters (empty when the model has no bias monitor),
+    and the reference's ``positive_label`` (None without such columns)."""
+    row = registry.model(model)
+    version_id = registry.version(row, version).id
+    state = version_states(registry.store, row, version_id, registry.clock()).get("bias")
+    kept: Mapping[str, Any] = json.loads(state) if state else {}
+    labels = [entry["counters"]["positive_label"] for entry in kept.values()]
+    return {"sensitive": sorted(kept), "positive_label": labels[0] if labels else None}
 
 
 def window_bias(registry: Registry, window: WindowRow) -> Columns | None:

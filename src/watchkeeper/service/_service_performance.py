@@ -77,5 +77,7 @@ class PerformanceMethods:
         )  # fmt: skip
 
     def performance_edges(self, model: str, version: str) -> dict[str, Any]:
-        """The kind, classes and edges a version's performance profiles are counted on."""
-        return _performance_parts.performance_edges(self._registry, model, version)
+        """The kind, classes and edges a version's performance profiles are counted on,
+        and the sensitive columns and positive label of its bias group counters."""
+        answer = _performance_parts.performance_edges(self._registry, model, version)
+        return answer | _bias_parts.bias_target(self._registry, model, version)
