@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import struct
 import zlib
 from collections.abc import Callable
@@ -80,8 +81,10 @@ MIGRATIONS: dict[int, Callable[[Document], Document]] = {1: _v1_to_v2}
 # Profile <-> document (arrays and bytes left as they are) -----------------------------
 
 
-def _moments(m: Moments) -> list[float]:
-    return [m.n, m.mean, m.m2]
+def _moments(m: Moments) -> list[float | str]:
+    # An m2 beyond the float range is written "inf" (JSON has no infinity); readers
+    # since version 1 take it through float(). The exact value comes back from "sums".
+    return [m.n, m.mean, m.m2 if math.isfinite(m.m2) else "inf"]
 
 
 def _column_doc(col: ColumnProfile) -> Document:
@@ -173,6 +176,15 @@ def _as_moments(items: list[Any]) -> Moments:
     return Moments(int(items[0]), float(items[1]), float(items[2]))
 
 
+def _numeric_moments(doc: Document) -> Moments:
+    moments = _as_moments(doc["moments"])
+    if math.isinf(moments.m2) and doc["sums"] is not None:
+        sums = ExactSums.from_list(doc["sums"])
+        if not sums.overflow:
+            return sums.moments()
+    return moments
+
+
 def _numeric_from(doc: Document) -> NumericProfile:
     n = [int(x) for x in doc["counts"]]
     bins = doc["bins"]
@@ -185,7 +197,7 @@ def _numeric_from(doc: Document) -> NumericProfile:
         n_neg_inf=n[4],
         n_type_mismatch=n[5],
         first_mismatch=doc["first_mismatch"],
-        moments=_as_moments(doc["moments"]),
+        moments=_numeric_moments(doc),
         min=doc["min"],
         max=doc["max"],
         values=None if doc["values"] is None else np.asarray(doc["values"], dtype=np.float64),

@@ -119,8 +119,11 @@ class NumericBins:
         padded = np.append(self.edges, np.inf)
         return lo, scale, _LOOKUP_CELLS + 1, before, padded, int(per_cell.max())
 
-    def count(self, finite: FloatArray) -> tuple[IntArray, int, int]:
-        """Counts per bin, and of values below ``low`` and above ``high``."""
+    def count(
+        self, finite: FloatArray, bounds: tuple[float, float] | None = None
+    ) -> tuple[IntArray, int, int]:
+        """Counts per bin, and of values below ``low`` and above ``high``; ``bounds``
+        (the values' min and max, when known) tells whether a cell can overflow."""
         lo, scale, top, before, padded, most = self._lookup
         if most > _MAX_STEPS:
             # Edges crowd into few cells (a far outlier edge): the binary search.
@@ -129,7 +132,11 @@ class NumericBins:
             # Every edge in an earlier cell is below the value, every edge in a later
             # one above it; the edges of its own cell are compared one step at a time.
             # take, and intp positions: numpy's fancy indexing is several times slower.
-            positions = before.take(_cells(finite, lo, scale, top)).astype(np.intp)
+            # Rounding is monotonic: if the bounds' cells are finite, every value's is.
+            wide = bounds is None or not (
+                math.isfinite((bounds[0] - lo) * scale) and math.isfinite((bounds[1] - lo) * scale)
+            )
+            positions = before.take(_cells(finite, lo, scale, top, wide)).astype(np.intp)
             for _ in range(most):
                 positions += finite > padded.take(positions)
         counts = np.bincount(positions, minlength=self.n_bins).astype(np.int64, copy=False)
@@ -138,12 +145,23 @@ class NumericBins:
         return counts, below, above
 
 
-def _cells(values: FloatArray, lo: float, scale: float, top: int) -> npt.NDArray[np.intp]:
+def _cells(
+    values: FloatArray, lo: float, scale: float, top: int, wide: bool = True
+) -> npt.NDArray[np.intp]:
     """``(v - lo) * scale`` clipped to ``[0, top]`` and truncated. Each step rounds
     monotonically, so ``v <= e`` implies ``cell(v) <= cell(e)``: a value whose cell holds
     no edge is above exactly the edges of the cells before it."""
-    scaled = np.subtract(values, lo)
-    scaled *= scale
+    if scale == 0.0:
+        # Edges spanning beyond the float range: one cell (0 * inf would be NaN).
+        return np.zeros(values.size, dtype=np.intp)
+    if wide:
+        with np.errstate(over="ignore"):
+            # Values far beyond the edges (about 1e300 away): inf, clipped to the top.
+            scaled = np.subtract(values, lo)
+            scaled *= scale
+    else:
+        scaled = np.subtract(values, lo)
+        scaled *= scale
     np.minimum(scaled, float(top), out=scaled)
     np.maximum(scaled, 0.0, out=scaled)
     return scaled.astype(np.intp)
@@ -352,7 +370,7 @@ class NumericAccumulator:
             else:
                 self._values = None
         if self.bins is not None and self._counts is not None:
-            counts, below, above = self.bins.count(finite)
+            counts, below, above = self.bins.count(finite, (low, high))
             self._counts += counts
             n[6] += below
             n[7] += above

@@ -103,6 +103,49 @@ def exact_sum_below(values: FloatArray, top: float, bottom: float = 0.0) -> int:
     return total + _shifted(exact_sum(x), scale)
 
 
+# A square overflows only for |d| >= 2**511; scaled by 2**-_WIDE it is exact and its
+# square (at most 2**848) stays a normal double.
+_WIDE = 600
+_SPLIT = 134217729.0  # 2**27 + 1, Veltkamp's split of a double into two 26-bit halves
+
+
+def _wide_sums(values: FloatArray, pivot: float) -> tuple[int, int]:
+    """``sum(d)`` and ``sum(d * d)`` when some squares exceed the float range, each
+    value counted as it would be alone (so the sums do not depend on the batches):
+    ``d = v - pivot`` rounded and ``fl(d * d)`` where that is finite, as in the usual
+    path; the exact ``d * d`` where the rounded square overflows (Dekker's exact product
+    on ``d * 2**-600``); the exact ``v - pivot`` and its square where even the
+    deviation overflows (both are whole numbers then).
+
+    >>> from fractions import Fraction
+    >>> s1, s2 = _wide_sums(np.array([1e200, -3e200, 2.0]), 0.0)
+    >>> Fraction(s2, 1 << _SHIFT) == Fraction(1e200) ** 2 + Fraction(3e200) ** 2 + 4
+    True
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        deviations = values - pivot
+        squares = deviations * deviations
+    small = np.isfinite(squares)
+    s1 = exact_sum(deviations[small])
+    s2 = exact_sum(squares[small])
+    finite = np.isfinite(deviations)
+    wide = deviations[finite & ~small]
+    if wide.size:
+        s1 += exact_sum(wide)
+        a = wide * math.ldexp(1.0, -_WIDE)
+        square = a * a
+        c = a * _SPLIT
+        high = c - (c - a)
+        low = a - high
+        error = low * low - (((square - high * high) - low * high) - high * low)
+        s2 += (exact_sum(square) + exact_sum(error)) << (2 * _WIDE)
+    for value in values[~finite].tolist():
+        deviation = int(value) - int(pivot)
+        s1 += deviation << _SHIFT
+        s2 += (deviation * deviation) << _SHIFT
+    return s1, s2
+
+
 def _shifted(value: int, shift: int) -> int:
     """``value * 2**shift``, for a ``value`` known to be a multiple of ``2**-shift``."""
     return value << shift if shift >= 0 else value >> -shift
@@ -122,8 +165,8 @@ class ExactSums:
     n: int = 0
     s1: int = 0
     s2: int = 0
-    #: A deviation or its square overflowed (values beyond about 1e154 from the pivot):
-    #: the mean is then NaN and ``m2`` infinite, as a float computation would give.
+    #: Kept for reading: never set now (squares beyond the float range are summed
+    #: exactly, see :func:`_wide_sums`); a part that has it has NaN moments.
     overflow: bool = False
 
     @classmethod
@@ -138,12 +181,13 @@ class ExactSums:
                 deviations = values - pivot
                 squares = deviations * deviations
             if not np.isfinite(squares).all():
-                return cls(pivot, int(values.size), overflow=True)
+                return cls(pivot, int(values.size), *_wide_sums(values, pivot))
             return cls(pivot, int(values.size), exact_sum(deviations), exact_sum(squares))
-        low, high = bounds[0] - pivot, bounds[1] - pivot
+        # Python floats: an overflow gives inf without a numpy warning.
+        low, high = float(bounds[0]) - float(pivot), float(bounds[1]) - float(pivot)
         top = max(abs(low), abs(high))
         if not math.isfinite(top * top):
-            return cls(pivot, int(values.size), overflow=True)
+            return cls(pivot, int(values.size), *_wide_sums(values, pivot))
         # Nothing overflows now (no errstate needed).
         deviations = values - pivot
         squares = deviations * deviations
@@ -173,9 +217,14 @@ class ExactSums:
             return Moments(self.n, math.nan, math.inf)
         unit = Fraction(1, 1 << _SHIFT)
         s1, s2 = self.s1 * unit, self.s2 * unit
+        # Within [min, max]: always a double.
         mean = float(Fraction(self.pivot) + s1 / self.n)
-        m2 = float(max(s2 - s1 * s1 / self.n, Fraction(0)))
-        return Moments(self.n, mean, m2)
+        exact = max(s2 - s1 * s1 / self.n, Fraction(0))
+        try:
+            return Moments(self.n, mean, float(exact))
+        except OverflowError:
+            # m2 beyond the float range: infinite, with the exact value for std().
+            return Moments(self.n, mean, math.inf, exact)
 
     def to_list(self) -> list[object]:
         """A JSON-ready form (the integers as hexadecimal text)."""
