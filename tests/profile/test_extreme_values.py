@@ -183,3 +183,22 @@ def test_reference_near_the_float_range_and_current_at_its_ends() -> None:
     assert col.moments.mean == mean
     assert math.isclose(col.moments.std(ddof=1) or 0.0, std, rel_tol=1e-15)
     assert (col.n_below, col.n_above) == (30, 30)
+
+
+def test_a_reference_wider_than_the_doubles_is_binned_and_compared() -> None:
+    # min -MAX and max MAX: the range itself overflows a double (its grid used to
+    # compute NaN cells and fail in numpy.bincount).
+    rng = np.random.default_rng(6)
+    ref_values = np.concatenate([rng.normal(size=1_000), [-MAX, MAX]])
+    reference = profile_source({"x": ref_values})
+    col = reference["x"]
+    assert isinstance(col, NumericProfile)
+    assert col.moments.n == 1_002
+    values = np.concatenate([rng.normal(size=500), [MAX, -MAX, 1e300]])
+    data = _sdk_profile(reference, [values]).to_bytes()
+    for chunks in _splits(values):
+        assert _sdk_profile(reference, chunks).to_bytes() == data
+    current = Profile.from_bytes(data)["x"]
+    assert isinstance(current, NumericProfile)
+    assert current.moments.n == 503
+    assert current.moments.mean == float(sum(map(Fraction, values.tolist())) / 503)

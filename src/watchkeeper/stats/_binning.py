@@ -52,7 +52,10 @@ def grid_cells(values: FloatArray, low: float, high: float) -> npt.NDArray[np.in
     >>> grid_cells(np.array([0.0, 0.5, 1.0, 7.0]), 0.0, 1.0).tolist()
     [0, 32768, 65535, 65535]
     """
-    scaled = (values - low) * _scale(low, high)
+    if np.isfinite(high - low):
+        scaled = (values - low) * _scale(low, high)
+    else:  # a range wider than the doubles: halves are exact at these magnitudes
+        scaled = (values * 0.5 - low * 0.5) * _scale(low * 0.5, high * 0.5)
     np.clip(scaled, 0.0, float(GRID_CELLS - 1), out=scaled)
     return np.floor(scaled, out=scaled).astype(np.intp)
 
