@@ -169,3 +169,39 @@ def test_counters_of_many_chunks_merge_to_record_modes(
         assert http.post(post.path, content=post.body, headers=post.headers).is_success
     http.close()
     _assert_equal_to_records(service, n)
+
+
+def test_frames_give_record_modes_bias_series(
+    live: tuple[str, str, MonitoringService],
+) -> None:
+    """The same traffic logged as Arrow tables (``log_predictions``, the frame path,
+    ``label`` column with nulls) counts the same groups as records."""
+    url, key, service = live
+    n = 12_000
+    rows, seconds, region, labelled = _traffic(n)
+    table = pa.table(
+        {
+            "timestamp": pa.array(
+                [T0 + timedelta(seconds=float(s)) for s in seconds], pa.timestamp("us", "UTC")
+            ),
+            "income": rows["income"],
+            "debt": rows["debt"],
+            "gender": rows["gender"],
+            "region": region,
+            "prediction": rows["pred"],
+            "score": rows["p"],
+            "label": pa.array(
+                [int(rows["y"][i]) if labelled[i] else None for i in range(n)], pa.int64()
+            ),
+        }
+    )
+    client = Client(url, key, model="profiled", version="v1", mode="profile",
+                    max_queue=n, host_metrics_interval=None)  # fmt: skip
+    for first in range(0, n, 5_000):
+        client.log_predictions(
+            table.slice(first, 5_000), feature_columns=["income", "debt", "gender"],
+            segment_columns=["region"],
+        )  # fmt: skip
+    assert client.close(timeout=120)
+    assert client.stats.failed == 0
+    _assert_equal_to_records(service, n)

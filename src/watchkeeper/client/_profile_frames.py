@@ -130,8 +130,11 @@ def _series(table: pa.Table, series: str) -> dict[str, npt.NDArray[np.float64]]:
     return {name[6:]: _floats(table.column(name), n, np.nan) for name in classes}
 
 
-def frame_columns(frame: Frame, kinds: dict[str, str], series: str | None = None) -> Columns:
-    """The frame as :class:`~._profile_columns.Columns` on the reference's columns."""
+def frame_columns(
+    frame: Frame, kinds: dict[str, str], series: str | None = None, *, predicted: bool = False
+) -> Columns:
+    """The frame as :class:`~._profile_columns.Columns` on the reference's columns;
+    with ``predicted``, every row's prediction and label too (the bias counters)."""
     table, n = frame.table, frame.table.num_rows
     numeric = [name for name, kind in kinds.items() if kind == "numeric"]
     matrix = np.empty((n, len(numeric)), dtype=np.float64)
@@ -169,7 +172,16 @@ def frame_columns(frame: Frame, kinds: dict[str, str], series: str | None = None
         predictions=predictions,
         scores=scores,
         series={} if series is None else _series(table, series),
+        predicted=_every(table, "prediction") if predicted else None,
+        truth=_every(table, "label") if predicted else None,
     )
+
+
+def _every(table: pa.Table, name: str) -> list[Any]:
+    """Every row's value of ``name`` (None where the frame has no such column)."""
+    if name not in table.column_names:
+        return [None] * table.num_rows
+    return list(table.column(name).to_pylist())
 
 
 def _scores(table: pa.Table) -> list[Any]:

@@ -254,7 +254,9 @@ class ProfileSink:
             rest += frames.frame_rows(item)
             return 0, ""
         try:
-            columns = frames.frame_columns(frame, target.kinds, target.series)
+            columns = frames.frame_columns(
+                frame, target.kinds, target.series, predicted=target.bias is not None
+            )
             micros = frames.window_micros(frame)
             texts, codes = frames.segment_texts(*frames.segment_values(frame))
             groups = grouped(micros - micros % target.window_us, texts, codes)
