@@ -14,8 +14,11 @@ sent: a window may be fed by the SDK, by Spark jobs, or both.
 each micro-batch, and each post carries an ``Idempotency-Key`` made of the query's
 ``run_id`` and batch id, so a micro-batch Spark replays after a failure counts once.
 
-Not done: performance profiles (labels joined in the lake as mergeable confusion
-matrices and score histograms).
+Labels joined in the lake go as performance profiles through
+:func:`~watchkeeper.integrations.spark.monitor_performance` and
+:func:`~watchkeeper.integrations.spark.performance_stream_sink`. Not done here: score
+sketches and bias group counters (the server's score-profiles and bias-profiles routes
+take them; a Spark-fed window's score statistics and bias series cover its records only).
 """
 
 from __future__ import annotations
