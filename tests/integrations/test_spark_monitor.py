@@ -126,3 +126,34 @@ def test_monitor_and_stream_give_record_modes_windows(
             assert got.metrics["drift_p_value"] == pytest.approx(expected.metrics["drift_p_value"])
             assert got.metrics["error_rate"] == pytest.approx(expected.metrics["error_rate"])
     assert sum(w.n_records for (_, s), w in windows["stream"].items() if s is None) == N
+
+
+def test_monitor_with_a_score_column_gives_record_modes_score_statistics(
+    spark: Any, live: tuple[str, str, MonitoringService]
+) -> None:
+    """A regressor's predictions sketched on the executors: every window's score
+    statistics equal those of the same rows sent as records (mean/std to rounding,
+    min/max exactly, the quartiles within their stated bound)."""
+    from watchkeeper.integrations.spark import monitor
+
+    url, key, service = live
+    data = _data()
+    predictions = np.random.default_rng(11).normal(40.0, 12.0, N)
+    data = data.append_column("pred", pa.array(predictions))
+    frame = spark.createDataFrame(data.to_pandas()).repartition(3)
+    monitor(frame, url=url, api_key=key, model="spark", version="v1", time_column="ts",
+            segment_columns=["region"], score_column="pred")  # fmt: skip
+    records = _as_records(data).set_column(5, "prediction", pa.array(predictions))
+    service.ingest_predictions("records", "v1", records)
+    now = T0 + timedelta(days=1)
+    got = {(w.start, w.segment): w for w in service.close_windows("spark", now=now)}
+    expected = {(w.start, w.segment): w for w in service.close_windows("records", now=now)}
+    assert set(got) == set(expected) and len(expected) == HOURS * 3
+    for where, window in expected.items():
+        mine, theirs = got[where].metrics, window.metrics
+        assert mine["score_mean"] == pytest.approx(theirs["score_mean"], rel=1e-12), where
+        assert mine["score_std"] == pytest.approx(theirs["score_std"], rel=1e-9), where
+        assert (mine["score_min"], mine["score_max"]) == (theirs["score_min"], theirs["score_max"])
+        for q in (25, 50, 75):
+            bound = mine["bounded"][f"score_p{q}"]
+            assert bound["lower"] <= theirs[f"score_p{q}"] <= bound["upper"], (where, q)

@@ -14,16 +14,21 @@ sent: a window may be fed by the SDK, by Spark jobs, or both.
 each micro-batch, and each post carries an ``Idempotency-Key`` made of the query's
 ``run_id`` and batch id, so a micro-batch Spark replays after a failure counts once.
 
-Labels joined in the lake go as performance profiles through
+With ``score_column`` (a binary classifier's positive-class score, or a regressor's
+prediction) each partition also sketches the scores of each (window, segment) on the
+server's score edges, and the merged sketch is posted to
+``POST /v1/models/{model}/score-profiles``, so the window's score statistics cover the
+rows. Labels joined in the lake go as performance profiles through
 :func:`~watchkeeper.integrations.spark.monitor_performance` and
-:func:`~watchkeeper.integrations.spark.performance_stream_sink`. Not done here: score
-sketches and bias group counters (the server's score-profiles and bias-profiles routes
-take them; a Spark-fed window's score statistics and bias series cover its records only).
+:func:`~watchkeeper.integrations.spark.performance_stream_sink`. Not done here: bias
+group counters (the server's bias-profiles route takes them; a Spark-fed window's bias
+series cover its records only).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -44,13 +49,15 @@ __all__ = ["MonitorResult", "monitor", "stream_sink"]
 
 PROFILE_MEDIA_TYPE = "application/vnd.watchkeeper.profile"
 _WINDOW, _SEGMENT, _LATENCY, _ERROR = "__wk_window", "__wk_segment", "__wk_latency", "__wk_error"
-_OUTPUT = "window long, segment string, profile binary, operations string"
+_SCORE = "__wk_score"
+_OUTPUT = "window long, segment string, profile binary, operations string, scores string"
 _OUTPUT_SCHEMA = pa.schema(
     [
         ("window", pa.int64()),
         ("segment", pa.string()),
         ("profile", pa.binary()),
         ("operations", pa.string()),
+        ("scores", pa.string()),
     ]
 )
 
@@ -82,11 +89,13 @@ def _profile_partition(
     *,
     schema: Schema,
     bins: dict[str, tuple[Any, float, float]],
+    score_edges: list[float] | None = None,
 ) -> Iterator[pa.RecordBatch]:
     """Runs on an executor: one row per (window, segment) of the partition."""
     plain = {name: NumericBins(*parts) for name, parts in bins.items()}
     builders: dict[tuple[int, str], ProfileBuilder] = {}
     ops: dict[tuple[int, str], Operations] = {}
+    scores: dict[tuple[int, str], list[Any]] = {}
     features = list(schema.names)
     for batch in batches:
         if batch.num_rows == 0:
@@ -102,13 +111,23 @@ def _profile_partition(
                 ops[key] = Operations()
             builders[key].update(part.select(features))
             ops[key] = ops[key].merge(_operations(part))
+            if score_edges is not None:
+                values = part.column(_SCORE).to_numpy(zero_copy_only=False).astype(np.float64)
+                scores.setdefault(key, []).append(values[np.isfinite(values)])
     for (window, segment), builder in builders.items():
+        sketch = ""
+        if score_edges is not None:
+            from watchkeeper.performance._score_sketch import score_sketch
+
+            values = np.concatenate(scores[(window, segment)])
+            sketch = json.dumps(score_sketch(values, score_edges).to_dict()) if values.size else ""
         yield pa.RecordBatch.from_arrays(
             [
                 pa.array([window], pa.int64()),
                 pa.array([segment], pa.string()),
                 pa.array([builder.build().to_bytes()], pa.binary()),
                 pa.array([ops[(window, segment)].to_json()], pa.string()),
+                pa.array([sketch], pa.string()),
             ],
             schema=_OUTPUT_SCHEMA,
         )
@@ -154,10 +173,12 @@ def _prepared(
     segment_columns: Sequence[str],
     latency_column: str | None,
     error_column: str | None,
+    score_column: str | None = None,
 ) -> Any:
     from pyspark.sql import functions as F  # noqa: N812 (pyspark's own spelling)
 
     segment = segment_expression(segment_columns)
+    score = F.col(score_column).cast("double") if score_column else F.lit(None)
     latency = F.col(latency_column).cast("double") if latency_column else F.lit(None)
     error = (
         F.coalesce(F.col(error_column).cast("boolean"), F.lit(False))
@@ -169,6 +190,7 @@ def _prepared(
         .withColumn(_SEGMENT, segment)
         .withColumn(_LATENCY, latency.cast("double"))
         .withColumn(_ERROR, error)
+        .withColumn(_SCORE, score.cast("double"))
         .where(F.col(_WINDOW).isNotNull())
     )
 
@@ -185,6 +207,7 @@ def monitor(
     segment_columns: Sequence[str] = (),
     latency_column: str | None = None,
     error_column: str | None = None,
+    score_column: str | None = None,
     run_id: str | None = None,
     transport: Any = None,
 ) -> MonitorResult:
@@ -193,8 +216,11 @@ def monitor(
     ``window`` (e.g. ``"1h"``) must equal the model's window length on the server when
     given (the server's is used otherwise). ``api_key`` defaults to
     ``WATCHKEEPER_API_KEY``; ``run_id`` names this run in the posts' idempotency keys
-    (posting the same run twice counts once; default: a new id per call). Needs pyspark
-    and httpx. Rows whose ``time_column`` is null are left out.
+    (posting the same run twice counts once; default: a new id per call).
+    ``score_column``: a binary classifier's positive-class score or a regressor's
+    prediction, sketched per (window, segment) for the score statistics (null and
+    non-finite scores left out, as the server leaves out records without one). Needs
+    pyspark and httpx. Rows whose ``time_column`` is null are left out.
     """
     import httpx
 
@@ -214,28 +240,46 @@ def monitor(
                 "s on the server; pass the server's window or leave window out"
             )
         names = [n for n in reference.schema.names if n in df.columns]
-        missing = [n for n in (time_column, *segment_columns) if n not in df.columns]
+        wanted = (time_column, *segment_columns, *([score_column] if score_column else []))
+        missing = [n for n in wanted if n not in df.columns]
         if missing or not names:
             raise InputError(
                 f"the DataFrame lacks {missing or 'every reference feature'}; it has "
                 f"{list(df.columns)}"
             )
         _worker_python(df)
+        score_edges = _score_edges(http, model, version) if score_column else None
         prepared = _prepared(
             df, time_column=time_column, window_us=window_us, segment_columns=segment_columns,
-            latency_column=latency_column, error_column=error_column,
+            latency_column=latency_column, error_column=error_column, score_column=score_column,
         )  # fmt: skip
         schema = Schema([spec for spec in reference.schema if spec.name in names])
         task = partial(
             _profile_partition,
             schema=schema,
             bins=_plain({n: b for n, b in reference.bins.items() if n in names}),
+            score_edges=score_edges,
         )
-        columns = [*names, _WINDOW, _SEGMENT, _LATENCY, _ERROR]
+        columns = [*names, _WINDOW, _SEGMENT, _LATENCY, _ERROR, _SCORE]
         rows = prepared.select(*columns).mapInArrow(task, _OUTPUT).collect()
         return _post_all(
             http, rows, model=model, version=version, run=run_id or os.urandom(8).hex()
         )
+
+
+def _score_edges(http: Any, model: str, version: str) -> list[float]:
+    """The server's score-sketch edges for the version (a binary classifier's or a
+    regressor's; a multiclass model's scores are one column per class)."""
+    from watchkeeper.client._performance_post import fetch_performance_edges
+
+    answer = fetch_performance_edges(http, model, version)
+    classes = answer.get("classes")
+    if answer["kind"] == "classification" and classes is not None and len(classes) > 2:
+        raise InputError(
+            f"score_column is one score per row, but {model!r} has {len(classes)} classes; "
+            "leave score_column out for a multiclass model"
+        )
+    return [float(edge) for edge in answer["score_edges"]]
 
 
 def _post_all(
@@ -272,8 +316,31 @@ def _post_all(
                 f"posting the profile of window {start.isoformat()} segment {segment!r} "
                 f"answered {response.status_code}: {response.text[:300]}"
             )
+        sketches = [json.loads(p[4]) for p in parts if p[4]]
+        if sketches:
+            _post_scores(http, sketches, model, query, f"spark-scores-{ident[:33]}")
         posted.append((start, segment or None, profile.n_rows))
     return MonitorResult(tuple(posted))
+
+
+def _post_scores(
+    http: Any, sketches: list[dict[str, Any]], model: str, query: dict[str, str], key: str
+) -> None:
+    """Merge the partitions' score sketches of one (window, segment) and post them."""
+    from watchkeeper.performance._score_sketch import ScoreSketch
+
+    merged = ScoreSketch.from_dict(sketches[0])
+    for sketch in sketches[1:]:
+        merged = merged.merge(ScoreSketch.from_dict(sketch))
+    body = json.dumps({"kind": "scores", "version": 1, "series": {"": merged.to_dict()}})
+    path = f"/v1/models/{quote(model)}/score-profiles?{urlencode(query)}"
+    response = _post(http, path, body.encode(),
+                     {"Content-Type": "application/json", "Idempotency-Key": key})  # fmt: skip
+    if not response.is_success:
+        raise InputError(
+            f"posting the score sketch of {query} answered {response.status_code}: "
+            f"{response.text[:300]}"
+        )
 
 
 def _post(http: Any, path: str, body: bytes, headers: dict[str, str], attempts: int = 4) -> Any:
