@@ -5,9 +5,6 @@ window and segment."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -16,16 +13,14 @@ import httpx
 import numpy as np
 import pyarrow as pa
 import pytest
+from tests._serving import serving
 from tests.service.kinds._loans import SCHEMA, T0, loans, reference_table
 
 from watchkeeper.client import Client
 from watchkeeper.client._performance_post import fetch_performance_edges
 from watchkeeper.client._profile_mode import ProfileSink
-from watchkeeper.server import create_app
 from watchkeeper.service import MonitoringService, Settings
 from watchkeeper.store import Store
-
-uvicorn = pytest.importorskip("uvicorn")
 
 SERIES = ("demographic_parity_difference", "equalized_odds_difference", "disparate_impact",
           "clarify_dppl", "clarify_dca", "bias_drift_detected", "bias_drift_p_value")  # fmt: skip
@@ -44,22 +39,8 @@ def live(tmp_path: Path) -> Iterator[tuple[str, str, MonitoringService]]:
         service.create_model(model, "binary_classification", schema)
         service.create_version(model, "v1", reference=reference, activate=True)
     key = service.create_api_key(["ingest"], name="sdk")[1]
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(service, settings), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", key, service
-    server.should_exit = True
-    thread.join(10)
+    with serving(service, settings) as address:
+        yield address, key, service
     service.store.close()
 
 

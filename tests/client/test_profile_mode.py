@@ -4,10 +4,7 @@ the same predictions sent as records, and the store stays small per window."""
 
 from __future__ import annotations
 
-import socket
 import sqlite3
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,23 +14,16 @@ import httpx
 import numpy as np
 import pyarrow as pa
 import pytest
+from tests._serving import serving
 
 from watchkeeper.client import Client, monitor
 from watchkeeper.client._profile_mode import ProfileSink
-from watchkeeper.server import create_app
 from watchkeeper.service import MonitoringService, Settings
-from watchkeeper.service._service_performance import PerformanceMethods
 from watchkeeper.store import Store
-
-uvicorn = pytest.importorskip("uvicorn")
 
 FEATURES = {f"x{i}": "numeric" for i in range(5)} | {"plan": "categorical"}
 T0 = datetime(2024, 6, 1, tzinfo=UTC)
 HOURS = 4
-
-
-class _Service(MonitoringService, PerformanceMethods):
-    """The facade with the performance-profile methods (a no-op once it inherits them)."""
 
 
 @pytest.fixture
@@ -43,7 +33,7 @@ def live(tmp_path: Path) -> Iterator[tuple[str, str, MonitoringService, Path]]:
     path = tmp_path / "wk.db"
     url = f"sqlite:///{path}"
     settings = Settings(database_url=url)
-    service = _Service(Store(url), settings)
+    service = MonitoringService(Store(url), settings)
     rng = np.random.default_rng(7)
     reference = pa.table(
         {name: rng.normal(0, 1, 5000) for name in FEATURES if name != "plan"}
@@ -53,22 +43,8 @@ def live(tmp_path: Path) -> Iterator[tuple[str, str, MonitoringService, Path]]:
         service.create_model(model, "binary_classification", FEATURES)
         service.create_version(model, "v1", reference=reference, activate=True)
     key = service.create_api_key(["ingest"], name="sdk")[1]
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(service, settings), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", key, service, path
-    server.should_exit = True
-    thread.join(10)
+    with serving(service, settings) as address:
+        yield address, key, service, path
     service.store.close()
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from tests.integrations.conftest import serving
+from tests._serving import serving
 
 from watchkeeper.service import MonitoringService, Settings
 from watchkeeper.store import Store

@@ -20,7 +20,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from tests.integrations.conftest import LAKE_START, serving
+from tests._serving import serving
+from tests.integrations.conftest import LAKE_START
 
 from watchkeeper.service import MonitoringService, Settings
 from watchkeeper.store import Store
