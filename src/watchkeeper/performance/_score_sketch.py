@@ -24,6 +24,7 @@ import numpy.typing as npt
 
 from watchkeeper._exceptions import InputError
 from watchkeeper.performance._profiles import BoundedScore, probability_edges
+from watchkeeper.profile._moments import Moments
 
 __all__ = ["ScoreSketch", "score_sketch", "signed_edges"]
 
@@ -65,12 +66,11 @@ class ScoreSketch:
             return self
         if self.n == 0:
             return other
-        n = self.n + other.n
-        delta = other.mean - self.mean
+        moments = Moments(self.n, self.mean, self.m2).merge(Moments(other.n, other.mean, other.m2))
         return ScoreSketch(
-            n,
-            self.mean + delta * other.n / n,
-            self.m2 + other.m2 + delta**2 * self.n * other.n / n,
+            moments.n,
+            moments.mean,
+            moments.m2,
             min(self.minimum, other.minimum),
             max(self.maximum, other.maximum),
             self.edges,
