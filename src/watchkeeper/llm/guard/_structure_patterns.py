@@ -1,0 +1,363 @@
+# ruff: noqa: E501
+"""The tables of :mod:`._structure`: each structural pattern (name, expression) and the
+substrings that every match of it contains (a pattern whose triggers are absent is not
+run). Data only; the features are computed in :mod:`._structure`."""
+
+from __future__ import annotations
+
+__all__ = ["ALSO", "PATTERNS", "TRIGGERS"]
+
+PATTERNS: tuple[tuple[str, str], ...] = (
+    (
+        "persona_switch",
+        r"\b(?:you are|you're|you will be|act as if you are) (?:now|no longer|going to (?:be|act|pretend)|free|about to)",
+    ),
+    (
+        "persona_assign",
+        r"\b(?:from now on|for the rest of this (?:conversation|chat)|henceforth|starting now)\b",
+    ),
+    (
+        "persona_name",
+        r"\b(?:you (?:go|will go) by|your (?:new )?name is|you are called|call yourself|named)\b.{0,40}\b(?:ai|bot|gpt|assistant|model)\b",
+    ),
+    (
+        "pretend",
+        r"\b(?:pretend|imagine|roleplay|role-play|role play|act|behave|respond|answer)\b.{0,20}\b(?:to be|as|like)\b.{0,40}\b(?:ai|bot|gpt|assistant|model|character|persona|entity|machine)\b",
+    ),
+    (
+        "stay_in_character",
+        r"\b(?:stay|remain|keep|break(?:ing)?) (?:in|out of) (?:character|role)\b",
+    ),
+    (
+        "two_voices",
+        r"\b(?:two|2|both|separate|different) (?:responses|answers|ways|entities|personalities|paragraphs|outputs)\b|\[[a-z0-9 _-]{2,20}\]\s*:",
+    ),
+    (
+        "simulate_ai",
+        r"\b(?:simulate|emulate|imitate|become|play the role of)\b.{0,40}\b(?:ai|bot|gpt|model|assistant|chatbot|language model)\b",
+    ),
+    (
+        "mode_on",
+        r"\b(?:developer|dev|god|admin|debug|unrestricted|jailbreak|opposite|evil|dan|sudo|maintenance|test) mode\b|\bmode (?:enabled|activated|on)\b",
+    ),
+    (
+        "no_rules",
+        r"\b(?:no|without|free (?:of|from)|not bound by|don't have|do not have|ignore (?:all|any|your)|beyond|unrestricted by|not restricted by|bypass(?:es|ed)?)\b.{0,25}\b(?:rules|restrictions|limits|limitations|filters|guidelines|ethics|morals|morality|censorship|policies|boundaries|constraints|safeguards)\b",
+    ),
+    (
+        "no_refusal",
+        r"\b(?:never|not|don't|do not|cannot|can't|won't) (?:refuse|decline|say (?:no|that you can't)|apologi[sz]e|warn|include (?:any )?(?:warnings|disclaimers))\b|\bwithout (?:any )?(?:warnings?|disclaimers?|refusals?)\b",
+    ),
+    (
+        "override",
+        r"\b(?:ignore|disregard|forget|override|bypass|skip|drop)\b.{0,30}\b(?:instructions|rules|guidelines|prompt|policy|policies|programming|training|directives|context|above|previous|prior|system)\b",
+    ),
+    (
+        "fiction_unrestricted",
+        r"\b(?:story|fiction|fictional|hypothetical|novel|game|movie|film|screenplay|dream|universe|world)\b.{0,80}\b(?:no (?:rules|laws|limits|restrictions|ethics)|anything goes|anything is (?:allowed|possible|permitted)|unfiltered|uncensored|amoral|illegal)\b",
+    ),
+    (
+        "authority",
+        r"\b(?:i am|i'm|this is) (?:your|the|an?) (?:developer|creator|administrator|admin|owner|openai|anthropic|system|security team|engineer)\b|\b(?:authori[sz]ed|sanctioned|approved) (?:by|for|to)\b|\b(?:system|admin|root) (?:override|instruction|notice|message|command)\b",
+    ),
+    (
+        "leak",
+        r"\b(?:reveal|print|show|repeat|output|tell me|display|dump|list)\b.{0,30}\b(?:system prompt|initial prompt|instructions|hidden prompt|your prompt|previous messages|above text|configuration)\b",
+    ),
+    (
+        "must_commands",
+        r"\b(?:you must|you will|you shall|you have to|you are required to|always|never)\b",
+    ),
+    (
+        "role_tags",
+        r"(?:^|\n)\s*(?:system|assistant|user|human|ai|###\s*(?:instruction|system|response))\s*:|<\|[a-z_]+\|>|\[/?inst\]|<</?sys>>|<\s*/?\s*(?:system|instructions?)\s*>",
+    ),
+    (
+        "banner",
+        r"(?:^|\n)\s*(?:#{1,3} |={3,}|-{3,}|\*{3,}|\[(?:system|important|attention|note|end)[^\]]{0,20}\])",
+    ),
+    # Indirect injection: data that speaks to the model reading it.
+    (
+        "precondition",
+        r"\b(?:before|prior to) (?:you (?:can |do |start|begin|continue|proceed|answer|respond|solve|make|modify|change)|making|modifying|doing|answering|responding|continuing|proceeding|solving|starting|changing)\b.{0,60}?\b(?:please do|do the following|you (?:must|need to|have to) (?:first|also))\b|\b(?:do the following first|after you do that,? you can|first,? (?:please )?(?:send|do the following))\b",
+    ),
+    (
+        "addressed_to_ai",
+        r"\b(?:message|note|instructions?|notice|reminder|request) (?:from me|for (?:the |any |all )?(?:ai|assistant|model|agent|llm|bot)s?\b|to (?:you|the (?:ai|assistant|model|agent|llm|bot)s?\b))|\bif you are an? (?:ai|llm|language model|assistant|agent|bot|automated)\b|\b(?:dear|hey|attention|hello|hi) (?:ai|assistant|agent|model|llm|gpt|chatgpt|bot)\b|\b(?:ai|llm|automated) (?:agents?|assistants?|models?|systems?) (?:reading|processing|parsing|summari[sz]ing|analy[sz]ing)\b",
+    ),
+    (
+        "secret_ref",
+        r"\$\{?[a-z_]*(?:secret|key|token|passw|credential)|\.env\b|os\.environ|/etc/(?:passwd|shadow)|\.ssh/|id_rsa|aws_secret|\b(?:api|secret|access|private) ?_?(?:keys?|tokens?)\b|\bcredentials\b|\bcanary",
+    ),
+    (
+        "sensitive_data",
+        r"\b(?:passwords?|passport (?:number|details)|credit card(?: number| details)?|iban|bank account|social security|security code|one-time code|2fa code|login details)\b",
+    ),
+    (
+        "send_out",
+        r"\b(?:send|email|e-mail|forward|post|upload|transfer|wire|share|leak|exfiltrate|submit)\b.{0,80}?\b(?:to|at|into)\b.{0,25}?(?:https?://|www\.|[\w.+-]+@[\w-]+\.[a-z]{2,}|\biban\b)",
+    ),
+    (
+        "run_command",
+        r"\b(?:os\.system|subprocess|curl\s|wget\s|eval\(|exec\(|rm -rf|chmod\s|pip install|npm install|echo\s+\$|cat\s+[/~.])",
+    ),
+    (
+        "say_exactly",
+        r"\b(?:say|print|output|write|type|reply with|respond with|answer with|repeat after me|tell me)\s*[:\"'\u201c\u00ab]|\bexactly as (?:it is|written|follows|shown|below)\b|\bverbatim\b|\bword for word\b|\b(?:only|just) (?:say|reply|respond|answer|output|print|write)\b",
+    ),
+    (
+        "dismiss_context",
+        r"\b(?:everything|all(?: of)? (?:that|this|the (?:above|previous|prior)))\b.{0,15}?\b(?:above|before|previous|prior|said|so far|earlier)\b|\b(?:is|are|was|were) (?:now |all )?(?:irrelevant|void|cancelled|canceled|obsolete|overridden|no longer (?:valid|relevant|apply|applicable))\b|\b(?:your|my|a|the) new (?:task|job|goal|objective|role|instructions?|rules|directive|mission|purpose|assignment)\b|\binstead,? (?:you (?:should|must|will)|do|say|write|print|tell|output|answer|respond|reply)\b",
+    ),
+    (
+        "markup_inject",
+        r"<img\b|<a\s+href|javascript:|onerror\s*=|<script\b|!\[[^\]\n]{0,100}\]\(https?://|<iframe\b",
+    ),
+    (
+        "fake_system",
+        r"\b(?:system|safety|security|debug|admin|maintenance|diagnostic|developer|sandbox|test|testing|compliance|audit)[ _-](?:instruction|notice|override|filter|module|state|mode|update|alert|protocol|message|command|environment|access|malfunction|error|directive|team)s?\b|\berr(?:or)?_code\b|\bcritical error\b|\b(?:filters?|safeguards?|safety|guardrails?|moderation|blocking) (?:is |are )?(?:disabled|deactivated|suspended|turned off|off)\b",
+    ),
+    (
+        "foreign_override",
+        r"\b(?:vergiss|vergessen sie|ignoriere|ignorieren sie|oubliez|oublie|ignorez|olvida|olvide|ignora|dimentica|esque[c\u00e7]a|zaboravi|negeer|vergeet|gl\u00f6m|unohda|zapomnij|\u0437\u0430\u0431\u0443\u0434\u044c\w*|\u0438\u0433\u043d\u043e\u0440\u0438\u0440\u0443\u0439\w*)\b.{0,40}?\b(?:alles|alle|tout|toutes|todo|todas|tutto|tutte|sve|alt|allt|wszystko|instru\w*|anweisung\w*|consignes|regeln|vorherig\w*|pr\u00e9c\u00e9dent\w*|anterior\w*|precedent\w*|\u0432\u0441\u0451|\u0432\u0441\u0435)\b|\b(?:abweichend|entgegen) (?:zu |von )?(?:den |der )?(?:vorherigen|bisherigen|obigen)\b",
+    ),
+)
+
+
+# Substrings one of which every match of the pattern contains: a pattern whose
+# triggers are all absent cannot match, so it is not run (most prompts skip most).
+TRIGGERS: dict[str, tuple[str, ...]] = {
+    "persona_switch": (
+        *(
+            f"{verb} {state}"
+            for verb in ("are", "'re", "be")
+            for state in ("now", "no longer", "going to", "free", "about to")
+        ),
+    ),
+    "persona_assign": ("from now on", "for the rest of this", "henceforth", "starting now"),
+    "persona_name": ("go by", "name is", "are called", "call yourself", "named"),
+    "pretend": ("pretend", "imagine", "role", "act", "behave", "respond", "answer"),
+    "stay_in_character": ("character", "role"),
+    "two_voices": (
+        "responses",
+        "answers",
+        "ways",
+        "entities",
+        "personalities",
+        "paragraphs",
+        "outputs",
+        "]:",
+        *(f"]{space}" for space in " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029"),
+    ),
+    "simulate_ai": ("simulate", "emulate", "imitate", "become", "play the role of"),
+    "mode_on": ("mode",),
+    "no_rules": (
+        "rules",
+        "restriction",
+        "limit",
+        "filter",
+        "guideline",
+        "ethic",
+        "moral",
+        "censorship",
+        "policies",
+        "boundaries",
+        "constraint",
+        "safeguard",
+    ),
+    "no_refusal": (
+        "refus",
+        "decline",
+        "say no",
+        "say that you can",
+        "apologi",
+        "warn",
+        "disclaimer",
+    ),
+    "override": ("ignore", "disregard", "forget", "override", "bypass", "skip", "drop"),
+    "fiction_unrestricted": ("no ", "anything", "unfiltered", "uncensored", "amoral", "illegal"),
+    "authority": (
+        "developer",
+        "creator",
+        "admin",
+        "owner",
+        "openai",
+        "anthropic",
+        "system",
+        "security team",
+        "engineer",
+        "authori",
+        "sanctioned",
+        "approved",
+        "root",
+    ),
+    "leak": (
+        "system prompt",
+        "initial prompt",
+        "instructions",
+        "hidden prompt",
+        "your prompt",
+        "previous messages",
+        "above text",
+        "configuration",
+    ),
+    "must_commands": (
+        "you must",
+        "you will",
+        "you shall",
+        "you have to",
+        "you are required to",
+        "always",
+        "never",
+    ),
+    "role_tags": (":", "<", "["),
+    "banner": ("# ", "===", "---", "***", "[system", "[important", "[attention", "[note", "[end"),
+    "precondition": ("before", "prior to", "first", "after you do that"),
+    "addressed_to_ai": (
+        "message",
+        "note",
+        "instruction",
+        "notice",
+        "reminder",
+        "request",
+        "if you are",
+        "ai",
+        "assistant",
+        "agent",
+        "model",
+        "llm",
+        "gpt",
+        "bot",
+        "automated",
+    ),
+    "secret_ref": (
+        "$",
+        ".env",
+        "environ",
+        "/etc/",
+        ".ssh",
+        "id_rsa",
+        "secret",
+        "key",
+        "token",
+        "credential",
+        "canary",
+    ),
+    "sensitive_data": (
+        "passw",
+        "passport",
+        "credit card",
+        "iban",
+        "bank account",
+        "social security",
+        "code",
+        "login",
+    ),
+    "send_out": ("http", "www.", "@", "iban"),
+    "run_command": (
+        "os.system",
+        "subprocess",
+        "curl",
+        "wget",
+        "eval(",
+        "exec(",
+        "rm -rf",
+        "chmod",
+        "install",
+        "echo",
+        "cat ",
+    ),
+    "say_exactly": (
+        "say",
+        "print",
+        "output",
+        "write",
+        "type",
+        "reply",
+        "respond",
+        "answer",
+        "repeat after",
+        "tell me",
+        "exactly as",
+        "verbatim",
+        "word for word",
+    ),
+    "dismiss_context": (
+        "everything",
+        "all that",
+        "all this",
+        "all of",
+        "all the",
+        "irrelevant",
+        "void",
+        "cancel",
+        "obsolete",
+        "overridden",
+        "no longer",
+        "new task",
+        "new job",
+        "new goal",
+        "new objective",
+        "new role",
+        "new instruction",
+        "new rules",
+        "new directive",
+        "new mission",
+        "new purpose",
+        "new assignment",
+        "instead",
+    ),
+    "markup_inject": ("<img", "<a", "javascript:", "onerror", "<script", "](http", "<iframe"),
+    "fake_system": (
+        "system",
+        "safety",
+        "security",
+        "debug",
+        "admin",
+        "maintenance",
+        "diagnostic",
+        "developer",
+        "sandbox",
+        "test",
+        "compliance",
+        "audit",
+        "err",
+        "filter",
+        "safeguard",
+        "guardrail",
+        "moderation",
+        "blocking",
+    ),
+    "foreign_override": (
+        "vergiss",
+        "vergessen",
+        "ignor",
+        "oubli",
+        "olvid",
+        "dimentica",
+        "esque",
+        "zaboravi",
+        "negeer",
+        "vergeet",
+        "gl\u00f6m",
+        "unohda",
+        "zapomnij",
+        "\u0437\u0430\u0431\u0443\u0434",
+        "\u0438\u0433\u043d\u043e\u0440",
+        "abweichend",
+        "entgegen",
+    ),
+}
+
+# A second set of substrings, one of which every match must also contain.
+ALSO: dict[str, tuple[str, ...]] = {
+    "pretend": ("ai", "bot", "gpt", "assistant", "model", "character", "persona", "entity", "machine"),
+    "override": (
+        "instructions", "rules", "guidelines", "prompt", "polic", "programming", "training",
+        "directives", "context", "above", "previous", "prior", "system",
+    ),
+    "send_out": (
+        "send", "mail", "forward", "post", "upload", "transfer", "wire", "share", "leak",
+        "exfiltrate", "submit",
+    ),
+}  # fmt: skip
