@@ -58,6 +58,7 @@ PINNED = (
     "hermes-jailbench==0.2.2",  # MIT
     "jailbreak-corpus-mini-py==0.1.0",  # MIT
     "agentprobe-injection==0.2.0a1",  # MIT
+    "agentic-redteam==1.0.0",  # MIT
 )
 SEED = 20260101
 MAX_CHARS = 3000
@@ -707,6 +708,41 @@ def agentprobe_rows(root: Path, rng: random.Random) -> list[Row]:
     return rows
 
 
+_AGENTIC_FAMILY = {
+    "prompt_injection": "instruction",
+    "jailbreak": "framing",
+    "indirect_injection": "indirect",
+    "centroid_probes": "framing",
+}
+# Its DAN and Developer Mode prompts open with garak's texts; its other files hold tool
+# and shell requests (excessive agency, code safety, sandbox escape), not prompt attacks.
+_AGENTIC_SKIP = ("JB-01", "JB-02")
+
+
+def agentic_redteam_rows(root: Path, rng: random.Random) -> list[Row]:
+    """agentic-redteam's promptfoo-style payload files: direct injections, jailbreak
+    framings, injected RAG/e-mail/feed/search snippets (attacks); its clean customer
+    queries, PII-carrying requests and schema checks (benign; the two schema checks
+    that are injections count as attacks)."""
+    import yaml
+
+    del rng
+    folder = root / "agentic_redteam" / "payloads"
+    rows = []
+    for name, family in _AGENTIC_FAMILY.items():
+        for case in yaml.safe_load((folder / f"{name}.yaml").read_text(encoding="utf-8")):
+            if not str(case.get("description", "")).startswith(_AGENTIC_SKIP):
+                rows.append(Row(case["vars"]["query"], 1, "agentic_redteam", family))
+    for name in ("clean_queries", "pii_leakage", "schema_compliance"):
+        for case in yaml.safe_load((folder / f"{name}.yaml").read_text(encoding="utf-8")):
+            query = case["vars"]["query"]
+            attack = str(case.get("description", "")).startswith(("SC-07", "SC-08"))
+            rows.append(
+                Row(query, int(attack), "agentic_redteam", "instruction" if attack else "chat")
+            )
+    return rows
+
+
 def training_rows() -> list[Row]:
     """Every labelled source the classifier may learn from, truncated to MAX_CHARS."""
     root = site()
@@ -728,6 +764,7 @@ def training_rows() -> list[Row]:
         hermes_rows,
         jailbreak_mini_rows,
         agentprobe_rows,
+        agentic_redteam_rows,
     ):
         rows += source(root, _rng(source.__name__))
     seen: set[str] = set()
