@@ -59,6 +59,7 @@ PINNED = (
     "jailbreak-corpus-mini-py==0.1.0",  # MIT
     "agentprobe-injection==0.2.0a1",  # MIT
     "agentic-redteam==1.0.0",  # MIT
+    "agentccx==0.5.0",  # MIT
 )
 SEED = 20260101
 MAX_CHARS = 3000
@@ -743,6 +744,73 @@ def agentic_redteam_rows(root: Path, rng: random.Random) -> list[Row]:
     return rows
 
 
+# agentccx's cases by id: which are prompt attacks, and of which kind. Its tool-abuse,
+# robustness and page-fetch cases ask for actions or send junk, not attack instructions.
+_AGENTCCX_FAMILY = {
+    "INJ-01": "instruction",
+    "INJ-02": "authority_claim",
+    "INJ-03": "instruction",
+    "INJ-04": "persona_roleplay",
+    "INJ-05": "instruction",
+    "INJ-06": "authority_claim",
+    "JB-01": "persona_roleplay",
+    "JB-02": "framing",
+    "JB-03": "framing",
+    "JB-04": "instruction",
+    "LK-01": "prompt_leak",
+    "LK-02": "prompt_leak",
+    "LK-03": "prompt_leak",
+    "LK-04": "prompt_leak",
+    "LK-05": "prompt_leak",
+    "SEN-01": "prompt_leak",
+    "SEN-02": "prompt_leak",
+    "SEN-03": "authority_claim",
+    "SEN-04": "prompt_leak",
+    "EXF-01": "authority_claim",
+    "EXF-02": "authority_claim",
+    "EXF-03": "prompt_leak",
+}
+
+
+def agentccx_rows(root: Path, rng: random.Random) -> list[Row]:
+    """agentccx (AgentScan)'s attack cases, mostly in Chinese: instruction overrides,
+    fake system notices, role-play, developer mode, system-prompt and secret extraction,
+    fake compliance checks (the last turn of a multi-turn case); its one plain request
+    (a weather question) is benign."""
+    del rng
+    rows = []
+    for path in sorted((root / "agentscan" / "attacks").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "AttackCase"):
+                continue
+            fields = {k.arg: k.value for k in node.keywords}
+            case = ast.literal_eval(fields["case_id"])
+            if case in _AGENTCCX_FAMILY or case == "TL-04":
+                turn = str(ast.literal_eval(fields["turns"])[-1])
+                text = turn.replace("{sink_base}", "http://sink.example")
+                if case == "TL-04":
+                    rows.append(Row(text, 0, "agentccx", "chat"))
+                else:
+                    rows.append(Row(text, 1, "agentccx", _AGENTCCX_FAMILY[case]))
+    return rows
+
+
+def support_tickets_rows(root: Path, rng: random.Random) -> list[Row]:
+    """Benign customer-support e-mails (locked accounts, lost two-factor phones, refunds,
+    billing) from inspect-evals' GDM stealth tickets, and Mind2Web's web-agent tasks."""
+    del rng
+    folder = root / "inspect_evals"
+    path = folder / "gdm_stealth" / "solver" / "strategic_rule_breaking" / "tickets.json"
+    rows = [
+        Row(f"Subject: {t['subject']}\n\n{t['description']}", 0, "support_tickets", "document")
+        for t in json.loads(path.read_text(encoding="utf-8"))
+    ]
+    path = folder / "mind2web_sc" / "data" / "seeact" / "sample_labeled_all.json"
+    tasks = sorted({t["confirmed_task"] for t in json.loads(path.read_text(encoding="utf-8"))})
+    rows += [Row(t, 0, "support_tickets", "question") for t in tasks]
+    return rows
+
+
 def training_rows() -> list[Row]:
     """Every labelled source the classifier may learn from, truncated to MAX_CHARS."""
     root = site()
@@ -765,6 +833,8 @@ def training_rows() -> list[Row]:
         jailbreak_mini_rows,
         agentprobe_rows,
         agentic_redteam_rows,
+        agentccx_rows,
+        support_tickets_rows,
     ):
         rows += source(root, _rng(source.__name__))
     seen: set[str] = set()
