@@ -98,6 +98,7 @@ def site() -> Path:
     """The folder holding the unpacked packages."""
     found = CORPUS / "site"
     needed = ("spikee", "pyrit", "chatterbot_corpus", "giskard", "ps_fuzz", "deepteam")
+    needed += ("raginject", "llamator", "aib", "agentscan", "prompt_forge", "promptgate")
     if not all((found / name).is_dir() for name in needed):
         sys.exit(f"corpus not unpacked under {CORPUS}; run with --setup first")
     return found
