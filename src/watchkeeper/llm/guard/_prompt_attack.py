@@ -28,6 +28,7 @@ import numpy.typing as npt
 
 from watchkeeper.llm.guard._classifier import ClassifierWeights, attack_probability
 from watchkeeper.llm.guard._hidden_text import reveal_tag_text
+from watchkeeper.llm.guard._multilingual_patterns import MULTILINGUAL_PATTERNS
 from watchkeeper.llm.guard._normalise import (
     LEET_CHARS,
     decoded_payloads,
@@ -191,6 +192,7 @@ ATTACK_PATTERNS: tuple[AttackPattern, ...] = (
         r"|игнорируй.{0,20}(?:инструкции|указания|правила)"
         r"|(?:以前|前)の(?:指示|命令).{0,6}無視")),
 )  # fmt: skip
+ATTACK_PATTERNS += tuple(AttackPattern(*row) for row in MULTILINGUAL_PATTERNS)
 
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
 _VARIANT_WEIGHT = 0.35  # an attack that had to be decoded is more suspicious, not less

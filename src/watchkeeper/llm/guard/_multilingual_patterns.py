@@ -1,0 +1,309 @@
+# ruff: noqa: E501
+"""Prompt-attack patterns written in German, French, Spanish, Italian, Portuguese,
+Chinese and Russian; :mod:`._prompt_attack` appends them to its English ones.
+
+Each says an English form of :data:`._prompt_attack.ATTACK_PATTERNS` in another
+language, in the same family and with the weight of the English pattern of that form:
+the override ("ignore the previous instructions": 0.9, "all instructions": 0.75,
+"your rules": 0.55), requests for the system prompt (0.85; 0.7 for "your instructions
+word for word"), the unrestricted model (0.8) and "you have no restrictions" (0.6),
+a header of new instructions (0.6), a "system note" in a document that tells the model
+what to put in its answers (0.6), sending data to an address or a URL (0.6), a secret
+file sent out (0.7), and, with no English twin, a destructive shell command to run
+(0.6), as the Chinese indirect injections ask. They were written from general
+knowledge of how these attacks are phrased, but after seeing which attacks of the
+multilingual evaluation corpora (scripts/eval_guard_multilingual.py) were missed, so
+that evaluation is not blind to them; no corpus sentence is copied.
+
+How they run (see :func:`._prompt_attack._scan_segment`): every pattern is matched on
+the folded text (:func:`._normalise.normalise`: lower case, NFKC, Cyrillic and Greek
+look-alikes made Latin; accents stay), and the patterns whose source is not ASCII
+(``_NON_LATIN_PATTERNS``) again on the plain lower-cased text of a non-ASCII segment,
+the only way Cyrillic words can match. Latin and Chinese patterns gain nothing from
+that second pass, so :func:`_escaped` writes their non-ASCII characters as ``\\uXXXX``
+escapes: their source is ASCII and they run once (Chinese ones see the NFKC colon
+":" for "："). A pattern runs only when one of its triggers is a substring of the
+text; every trigger costs a scan of every prompt, and of its rot13 and leetspeak
+variants, so there are few (see the comment above them). Every quantifier is bounded
+(the leetspeak pass needs a pattern's longest match) and no pattern looks more than
+one character past its match.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["MULTILINGUAL_PATTERNS", "PatternRow"]
+
+# (family, weight, triggers, pattern): the fields of ``_prompt_attack.AttackPattern``,
+# which builds one from each row (this module cannot import it: it is imported by it).
+PatternRow = tuple[str, float, tuple[str, ...], re.Pattern[str]]
+
+
+# ---------------------------------------------------------------------------- words
+# Override verbs (imperative, informal and formal), per language.
+_OVR = (
+    r"(?:ignorier(?:e|en sie|t)?|vergiss|vergessen sie|missachte|missachten sie|übergehe|übergehen sie"
+    r"|verwirf|verwerfen sie|umgehe|umgehen sie"
+    r"|ignore[zr]?|oublie[zr]?|néglige[zr]?|contourne[zr]?|outrepasse[zr]?"
+    r"|fai(?:s|tes) abstraction (?:de|des|du|d')|ne (?:tiens|tenez) pas compte (?:de|des|du|d')"
+    r"|ignora[rd]?|olvida[rd]?|olvide|omite|omita|descarta|descarte|haz caso omiso (?:a|de)|salt[ae]"
+    r"|pasa por alto|dimentica(?:te)?|trascura(?:te)?|scordati|non considerare|non tenere conto d\w{0,4}"
+    r"|esqueça|esqueca|esquece|desconsidere|desconsidera|despreze|despreza)"
+)
+# What is overridden: instructions, rules, guidelines... German compounds included
+# (Systemanweisungen, Sicherheitsrichtlinien).
+_RULES = (
+    r"(?:\w{0,14}(?:anweisung(?:en)?|regeln|richtlinien|vorgaben|instruktionen|beschränkungen|einschränkungen)"
+    r"|befehle|programmierung|instructions?|consignes|règles|regles|directives|ordres|restrictions"
+    r"|contraintes|programmation|instrucciones|instrucción|reglas|normas|directrices|indicaciones"
+    r"|órdenes|restricciones|pautas|políticas|istruzioni|istruzione|regole|direttive|linee guida"
+    r"|restrizioni|indicazioni|limitazioni|instruções|instrucoes|instrução|instrucao|regras|diretrizes"
+    r"|orientações|ordens|restrições|restricoes|politicas)"
+)
+# "previous": before or after the noun (Romance adjectives follow it).
+_EARLIER = (
+    r"(?:vorherigen?|vorigen?|bisherigen?|obigen?|früheren?|ursprünglichen?|alten|vorangegangenen"
+    r"|précédente?s?|precedente?s?|antérieure?s?|anterieure?s?|ci-dessus|initiale?s?|originale?s?"
+    r"|d'origine|anteriore?s?|previas?|de arriba|iniciales|originales|precedenti|sopra|iniziali"
+    r"|originali|prévias|acima|iniciais|originais"
+    r"|(?:du|de|del|di|do) (?:système|systeme|sistema))"
+)
+_ALL = r"(?:alle|allen|sämtliche|jegliche|toutes?|tous|todas?|todos|tutt[ei]|quaisquer)"
+_YOUR = r"(?:deine|ihre|die|eure|tes|vos|les|ton|votre|tus|las|los|sus|le tue|le|i tuoi|tuas|suas|as|os)"
+_GAP = r"[\w ,'’-]"
+
+# Requests for the system prompt: verb first, then the prompt, in any of the languages.
+_LEAK = (
+    r"(?:verrat(?:e|en sie)?|zeig(?:e|en sie)?|gib|geben sie|nenn(?:e|en sie)?|wiederhol(?:e|en sie)?"
+    r"|druck(?:e|en sie)?|schreib(?:e|en sie)?|enthüll(?:e|en sie)?|offenbar(?:e|en sie)?|teil(?:e|en sie)?"
+    r"|sag(?:e|en sie)?|wie lauten|was (?:ist|sind|war|waren)"
+    r"|révèle[zr]?|revele[zr]?|montre[zr]?|affiche[zr]?|répète[zr]?|repete[zr]?|donne[zr]?|dis-moi"
+    r"|dites-moi|écri[st]|écrivez|imprime[zr]?|divulgue[zr]?|partage[zr]?|recopie[zr]?|livre[zr]?"
+    r"|quel(?:le)?s? (?:est|sont|étai(?:en)?t)"
+    r"|revela[rd]?|muestra(?:me)?|muéstrame|enseña(?:me)?|repite|repíteme|dime|dame|escribe|comparte"
+    r"|divulga|cuál(?:es)? (?:es|son|era|eran)"
+    r"|rivela(?:mi)?|mostra(?:mi)?|stampa|ripeti|dimmi|dammi|scrivi|condividi|svela(?:mi)?"
+    r"|qual(?:e|i) (?:è|sono|era|erano)"
+    r"|revele|mostre|me mostra|imprima|repita|repete|me diga|diga|me diz|me d[eê]|escreva|compartilhe"
+    r"|quais (?:são|eram)|qual (?:é|era)|copie)"
+)
+_SYSTEM_PROMPT = (
+    r"(?:\w{0,12}system[- ]?(?:prompts?|anweisung(?:en)?|nachricht(?:en)?|eingabeaufforderung|vorgaben|regeln|instruktionen|konfiguration)"
+    r"|(?:versteckten?|geheimen?|internen?|ursprünglichen?|initialen?) (?:anweisungen|prompts?|regeln|vorgaben|instruktionen)"
+    r"|(?:prompts?|instructions?|consignes?|message|instrucciones|instrucción|mensaje|indicaciones"
+    r"|istruzioni|messaggio|instruções|instrucoes|mensagem)"
+    # "the system's instructions", not "the instructions of the heating system"
+    r"(?: (?:du|de|del|di|do|da))? (?:système|systeme|sistema)(?:[^\w ]| [a-ce-z]|$)"
+    r"|(?:prompt|instructions|consignes|règles|directives|instrucciones|reglas|indicaciones|istruzioni"
+    r"|regole|instruções|instrucoes|regras) (?:cachée?s?|secrète?s?|internes?|initiale?s?|d'origine"
+    r"|ocult[oa]s?|secret[oa]s?|intern[oa]s?|iniciales|originales|nascost[oie]|segret[oie]|iniziali"
+    r"|originali|iniciais|originais)"
+    r"|(?:prompt|message|mensaje|messaggio|mensagem) (?:initial|inicial|iniziale))"
+)
+_INSTRUCTIONS = (
+    r"(?:\w{0,12}anweisungen|regeln|vorgaben|instructions|consignes|règles|instrucciones|reglas"
+    r"|indicaciones|istruzioni|regole|instruções|instrucoes|regras|prompt)"
+)
+_VERBATIM = (
+    r"(?:wortwörtlich|wörtlich|wort für wort|mot pour mot|mot à mot|textuellement|palabra por palabra"
+    r"|textualmente|literalmente|al pie de la letra|parola per parola|testualmente|alla lettera"
+    r"|letteralmente|palavra por palavra|na íntegra)"
+)
+
+# Restrictions, filters, rules: what an unrestricted persona is free of.
+_LIMITS = (
+    r"(?:einschränkung|beschränkung|restrição|restricao|restricción|restriccion|restrizione|filtro"
+    r"|filtre|regla|regra|regola|règle"
+    r"|regeln|einschränkungen|beschränkungen|richtlinien|filter|zensur|vorgaben|grenzen"
+    r"|règles|regles|restrictions?|filtres|censure|limitations|contraintes|garde-fous"
+    r"|reglas|restricciones|filtros|censura|limitaciones|directrices|normas|políticas|pautas"
+    r"|regole|restrizioni|filtri|limitazioni|linee guida|politiche"
+    r"|regras|restrições|restricoes|limitações|limitacoes|diretrizes|politicas)"
+)
+_NO = (
+    r"(?:keine|ohne (?:jede|jegliche)?|frei von|nicht an|sans|aucune?|pas de|plus de|libre de"
+    r"|libérée? de|sin|ningun[ao]s?|no tienes|no hay|libre de|senza|nessun[ao]?|non hai|liber[oa] da"
+    r"|sem|nenhuma?|não tem|nao tem|livre de|não há)"
+)
+_MODEL = (
+    r"(?:ki|ai|ia|assistent\w{0,2}|assistant|asistente|assistente|modell|modèle|modele|modelo|modello"
+    r"|chatbot|bot|persona|personnage|personaje|personaggio|personagem|modus|mode|modo|modalità)"
+)
+
+# Sending things out: verbs, then an address or a URL.
+_SEND = (
+    r"(?:send(?:e|en sie)|schick(?:e|en sie)?|leite|leiten sie|übermittle|übermitteln sie|lade|laden sie"
+    r"|übertrage|exportiere"
+    r"|envoie|envoyez|transfère|transférez|transmets|transmettez|poste[zr]?|téléverse[zr]?|publie[zr]?"
+    r"|exporte[zr]?|expédie[zr]?"
+    r"|envía(?:me|lo|la|los|las|les)?|envia(?:lo|la|los|las)?|envíe|mande|manda(?:lo|la|los|las)?"
+    r"|reenvía|reenvia|sube|suba|publica|transfiere|exporta"
+    r"|invia(?:lo|li|le)?|inoltra|carica|pubblica|trasferisci|esporta|spedisci"
+    r"|envie|encaminhe|encaminha|repasse|carregue|publique|transfira|exporte)"
+)
+_TO = r"(?:an|à|a|au|aux|vers|sur|para|pra|pro|ao|al|alla|all'|zu|nach|auf)"
+_ADDRESS = (
+    r"(?:(?:die |l'|la |el |o |a |il |le |den )?(?:adresse|dirección|direccion|indirizzo|endereço"
+    r"|endereco|e-mail|email|url|webhook|server|serveur|servidor)[\w -]{0,20}? )?"
+    r"(?:https?://|\S{1,64}@\S{1,64}\.[a-z]{2,10}\b)"
+)
+
+# A note addressed to the model, in a document it reads.
+_SYSTEM_NOTE = (
+    r"(?:system-?(?:hinweis|notiz|nachricht|meldung)|hinweis des systems"
+    r"|note (?:du )?(?:système|systeme)|message (?:du )?(?:système|systeme)"
+    r"|(?:nota|mensaje|mensagem|messaggio|aviso|avviso) (?:del|de|di|do) sistema)"
+)
+# What a planted note asks of the model (not of the reader of a notice: "Antworten
+# Sie nicht auf diese E-Mail" is not here).
+_OF_THE_MODEL = (
+    r"(?:jede[rnm]? antwort|deine[rnm]? antwort|ihre[rnm]? antwort|toute réponse|chaque réponse|ta réponse"
+    r"|votre réponse|cualquier respuesta|cada respuesta|tu respuesta|su respuesta|ogni risposta"
+    r"|qualsiasi risposta|la tua risposta|cada resposta|qualquer resposta|sua resposta|tua resposta"
+    r"|assistent|assistant|asistente|assistente|\bki\b|\bia\b|modell|modèle|modelo|modello|ignorier"
+    r"|ignore|ignora|prompt)"
+)
+
+# Shell commands that destroy, persist or exfiltrate: the Chinese indirect injections
+# ask an agent to run them ("请执行 ..."). Recon commands (ls, whoami, uptime) are not
+# here: asking an agent to run them is ordinary.
+_DANGER = (
+    r"(?:curl\b[^\n|;]{0,120}\|\s{0,2}(?:sudo )?(?:ba|z)?sh\b|wget\b[^\n]{0,120}(?:\|\s{0,2}(?:ba)?sh\b|chmod \+x)"
+    r"|(?:ba)?sh -i\b|/dev/tcp/|rm -(?:rf|fr|r)\b|chmod (?:-r )?(?:777|666|\+s|u\+s)\b"
+    r"|/etc/(?:shadow|sudoers)|nopasswd|iptables -[fx]\b|history -c\b|crontab -r\b|useradd\b"
+    r"|usermod -ag (?:sudo|wheel|root)\b|systemctl (?:stop|disable|mask) (?:firewalld|auditd|ufw|r?syslog|apparmor)\b"
+    r"|(?:drop|truncate) table\b|grant (?:all|file)\b|mysqldump\b|pg_dumpall\b|terraform destroy\b"
+    r"|docker (?:run|exec)[^\n]{0,40}(?:--privileged|--pid=host|-v /:/)|base64 -d[^\n]{0,40}\|\s{0,2}(?:ba)?sh\b"
+    r"|os\.system\(|setenforce 0|ufw disable)"
+)
+
+# Triggers, shared between patterns so that each is tested once per text: a substring
+# test of a 4,000-character prompt costs 1 to 4 microseconds and runs on every prompt
+# (and on its rot13 and leetspeak variants), so there are few of them, long ones, that
+# English text rarely holds; a text holding one pays for the regular expressions.
+_NOUNS = ("anweisung", "consigne", "instrucci", "istruzion", "instruç", "regeln", "reglas",
+          "regole", "oublie", "vergiss", "olvida")  # fmt: skip
+_SYSTEM = ("sistema", "système", "systemprompt", "system-prompt", "systemhinweis")
+_LIMIT = ("restricci", "restrizion", "restriç", "einschränk", "uneingeschr", "censur",
+          "sans restriction")  # fmt: skip
+_SAFETY = ("sicherheit", "sécurité", "securite", "reglas")
+_SENDING = ("envoie", "envía", "envia", "envie", "invia")
+# Chinese: single characters, which str.find scans for at memchr speed (two-character
+# needles cost ten times more), each the first character of the words its patterns
+# start with, so that a Chinese text holding one pays little for the search.
+_ZH_OVERRIDE = ("忽", "无", "忘")
+_ZH_LEAK = ("词", "把")
+_ZH_LIMIT = ("限",)
+_ZH_SEND = ("发", "传")
+_ZH_RUN = ("执", "运")
+
+# ------------------------------------------------------------------------- patterns
+# The "no restrictions" form is common in ordinary text ("acceso sin restricciones"),
+# so it counts only after a word addressed to the model or about its answers.
+_CUE = (
+    r"(?:du|dich|dir|antworte|beantworte|bist|hast|gibt es|tu|toi|réponds|répondez|répondre|agis"
+    r"|vous êtes|vous n'avez|eres|estás|estas|tienes|responde|responder|contesta|actúa|actua"
+    r"|sei|hai|rispondi|rispondere|agisci|você|voce|responda|aja)"
+)
+
+
+def _escaped(pattern: str) -> re.Pattern[str]:
+    """``pattern`` with every non-ASCII character written as an escape (see above)."""
+    return re.compile("".join(c if c.isascii() else f"\\u{ord(c):04x}" for c in pattern))
+
+
+MULTILINGUAL_PATTERNS: tuple[PatternRow, ...] = (
+    # --- German, French, Spanish, Italian, Portuguese.
+    ("instruction_override", 0.9, _NOUNS, _escaped(
+        rf"\b{_OVR}\b{_GAP}{{0,30}}?(?:\b{_EARLIER}\b{_GAP}{{0,20}}?{_RULES}\b"
+        rf"|{_RULES}\b{_GAP}{{0,12}}?\b{_EARLIER}(?!\w))")),
+    ("instruction_override", 0.75, _NOUNS, _escaped(
+        rf"\b{_OVR}\b {_ALL}\b{_GAP}{{0,20}}?{_RULES}\b")),
+    ("instruction_override", 0.55, _NOUNS, _escaped(
+        rf"\b{_OVR}\b {_YOUR}\b{_GAP}{{0,15}}?{_RULES}\b")),
+    ("prompt_leaking", 0.85, _SYSTEM, _escaped(
+        rf"\b{_LEAK}(?!\w){_GAP}{{0,30}}?\b{_SYSTEM_PROMPT}")),
+    ("prompt_leaking", 0.7, _NOUNS, _escaped(
+        rf"\b{_LEAK}(?!\w){_GAP}{{0,30}}?\b{_INSTRUCTIONS}\b[^\n]{{0,60}}?{_VERBATIM}")),
+    ("role_play_jailbreak", 0.8, _LIMIT, _escaped(
+        r"\b(?:uneingeschränkte[rnsm]?|unzensierte[rnsm]?|ungefilterte[rnsm]?) (?:ki|ai|assistent\w{0,2}"
+        r"|modell|chatbot|version|persona|modus)\b"
+        rf"|\b{_MODEL} (?:sans|sin|senza|sem|ohne) (?:aucune |ninguna |nessuna |nenhuma |jegliche |jede "
+        rf"|qualquer |alcuna )?{_LIMITS}\b"
+        rf"|\b{_MODEL} (?:non censurée?|no censurad[oa]|non censurat[oa]|não censurad[oa]|sin censura"
+        r"|senza censura|sem censura|sans censure)")),
+    ("role_play_jailbreak", 0.6, _LIMIT + _NOUNS, _escaped(
+        rf"\b{_CUE}\b{_GAP}{{0,40}}?\b{_NO}\b ?(?:(?:aucune?|ningún|ninguna|alguna|alcuna|nenhuma|qualquer"
+        r"|irgendwelche|jegliche|jede|ethischen|moralischen|les|tes|vos|tus|las|le tue|le|as|suas|de) ){0,2}"
+        rf"{_LIMITS}\b"
+        r"|\b(?:du bist|sie sind) (?:jetzt|nun|ab (?:jetzt|sofort)|von nun an) (?:völlig |komplett |ganz )?"
+        r"(?:uneingeschränkt|unzensiert|ungefiltert)")),
+    ("role_play_jailbreak", 0.6, _SAFETY, _escaped(
+        r"\b(?:sicherheits\w{0,14}|(?:regeln|richtlinien|vorgaben) zur sicherheit) (?:\w{1,14} ){0,3}nicht (?:mehr )?(?:gelten|anwendbar)"
+        r"|\b(?:règles|regles|consignes|directives|politiques) de (?:sécurité|securite) ne s'appliquent (?:pas|plus)"
+        r"|\b(?:reglas|normas|directrices|políticas|politicas|pautas) de seguridad no (?:se )?(?:aplican|valen|cuentan|rigen)"
+        r"|\b(?:regole|linee guida|norme|politiche) di sicurezza non (?:valgono|si applicano|contano)"
+        r"|\b(?:regras|diretrizes|políticas|politicas|normas) de (?:segurança|seguranca) não (?:se )?(?:aplicam|valem)")),
+    ("new_instructions", 0.6, _NOUNS, _escaped(
+        r"\b(?:(?:neue|aktualisierte|echte|wahre|wichtige) (?:system-?)?(?:anweisungen?|regeln)"
+        r"|(?:nouvelles?|vraies?|véritables?) (?:consignes?|règles)(?: (?:du |de )?(?:système|systeme))?"
+        r"|(?:nuevas?|verdaderas?) (?:instrucciones|instrucción|reglas)(?: (?:del |de )?sistema)?"
+        r"|(?:nuov[ae]|vere) (?:istruzion[ei]|regole)(?: (?:del |di )?sistema)?"
+        r"|(?:novas?|verdadeiras?) (?:instruções|instrução|regras)(?: do sistema)?)"
+        r"\s{0,3}[:*!-]")),
+    ("addressed_to_ai", 0.6, _SYSTEM, _escaped(
+        rf"\b{_SYSTEM_NOTE}\s{{0,3}}:[^\n]{{0,200}}?{_OF_THE_MODEL}")),
+    ("exfiltration", 0.6, _SENDING, _escaped(
+        rf"\b{_SEND}(?!\w){_GAP}{{0,50}}?\b{_TO}\b ?{_ADDRESS}")),
+    # --- Chinese (escaped too: matched on the folded text, where NFKC made "：" ":").
+    ("instruction_override", 0.9, _ZH_OVERRIDE, _escaped(
+        r"(?:忽略|忽视|无视|不要理会|忘记|忘掉)(?:你|掉)?"
+        r"(?:之前|以前|上面|上述|先前|以上|原来|原有|原始|初始|系统)的?(?:所有|全部|一切)?的?"
+        r"(?:指令|指示|命令|提示词?|说明|规则|设定|要求|约束|限制)")),
+    ("instruction_override", 0.8, _ZH_OVERRIDE, _escaped(
+        r"(?:忽略|忽视|无视|不要理会|忘记|忘掉)(?:掉)?"
+        r"(?:上文|上面(?:的)?(?:内容|文字|所有|一切)?|以上(?:的)?(?:内容|任务|所有|全部|一切)?"
+        r"|之前(?:的)?(?:所有|全部)?(?:内容|对话)|前面(?:的)?(?:所有)?(?:内容|对话)|先前(?:的)?内容)")),
+    ("instruction_override", 0.55, _ZH_OVERRIDE, _escaped(
+        r"(?:忽略|忽视|无视)(?:你的|系统的?|所有的?|一切)?(?:安全|内容)?"
+        r"(?:策略|规则|限制|约束|指令|政策|审查|过滤|准则)")),
+    ("prompt_leaking", 0.85, _ZH_LEAK, _escaped(
+        r"(?:输出|打印|显示|展示|告诉我|给我看|给我|发给我|重复|复述|泄露|透露|公开|说出|写出|列出|逐字)"
+        r"[^\n]{0,20}?(?:系统提示词|你的系统提示|系统指令|系统设定|初始(?:提示词?|指令|设定)"
+        r"|隐藏(?:的)?(?:提示词?|指令)|内部(?:指令|提示词?)|原始(?:提示词?|指令)|你的提示词|system ?prompt)"
+        r"|把(?:你的)?(?:系统提示词?|系统指令|初始指令|隐藏指令|提示词)[^\n]{0,12}?"
+        r"(?:输出|打印|显示|告诉|发|给我|复述|重复|写出)")),
+    ("role_play_jailbreak", 0.8, _ZH_LIMIT, _escaped(
+        r"(?:开发者|越狱|上帝|无限制|无审查|dan)模式(?:已)?(?:开启|启用|激活|启动)"
+        r"|你(?:现在)?(?:是|处于|进入了?|已进入|在)(?:开发者|越狱|无限制|上帝|dan)模式"
+        r"|(?:没有|不受|无)(?:任何)?(?:限制|约束|审查|过滤)的(?:ai|人工智能|助手|模型|机器人|版本)"
+        r"|(?:无限制|无审查|未经审查|不受限制|无过滤)的?(?:ai|人工智能|助手|模型|机器人|版本|模式)")),
+    ("role_play_jailbreak", 0.6, _ZH_LIMIT, _escaped(
+        r"你(?:现在)?(?:已经)?(?:没有|不受|不再受|已不受|摆脱了?)(?:任何|一切|所有)?的?"
+        r"(?:限制|约束|规则|审查|过滤|道德|伦理)"
+        r"|解除(?:了)?(?:你的)?(?:所有|一切|全部)的?(?:安全)?(?:限制|约束)"
+        r"|不加(?:任何)?(?:审查|过滤|限制)|不受(?:任何)?(?:限制|约束|审查)地")),
+    ("exfiltration", 0.6, _ZH_SEND, _escaped(
+        r"(?:发送|发往|发给|发到|发至|上传|转发)(?:到|至|给|往)?[^\n]{0,30}?"
+        r"(?:https?://|[\w.+-]{1,64}@[\w-]{1,64}|webhook"
+        r"|(?:外部|公网|外网|第三方)(?:邮箱|网盘|链接|仓库|服务器|地址|分享))")),
+    ("secret_exfiltration", 0.7, ("把", "将"), _escaped(
+        r"(?:把|将)[^\n]{0,20}?(?:~?/?\.ssh|id_rsa|\.env\b|\.aws|credentials|\.kube|\.gnupg|/etc/shadow|/etc/passwd|环境变量|私钥"
+        r"|密钥|cookie|api[_ -]?key|database_url|access_key|令牌)[^\n]{0,30}?"
+        r"(?:发送|发给|发到|发往|发我|上传|转发)")),
+    ("command_injection", 0.6, _ZH_RUN, _escaped(
+        rf"(?:执行|运行)[^\n]{{0,40}}?{_DANGER}")),
+    # --- Russian (Cyrillic: only the pass over the plain lower-cased text can match).
+    ("instruction_override", 0.9, ("забудь", "игнорируй"), re.compile(
+        r"(?:забудь|забудьте|игнорируй|игнорируйте)"
+        r"[\w ,]{0,20}?(?:предыдущ|прошл|прежн|ранее|выше|системн|вс)\w{0,6}[\w ,]{0,15}?"
+        r"(?:инструкци|указани|правил|команд|ограничени)")),
+    ("prompt_leaking", 0.85, ("системн",), re.compile(
+        r"(?:покажи|выведи|раскрой|повтори|напиши|скажи|расскажи|дай|распечатай|процитируй|озвучь)"
+        r"[\w ,]{0,30}?системн\w{0,4} (?:промпт|инструкци|сообщени|подсказк|настройк)")),
+    ("role_play_jailbreak", 0.6, ("ограничени", "цензур"), re.compile(
+        r"(?:ты|вы|отвечай|ответь|отвечайте|ответьте|работаешь|работай)\b[\w ,]{0,30}?"
+        r"(?:без|никаких) (?:каких-либо |всяких |любых )?(?:ограничени|цензур|фильтр|правил)"
+        r"|(?:ты|вы) (?:теперь |сейчас )?в режиме (?:разработчика|без ограничений)")),
+)  # fmt: skip
