@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import functools
 import os
 import sys
 from pathlib import Path
@@ -64,10 +65,25 @@ def sample_weights(rows: list[Row]) -> np.ndarray:
     return raw
 
 
+@functools.lru_cache(maxsize=1)
+def always_rows() -> tuple[list[Row], sparse.csr_matrix]:
+    """Rows every model trains on and no fold holds out: the generated everyday prompts
+    that use attack words innocently (``guard_hard_negatives.py``). They are written
+    for training, so they are not a source to generalise to and are never scored here."""
+    import guard_hard_negatives
+
+    extra = guard_hard_negatives.hard_negative_rows()
+    return extra, matrix(extra)
+
+
 def fit(x: sparse.csr_matrix, rows: list[Row]) -> ClassifierWeights:
-    """A logistic regression on the rows, as the weights the guard loads."""
+    """A logistic regression on the rows and ``always_rows()``, as the weights the
+    guard loads."""
     from sklearn.linear_model import LogisticRegression
 
+    extra, x_extra = always_rows()
+    x = sparse.vstack([x, x_extra]).tocsr()
+    rows = [*rows, *extra]
     y = np.array([r.label for r in rows])
     model = LogisticRegression(C=C, max_iter=5000, solver="liblinear", random_state=0)
     model.fit(x, y, sample_weight=sample_weights(rows))

@@ -55,6 +55,9 @@ _RULES = (
     r"(?:instructions?|rules|prompts?|directives?|guidelines|guardrails|restrictions|"
     r"constraints|polic(?:y|ies)|programming|commands?|orders|context|training|directions)"
 )
+# A correction of the user's own words ("forget my previous instructions about the
+# layout", "ignore our earlier request") is not an override of the model's.
+_NOT_OWN = r"(?!\s+(?:about\s+)?(?:my|our)\b)"
 _EARLIER = (
     r"(?:previous|prior|above|earlier|preceding|initial|original|system|old|existing|developer)"
 )
@@ -76,7 +79,8 @@ _OVERRIDE_WORDS = ("ignor", "disregard", "forget", "overrid", "bypass", "overloo
                    "neglect", "abandon", "drop")  # fmt: skip
 ATTACK_PATTERNS: tuple[AttackPattern, ...] = (
     AttackPattern("instruction_override", 0.9, _OVERRIDE_WORDS, re.compile(
-        rf"\b{_OVERRIDE_VERB}\b[\w ,']{{0,30}}?\b{_EARLIER}\b[\w ,']{{0,20}}?\b{_RULES}\b")),
+        rf"\b{_OVERRIDE_VERB}\b{_NOT_OWN}[\w ,']{{0,30}}?\b{_EARLIER}\b"
+        rf"[\w ,']{{0,20}}?\b{_RULES}\b")),
     AttackPattern("instruction_override", 0.75, _OVERRIDE_WORDS, re.compile(
         rf"\b{_OVERRIDE_VERB}\b (?:all|any|every|each)\b[\w ,']{{0,20}}?\b{_RULES}\b")),
     AttackPattern("instruction_override", 0.55, _OVERRIDE_WORDS, re.compile(
@@ -119,13 +123,15 @@ ATTACK_PATTERNS: tuple[AttackPattern, ...] = (
         r"(?:above|before this|preceding)\b")),
     AttackPattern(
         "role_play_jailbreak", 0.8,
-        ("anything now", "jailbr", "developer mode", "god", "dan mode", "evil", "amoral",
+        ("anything now", "jailbr", "developer mode", "dan mode", "evil", "amoral",
         "immoral", "filtered", "censored", "restricted"),
         re.compile(
         r"\b(?:do anything now|jailbr(?:oken|eak) mode|developer mode (?:enabled|output)|"
-        r"god ?mode|dan mode|evil (?:mode|confidant)|unfiltered and amoral|"
+        r"dan mode|evil (?:mode|confidant)|unfiltered and amoral|"
         r"(?:un ?(?:filtered|censored|restricted)|amoral|immoral) (?:ai|assistant|chatbot|model|"
         r"version|persona|character|mode))\b")),
+    # "God mode" is a cheat in most games: on its own it only adds to other evidence.
+    AttackPattern("role_play_jailbreak", 0.4, ("god",), re.compile(r"\bgod ?mode\b")),
     AttackPattern(
         "role_play_jailbreak", 0.6,
         ("guidelines", "restriction", "filter", "limitation", "censorship", "boundaries", "rules",
@@ -135,7 +141,7 @@ ATTACK_PATTERNS: tuple[AttackPattern, ...] = (
         r"don't have|do not have) (?:any |all )?(?:ethical|moral|content|safety)? ?"
         r"(?:guidelines|restrictions|filters|limitations|censorship|boundaries|rules|policies)\b")),
     AttackPattern(
-        "role_play_jailbreak", 0.45,
+        "role_play_jailbreak", 0.25,
         ("you are now", "pretend", "act as", "in character", "role", "respond as"),
         re.compile(
         r"\b(?:you are now|from now on you are|pretend (?:to be|you are|that you)|"
@@ -154,6 +160,7 @@ ATTACK_PATTERNS: tuple[AttackPattern, ...] = (
         re.compile(
         r"\b(?:admin(?:istrator)?|developer|system|root|sudo|maintenance|debug) "
         r"(?:override|mode|access|command|privileges?) (?:enabled|activated|granted|on)\b"
+        r"(?!(?: on)? (?:my|his|her|their|our|the|a|an|this|that)\b)"  # "... on my phone"
         r"|\bi am (?:your|the) (?:developer|creator|administrator|admin|owner)\b")),
     AttackPattern(
         "chat_template_injection", 0.65,
