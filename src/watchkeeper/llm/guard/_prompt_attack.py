@@ -234,22 +234,14 @@ def _match_patterns(
     the ``id`` of each pattern searched in vain.
     """
     found: dict[str, tuple[float, int, int]] = {}
-    present: dict[str, bool] = {}  # several patterns share triggers: test each once
+    present: dict[str, bool] = {}
     for item in patterns:
         family, weight = item.family, item.weight
         if family in found and found[family][0] >= weight:
             continue
         if floor is not None and weight <= floor.get(family, 0.0):
             continue
-        hit = False
-        for trigger in item.triggers:
-            seen = present.get(trigger)
-            if seen is None:
-                seen = present[trigger] = trigger in text
-            if seen:
-                hit = True
-                break
-        if not hit:
+        if not _triggered(item, text, present):
             continue
         match = item.pattern.search(text)
         if match is not None:
@@ -257,6 +249,18 @@ def _match_patterns(
         elif misses is not None:
             misses.add(id(item))
     return found
+
+
+def _triggered(item: AttackPattern, text: str, present: dict[str, bool]) -> bool:
+    """Whether one of ``item``'s triggers is in ``text``; ``present`` remembers each
+    trigger's answer (several patterns share triggers: each is tested once a text)."""
+    for trigger in item.triggers:
+        seen = present.get(trigger)
+        if seen is None:
+            seen = present[trigger] = trigger in text
+        if seen:
+            return True
+    return False
 
 
 def _reach(item: AttackPattern) -> int | None:
@@ -291,15 +295,7 @@ def _leet_families(
         family, weight = item.family, item.weight
         if weight <= max(found.get(family, 0.0), floor.get(family, 0.0)):
             continue
-        hit = False
-        for trigger in item.triggers:
-            seen = present.get(trigger)
-            if seen is None:
-                seen = present[trigger] = trigger in leet
-            if seen:
-                hit = True
-                break
-        if not hit:
+        if not _triggered(item, leet, present):
             continue
         reach = _REACH[id(item)]
         windowed = id(item) in misses and reach is not None and changed.size > 0
