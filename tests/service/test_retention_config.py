@@ -5,21 +5,18 @@ the server's > WATCHKEEPER_RAW_RETENTION > 7 days, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
-import pyarrow as pa
 import pytest
-from sqlalchemy import func, select
+from tests.service._retention import T, batch, raw_records
 
 from watchkeeper.cli import main
 from watchkeeper.service._service import MonitoringService
 from watchkeeper.service._settings import Settings
 from watchkeeper.service.config import InvalidConfigError, parse_config
 from watchkeeper.store import Store
-from watchkeeper.store._tables import records
 
-T = datetime(2024, 5, 1, 12, tzinfo=UTC)
 DAY = timedelta(days=1)
 
 FILE = """\
@@ -36,25 +33,6 @@ models:
     schema: {columns: {x: numeric}}
     retention: {labels: 30d, metrics: 90d}
 """
-
-
-def _batch(prefix: str, n: int) -> pa.Table:
-    return pa.table(
-        {
-            "id": [f"{prefix}{i}" for i in range(n)],
-            "timestamp": pa.array([T] * n, pa.timestamp("us", tz="UTC")),
-            "feature.x": [float(i) for i in range(n)],
-            "prediction": [float(i % 2) for i in range(n)],
-        }
-    )
-
-
-def _raw(store: Store, model: str) -> int:
-    row = store.get_model(model)
-    assert row is not None
-    with store.engine.connect() as connection:
-        query = select(func.count()).select_from(records).where(records.c.model_id == row.id)
-        return int(connection.execute(query).scalar_one())
 
 
 def test_the_servers_periods_fill_what_a_model_leaves_out() -> None:
@@ -83,23 +61,23 @@ def test_precedence_model_then_server_then_environment_then_seven_days(
             service.create_model(name, "regression", {"x": "numeric"}, window=timedelta(hours=1))
         for name in ("own", "fleet", "api", "default"):
             service.create_version(name, "v1", activate=True)
-            service.ingest_predictions(name, "v1", _batch(name, 5))
+            service.ingest_predictions(name, "v1", batch(name, 5))
             service.close_windows(name)
-        assert {n: _raw(store, n) for n in ("own", "fleet", "api", "default")} == dict.fromkeys(
-            ("own", "fleet", "api", "default"), 5
-        )
+        assert {
+            n: raw_records(store, n) for n in ("own", "fleet", "api", "default")
+        } == dict.fromkeys(("own", "fleet", "api", "default"), 5)
         later = T + 2 * DAY + timedelta(hours=2)  # the windows closed two days before
         service.run_retention("own", now=later)  # its own 1d
         service.run_retention("fleet", now=later)  # the server's 3d, not the env's 12h
         service.run_retention("api", now=later)  # the env's 12h
         default.run_retention("default", now=later)  # no env: 7 days
-        assert {n: _raw(store, n) for n in ("own", "fleet", "api", "default")} == {
+        assert {n: raw_records(store, n) for n in ("own", "fleet", "api", "default")} == {
             "own": 0, "fleet": 5, "api": 0, "default": 5,
         }  # fmt: skip
         much_later = T + 8 * DAY
         service.run_retention("fleet", now=much_later)
         default.run_retention("default", now=much_later)
-        assert _raw(store, "fleet") == _raw(store, "default") == 0
+        assert raw_records(store, "fleet") == raw_records(store, "default") == 0
     finally:
         store.close()
 
@@ -114,7 +92,7 @@ def test_retention_run_by_hand_applies_the_servers_periods(
         service = MonitoringService(store, Settings(), clock=lambda: T + timedelta(hours=2))
         service.apply_config(parse_config(FILE))
         service.create_version("fleet", "v1", activate=True)
-        service.ingest_predictions("fleet", "v1", _batch("fleet", 5))
+        service.ingest_predictions("fleet", "v1", batch("fleet", 5))
         service.close_windows("fleet")
     finally:
         store.close()

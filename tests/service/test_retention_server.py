@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
-import pyarrow as pa
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from tests.service._retention import T, batch, raw_records
 
 from watchkeeper._exceptions import InputError
 from watchkeeper.cli import main
@@ -24,9 +23,7 @@ from watchkeeper.service._retention import Period, resolve
 from watchkeeper.service._service import MonitoringService
 from watchkeeper.service._settings import Settings
 from watchkeeper.store import Store
-from watchkeeper.store._tables import records
 
-T = datetime(2024, 5, 1, 12, tzinfo=UTC)
 DAY = timedelta(days=1)
 HOUR = timedelta(hours=1)
 ENV = timedelta(hours=12)  # what WATCHKEEPER_RAW_RETENTION=12h gives
@@ -44,29 +41,10 @@ models:
 SCHEMA = {"columns": {"x": "numeric"}}
 
 
-def _batch(prefix: str, n: int) -> pa.Table:
-    return pa.table(
-        {
-            "id": [f"{prefix}{i}" for i in range(n)],
-            "timestamp": pa.array([T] * n, pa.timestamp("us", tz="UTC")),
-            "feature.x": [float(i) for i in range(n)],
-            "prediction": [float(i % 3) for i in range(n)],
-        }
-    )
-
-
-def _raw(store: Store, model: str) -> int:
-    row = store.get_model(model)
-    assert row is not None
-    with store.engine.connect() as connection:
-        query = select(func.count()).select_from(records).where(records.c.model_id == row.id)
-        return int(connection.execute(query).scalar_one())
-
-
 def _fill(service: MonitoringService, model: str, n: int = 5) -> None:
     """n labelled predictions in the window at T, closed at T + 2h (the clock)."""
     service.create_version(model, "v1", activate=True)
-    service.ingest_predictions(model, "v1", _batch(model, n))
+    service.ingest_predictions(model, "v1", batch(model, n))
     assert service.ingest_labels(model, [(f"{model}{i}", float(i)) for i in range(n)])
     assert [w.status for w in service.close_windows(model)] == ["closed"]
 
@@ -122,11 +100,11 @@ def test_an_api_model_follows_the_servers_periods_for_every_kind(
     assert declared["records"] == 5  # its own 1 day beats the server's 2
     audited = service.list_audit(action="retention.run", model="api")[0].after
     assert audited["periods_from"] == dict.fromkeys(audited["periods_seconds"], "server")
-    assert (_raw(service.store, "api"), _raw(service.store, "peer")) == (5, 0)
+    assert (raw_records(service.store, "api"), raw_records(service.store, "peer")) == (5, 0)
     # The background loop's pass applies the same periods: the 2 days pass, then the 3.
     service.clock = lambda: T + 2 * DAY + 6 * HOUR
     assert run_tick(service)["retained"] >= 5  # api's raw rows (and peer's labels)
-    assert _raw(service.store, "api") == 0
+    assert raw_records(service.store, "api") == 0
     service.clock = lambda: T + 3 * DAY + 6 * HOUR
     run_tick(service)
     assert service.list_windows("api") == [] and service.metric_series("api", "row_count") == []
@@ -196,7 +174,7 @@ def test_retention_run_applies_the_server_periods_to_undeclared_models(
     assert removed["api"] == {"records": 0, "labels": 0, "profiles": 0, "metrics": 0}
     store = Store(database_url)
     try:
-        assert (_raw(store, "api"), _raw(store, "declared")) == (5, 0)
+        assert (raw_records(store, "api"), raw_records(store, "declared")) == (5, 0)
         runs = MonitoringService(store, Settings()).list_audit(action="retention.run")
         first = {r.model: r.after for r in runs[-2:]}  # newest first: run 1
         sources = {name: after.pop("periods_from") for name, after in first.items()}
