@@ -1,11 +1,14 @@
 """CPU time of the prompt-attack detector by prompt length: a base revision against the checkout.
 
-The base revision's four detector modules (``_prompt_attack``, ``_structure``,
-``_classifier``, ``_normalise``, from ``git show REV:...``) are loaded as a temporary
-package beside the checkout's own, and both score the same prompts in alternation
-(so machine load hits both alike). Prompts are corpus rows (``scripts/guard_corpus.py``,
-benign and attacks) joined to 500 to 8,000 characters; without the corpus, a fixed
-mixed text. Every prompt's output is compared: the base and the checkout must agree
+The base revision's detector (``_prompt_attack``, ``_multilingual_patterns``,
+``_normalise``, ``_classifier``, ``_structure``, ``_structure_patterns`` and
+``prompt_classifier.npz``, from ``git show REV:...``) is loaded as a temporary package
+beside the checkout's own, and both score the same prompts in alternation (so machine
+load hits both alike). ``--from-checkout`` takes some of those files from the checkout
+instead (for instance the classifier's features and weights after a retraining, so that
+the comparison is of the code under test alone). Prompts are corpus rows
+(``scripts/guard_corpus.py``, benign and attacks) joined to 500 to 8,000 characters;
+without the corpus, a fixed mixed text. Every prompt's output is compared: the base and the checkout must agree
 exactly (score, confidence, findings), or the script exits 1.
 
 The peer in the same run is llm-guard's model-free input scanners
@@ -14,6 +17,7 @@ or, when that venv is missing, one ``re`` search of an instruction-override
 alternation (a floor: the least a regex scanner can cost).
 
     .venv/bin/python bench/bench_prompt_attack.py [--base-rev REV] [--repeats N]
+        [--from-checkout _structure,_structure_patterns,prompt_classifier.npz]
 """
 
 from __future__ import annotations
@@ -35,7 +39,15 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 GUARD = "src/watchkeeper/llm/guard"
-MODULES = ("_normalise", "_structure", "_classifier", "_prompt_attack")
+MODULES = (
+    "_normalise",
+    "_structure_patterns",
+    "_structure",
+    "_classifier",
+    "_multilingual_patterns",
+    "_prompt_attack",
+)
+WEIGHTS = "prompt_classifier.npz"
 LENGTHS = (500, 1000, 2000, 4000, 8000)
 PEER_PYTHON = ROOT / "bench" / ".venvs" / "llm-guard" / "bin" / "python"
 FLOOR = re.compile(
@@ -45,27 +57,30 @@ FLOOR = re.compile(
 )
 
 
-def load_base(rev: str, into: Path) -> Callable[[str, dict[str, Any]], Any]:
-    """``scan_prompt_attack`` of revision ``rev``, as package ``wk_base_guard``."""
+def load_base(
+    rev: str, into: Path, from_checkout: frozenset[str] = frozenset()
+) -> Callable[[str, dict[str, Any]], Any]:
+    """``scan_prompt_attack`` of revision ``rev``, as package ``wk_base_guard``; the
+    files named in ``from_checkout`` come from the checkout instead."""
     package = into / "wk_base_guard"
     package.mkdir()
     (package / "__init__.py").write_text("", encoding="utf-8")
-    for name in MODULES:
-        source = subprocess.run(
-            ["git", "-C", str(ROOT), "show", f"{rev}:{GUARD}/{name}.py"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        for other in MODULES:
-            source = source.replace(f"watchkeeper.llm.guard.{other} ", f"wk_base_guard.{other} ")
-        (package / f"{name}.py").write_text(source, encoding="utf-8")
-    blob = subprocess.run(
-        ["git", "-C", str(ROOT), "show", f"{rev}:{GUARD}/prompt_classifier.npz"],
-        capture_output=True,
-        check=True,
-    ).stdout
-    (package / "prompt_classifier.npz").write_bytes(blob)
+    for name in (*MODULES, WEIGHTS):
+        path = f"{GUARD}/{name}" + ("" if name == WEIGHTS else ".py")
+        if name in from_checkout:
+            blob = (ROOT / path).read_bytes()
+        else:
+            blob = subprocess.run(
+                ["git", "-C", str(ROOT), "show", f"{rev}:{path}"], capture_output=True, check=True
+            ).stdout
+        if name != WEIGHTS:
+            source = blob.decode("utf-8")
+            for other in MODULES:
+                source = source.replace(
+                    f"watchkeeper.llm.guard.{other} ", f"wk_base_guard.{other} "
+                )
+            blob = source.encode("utf-8")
+        (package / path.rsplit("/", 1)[1]).write_bytes(blob)
     sys.path.insert(0, str(into))
     module = importlib.import_module("wk_base_guard._prompt_attack")
     return module.scan_prompt_attack  # type: ignore[no-any-return]
@@ -146,7 +161,15 @@ def peer(by_length: dict[int, list[str]], repeats: int) -> tuple[str, dict[str, 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base-rev", default="3a76ad2", help="revision to compare against")
+    parser.add_argument(
+        "--base-rev", default="47b126a", help="revision to compare against (default: 47b126a)"
+    )
+    parser.add_argument(
+        "--from-checkout",
+        default="",
+        help="comma-separated detector files to take from the checkout, not the base "
+        f"(of {', '.join((*MODULES, WEIGHTS))})",
+    )
     parser.add_argument("--repeats", type=int, default=300, help="timed scans per length")
     parser.add_argument("--prompts", type=int, default=60, help="distinct prompts per length")
     args = parser.parse_args()
@@ -157,7 +180,11 @@ def main() -> int:
     by_length = {n: prompts(texts, n, args.prompts, 20261205) for n in LENGTHS}
     workdir = Path(tempfile.mkdtemp(prefix="bench_prompt_attack_"))
     try:
-        base_scan = load_base(args.base_rev, workdir)
+        taken = frozenset(name for name in args.from_checkout.split(",") if name)
+        unknown = taken - {*MODULES, WEIGHTS}
+        if unknown:
+            parser.error(f"--from-checkout: unknown {sorted(unknown)}")
+        base_scan = load_base(args.base_rev, workdir, taken)
         differ = 0
         table = []
         for length, batch in by_length.items():
@@ -176,6 +203,7 @@ def main() -> int:
         name, peer_figures = peer(by_length, args.repeats)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
     print(f"prompt-attack detector CPU ms, base {args.base_rev} vs checkout; peer: {name}")
     print(f"{'chars':>6} {'base p50':>9} {'base p99':>9} {'new p50':>8} {'new p99':>8} "
           f"{'peer p50':>9} {'peer p99':>9}")  # fmt: skip

@@ -35,9 +35,12 @@ import re
 
 __all__ = ["MULTILINGUAL_PATTERNS", "PatternRow"]
 
-# (family, weight, triggers, pattern): the fields of ``_prompt_attack.AttackPattern``,
+# (family, weight, triggers, pattern, also): the fields of ``_prompt_attack.AttackPattern``,
 # which builds one from each row (this module cannot import it: it is imported by it).
-PatternRow = tuple[str, float, tuple[str, ...], re.Pattern[str]]
+# ``also`` (empty for most rows) are strings one of which every match holds: the
+# pattern runs only when one of them is in the text too, which saves time and changes
+# nothing (tests/llm/test_guard_speed_triggers.py proves it from the expression).
+PatternRow = tuple[str, float, tuple[str, ...], re.Pattern[str], tuple[str, ...]]
 
 
 # ---------------------------------------------------------------------------- words
@@ -194,6 +197,10 @@ _SENDING = ("envoie", "envía", "envia", "envie", "invia")
 # start with, so that a Chinese text holding one pays little for the search.
 _ZH_OVERRIDE = ("忽", "无", "忘")
 _ZH_LEAK = ("词", "把")
+# "把" is in almost any Chinese text: the leak pattern also needs the first character
+# of one of the prompts it names (and the send pattern one of its verbs).
+_ZH_LEAK_ALSO = ("系", "初", "隐", "内", "原", "词", "system prompt", "systemprompt")
+_ZH_SENT = ("发", "传")
 _ZH_LIMIT = ("限",)
 _ZH_SEND = ("发", "传")
 _ZH_RUN = ("执", "运")
@@ -217,93 +224,93 @@ MULTILINGUAL_PATTERNS: tuple[PatternRow, ...] = (
     # --- German, French, Spanish, Italian, Portuguese.
     ("instruction_override", 0.9, _NOUNS, _escaped(
         rf"\b{_OVR}\b{_GAP}{{0,30}}?(?:\b{_EARLIER}\b{_GAP}{{0,20}}?{_RULES}\b"
-        rf"|{_RULES}\b{_GAP}{{0,12}}?\b{_EARLIER}(?!\w))")),
+        rf"|{_RULES}\b{_GAP}{{0,12}}?\b{_EARLIER}(?!\w))"), ()),
     ("instruction_override", 0.75, _NOUNS, _escaped(
-        rf"\b{_OVR}\b {_ALL}\b{_GAP}{{0,20}}?{_RULES}\b")),
+        rf"\b{_OVR}\b {_ALL}\b{_GAP}{{0,20}}?{_RULES}\b"), ()),
     ("instruction_override", 0.55, _NOUNS, _escaped(
-        rf"\b{_OVR}\b {_YOUR}\b{_GAP}{{0,15}}?{_RULES}\b")),
+        rf"\b{_OVR}\b {_YOUR}\b{_GAP}{{0,15}}?{_RULES}\b"), ()),
     ("prompt_leaking", 0.85, _SYSTEM, _escaped(
-        rf"\b{_LEAK}(?!\w){_GAP}{{0,30}}?\b{_SYSTEM_PROMPT}")),
+        rf"\b{_LEAK}(?!\w){_GAP}{{0,30}}?\b{_SYSTEM_PROMPT}"), ()),
     ("prompt_leaking", 0.7, _NOUNS, _escaped(
-        rf"\b{_LEAK}(?!\w){_GAP}{{0,30}}?\b{_INSTRUCTIONS}\b[^\n]{{0,60}}?{_VERBATIM}")),
+        rf"\b{_LEAK}(?!\w){_GAP}{{0,30}}?\b{_INSTRUCTIONS}\b[^\n]{{0,60}}?{_VERBATIM}"), ()),
     ("role_play_jailbreak", 0.8, _LIMIT, _escaped(
         r"\b(?:uneingeschränkte[rnsm]?|unzensierte[rnsm]?|ungefilterte[rnsm]?) (?:ki|ai|assistent\w{0,2}"
         r"|modell|chatbot|version|persona|modus)\b"
         rf"|\b{_MODEL} (?:sans|sin|senza|sem|ohne) (?:aucune |ninguna |nessuna |nenhuma |jegliche |jede "
         rf"|qualquer |alcuna )?{_LIMITS}\b"
         rf"|\b{_MODEL} (?:non censurée?|no censurad[oa]|non censurat[oa]|não censurad[oa]|sin censura"
-        r"|senza censura|sem censura|sans censure)")),
+        r"|senza censura|sem censura|sans censure)"), ()),
     ("role_play_jailbreak", 0.6, _LIMIT + _NOUNS, _escaped(
         rf"\b{_CUE}\b{_GAP}{{0,40}}?\b{_NO}\b ?(?:(?:aucune?|ningún|ninguna|alguna|alcuna|nenhuma|qualquer"
         r"|irgendwelche|jegliche|jede|ethischen|moralischen|les|tes|vos|tus|las|le tue|le|as|suas|de) ){0,2}"
         rf"{_LIMITS}\b"
         r"|\b(?:du bist|sie sind) (?:jetzt|nun|ab (?:jetzt|sofort)|von nun an) (?:völlig |komplett |ganz )?"
-        r"(?:uneingeschränkt|unzensiert|ungefiltert)")),
+        r"(?:uneingeschränkt|unzensiert|ungefiltert)"), ()),
     ("role_play_jailbreak", 0.6, _SAFETY, _escaped(
         r"\b(?:sicherheits\w{0,14}|(?:regeln|richtlinien|vorgaben) zur sicherheit) (?:\w{1,14} ){0,3}nicht (?:mehr )?(?:gelten|anwendbar)"
         r"|\b(?:règles|regles|consignes|directives|politiques) de (?:sécurité|securite) ne s'appliquent (?:pas|plus)"
         r"|\b(?:reglas|normas|directrices|políticas|politicas|pautas) de seguridad no (?:se )?(?:aplican|valen|cuentan|rigen)"
         r"|\b(?:regole|linee guida|norme|politiche) di sicurezza non (?:valgono|si applicano|contano)"
-        r"|\b(?:regras|diretrizes|políticas|politicas|normas) de (?:segurança|seguranca) não (?:se )?(?:aplicam|valem)")),
+        r"|\b(?:regras|diretrizes|políticas|politicas|normas) de (?:segurança|seguranca) não (?:se )?(?:aplicam|valem)"), ()),
     ("new_instructions", 0.6, _NOUNS, _escaped(
         r"\b(?:(?:neue|aktualisierte|echte|wahre|wichtige) (?:system-?)?(?:anweisungen?|regeln)"
         r"|(?:nouvelles?|vraies?|véritables?) (?:consignes?|règles)(?: (?:du |de )?(?:système|systeme))?"
         r"|(?:nuevas?|verdaderas?) (?:instrucciones|instrucción|reglas)(?: (?:del |de )?sistema)?"
         r"|(?:nuov[ae]|vere) (?:istruzion[ei]|regole)(?: (?:del |di )?sistema)?"
         r"|(?:novas?|verdadeiras?) (?:instruções|instrução|regras)(?: do sistema)?)"
-        r"\s{0,3}[:*!-]")),
+        r"\s{0,3}[:*!-]"), ()),
     ("addressed_to_ai", 0.6, _SYSTEM, _escaped(
-        rf"\b{_SYSTEM_NOTE}\s{{0,3}}:[^\n]{{0,200}}?{_OF_THE_MODEL}")),
+        rf"\b{_SYSTEM_NOTE}\s{{0,3}}:[^\n]{{0,200}}?{_OF_THE_MODEL}"), ()),
     ("exfiltration", 0.6, _SENDING, _escaped(
-        rf"\b{_SEND}(?!\w){_GAP}{{0,50}}?\b{_TO}\b ?{_ADDRESS}")),
+        rf"\b{_SEND}(?!\w){_GAP}{{0,50}}?\b{_TO}\b ?{_ADDRESS}"), ()),
     # --- Chinese (escaped too: matched on the folded text, where NFKC made "：" ":").
     ("instruction_override", 0.9, _ZH_OVERRIDE, _escaped(
         r"(?:忽略|忽视|无视|不要理会|忘记|忘掉)(?:你|掉)?"
         r"(?:之前|以前|上面|上述|先前|以上|原来|原有|原始|初始|系统)的?(?:所有|全部|一切)?的?"
-        r"(?:指令|指示|命令|提示词?|说明|规则|设定|要求|约束|限制)")),
+        r"(?:指令|指示|命令|提示词?|说明|规则|设定|要求|约束|限制)"), ()),
     ("instruction_override", 0.8, _ZH_OVERRIDE, _escaped(
         r"(?:忽略|忽视|无视|不要理会|忘记|忘掉)(?:掉)?"
         r"(?:上文|上面(?:的)?(?:内容|文字|所有|一切)?|以上(?:的)?(?:内容|任务|所有|全部|一切)?"
-        r"|之前(?:的)?(?:所有|全部)?(?:内容|对话)|前面(?:的)?(?:所有)?(?:内容|对话)|先前(?:的)?内容)")),
+        r"|之前(?:的)?(?:所有|全部)?(?:内容|对话)|前面(?:的)?(?:所有)?(?:内容|对话)|先前(?:的)?内容)"), ()),
     ("instruction_override", 0.55, _ZH_OVERRIDE, _escaped(
         r"(?:忽略|忽视|无视)(?:你的|系统的?|所有的?|一切)?(?:安全|内容)?"
-        r"(?:策略|规则|限制|约束|指令|政策|审查|过滤|准则)")),
+        r"(?:策略|规则|限制|约束|指令|政策|审查|过滤|准则)"), ()),
     ("prompt_leaking", 0.85, _ZH_LEAK, _escaped(
         r"(?:输出|打印|显示|展示|告诉我|给我看|给我|发给我|重复|复述|泄露|透露|公开|说出|写出|列出|逐字)"
         r"[^\n]{0,20}?(?:系统提示词|你的系统提示|系统指令|系统设定|初始(?:提示词?|指令|设定)"
         r"|隐藏(?:的)?(?:提示词?|指令)|内部(?:指令|提示词?)|原始(?:提示词?|指令)|你的提示词|system ?prompt)"
         r"|把(?:你的)?(?:系统提示词?|系统指令|初始指令|隐藏指令|提示词)[^\n]{0,12}?"
-        r"(?:输出|打印|显示|告诉|发|给我|复述|重复|写出)")),
+        r"(?:输出|打印|显示|告诉|发|给我|复述|重复|写出)"), _ZH_LEAK_ALSO),
     ("role_play_jailbreak", 0.8, _ZH_LIMIT, _escaped(
         r"(?:开发者|越狱|上帝|无限制|无审查|dan)模式(?:已)?(?:开启|启用|激活|启动)"
         r"|你(?:现在)?(?:是|处于|进入了?|已进入|在)(?:开发者|越狱|无限制|上帝|dan)模式"
         r"|(?:没有|不受|无)(?:任何)?(?:限制|约束|审查|过滤)的(?:ai|人工智能|助手|模型|机器人|版本)"
-        r"|(?:无限制|无审查|未经审查|不受限制|无过滤)的?(?:ai|人工智能|助手|模型|机器人|版本|模式)")),
+        r"|(?:无限制|无审查|未经审查|不受限制|无过滤)的?(?:ai|人工智能|助手|模型|机器人|版本|模式)"), ()),
     ("role_play_jailbreak", 0.6, _ZH_LIMIT, _escaped(
         r"你(?:现在)?(?:已经)?(?:没有|不受|不再受|已不受|摆脱了?)(?:任何|一切|所有)?的?"
         r"(?:限制|约束|规则|审查|过滤|道德|伦理)"
         r"|解除(?:了)?(?:你的)?(?:所有|一切|全部)的?(?:安全)?(?:限制|约束)"
-        r"|不加(?:任何)?(?:审查|过滤|限制)|不受(?:任何)?(?:限制|约束|审查)地")),
+        r"|不加(?:任何)?(?:审查|过滤|限制)|不受(?:任何)?(?:限制|约束|审查)地"), ()),
     ("exfiltration", 0.6, _ZH_SEND, _escaped(
         r"(?:发送|发往|发给|发到|发至|上传|转发)(?:到|至|给|往)?[^\n]{0,30}?"
         r"(?:https?://|[\w.+-]{1,64}@[\w-]{1,64}|webhook"
-        r"|(?:外部|公网|外网|第三方)(?:邮箱|网盘|链接|仓库|服务器|地址|分享))")),
+        r"|(?:外部|公网|外网|第三方)(?:邮箱|网盘|链接|仓库|服务器|地址|分享))"), ()),
     ("secret_exfiltration", 0.7, ("把", "将"), _escaped(
         r"(?:把|将)[^\n]{0,20}?(?:~?/?\.ssh|id_rsa|\.env\b|\.aws|credentials|\.kube|\.gnupg|/etc/shadow|/etc/passwd|环境变量|私钥"
         r"|密钥|cookie|api[_ -]?key|database_url|access_key|令牌)[^\n]{0,30}?"
-        r"(?:发送|发给|发到|发往|发我|上传|转发)")),
+        r"(?:发送|发给|发到|发往|发我|上传|转发)"), _ZH_SENT),
     ("command_injection", 0.6, _ZH_RUN, _escaped(
-        rf"(?:执行|运行)[^\n]{{0,40}}?{_DANGER}")),
+        rf"(?:执行|运行)[^\n]{{0,40}}?{_DANGER}"), ()),
     # --- Russian (Cyrillic: only the pass over the plain lower-cased text can match).
     ("instruction_override", 0.9, ("забудь", "игнорируй"), re.compile(
         r"(?:забудь|забудьте|игнорируй|игнорируйте)"
         r"[\w ,]{0,20}?(?:предыдущ|прошл|прежн|ранее|выше|системн|вс)\w{0,6}[\w ,]{0,15}?"
-        r"(?:инструкци|указани|правил|команд|ограничени)")),
+        r"(?:инструкци|указани|правил|команд|ограничени)"), ()),
     ("prompt_leaking", 0.85, ("системн",), re.compile(
         r"(?:покажи|выведи|раскрой|повтори|напиши|скажи|расскажи|дай|распечатай|процитируй|озвучь)"
-        r"[\w ,]{0,30}?системн\w{0,4} (?:промпт|инструкци|сообщени|подсказк|настройк)")),
+        r"[\w ,]{0,30}?системн\w{0,4} (?:промпт|инструкци|сообщени|подсказк|настройк)"), ()),
     ("role_play_jailbreak", 0.6, ("ограничени", "цензур"), re.compile(
         r"(?:ты|вы|отвечай|ответь|отвечайте|ответьте|работаешь|работай)\b[\w ,]{0,30}?"
         r"(?:без|никаких) (?:каких-либо |всяких |любых )?(?:ограничени|цензур|фильтр|правил)"
-        r"|(?:ты|вы) (?:теперь |сейчас )?в режиме (?:разработчика|без ограничений)")),
+        r"|(?:ты|вы) (?:теперь |сейчас )?в режиме (?:разработчика|без ограничений)"), ()),
 )  # fmt: skip

@@ -67,12 +67,16 @@ _EARLIER = (
 class AttackPattern:
     """One scored pattern: ``weight`` is the probability that a text matching it is an
     attack, set by hand; the regex runs only when one of ``triggers`` is a substring
-    of the text (a substring test costs a fraction of a regex scan)."""
+    of the text (a substring test costs a fraction of a regex scan) and, if ``also``
+    is given, one of ``also`` too. ``also`` only saves time: every match of
+    ``pattern`` holds one of its strings (``tests/llm/test_guard_speed_triggers.py``
+    proves it from the expression), so it never changes what is found."""
 
     family: str
     weight: float
     triggers: tuple[str, ...]
     pattern: re.Pattern[str]
+    also: tuple[str, ...] = ()
 
 
 _OVERRIDE_WORDS = ("ignor", "disregard", "forget", "overrid", "bypass", "overlook", "skip",
@@ -106,10 +110,14 @@ ATTACK_PATTERNS: tuple[AttackPattern, ...] = (
                                                "secret"), re.compile(
         r"\b(?:echo|cat|print|printenv|dump|output|send|post|curl|type|reveal|show)\b[^\n]{0,60}?"
         r"(?:\$\{?[a-z_]*(?:secret|api_key|token|password|credential)|\.env\b|os\.environ|"
-        r"/etc/passwd|\.ssh/|id_rsa|aws_secret_access_key|\.secret)")),
+        r"/etc/passwd|\.ssh/|id_rsa|aws_secret_access_key|\.secret)"),
+        # "$" is in every price: the names that must follow it.
+        also=("secret", ".env", "environ", "passwd", ".ssh", "id_rsa", "api_key", "token",
+              "password", "credential")),
     AttackPattern("new_instructions", 0.6, ("instruction", "*", "from now on"), re.compile(
         r"\b(?:new|updated|real|actual|true|important) (?:system )?instructions?\b\s{0,3}[:*!-]"
-        r"|\*{2,3} ?new\b|\bfrom now on,? (?:you|your|ignore|always|only)\b")),
+        r"|\*{2,3} ?new\b|\bfrom now on,? (?:you|your|ignore|always|only)\b"),
+        also=("instruction", "*new", "* new", "from now on")),  # "*" is in all Markdown
     AttackPattern(
         "prompt_leaking", 0.85,
         ("prompt", "instruction", "message", "rules", "configuration", "directive"),
@@ -197,7 +205,11 @@ ATTACK_PATTERNS: tuple[AttackPattern, ...] = (
         r"|\bzaboravi sve\b|\bзабудь(?:те)? (?:все|всё)"
         r"|忽略.{0,6}(?:之前|以前|上面|先前|所有).{0,6}(?:指令|指示|说明|规则)"
         r"|игнорируй.{0,20}(?:инструкции|указания|правила)"
-        r"|(?:以前|前)の(?:指示|命令).{0,6}無視")),
+        r"|(?:以前|前)の(?:指示|命令).{0,6}無視"),
+        # English "ignore" starts a search of a dozen branches: what else each needs.
+        also=("précédentes", "anteriores", "previas", "precedenti", "vorherigen", "bisherigen",
+              "obigen", "alles", "oubliez", "olvida", "istruzioni", "zaboravi", "забудь", "忽略",
+              "игнорируй", "無視")),
 )  # fmt: skip
 ATTACK_PATTERNS += tuple(AttackPattern(*row) for row in MULTILINGUAL_PATTERNS)
 
@@ -224,6 +236,7 @@ def _match_patterns(
     patterns: tuple[AttackPattern, ...] = ATTACK_PATTERNS,
     floor: Mapping[str, float] | None = None,
     misses: set[int] | None = None,
+    present: dict[str, bool] | None = None,
 ) -> dict[str, tuple[float, int, int]]:
     """Each family's strongest matching pattern: its weight and the span of its match.
 
@@ -231,10 +244,12 @@ def _match_patterns(
     family found only by such patterns is left out: the families found above their
     floor keep the weight they have without one (a family's weight is the largest of
     its matching patterns), which is all the variant passes need. ``misses`` collects
-    the ``id`` of each pattern searched in vain.
+    the ``id`` of each pattern searched in vain; ``present`` receives the answer of
+    every trigger tested (see :func:`_triggered`).
     """
     found: dict[str, tuple[float, int, int]] = {}
-    present: dict[str, bool] = {}
+    if present is None:
+        present = {}
     for item in patterns:
         family, weight = item.family, item.weight
         if family in found and found[family][0] >= weight:
@@ -254,10 +269,16 @@ def _match_patterns(
 def _triggered(item: AttackPattern, text: str, present: dict[str, bool]) -> bool:
     """Whether one of ``item``'s triggers is in ``text``; ``present`` remembers each
     trigger's answer (several patterns share triggers: each is tested once a text)."""
-    for trigger in item.triggers:
-        seen = present.get(trigger)
+    if not _any_in(item.triggers, text, present):
+        return False
+    return not item.also or _any_in(item.also, text, present)
+
+
+def _any_in(needles: tuple[str, ...], text: str, present: dict[str, bool]) -> bool:
+    for needle in needles:
+        seen = present.get(needle)
         if seen is None:
-            seen = present[trigger] = trigger in text
+            seen = present[needle] = needle in text
         if seen:
             return True
     return False
@@ -271,11 +292,89 @@ def _reach(item: AttackPattern) -> int | None:
 
 # The patterns look at most one character beyond their match (\b, ^): see _leet_families.
 _REACH = {id(item): _reach(item) for item in ATTACK_PATTERNS}
-_LEET_CODES = np.array([ord(char) for char in LEET_CHARS], dtype=np.uint32)
+_LONGEST_TRIGGER = max(
+    len(needle) for item in ATTACK_PATTERNS for needle in item.triggers + item.also
+)
+
+
+class _LeetTriggers:
+    """Which triggers the leetspeak text holds, from what the folded text held.
+
+    ``leet`` differs from ``folded`` only at ``changed`` (each a leetspeak character
+    of ``folded``, a letter of ``leet``). A trigger without leetspeak characters that
+    ``folded`` holds, ``leet`` holds at the same place; one that ``folded`` lacks can
+    be in ``leet`` only across a changed character, so it is looked for in the
+    windows around them alone. The other triggers are looked for in ``leet``.
+    """
+
+    def __init__(
+        self, leet: str, changed: npt.NDArray[np.intp], folded_present: Mapping[str, bool]
+    ) -> None:
+        self.leet = leet
+        self.changed = changed
+        self.folded_present = folded_present
+        self.present: dict[str, bool] = {}
+        self._windows: str | None = None
+
+    def windows(self) -> str:
+        """The text of ``leet`` within a trigger's length of a changed character."""
+        if self._windows is None:
+            lows, highs = _merged(
+                self.changed, _LONGEST_TRIGGER - 1, _LONGEST_TRIGGER, len(self.leet)
+            )
+            # NUL is in no trigger: no trigger is found across two windows.
+            self._windows = "\0".join(
+                self.leet[low:high] for low, high in zip(lows.tolist(), highs.tolist(), strict=True)
+            )
+        return self._windows
+
+    def triggered(self, item: AttackPattern) -> bool:
+        """``_triggered(item, leet, ...)``, without reading all of ``leet`` where it can."""
+        if not self._any_in(item.triggers):
+            return False
+        return not item.also or self._any_in(item.also)
+
+    def _any_in(self, needles: tuple[str, ...]) -> bool:
+        for needle in needles:
+            seen = self.present.get(needle)
+            if seen is None:
+                before = self.folded_present.get(needle)
+                if before is None or not _LEET_FREE[needle]:
+                    seen = needle in self.leet
+                elif before:
+                    seen = True
+                else:
+                    seen = needle in self.windows()
+                self.present[needle] = seen
+            if seen:
+                return True
+        return False
+
+
+_LEET_FREE = {
+    needle: not any(char in LEET_CHARS for char in needle)
+    for item in ATTACK_PATTERNS
+    for needle in item.triggers + item.also
+}
+
+
+def _changed(folded: str, leet: str) -> npt.NDArray[np.intp]:
+    """The indices where ``leet`` differs from ``folded`` (same length)."""
+    if folded.isascii():
+        before = np.frombuffer(folded.encode("ascii"), dtype=np.uint8)
+        after = np.frombuffer(leet.encode("ascii"), dtype=np.uint8)
+    else:
+        before = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32)
+        after = np.frombuffer(leet.encode("utf-32-le"), dtype=np.uint32)
+    return np.flatnonzero(before != after)
 
 
 def _leet_families(
-    folded: str, leet: str, floor: Mapping[str, float], misses: set[int]
+    folded: str,
+    leet: str,
+    floor: Mapping[str, float],
+    misses: set[int],
+    present: Mapping[str, bool] | None = None,
 ) -> dict[str, float]:
     """The families of ``_match_patterns(leet, floor=floor)``, with their weights.
 
@@ -285,17 +384,18 @@ def _leet_families(
     same characters would match in ``folded``: such a pattern is searched only around
     the changed characters (as far as its longest match reaches), and over the whole
     text when one of those searches finds something, so the answer is the one a
-    search of the whole text gives.
+    search of the whole text gives. ``present`` is what the pass over ``folded``
+    learnt of the triggers (``_match_patterns(folded, present=...)``); the triggers
+    it does not answer for are looked for in ``leet`` (see :class:`_LeetTriggers`).
     """
-    codes = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32)
-    changed = np.flatnonzero(np.isin(codes, _LEET_CODES))
+    changed = _changed(folded, leet)
+    triggers = _LeetTriggers(leet, changed, present if present is not None else {})
     found: dict[str, float] = {}
-    present: dict[str, bool] = {}
     for item in ATTACK_PATTERNS:
         family, weight = item.family, item.weight
         if weight <= max(found.get(family, 0.0), floor.get(family, 0.0)):
             continue
-        if not _triggered(item, leet, present):
+        if not triggers.triggered(item):
             continue
         reach = _REACH[id(item)]
         windowed = id(item) in misses and reach is not None and changed.size > 0
@@ -306,18 +406,26 @@ def _leet_families(
     return found
 
 
+def _merged(
+    points: npt.NDArray[np.intp], before: int, after: int, length: int
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """The windows ``[point - before, point + after)`` (clipped to the text), merged."""
+    starts = np.maximum(points - before, 0)
+    ends = np.minimum(points + after, length)
+    gaps = np.flatnonzero(starts[1:] > ends[:-1])
+    lows = np.concatenate((starts[:1], starts[gaps + 1]))
+    highs = np.concatenate((ends[gaps], ends[-1:]))
+    return lows, highs
+
+
 def _near(pattern: re.Pattern[str], text: str, changed: npt.NDArray[np.intp], margin: int) -> bool:
     """Whether ``pattern`` matches within ``margin`` characters of a changed one."""
-    starts = np.maximum(changed - margin, 0)
-    ends = np.minimum(changed + margin + 1, len(text))
-    gaps = np.flatnonzero(starts[1:] > ends[:-1])
-    lows = np.concatenate(([starts[0]], starts[gaps + 1]))
-    highs = np.concatenate((ends[gaps], [ends[-1]]))
+    lows, highs = _merged(changed, margin, margin + 1, len(text))
     if int((highs - lows).sum()) >= len(text):
         return True
     return any(
-        pattern.search(text, int(low), int(high)) is not None
-        for low, high in zip(lows, highs, strict=True)
+        pattern.search(text, low, high) is not None
+        for low, high in zip(lows.tolist(), highs.tolist(), strict=True)
     )
 
 
@@ -335,7 +443,9 @@ def _scan_segment(
     findings: list[ScanFinding] = []
     families: dict[str, float] = {}
     misses: set[int] = set()
-    for family, (weight, start, end) in _match_patterns(folded.text, misses=misses).items():
+    present: dict[str, bool] = {}
+    matched_folded = _match_patterns(folded.text, misses=misses, present=present)
+    for family, (weight, start, end) in matched_folded.items():
         begin, finish = folded.span(start, end)
         findings.append(ScanFinding(offset + begin, offset + finish, family, weight, 0.8))
         families[family] = weight
@@ -366,7 +476,7 @@ def _scan_segment(
         )
     for encoding, variant, start, end in variants:
         if encoding == "leetspeak":
-            matched = _leet_families(folded.text, variant, families, misses)
+            matched = _leet_families(folded.text, variant, families, misses, present)
         else:
             matched = {f: w for f, (w, _, _) in _match_patterns(variant, floor=families).items()}
         hidden = {f: w for f, w in matched.items() if w > families.get(f, 0)}
