@@ -2,14 +2,17 @@
 and against llm-guard's offline scanners, in one run.
 
     python bench/bench_guard_server.py [--chars 500,1000,2000,4000,8000] [--requests 1000]
-                                       [--clients 4] [--dev] [--no-peer] [--json OUT]
+                                       [--clients 4] [--dev] [--no-peer] [--corpus] [--json OUT]
 
 Starts uvicorn (one process, ``watchkeeper.server.create_app``, SQLite in a temporary
 directory) on a free loopback port. Keys are on, as in a deployment: the bench creates
 an ingest key and every request carries it, so the key check and the rate limiter
 (raised out of the way) are in the figures; ``--dev`` serves without keys. The prompts
 are cut from bench_guard_speed's mixed text (prose with an e-mail address and a URL, a
-code block, a Chinese paragraph). For each length:
+code block, a Chinese paragraph); with ``--corpus``, they are bench_prompt_attack's
+prompts instead: rows of the training corpus (``scripts/guard_corpus.py``, benign and
+attacks, many not in English) joined to the length, 60 per length, the same seed. For
+each length:
 
 1. ``Guard.scan`` in this process: wall and CPU time;
 2. ``POST /v1/guard`` by one client over a keep-alive httpx connection: the round trip
@@ -45,7 +48,11 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_guard
+import bench_prompt_attack
 from bench_guard_speed import prompts
+
+CORPUS_PROMPTS = 60
+CORPUS_SEED = 20261205  # bench_prompt_attack's
 
 WARMUP = 30
 TARGET_P99_MS = 10.0
@@ -185,14 +192,22 @@ def _in_process(texts: list[str], n: int) -> dict[str, float]:
     return {**_quantiles(wall), **{f"cpu_{k}": v for k, v in _quantiles(cpu).items()}}
 
 
-def _peer(lengths: list[int], repeats: int) -> dict[str, Any] | None:
+def prompt_sets(lengths: list[int], corpus: bool) -> dict[int, list[str]]:
+    """The prompts of each length: cut from the mixed text, or joined corpus rows."""
+    if not corpus:
+        return {n: prompts(n) for n in lengths}
+    rows = bench_prompt_attack.corpus_texts()
+    return {n: bench_prompt_attack.prompts(rows, n, CORPUS_PROMPTS, CORPUS_SEED) for n in lengths}
+
+
+def _peer(texts: dict[int, list[str]], repeats: int) -> dict[str, Any] | None:
     try:
         python = bench_guard.ensure_peer()
     except (RuntimeError, OSError, subprocess.SubprocessError) as error:
         print(f"llm-guard peer not available: {error}")
         return None
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
-        json.dump({str(n): prompts(n) for n in lengths}, handle)
+        json.dump({str(n): batch for n, batch in texts.items()}, handle)
     script = Path(__file__).resolve().parent / "peers" / "llm_guard_offline.py"
     try:
         done = subprocess.run(
@@ -210,11 +225,13 @@ def _peer(lengths: list[int], repeats: int) -> dict[str, Any] | None:
     return result
 
 
-def bench(lengths: list[int], requests: int, clients: int, dev: bool, peer: bool) -> dict[str, Any]:
+def bench(
+    lengths: list[int], requests: int, clients: int, dev: bool, peer: bool, corpus: bool = False
+) -> dict[str, Any]:
     from watchkeeper.llm.monitoring import guard_reference
 
+    texts = prompt_sets(lengths, corpus)
     results: dict[str, Any] = {"load_start": round(os.getloadavg()[0], 1), "by_length": {}}
-    texts = {n: prompts(n) for n in lengths}
     for n in lengths:
         results["by_length"][n] = {"in_process": _in_process(texts[n], requests)}
     with tempfile.TemporaryDirectory() as tmp, _server(Path(tmp), dev) as (base, pid, headers):
@@ -237,16 +254,24 @@ def bench(lengths: list[int], requests: int, clients: int, dev: bool, peer: bool
                 ).raise_for_status()
             bodies = [{"text": text, "model": "chat"} for text in texts[4000]]
             results["logged_4000"] = run(base, headers, pid, "/v1/guard", bodies, requests // 2)
-    results["peer"] = _peer(lengths, requests // 2) if peer else None
+    results["peer"] = _peer(texts, requests // 2) if peer else None
     results["load_end"] = round(os.getloadavg()[0], 1)
-    return {"requests": requests, "clients": clients, "auth": not dev, **results}
+    prompt_set = "corpus" if corpus else "mixed"
+    return {
+        "requests": requests,
+        "clients": clients,
+        "auth": not dev,
+        "prompts": prompt_set,
+        **results,
+    }
 
 
 def report(result: dict[str, Any]) -> None:
     peer = result.get("peer") or {}
     print(
         f"load average {result['load_start']} -> {result['load_end']} on {os.cpu_count()} cores; "
-        f"{result['requests']} requests per cell; keys {'on' if result['auth'] else 'off'}\n"
+        f"{result['requests']} requests per cell; keys {'on' if result['auth'] else 'off'}; "
+        f"{result.get('prompts', 'mixed')} prompts\n"
     )
     print(
         "| chars | scan p50 / p99 | scan CPU p50 / p99 | HTTP p50 / p99 | server CPU / request "
@@ -291,10 +316,15 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--dev", action="store_true", help="serve without API keys")
     parser.add_argument("--no-peer", action="store_true", help="skip llm-guard")
+    parser.add_argument(
+        "--corpus",
+        action="store_true",
+        help="bench_prompt_attack's prompts (joined corpus rows) instead of the mixed text",
+    )
     parser.add_argument("--json", metavar="OUT")
     args = parser.parse_args()
     lengths = [int(part) for part in args.chars.split(",")]
-    result = bench(lengths, args.requests, args.clients, args.dev, not args.no_peer)
+    result = bench(lengths, args.requests, args.clients, args.dev, not args.no_peer, args.corpus)
     report(result)
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2))

@@ -141,11 +141,11 @@ def main() -> int:
             )
             print("| chars | p50 ms | p99 ms | CPU p50 ms | CPU p99 ms | CPU p50, ours / theirs |")
             print("| --- | --- | --- | --- | --- | --- |")
-            for length, m in result.items():
-                ours = default_cpu.get(int(length))
+            for chars, m in result.items():
+                ours = default_cpu.get(int(chars))
                 ratio = f"{ours / m['cpu_p50_ms']:.2f}" if ours else "-"
                 print(
-                    f"| {int(length):,} | {m['p50_ms']:.2f} | {m['p99_ms']:.2f} | "
+                    f"| {int(chars):,} | {m['p50_ms']:.2f} | {m['p99_ms']:.2f} | "
                     f"{m['cpu_p50_ms']:.2f} | {m['cpu_p99_ms']:.2f} | {ratio} |"
                 )
     return 0

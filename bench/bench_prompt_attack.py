@@ -8,8 +8,8 @@ load hits both alike). ``--from-checkout`` takes some of those files from the ch
 instead (for instance the classifier's features and weights after a retraining, so that
 the comparison is of the code under test alone). Prompts are corpus rows
 (``scripts/guard_corpus.py``, benign and attacks) joined to 500 to 8,000 characters;
-without the corpus, a fixed mixed text. Every prompt's output is compared: the base and the checkout must agree
-exactly (score, confidence, findings), or the script exits 1.
+without the corpus, a fixed mixed text. Every prompt's output is compared: the base and
+the checkout must agree exactly (score, confidence, findings), or the script exits 1.
 
 The peer in the same run is llm-guard's model-free input scanners
 (``bench/peers/llm_guard_offline.py`` in ``bench/.venvs/llm-guard``) on the same prompts,
