@@ -284,14 +284,17 @@ def _any_in(needles: tuple[str, ...], text: str, present: dict[str, bool]) -> bo
     return False
 
 
-def _reach(item: AttackPattern) -> int | None:
-    """The longest match of ``item``, or ``None`` when unbounded."""
-    width = _parser.parse(item.pattern.pattern, item.pattern.flags).getwidth()[1]
+def _reach(tree: Any) -> int | None:
+    """The longest match of a parsed pattern, or ``None`` when unbounded."""
+    width = tree.getwidth()[1]
     return None if width >= _parser.MAXREPEAT else int(width)
 
 
 # The patterns look at most one character beyond their match (\b, ^): see _leet_families.
-_REACH = {id(item): _reach(item) for item in ATTACK_PATTERNS}
+_TREES = {
+    id(item): _parser.parse(item.pattern.pattern, item.pattern.flags) for item in ATTACK_PATTERNS
+}
+_REACH = {id(item): _reach(tree) for item in ATTACK_PATTERNS for tree in [_TREES[id(item)]]}
 _LONGEST_TRIGGER = max(
     len(needle) for item in ATTACK_PATTERNS for needle in item.triggers + item.also
 )
@@ -378,15 +381,20 @@ def _leet_families(
 ) -> dict[str, float]:
     """The families of ``_match_patterns(leet, floor=floor)``, with their weights.
 
-    ``leet`` differs from ``folded`` only where ``folded`` holds a leetspeak character.
-    A pattern searched in vain over ``folded`` (in ``misses``) can match ``leet`` only
-    where the match or the character on either side of it was changed, since the
-    same characters would match in ``folded``: such a pattern is searched only around
-    the changed characters (as far as its longest match reaches), and over the whole
-    text when one of those searches finds something, so the answer is the one a
-    search of the whole text gives. ``present`` is what the pass over ``folded``
-    learnt of the triggers (``_match_patterns(folded, present=...)``); the triggers
-    it does not answer for are looked for in ``leet`` (see :class:`_LeetTriggers`).
+    ``floor`` holds at least the families that the pass over ``folded`` found, and
+    ``misses`` and ``present`` come from that pass (``_match_patterns(folded,
+    misses=..., present=...)``). ``leet`` differs from ``folded`` only where ``folded``
+    holds a leetspeak character, so a pattern that the pass did not find can match
+    ``leet`` only where its match, or the character on either side of it, was changed:
+    the same characters would have matched in ``folded`` (or, for a pattern whose
+    triggers or ``also`` strings ``folded`` lacks, they would be there). Such a pattern
+    is searched only around the occurrences of its triggers that have a changed
+    character within its reach, when every match holds a trigger
+    (:func:`_holds_trigger`); otherwise, if it was searched in vain over ``folded``,
+    around every changed character (:func:`_near`). A match in a window is settled by
+    a search of the whole text, so the answer is the one a search of the whole text
+    gives. The triggers that the pass answered for are not looked for again
+    (:class:`_LeetTriggers`).
     """
     changed = _changed(folded, leet)
     triggers = _LeetTriggers(leet, changed, present if present is not None else {})
@@ -398,12 +406,48 @@ def _leet_families(
         if not triggers.triggered(item):
             continue
         reach = _REACH[id(item)]
-        windowed = id(item) in misses and reach is not None and changed.size > 0
-        if windowed and not _near(item.pattern, leet, changed, int(reach or 0) + 1):
+        if reach is not None and changed.size > 0 and _holds_trigger(item):
+            if not _near_trigger(item, leet, changed, reach):
+                continue
+        elif (
+            reach is not None
+            and changed.size > 0
+            and id(item) in misses
+            and not _near(item.pattern, leet, changed, reach + 1)
+        ):
             continue
         if item.pattern.search(leet) is not None:
             found[family] = weight
     return found
+
+
+def _near_trigger(
+    item: AttackPattern, leet: str, changed: npt.NDArray[np.intp], reach: int
+) -> bool:
+    """Whether ``item`` matches around an occurrence of one of its triggers in ``leet``
+    that has a changed character within its reach.
+
+    Every match of ``item`` holds one of its triggers (:func:`_holds_trigger`) and
+    spans at most ``reach`` characters; a match that ``folded`` lacks reads a changed
+    character (in it or next to it). A match holding the trigger at ``i`` (length
+    ``k``) lies in ``[i + k - reach, i + reach]``, so a changed character must lie in
+    ``[i + k - reach - 1, i + reach]``: each such occurrence's window is searched
+    (ending one character after the match can, for a look-ahead). A search cut at a
+    window's end can match where the whole text does not, which the caller's search of
+    the whole text settles; it cannot miss a match inside the window.
+    """
+    length = len(leet)
+    for trigger in item.triggers:
+        size = len(trigger)
+        at = leet.find(trigger)
+        while at >= 0:
+            first = int(np.searchsorted(changed, at + size - reach - 1))
+            if first < changed.size and changed[first] <= at + reach:
+                low, high = max(0, at + size - reach), min(length, at + reach + 1)
+                if item.pattern.search(leet, low, high) is not None:
+                    return True
+            at = leet.find(trigger, at + 1)
+    return False
 
 
 def _merged(
@@ -427,6 +471,116 @@ def _near(pattern: re.Pattern[str], text: str, changed: npt.NDArray[np.intp], ma
         pattern.search(text, low, high) is not None
         for low, high in zip(lows.tolist(), highs.tolist(), strict=True)
     )
+
+
+# A proof, from a pattern's syntax tree, that every match holds one of some strings:
+# its triggers (for the leetspeak windows above) or its ``also`` strings (which may
+# then gate it without changing what it finds). Along each sequence it follows the
+# runs of characters the expression can only spell in a few ways (literals, small
+# alternations, optional parts); a run all of whose spellings hold one of the strings,
+# or an element every branch of which does, proves the sequence. It can fail to prove
+# a true claim (then the slower, general path runs); it cannot prove a false one.
+_SPELLINGS_LIMIT = 256
+_ZERO_WIDTH = (_parser.AT, _parser.ASSERT, _parser.ASSERT_NOT)
+
+
+def holds_one_of(tree: Any, needles: tuple[str, ...]) -> bool:
+    """Whether every match of the parsed pattern ``tree`` holds one of ``needles``.
+
+    >>> holds_one_of(_parser.parse(r"\\b(?:un ?)?filtered ai"), ("filtered",))
+    True
+    >>> holds_one_of(_parser.parse(r"ignore|forget"), ("ignore",))
+    False
+    """
+    if tree.state.flags & re.IGNORECASE:
+        return False
+    return _proved(tree.data, needles)
+
+
+def _spellings(items: Any) -> set[str] | None:
+    """Every string the sequence ``items`` can match, if they are few (else None)."""
+    out = {""}
+    for op, av in items:
+        if op in _ZERO_WIDTH:
+            continue  # consumes nothing: a superset of the strings is still sound
+        one = _element_spellings(op, av)
+        if one is None or len(out) * len(one) > _SPELLINGS_LIMIT:
+            return None
+        out = {left + right for left in out for right in one}
+    return out
+
+
+def _element_spellings(op: Any, av: Any) -> set[str] | None:
+    if op is _parser.LITERAL:
+        return {chr(av)}
+    if op is _parser.IN:
+        if all(kind is _parser.LITERAL for kind, _ in av):
+            return {chr(code) for _, code in av}
+        return None
+    if op is _parser.SUBPATTERN:
+        return None if av[1] & re.IGNORECASE else _spellings(av[3])
+    if op is _parser.BRANCH:
+        out: set[str] = set()
+        for branch in av[1]:
+            one = _spellings(branch)
+            if one is None:
+                return None
+            out |= one
+        return out if len(out) <= _SPELLINGS_LIMIT else None
+    if op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT):
+        low, high, item = av
+        one = _spellings(item) if high <= 3 else None
+        if one is None:
+            return None
+        out = set()
+        for count in range(low, high + 1):
+            words = {""}
+            for _ in range(count):
+                words = {left + right for left in words for right in one}
+            out |= words
+        return out if len(out) <= _SPELLINGS_LIMIT else None
+    return None
+
+
+def _proved(items: Any, needles: tuple[str, ...]) -> bool:
+    run = {""}
+    for op, av in items:
+        if op in _ZERO_WIDTH:
+            continue
+        one = _element_spellings(op, av)
+        if one is not None and len(run) * len(one) <= _SPELLINGS_LIMIT:
+            run = {left + right for left in run for right in one}
+            continue
+        if _holds(run, needles) or _element_proved(op, av, needles):
+            return True
+        run = {""}
+    return _holds(run, needles)
+
+
+def _holds(spellings: set[str], needles: tuple[str, ...]) -> bool:
+    return all(any(needle in word for needle in needles) for word in spellings)
+
+
+def _element_proved(op: Any, av: Any, needles: tuple[str, ...]) -> bool:
+    if op is _parser.SUBPATTERN:
+        return not av[1] & re.IGNORECASE and _proved(av[3], needles)
+    if op is _parser.BRANCH:
+        return all(_proved(branch, needles) for branch in av[1])
+    if op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT, _parser.POSSESSIVE_REPEAT):
+        return bool(av[0] >= 1 and _proved(av[2], needles))
+    return False
+
+
+_TRIGGER_PROOFS: dict[int, bool] = {}
+
+
+def _holds_trigger(item: AttackPattern) -> bool:
+    """Whether every match of ``item`` holds one of its triggers (proved once, lazily:
+    the proofs of all patterns cost about 20 ms, and few patterns need one)."""
+    proved = _TRIGGER_PROOFS.get(id(item))
+    if proved is None:
+        proved = _TRIGGER_PROOFS[id(item)] = holds_one_of(_TREES[id(item)], item.triggers)
+    return proved
 
 
 def _noisy_or(weights: list[float]) -> float:
