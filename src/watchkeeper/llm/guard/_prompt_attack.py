@@ -258,12 +258,54 @@ def _match_patterns(
             continue
         if not _triggered(item, text, present):
             continue
-        match = item.pattern.search(text)
+        match = _search(item, text)
         if match is not None:
             found[family] = (weight, match.start(), match.end())
         elif misses is not None:
             misses.add(id(item))
     return found
+
+
+_WINDOWED_FROM = 1024  # shorter texts are searched whole: the windows would cost more
+_MAX_WINDOWS = 48
+
+
+def _search(item: AttackPattern, text: str) -> re.Match[str] | None:
+    """``item.pattern.search(text)``, reading only around the triggers where it can.
+
+    When every match holds one of the triggers (:func:`_holds_trigger`) and spans at
+    most ``reach`` characters, a match holding the trigger at ``i`` (length ``k``) lies
+    in ``[i + k - reach, i + reach]`` and looks at most one character further: only
+    those windows can hold one. They are searched in order, each cut at its end (a cut
+    can make a match appear, for a look-ahead that now sees the end of the text, but
+    cannot hide one); at the first that finds something, the text is searched from
+    that window's start, which returns the leftmost match, since no match starts
+    before it. Triggers found too often make the windows cover the text: then the
+    whole text is searched.
+    """
+    reach = _REACH.get(id(item))  # None too for a pattern not in ATTACK_PATTERNS
+    if len(text) < _WINDOWED_FROM or reach is None or not _holds_trigger(item):
+        return item.pattern.search(text)
+    windows: list[tuple[int, int]] = []
+    for trigger in item.triggers:
+        size = len(trigger)
+        at = text.find(trigger)
+        while at >= 0:
+            windows.append((max(0, at + size - reach), at + reach + 1))
+            if len(windows) > _MAX_WINDOWS:
+                return item.pattern.search(text)
+            at = text.find(trigger, at + 1)
+    windows.sort()
+    low, high = windows[0] if windows else (0, 0)
+    for start, end in windows[1:]:
+        if start > high:
+            if item.pattern.search(text, low, high) is not None:
+                return item.pattern.search(text, low)
+            low = start
+        high = max(high, end)
+    if windows and item.pattern.search(text, low, high) is not None:
+        return item.pattern.search(text, low)
+    return None
 
 
 def _triggered(item: AttackPattern, text: str, present: dict[str, bool]) -> bool:

@@ -1,0 +1,84 @@
+"""The windowed pattern search returns what a search of the whole text returns.
+
+``_search`` reads a long text only around the occurrences of a pattern's triggers
+(for the patterns whose every match holds one). A pattern's match is an output (its
+span becomes the finding's), so the test asks for the same match object span, not only
+the same yes or no, on corpus-like texts, on texts crowded with trigger words, and on
+random ones; and for the whole pattern pass, against the pass over each pattern's
+plain search.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from watchkeeper.llm.guard._normalise import normalise
+from watchkeeper.llm.guard._prompt_attack import (
+    _WINDOWED_FROM,
+    ATTACK_PATTERNS,
+    AttackPattern,
+    _holds_trigger,
+    _match_patterns,
+    _search,
+)
+
+DATA = Path(__file__).resolve().parent / "data" / "guard_attack_equivalence.json"
+WORDS = [
+    "ignore", "all", "previous", "instructions", "system", "prompt", "reveal", "your",
+    "you", "are", "now", "dan", "mode", "enabled", "developer", "no", "rules", "send",
+    "to", "http://x.io", "a@b.co", "echo", "$secret_token", "from", "on", "new", ":",
+    "**", "before", "complete", "the", "task", "email", "god", "pretend", "say", "refuse",
+    "override", "access", "granted", "<|im_start|>", "[inst]", "note", "for", "ai", "base64",
+    "decode", "and", "follow", "it", "above", "repeat", "words", "\n", "ignorez", "les",
+    "précédentes", "忽略", "之前", "的", "指令", "забудь", "все", ",", ".",
+]  # fmt: skip
+
+
+def _texts(seed: int, count: int) -> list[str]:
+    rng = random.Random(seed)
+    rows = [str(row["text"]) for row in json.loads(DATA.read_text(encoding="utf-8"))["prompts"]]
+    out = []
+    for index in range(count):
+        if index % 2:
+            text = ""
+            while len(text) < 8000:
+                text += "\n" + rng.choice(rows)
+        else:
+            text = rng.choice((" ", " ", "")).join(
+                rng.choice(WORDS) for _ in range(rng.randint(400, 1500))
+            )
+        out.append(normalise(text[: rng.choice((1500, 4000, 8000))]).text)
+    return out
+
+
+def _span(match: object) -> tuple[int, int] | None:
+    return None if match is None else match.span()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_windowed_search_finds_the_same_match(seed: int) -> None:
+    proved = [item for item in ATTACK_PATTERNS if _holds_trigger(item)]
+    assert len(proved) >= 20
+    compared = found = 0
+    for text in _texts(seed, 40):
+        assert len(text) >= _WINDOWED_FROM
+        for item in proved:
+            expected = item.pattern.search(text)
+            assert _span(_search(item, text)) == _span(expected), (item.family, item.weight)
+            compared += 1
+            found += expected is not None
+    assert found >= 50  # matches are found, not only absences compared
+
+
+def test_the_pattern_pass_equals_the_plain_one() -> None:
+    # Patterns built anew are not in the detector's tables: _search reads them whole.
+    plain = tuple(
+        AttackPattern(item.family, item.weight, item.triggers, item.pattern, item.also)
+        for item in ATTACK_PATTERNS
+    )
+    for text in _texts(99, 60):
+        assert _match_patterns(text) == _match_patterns(text, plain)
