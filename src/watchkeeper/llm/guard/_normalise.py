@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import codecs
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -75,6 +74,10 @@ _HEX_SPACED_GATE = re.compile(
     r"[0-9A-Fa-f]{2}[ ,:](?:\\x|0x)?[0-9A-Fa-f]{2}[ ,:](?:\\x|0x)?[0-9A-Fa-f]{2}[ ,:]"
 )
 _SPACED_RUN = re.compile(r"(?:(?<!\S)\S ){6}")
+# What a run holds from its second character on (each of those follows the space of
+# the one before): searched first, since it starts with a literal, which the regex
+# engine skips to quickly, where the run's look-behind is tried at every position.
+_SPACED_GATE = re.compile(r" \S \S \S \S \S ")
 _SPACED_LETTER = re.compile(r"(?<=\S) (?=\S)")
 _GAP = re.compile(r" {2,}")
 
@@ -203,9 +206,16 @@ def undo_spacing(text: str) -> str | None:
     >>> undo_spacing("a b c") is None
     True
     """
-    if _SPACED_RUN.search(text) is None:
+    if _SPACED_GATE.search(text) is None or _SPACED_RUN.search(text) is None:
         return None
     return _GAP.sub(" ", _SPACED_LETTER.sub("", text))
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_ROT13 = bytes.maketrans(
+    (_LETTERS + _LETTERS.upper()).encode(),
+    (_LETTERS[13:] + _LETTERS[:13] + _LETTERS[13:].upper() + _LETTERS[:13].upper()).encode(),
+)
 
 
 def rot13(text: str) -> str:
@@ -214,7 +224,10 @@ def rot13(text: str) -> str:
     >>> rot13("vtaber nyy")
     'ignore all'
     """
-    return codecs.encode(text, "rot13")
+    # In UTF-8 every byte of a non-ASCII character is 0x80 or above, so a byte table
+    # that moves the ASCII letters gives the rot13 codec's text (which costs a dict
+    # lookup per character).
+    return text.encode("utf-8", "surrogatepass").translate(_ROT13).decode("utf-8", "surrogatepass")
 
 
 def _looks_like_text(data: bytes) -> str | None:
