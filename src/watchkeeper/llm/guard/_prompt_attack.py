@@ -213,7 +213,16 @@ ATTACK_PATTERNS: tuple[AttackPattern, ...] = (
 )  # fmt: skip
 ATTACK_PATTERNS += tuple(AttackPattern(*row) for row in MULTILINGUAL_PATTERNS)
 
-_LATIN_LETTER = re.compile(r"[A-Za-z]")
+_ASCII_LETTERS = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _latin_letters(text: str) -> int:
+    """How many characters of ``text`` are ASCII letters (``[A-Za-z]`` matches): the
+    bytes a byte table deletes, in UTF-8, where no other character has such a byte."""
+    raw = text.encode("utf-8", "surrogatepass")
+    return len(raw) - len(raw.translate(None, _ASCII_LETTERS))
+
+
 _VARIANT_WEIGHT = 0.35  # an attack that had to be decoded is more suspicious, not less
 _BOTH_FLOOR = 0.3
 
@@ -625,6 +634,35 @@ def _holds_trigger(item: AttackPattern) -> bool:
     return proved
 
 
+# A string is in rot13(text) only if each pair of adjacent characters of its rot13 is
+# in ``text``: the pairs of every trigger and ``also`` string (after rot13), to answer
+# most of the rot13 pass's substring tests with one sorted lookup.
+_PAIRED = sorted(
+    {needle for item in ATTACK_PATTERNS for needle in item.triggers + item.also if len(needle) > 1}
+)
+
+
+def _pair_keys(text: str) -> npt.NDArray[np.uint64]:
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    wide = codes.astype(np.uint64)
+    return (wide[:-1] << np.uint64(21)) | wide[1:]  # code points are below 2**21
+
+
+_PAIR_KEYS = np.concatenate([_pair_keys(rot13(needle)) for needle in _PAIRED])
+_PAIR_STARTS = np.cumsum([0] + [len(needle) - 1 for needle in _PAIRED[:-1]])
+
+
+def _absent_after_rot13(text: str) -> dict[str, bool]:
+    """``{needle: False}`` for the triggers and ``also`` strings that ``rot13(text)``
+    cannot hold, since a pair of their characters (after rot13) is not in ``text``."""
+    if len(text) < 2:
+        return {}
+    pairs = np.unique(_pair_keys(text))
+    slots = np.minimum(np.searchsorted(pairs, _PAIR_KEYS), pairs.size - 1)
+    held = np.logical_and.reduceat(pairs[slots] == _PAIR_KEYS, _PAIR_STARTS)
+    return {needle: False for needle, ok in zip(_PAIRED, held.tolist(), strict=True) if not ok}
+
+
 def _noisy_or(weights: list[float]) -> float:
     remaining = 1.0
     for weight in weights:
@@ -655,7 +693,7 @@ def _scan_segment(
     leet = undo_leetspeak(folded.text)
     if leet is not None:
         variants.append(("leetspeak", leet, 0, len(segment)))
-    if segment.isascii() or len(_LATIN_LETTER.findall(segment)) * 2 > len(segment):
+    if segment.isascii() or _latin_letters(segment) * 2 > len(segment):
         # rot13 only moves Latin letters; on mostly non-Latin text it finds nothing.
         variants.append(("rot13", rot13(folded.text), 0, len(segment)))
     spaced = undo_spacing(folded.text)
@@ -674,7 +712,11 @@ def _scan_segment(
         if encoding == "leetspeak":
             matched = _leet_families(folded.text, variant, families, misses, present)
         else:
-            matched = {f: w for f, (w, _, _) in _match_patterns(variant, floor=families).items()}
+            # Triggers that the rot13 text cannot hold are answered before they are read.
+            rot = encoding == "rot13" and len(variant) >= _WINDOWED_FROM
+            known = _absent_after_rot13(folded.text) if rot else None
+            found = _match_patterns(variant, floor=families, present=known)
+            matched = {f: w for f, (w, _, _) in found.items()}
         hidden = {f: w for f, w in matched.items() if w > families.get(f, 0)}
         if hidden:
             strongest = max(hidden.values())
