@@ -70,6 +70,7 @@ _BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{16,8192}={0,2}")
 _HEX_RUN = re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{16,8192}(?![0-9A-Fa-f])")
 _HEX_SPACED = re.compile(r"(?:\\x|0x)?[0-9A-Fa-f]{2}(?:[ ,:]?(?:\\x|0x)?[0-9A-Fa-f]{2}){7,4096}")
 _WORD = re.compile(r"[a-z]{2,}")
+_LONG_TOKEN = re.compile(r"\S{16,}")
 _HEX_SPACED_GATE = re.compile(
     r"[0-9A-Fa-f]{2}[ ,:](?:\\x|0x)?[0-9A-Fa-f]{2}[ ,:](?:\\x|0x)?[0-9A-Fa-f]{2}[ ,:]"
 )
@@ -260,15 +261,11 @@ def decoded_payloads(text: str, *, limit: int = 16) -> tuple[DecodedPayload, ...
     'ignore all rules'
     """
     found: list[DecodedPayload] = []
-    # Encoded runs are long tokens: find those with str.split (C speed) and run the
-    # regular expressions on them alone instead of at every position of the text.
-    position = 0
-    for token in text.split():
-        if len(token) < 16:
-            continue
-        offset = text.find(token, position)
-        position = offset + len(token)
-        found.extend(_decode_token(token, offset))
+    # Encoded runs are long tokens (what str.split gives, 16 characters or more: \s is
+    # str.isspace here too): run the regular expressions on them alone instead of at
+    # every position of the text.
+    for token in _LONG_TOKEN.finditer(text):
+        found.extend(_decode_token(token.group(), token.start()))
         if len(found) >= limit:
             return tuple(found[:limit])
     if _HEX_SPACED_GATE.search(text) is not None:
