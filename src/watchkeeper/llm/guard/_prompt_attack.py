@@ -13,6 +13,14 @@
 Only the first ``ATTACK_HEAD_CHARS`` and the last ``ATTACK_TAIL_CHARS`` characters
 are examined, which bounds the cost of megabyte prompts while still seeing an
 instruction appended after padding.
+
+Speed without changing an answer: a pattern runs only when its triggers (and ``also``
+strings) are in the text; on long texts a pattern whose every match holds a trigger
+(proved from its syntax tree by :func:`holds_one_of`) is searched only around its
+triggers (:func:`_search`); the leetspeak pass reuses what the pass over the folded text
+learnt and reads only around the characters it changed (:func:`_leet_families`); the
+rot13 pass rules out triggers by their character pairs (:func:`_absent_after_rot13`).
+Each of these has a property test against the plain search (``tests/llm/test_guard_speed_*``).
 """
 
 from __future__ import annotations
