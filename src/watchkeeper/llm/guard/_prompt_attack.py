@@ -643,31 +643,33 @@ def _holds_trigger(item: AttackPattern) -> bool:
 
 
 # A string is in rot13(text) only if each pair of adjacent characters of its rot13 is
-# in ``text``: the pairs of every trigger and ``also`` string (after rot13), to answer
-# most of the rot13 pass's substring tests with one sorted lookup.
+# in ``text``. The pairs of a text mark slots of a 65,536-bit table (a pair's slot is
+# ``(131 * first + second) mod 2**16``, one to one on ASCII pairs); a trigger or
+# ``also`` string one of whose pairs (after rot13) has an empty slot is not in the
+# rot13 text. Slots shared by other pairs only make the test rule out less.
 _PAIRED = sorted(
     {needle for item in ATTACK_PATTERNS for needle in item.triggers + item.also if len(needle) > 1}
 )
+_PAIR_SLOTS = 1 << 16
 
 
-def _pair_keys(text: str) -> npt.NDArray[np.uint64]:
+def _pair_slots(text: str) -> npt.NDArray[np.uint32]:
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    wide = codes.astype(np.uint64)
-    return (wide[:-1] << np.uint64(21)) | wide[1:]  # code points are below 2**21
+    # Code points are below 2**21: 131 times one does not overflow 32 bits.
+    slots: npt.NDArray[np.uint32] = (codes[:-1] * np.uint32(131) + codes[1:]) & np.uint32(0xFFFF)
+    return slots
 
 
-_PAIR_KEYS = np.concatenate([_pair_keys(rot13(needle)) for needle in _PAIRED])
+_NEEDLE_SLOTS = np.concatenate([_pair_slots(rot13(needle)) for needle in _PAIRED])
 _PAIR_STARTS = np.cumsum([0] + [len(needle) - 1 for needle in _PAIRED[:-1]])
 
 
 def _absent_after_rot13(text: str) -> dict[str, bool]:
     """``{needle: False}`` for the triggers and ``also`` strings that ``rot13(text)``
     cannot hold, since a pair of their characters (after rot13) is not in ``text``."""
-    if len(text) < 2:
-        return {}
-    pairs = np.unique(_pair_keys(text))
-    slots = np.minimum(np.searchsorted(pairs, _PAIR_KEYS), pairs.size - 1)
-    held = np.logical_and.reduceat(pairs[slots] == _PAIR_KEYS, _PAIR_STARTS)
+    seen = np.zeros(_PAIR_SLOTS, dtype=bool)
+    seen[_pair_slots(text)] = True
+    held = np.logical_and.reduceat(seen[_NEEDLE_SLOTS], _PAIR_STARTS)
     return {needle: False for needle, ok in zip(_PAIRED, held.tolist(), strict=True) if not ok}
 
 
