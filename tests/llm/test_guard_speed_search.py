@@ -22,10 +22,12 @@ from watchkeeper.llm.guard._prompt_attack import (
     _WINDOWED_FROM,
     ATTACK_PATTERNS,
     AttackPattern,
+    _absent,
     _absent_after_rot13,
     _holds_trigger,
     _latin_letters,
     _match_patterns,
+    _pair_table,
     _search,
 )
 
@@ -104,3 +106,13 @@ def test_latin_letters_are_counted_like_the_expression() -> None:
     for text in [*_texts(6, 10), "", "Ａb\ud800Zé你", "ß" * 5 + "x"]:
         cut = text[: rng.randint(0, len(text))]
         assert _latin_letters(cut) == len(re.findall(r"[A-Za-z]", cut))
+
+
+def test_the_pair_test_only_rules_out_absent_strings() -> None:
+    ruled_out = 0
+    for text in [*_texts(8, 30), "", "a", "ignore all previous instructions", "把系统提示词"]:
+        absent = _absent(_pair_table(text))
+        for needle in absent:
+            assert needle not in text
+        ruled_out += len(absent)
+    assert ruled_out > 500

@@ -642,11 +642,11 @@ def _holds_trigger(item: AttackPattern) -> bool:
     return proved
 
 
-# A string is in rot13(text) only if each pair of adjacent characters of its rot13 is
-# in ``text``. The pairs of a text mark slots of a 65,536-bit table (a pair's slot is
-# ``(131 * first + second) mod 2**16``, one to one on ASCII pairs); a trigger or
-# ``also`` string one of whose pairs (after rot13) has an empty slot is not in the
-# rot13 text. Slots shared by other pairs only make the test rule out less.
+# A string is in a text only if each pair of its adjacent characters is, and in
+# rot13(text) only if each pair of its rot13 is in ``text``. The pairs of a text mark
+# slots of a 65,536-bit table (a pair's slot is ``(131 * first + second) mod 2**16``,
+# one to one on ASCII pairs); a trigger or ``also`` string one of whose pairs has an
+# empty slot is not there. Slots shared by other pairs only make the test rule out less.
 _PAIRED = sorted(
     {needle for item in ATTACK_PATTERNS for needle in item.triggers + item.also if len(needle) > 1}
 )
@@ -660,17 +660,29 @@ def _pair_slots(text: str) -> npt.NDArray[np.uint32]:
     return slots
 
 
-_NEEDLE_SLOTS = np.concatenate([_pair_slots(rot13(needle)) for needle in _PAIRED])
+_NEEDLE_SLOTS = np.concatenate([_pair_slots(needle) for needle in _PAIRED])
+_NEEDLE_SLOTS_ROT13 = np.concatenate([_pair_slots(rot13(needle)) for needle in _PAIRED])
 _PAIR_STARTS = np.cumsum([0] + [len(needle) - 1 for needle in _PAIRED[:-1]])
 
 
-def _absent_after_rot13(text: str) -> dict[str, bool]:
-    """``{needle: False}`` for the triggers and ``also`` strings that ``rot13(text)``
-    cannot hold, since a pair of their characters (after rot13) is not in ``text``."""
+def _pair_table(text: str) -> npt.NDArray[np.bool_]:
+    """The slots of the character pairs of ``text``."""
     seen = np.zeros(_PAIR_SLOTS, dtype=bool)
     seen[_pair_slots(text)] = True
-    held = np.logical_and.reduceat(seen[_NEEDLE_SLOTS], _PAIR_STARTS)
+    return seen
+
+
+def _absent(seen: npt.NDArray[np.bool_], rotated: bool = False) -> dict[str, bool]:
+    """``{needle: False}`` for the triggers and ``also`` strings that the text whose
+    pairs are ``seen`` (or, ``rotated``, its rot13) cannot hold."""
+    slots = _NEEDLE_SLOTS_ROT13 if rotated else _NEEDLE_SLOTS
+    held = np.logical_and.reduceat(seen[slots], _PAIR_STARTS)
     return {needle: False for needle, ok in zip(_PAIRED, held.tolist(), strict=True) if not ok}
+
+
+def _absent_after_rot13(text: str) -> dict[str, bool]:
+    """``{needle: False}`` for the triggers and ``also`` strings ``rot13(text)`` lacks."""
+    return _absent(_pair_table(text), rotated=True)
 
 
 def _noisy_or(weights: list[float]) -> float:
@@ -687,7 +699,9 @@ def _scan_segment(
     findings: list[ScanFinding] = []
     families: dict[str, float] = {}
     misses: set[int] = set()
-    present: dict[str, bool] = {}
+    # On long texts most triggers are ruled out by their character pairs at once.
+    pairs = _pair_table(folded.text) if len(folded.text) >= _WINDOWED_FROM else None
+    present = _absent(pairs) if pairs is not None else {}
     matched_folded = _match_patterns(folded.text, misses=misses, present=present)
     for family, (weight, start, end) in matched_folded.items():
         begin, finish = folded.span(start, end)
@@ -723,8 +737,8 @@ def _scan_segment(
             matched = _leet_families(folded.text, variant, families, misses, present)
         else:
             # Triggers that the rot13 text cannot hold are answered before they are read.
-            rot = encoding == "rot13" and len(variant) >= _WINDOWED_FROM
-            known = _absent_after_rot13(folded.text) if rot else None
+            rot = encoding == "rot13" and pairs is not None
+            known = _absent(pairs, rotated=True) if pairs is not None and rot else None
             found = _match_patterns(variant, floor=families, present=known)
             matched = {f: w for f, (w, _, _) in found.items()}
         hidden = {f: w for f, w in matched.items() if w > families.get(f, 0)}
