@@ -275,7 +275,7 @@ def _match_patterns(
             continue
         if not _triggered(item, text, present):
             continue
-        match = _search(item, text)
+        match = _search(item, text, present)
         if match is not None:
             found[family] = (weight, match.start(), match.end())
         elif misses is not None:
@@ -287,7 +287,9 @@ _WINDOWED_FROM = 1024  # shorter texts are searched whole: the windows would cos
 _MAX_WINDOWS = 48
 
 
-def _search(item: AttackPattern, text: str) -> re.Match[str] | None:
+def _search(
+    item: AttackPattern, text: str, present: Mapping[str, bool] | None = None
+) -> re.Match[str] | None:
     """``item.pattern.search(text)``, reading only around the triggers where it can.
 
     When every match holds one of the triggers (:func:`_holds_trigger`) and spans at
@@ -305,6 +307,8 @@ def _search(item: AttackPattern, text: str) -> re.Match[str] | None:
         return item.pattern.search(text)
     windows: list[tuple[int, int]] = []
     for trigger in item.triggers:
+        if present is not None and present.get(trigger) is False:
+            continue  # known to be absent (``present`` as in _triggered)
         size = len(trigger)
         at = text.find(trigger)
         while at >= 0:
@@ -466,7 +470,7 @@ def _leet_families(
             continue
         reach = _REACH[id(item)]
         if reach is not None and changed.size > 0 and _holds_trigger(item):
-            if not _near_trigger(item, leet, changed, reach):
+            if not _near_trigger(item, leet, changed, reach, triggers.present):
                 continue
         elif (
             reach is not None
@@ -481,7 +485,11 @@ def _leet_families(
 
 
 def _near_trigger(
-    item: AttackPattern, leet: str, changed: npt.NDArray[np.intp], reach: int
+    item: AttackPattern,
+    leet: str,
+    changed: npt.NDArray[np.intp],
+    reach: int,
+    present: Mapping[str, bool] | None = None,
 ) -> bool:
     """Whether ``item`` matches around an occurrence of one of its triggers in ``leet``
     that has a changed character within its reach.
@@ -497,6 +505,8 @@ def _near_trigger(
     """
     length = len(leet)
     for trigger in item.triggers:
+        if present is not None and present.get(trigger) is False:
+            continue  # known to be absent from ``leet``
         size = len(trigger)
         at = leet.find(trigger)
         while at >= 0:
