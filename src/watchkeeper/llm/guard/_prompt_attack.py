@@ -504,6 +504,7 @@ def _near_trigger(
     the whole text settles; it cannot miss a match inside the window.
     """
     length = len(leet)
+    searched = 0
     for trigger in item.triggers:
         if present is not None and present.get(trigger) is False:
             continue  # known to be absent from ``leet``
@@ -512,6 +513,11 @@ def _near_trigger(
         while at >= 0:
             first = int(np.searchsorted(changed, at + size - reach - 1))
             if first < changed.size and changed[first] <= at + reach:
+                searched += 1
+                if searched > _MAX_WINDOWS:
+                    # Windows that overlap would read the text many times over: the
+                    # caller's search of the whole text reads it once.
+                    return True
                 low, high = max(0, at + size - reach), min(length, at + reach + 1)
                 if item.pattern.search(leet, low, high) is not None:
                     return True
