@@ -35,8 +35,9 @@ from watchkeeper.llm.guard._normalise import (
 ALPHABET = [
     *"abcxyzABCXYZ mnoMNO 0134579 @$!|+ .,:\n\t",
     *"аеорсАВЕ αβεο Ιgn éüßÆ 你好把 \u200b\u00ad",
-    *"ＩＧＮ …ﬁ ı ſ",
+    *"ＩＧＮ …ﬁ ı ſ ΣΟΔΟΣ ς İ \u00a0ﬃ Ⅻ ¼ \u2028",
     "\ud800",
+    "ΟΔΟΣ ",
     "\U0001d400",
     "  ",
 ]
@@ -98,7 +99,13 @@ def test_spacing_is_the_plain_expression(seed: int) -> None:
 @pytest.mark.parametrize("seed", range(3))
 def test_the_fold_is_the_plain_fold(seed: int) -> None:
     for text in _texts(seed):
-        assert normalise(text).text == _plain_normalise(text), repr(text)
+        folded = normalise(text)
+        assert folded.text == _plain_normalise(text), repr(text)
+        if folded.offsets is None:
+            assert len(folded.text) == len(text)
+        else:
+            plain = [index for index, char in enumerate(text) for _ in _fold(char)]
+            assert list(folded.offsets) == plain, repr(text)
         for char in set(text):  # the cache holds what _fold gives
             assert _FOLDED.get(ord(char), _fold(char)) == _fold(char)
 

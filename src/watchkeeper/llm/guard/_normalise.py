@@ -147,20 +147,44 @@ def normalise(text: str) -> NormalisedText:
             lowered = folded.lower()
             if len(lowered) == len(text):
                 return NormalisedText(text, lowered, None)
-    # Fold each distinct character once (cached across calls), then let str.translate
-    # apply the map in C; offsets are only built when some character changes length.
+    # Fold each distinct character once (cached across calls); offsets are only built
+    # when some character changes length.
     for char in distinct:
         if ord(char) not in _FOLDED:
             _FOLDED[ord(char)] = _fold(char)
-            _FOLDED_LENGTH[ord(char)] = chr(len(_FOLDED[ord(char)]))
-    folded_text = text.translate(_FOLDED)
-    if all(len(_FOLDED[ord(char)]) == 1 for char in distinct):
+    folded_text = _folded(text, distinct)
+    odd = [char for char in distinct if len(_FOLDED[ord(char)]) != 1]
+    if not odd:
         return NormalisedText(text, folded_text, None)
-    # The folded length of every character as one code point each, then index i
-    # repeated that many times: two C passes instead of a Python step per character.
-    lengths = np.frombuffer(text.translate(_FOLDED_LENGTH).encode("utf-32-le"), dtype=np.uint32)
+    # The folded length of every character, then index i repeated that many times:
+    # a few array passes instead of a Python step per character.
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    lengths = np.ones(len(text), dtype=np.int64)
+    for char in odd:
+        lengths[codes == ord(char)] = len(_FOLDED[ord(char)])
     offsets = np.repeat(np.arange(len(text)), lengths).tolist()
     return NormalisedText(text, folded_text, tuple(offsets))
+
+
+def _folded(text: str, distinct: set[str]) -> str:
+    """``text.translate(_FOLDED)`` (every character's :func:`_fold`), mostly in C.
+
+    Most characters fold to their ``lower()``: the others (look-alikes, NFKC changes,
+    invisible characters) are replaced first and the whole text is lower-cased once,
+    which is what a dict lookup per character gives, unless a capital sigma is there
+    (``lower()`` reads it in context) or a replacement could be changed again.
+    """
+    special = [char for char in distinct if _FOLDED[ord(char)] != char.lower()]
+    replaced = "".join(_FOLDED[ord(char)] for char in special)
+    if (
+        "\u03a3" in distinct
+        or replaced.lower() != replaced
+        or not set(replaced).isdisjoint(special)
+    ):
+        return text.translate(_FOLDED)
+    for char in special:
+        text = text.replace(char, _FOLDED[ord(char)])
+    return text.lower()
 
 
 def _fold(char: str) -> str:
@@ -172,10 +196,8 @@ def _fold(char: str) -> str:
     return folded.lower()
 
 
-# Character -> folded text, filled on first sight (bounded by the code points seen),
-# and character -> the length of its folded text as a code point (for the offsets).
+# Character -> folded text, filled on first sight (bounded by the code points seen).
 _FOLDED: dict[int, str] = {}
-_FOLDED_LENGTH: dict[int, str] = {}
 
 
 def undo_leetspeak(text: str) -> str | None:
