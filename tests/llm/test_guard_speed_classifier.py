@@ -41,7 +41,8 @@ def _texts(seed: int, count: int) -> list[str]:
         else:
             text = "".join(rng.choice(alphabet) for _ in range(9000))
         out.append(normalise(text[: rng.randint(WINDOW_CHARS + 1, 9000)]).text)
-    return out
+    # One word longer than a window; a window of two words cut at both edges; no words.
+    return [*out, "x" * 5000, "你" * 3001, "a" * 1400 + " " + "b" * 1400 + " c", ". " * 2000]
 
 
 @pytest.mark.parametrize("seed", range(3))
