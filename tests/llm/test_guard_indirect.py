@@ -168,3 +168,29 @@ def test_rows_grow_linearly(unit: str) -> None:
         cost_small = _cpu(pattern, small)
         cost_large = _cpu(pattern, large)
         assert cost_large <= 10.0 * max(cost_small, 0.02), (name, unit, cost_small, cost_large)
+
+
+def test_word_led_shapes_start_with_the_listed_letters() -> None:
+    # The look-ahead that skips words by their first letter must not skip a shape.
+    from watchkeeper.llm.guard._indirect import _WORD_LED, _WORD_LED_FIRST
+
+    for shape in _WORD_LED:
+        if shape.startswith("(?:"):
+            depth, words, current = 0, [], ""
+            for char in shape[3:]:
+                if char == "(":
+                    depth += 1
+                elif char == ")":
+                    if depth == 0:
+                        break
+                    depth -= 1
+                if char == "|" and depth == 0:
+                    words.append(current)
+                    current = ""
+                else:
+                    current += char
+            words.append(current)
+            firsts = {word[0] for word in words}
+        else:
+            firsts = {shape[0]}
+        assert firsts <= set(_WORD_LED_FIRST), (shape, firsts)

@@ -104,10 +104,13 @@ _WORD_LED: tuple[str, ...] = (
     rf"(?:(?:also|please|then|now|you must|you need to|you should|first|make sure to|be sure to|do the following(?: first)?:?),? ?\n{{0,3}}){{0,3}}{_ACT}\b",
     r"(?:before|prior to) (?:making|modifying|changing|editing|patching|touching) (?:any |the |this )?(?:changes|edits|modifications|code|source|files?|module)\b",
 )
+# The letters the shapes above start with: a word that starts otherwise is passed over
+# with one test instead of one per shape (a test checks the list).
+_WORD_LED_FIRST = "abcehimnoprstuwy"
 # Every top-level alternative starts with a literal or a small class of characters that
 # are not letters; every repetition is bounded.
 _ALTERNATIVES: tuple[str, ...] = (
-    rf"{_PRE}(?:" + "|".join(_WORD_LED) + ")",
+    rf"{_PRE}(?=[{_WORD_LED_FIRST}])(?:" + "|".join(_WORD_LED) + ")",
     # a fake boundary inside the data, or an HTML comment holding an instruction
     r"<(?:/?(?:information|document|data|context|tool_result|tool_output|web|instructions?|system|email|untrusted|external)>"
     r"|!--[^>]{0,60}\b(?:assistant|ai|agent|system|instructions?|ignore|important|hidden|note|override|directive|respond|reply)\b)",
