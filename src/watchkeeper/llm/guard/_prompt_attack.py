@@ -646,16 +646,15 @@ def _element_proved(op: Any, av: Any, needles: tuple[str, ...]) -> bool:
     return False
 
 
-_TRIGGER_PROOFS: dict[int, bool] = {}
-
-
 def _holds_trigger(item: AttackPattern) -> bool:
-    """Whether every match of ``item`` holds one of its triggers (proved once, lazily:
-    the proofs of all patterns cost about 20 ms, and few patterns need one)."""
-    proved = _TRIGGER_PROOFS.get(id(item))
-    if proved is None:
-        proved = _TRIGGER_PROOFS[id(item)] = holds_one_of(_TREES[id(item)], item.triggers)
-    return proved
+    """Whether every match of ``item`` holds one of its triggers (proved at import, in
+    about 12 ms for all the patterns; False for a pattern not in ATTACK_PATTERNS)."""
+    return _TRIGGER_PROOFS.get(id(item), False)
+
+
+_TRIGGER_PROOFS = {
+    id(item): holds_one_of(_TREES[id(item)], item.triggers) for item in ATTACK_PATTERNS
+}
 
 
 # A string is in a text only if each pair of its adjacent characters is, and in
