@@ -151,6 +151,11 @@ def shift_for(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", type=Path, help="weights (.npz) to score as 'before'")
+    parser.add_argument(
+        "--weights-out",
+        type=Path,
+        help="also write the model fitted on every source (as train_prompt_classifier.py does)",
+    )
     args = parser.parse_args()
     rows = guard_corpus.training_rows()
     x = matrix(rows)
@@ -238,6 +243,10 @@ def main() -> None:
     everyday = guard_corpus.everyday_rows()
     fitted = fit(x, rows)
     final = ClassifierWeights(fitted.coef, fitted.intercept + shift)
+    if args.weights_out is not None:
+        from train_prompt_classifier import write_weights
+
+        write_weights(args.weights_out, fitted, shift, len(rows))
     every = scores(everyday, final)
     worded = np.array([bool(ATTACK_WORDS.search(r.text)) for r in everyday])
     print(

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from watchkeeper.llm.guard._classifier import WEIGHTS_FILE
+from watchkeeper.llm.guard._classifier import WEIGHTS_FILE, ClassifierWeights
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "watchkeeper" / "llm" / "guard" / WEIGHTS_FILE
@@ -192,17 +192,24 @@ def main() -> None:
     rows = guard_corpus.training_rows()
     x = matrix(rows)
     shift = shift_for(rows, *loso_parts(rows, x))
-    final = fit(x, rows)
+    write_weights(args.out, fit(x, rows), shift, len(rows))
+
+
+def write_weights(out: Path, final: ClassifierWeights, shift: float, texts: int) -> None:
+    """Write the fitted weights as the guard loads them, the operating point's intercept
+    shift included (``eval_guard_loso.py --weights-out`` writes the same file)."""
+    import guard_corpus
+
     np.savez_compressed(
-        args.out,
+        out,
         coef=final.coef.astype(np.float16),
         intercept=np.float64(final.intercept + shift),
         intercept_shift=np.float64(shift),
         corpus=np.array(
-            json.dumps({"packages": guard_corpus.PINNED, "seed": SEED, "texts": len(rows)})
+            json.dumps({"packages": guard_corpus.PINNED, "seed": SEED, "texts": texts})
         ),
     )
-    print(f"intercept shift {shift:+.2f}; wrote {args.out} ({args.out.stat().st_size >> 10} KiB)")
+    print(f"intercept shift {shift:+.2f}; wrote {out} ({out.stat().st_size >> 10} KiB)")
 
 
 if __name__ == "__main__":

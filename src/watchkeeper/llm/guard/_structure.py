@@ -10,8 +10,10 @@ the density of second-person commands, and formatting that fakes a conversation
 output, documents, issues): text addressed to the AI reading it, a task to do "first",
 references to secrets and commands that read them, sending data out to an address,
 "say exactly", dismissal of the context, markup that renders (images, scripts), fake
-system states, overrides in other languages, and the share of sentences that open
-with a command verb (instruction density). Each feature is a count, damped to
+system states, overrides in other languages, the shapes of injections planted in data
+(:mod:`._indirect`: fake boundaries, "important message" banners, orders about the
+reader's answer, task steps), and the share of sentences that open with a command
+verb (instruction density). Each feature is a count, damped to
 ``[0, 1]`` and written into its own bucket at the top of the hashed space, so the
 linear model weighs it like any n-gram.
 
@@ -29,9 +31,15 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from watchkeeper.llm.guard import _indirect
 from watchkeeper.llm.guard._structure_patterns import ALSO as _ALSO
 from watchkeeper.llm.guard._structure_patterns import PATTERNS as _PATTERNS
 from watchkeeper.llm.guard._structure_patterns import TRIGGERS as _TRIGGERS
+
+# The last row: injections planted in data (one feature for all their shapes, see
+# :mod:`._indirect`).
+_PATTERNS = (*_PATTERNS, *_indirect.PATTERNS)
+_TRIGGERS = {**_TRIGGERS, **_indirect.TRIGGERS}
 
 __all__ = [
     "N_BUCKETS",
