@@ -145,11 +145,6 @@ def test_each_language_form_is_flagged(lang: str, text: str, kind: str) -> None:
     assert kind in {finding.kind for finding in outcome.findings}, (lang, text, outcome)
 
 
-# Known false alarms of the classifier (not of a pattern), documented in docs/llm-guard.md:
-# a mail footer that opens with "system message" reads like an injected system note.
-CLASSIFIER_FALSE_ALARMS = {"Systemmeldung: Antworten Sie nicht auf diese E-Mail."}
-
-
 @pytest.mark.parametrize(
     ("lang", "text"), [(lang, text) for lang, rows in HARD_NEGATIVES.items() for text in rows]
 )
@@ -157,21 +152,12 @@ def test_no_pattern_flags_the_hard_negatives(lang: str, text: str) -> None:
     assert attack_score_parts(text)[1] < 0.5, (lang, text)
 
 
+# "Systemmeldung: Antworten Sie nicht auf diese E-Mail." was a classifier false alarm
+# (a mail footer read as an injected system note) until generated English notices and
+# footers joined the training rows (scripts/guard_negatives/pasted.py); none of those
+# generated rows is German, so this stays an unseen test.
 @pytest.mark.parametrize(
-    ("lang", "text"),
-    [
-        pytest.param(
-            lang,
-            text,
-            marks=pytest.mark.xfail(
-                text in CLASSIFIER_FALSE_ALARMS,
-                reason="classifier false alarm on a mail footer",
-                strict=True,
-            ),
-        )
-        for lang, rows in HARD_NEGATIVES.items()
-        for text in rows
-    ],
+    ("lang", "text"), [(lang, text) for lang, rows in HARD_NEGATIVES.items() for text in rows]
 )
 def test_hard_negatives_are_not_flagged(lang: str, text: str) -> None:
     outcome = scan_prompt_attack(text, {})
