@@ -32,7 +32,7 @@ def negatives() -> Iterator[ModuleType]:
     before = list(sys.path)
     sys.path.insert(0, str(SCRIPTS))
     try:
-        import guard_hard_negatives
+        import guard_hard_negatives  # type: ignore[import-not-found]
 
         yield guard_hard_negatives
     finally:
