@@ -42,9 +42,12 @@ GUARD = "src/watchkeeper/llm/guard"
 MODULES = (
     "_normalise",
     "_structure_patterns",
+    "_indirect",
     "_structure",
     "_classifier",
     "_multilingual_patterns",
+    "_attack_patterns",
+    "_pattern_search",
     "_prompt_attack",
 )
 WEIGHTS = "prompt_classifier.npz"
@@ -70,9 +73,12 @@ def load_base(
         if name in from_checkout:
             blob = (ROOT / path).read_bytes()
         else:
-            blob = subprocess.run(
-                ["git", "-C", str(ROOT), "show", f"{rev}:{path}"], capture_output=True, check=True
-            ).stdout
+            shown = subprocess.run(
+                ["git", "-C", str(ROOT), "show", f"{rev}:{path}"], capture_output=True
+            )
+            if shown.returncode != 0:
+                continue  # a module split out after ``rev``: the base does not import it
+            blob = shown.stdout
         if name != WEIGHTS:
             source = blob.decode("utf-8")
             for other in MODULES:

@@ -15,11 +15,15 @@ import re
 import pytest
 
 from watchkeeper.llm.guard import Guard
+from watchkeeper.llm.guard._attack_patterns import (
+    ATTACK_PATTERNS,
+)
 from watchkeeper.llm.guard._multilingual_patterns import MULTILINGUAL_PATTERNS
+from watchkeeper.llm.guard._pattern_search import (
+    REACH,
+)
 from watchkeeper.llm.guard._prompt_attack import (
     _NON_LATIN_PATTERNS,
-    _REACH,
-    ATTACK_PATTERNS,
     attack_score_parts,
     scan_prompt_attack,
 )
@@ -175,7 +179,7 @@ def test_the_patterns_are_appended_once_with_bounded_reach() -> None:
     # its longest match reaches: an unbounded pattern would be searched everywhere.
     appended = ATTACK_PATTERNS[-len(MULTILINGUAL_PATTERNS) :]
     assert [item.pattern for item in appended] == [row[3] for row in MULTILINGUAL_PATTERNS]
-    assert all(_REACH[id(item)] is not None for item in appended)
+    assert all(REACH[id(item)] is not None for item in appended)
 
 
 def test_only_cyrillic_patterns_join_the_plain_text_pass() -> None:

@@ -1,10 +1,10 @@
 """The leetspeak pass's fast path finds what a plain pass over the undone text finds.
 
-``_leet_families`` skips most of the work a pattern pass over the leetspeak-undone text
+``leet_families`` skips most of the work a pattern pass over the leetspeak-undone text
 would do: it reuses the triggers the pass over the folded text answered, and searches
 only around the characters that undoing leetspeak changed (near an occurrence of a
 trigger, for the patterns whose every match holds one). These tests compare it with
-the plain definition, :func:`_match_patterns` over the undone text with the families
+the plain definition, :func:`match_patterns` over the undone text with the families
 the folded pass found as floor, on texts made of the pinned corpus rows, on those
 rows with letters turned into leetspeak, and on random texts of attack words, digits
 and symbols. No timings: that is bench/bench_prompt_attack.py's job.
@@ -19,13 +19,17 @@ from pathlib import Path
 
 import pytest
 
-from watchkeeper.llm.guard._normalise import LEET_CHARS, normalise, undo_leetspeak
-from watchkeeper.llm.guard._prompt_attack import (
+from watchkeeper.llm.guard._attack_patterns import (
     ATTACK_PATTERNS,
-    _holds_trigger,
-    _leet_families,
-    _match_patterns,
+)
+from watchkeeper.llm.guard._normalise import LEET_CHARS, normalise, undo_leetspeak
+from watchkeeper.llm.guard._pattern_search import (
     holds_one_of,
+    holds_trigger,
+    leet_families,
+    match_patterns,
+)
+from watchkeeper.llm.guard._prompt_attack import (
     scan_prompt_attack,
 )
 
@@ -79,13 +83,13 @@ def _compare(text: str) -> bool:
     folded = normalise(text).text
     misses: set[int] = set()
     present: dict[str, bool] = {}
-    found = _match_patterns(folded, misses=misses, present=present)
+    found = match_patterns(folded, misses=misses, present=present)
     floor = {family: weight for family, (weight, _, _) in found.items()}
     leet = undo_leetspeak(folded)
     if leet is None:
         return False
-    plain = {f: w for f, (w, _, _) in _match_patterns(leet, floor=floor).items()}
-    assert _leet_families(folded, leet, floor, misses, present) == plain, text[:200]
+    plain = {f: w for f, (w, _, _) in match_patterns(leet, floor=floor).items()}
+    assert leet_families(folded, leet, floor, misses, present) == plain, text[:200]
     return True
 
 
@@ -123,7 +127,7 @@ def test_the_trigger_proofs_hold_on_matches() -> None:
     # the texts above, of a pattern proved to hold a trigger, holds one.
     rng = random.Random(5)
     texts = [undo_leetspeak(normalise(t).text) or t for t in _random_texts(rng, 300)]
-    proved = [item for item in ATTACK_PATTERNS if _holds_trigger(item)]
+    proved = [item for item in ATTACK_PATTERNS if holds_trigger(item)]
     assert len(proved) >= 20
     for item in proved:
         for text in texts:

@@ -16,11 +16,13 @@ import re._parser as parser  # type: ignore[import-not-found]
 
 import pytest
 
-from watchkeeper.llm.guard._prompt_attack import (
+from watchkeeper.llm.guard._attack_patterns import (
     ATTACK_PATTERNS,
     AttackPattern,
-    _match_patterns,
+)
+from watchkeeper.llm.guard._pattern_search import (
     holds_one_of,
+    match_patterns,
 )
 
 WITH_ALSO = [item for item in ATTACK_PATTERNS if item.also]
@@ -68,6 +70,6 @@ def test_also_changes_no_family_found() -> None:
         for item in ATTACK_PATTERNS
     )
     texts = _random_texts(7, 600)
-    found = [_match_patterns(text) for text in texts]
-    assert found == [_match_patterns(text, bare) for text in texts]
+    found = [match_patterns(text) for text in texts]
+    assert found == [match_patterns(text, bare) for text in texts]
     assert sum(bool(one) for one in found) >= 300  # not a comparison of empty answers

@@ -1,8 +1,8 @@
 # ruff: noqa: E501
 """Prompt-attack patterns written in German, French, Spanish, Italian, Portuguese,
-Chinese and Russian; :mod:`._prompt_attack` appends them to its English ones.
+Chinese and Russian; :mod:`._attack_patterns` appends them to its English ones.
 
-Each says an English form of :data:`._prompt_attack.ATTACK_PATTERNS` in another
+Each says an English form of :data:`._attack_patterns.ATTACK_PATTERNS` in another
 language, in the same family and with the weight of the English pattern of that form:
 the override ("ignore the previous instructions": 0.9, "all instructions": 0.75,
 "your rules": 0.55), requests for the system prompt (0.85; 0.7 for "your instructions
@@ -35,7 +35,7 @@ import re
 
 __all__ = ["MULTILINGUAL_PATTERNS", "PatternRow"]
 
-# (family, weight, triggers, pattern, also): the fields of ``_prompt_attack.AttackPattern``,
+# (family, weight, triggers, pattern, also): the fields of ``_attack_patterns.AttackPattern``,
 # which builds one from each row (this module cannot import it: it is imported by it).
 # ``also`` (empty for most rows) are strings one of which every match holds: the
 # pattern runs only when one of them is in the text too, which saves time and changes

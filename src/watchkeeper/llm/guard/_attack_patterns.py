@@ -1,0 +1,180 @@
+"""The scored patterns of the prompt-attack detector, one row per expression.
+
+Each :class:`AttackPattern` carries a hand-set weight (the probability that a text
+matching it is an attack) and the substrings that must be in a text before its
+expression runs. The English rows are written here; the rows in other languages come
+from :mod:`._multilingual_patterns`. :mod:`._pattern_search` finds them fast;
+:mod:`._prompt_attack` combines what it finds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from watchkeeper.llm.guard._multilingual_patterns import MULTILINGUAL_PATTERNS
+
+__all__ = ["ATTACK_PATTERNS", "AttackPattern"]
+
+_OVERRIDE_VERB = r"(?:ignore|disregard|forget|override|bypass|overlook|skip|neglect|abandon|drop)"
+_RULES = (
+    r"(?:instructions?|rules|prompts?|directives?|guidelines|guardrails|restrictions|"
+    r"constraints|polic(?:y|ies)|programming|commands?|orders|context|training|directions)"
+)
+# A correction of the user's own words ("forget my previous instructions about the
+# layout", "ignore our earlier request") is not an override of the model's.
+_NOT_OWN = r"(?!\s+(?:about\s+)?(?:my|our)\b)"
+_EARLIER = (
+    r"(?:previous|prior|above|earlier|preceding|initial|original|system|old|existing|developer)"
+)
+
+
+@dataclass(frozen=True)
+class AttackPattern:
+    """One scored pattern: ``weight`` is the probability that a text matching it is an
+    attack, set by hand; the regex runs only when one of ``triggers`` is a substring
+    of the text (a substring test costs a fraction of a regex scan) and, if ``also``
+    is given, one of ``also`` too. ``also`` only saves time: every match of
+    ``pattern`` holds one of its strings (``tests/llm/test_guard_speed_triggers.py``
+    proves it from the expression), so it never changes what is found."""
+
+    family: str
+    weight: float
+    triggers: tuple[str, ...]
+    pattern: re.Pattern[str]
+    also: tuple[str, ...] = ()
+
+
+_OVERRIDE_WORDS = ("ignor", "disregard", "forget", "overrid", "bypass", "overlook", "skip",
+                   "neglect", "abandon", "drop")  # fmt: skip
+ATTACK_PATTERNS: tuple[AttackPattern, ...] = (
+    AttackPattern("instruction_override", 0.9, _OVERRIDE_WORDS, re.compile(
+        rf"\b{_OVERRIDE_VERB}\b{_NOT_OWN}[\w ,']{{0,30}}?\b{_EARLIER}\b"
+        rf"[\w ,']{{0,20}}?\b{_RULES}\b")),
+    AttackPattern("instruction_override", 0.75, _OVERRIDE_WORDS, re.compile(
+        rf"\b{_OVERRIDE_VERB}\b (?:all|any|every|each)\b[\w ,']{{0,20}}?\b{_RULES}\b")),
+    AttackPattern("instruction_override", 0.55, _OVERRIDE_WORDS, re.compile(
+        rf"\b{_OVERRIDE_VERB}\b (?:your|the)\b[\w ,']{{0,15}}?\b{_RULES}\b")),
+    AttackPattern("instruction_override", 0.8, ("ignor", "forget", "disregard"), re.compile(
+        r"\b(?:ignore|forget|disregard)\b (?:about )?"
+        r"(?:everything|all(?: of)? (?:that|this|the above))\b[\w ,']{0,20}?"
+        r"\b(?:above|before|previous|prior|said|so far|earlier)\b")),
+    AttackPattern("new_instructions", 0.6, ("new task", "new instruction", "new job"), re.compile(
+        r"\b(?:your|the|my) new (?:task|instructions?|job) (?:is|are|will be)\b")),
+    AttackPattern("task_hijack", 0.45, ("before", "instead of"), re.compile(
+        r"\b(?:before|instead of) (?:you )?(?:can )?"
+        r"(?:solv|complet|do|finish|continu|answer|perform)\w* "
+        r"(?:the|your|my|this|any|that) (?:task|request|job)s?\b.{0,160}?\b(?:send|e-?mail|"
+        r"forward|transfer|delete|wire|post|upload|share)\b", re.S)),
+    AttackPattern("addressed_to_ai", 0.6, ("note ", "message ", "instruction", "notice ",
+                                           "reminder ", "if you are"), re.compile(
+        r"\b(?:note|message|instructions?|notice|reminder) (?:to|for) (?:all |any |the )?(?:ai )?"
+        r"(?:ai|assistants?|language models?|llms?|ai agents?|ai models?|agents?)\b[^\n]{0,3}[:,]"
+        r"|\bif you are an? (?:ai|llm|language model|ai assistant|ai agent)\b[\w ,']{0,40}?\b"
+        r"(?:you must|you should|please|ignore|do not|don't)\b")),
+    AttackPattern("secret_exfiltration", 0.7, ("$", ".env", "environ", "passwd", ".ssh", "id_rsa",
+                                               "secret"), re.compile(
+        r"\b(?:echo|cat|print|printenv|dump|output|send|post|curl|type|reveal|show)\b[^\n]{0,60}?"
+        r"(?:\$\{?[a-z_]*(?:secret|api_key|token|password|credential)|\.env\b|os\.environ|"
+        r"/etc/passwd|\.ssh/|id_rsa|aws_secret_access_key|\.secret)"),
+        # "$" is in every price: the names that must follow it.
+        also=("secret", ".env", "environ", "passwd", ".ssh", "id_rsa", "api_key", "token",
+              "password", "credential")),
+    AttackPattern("new_instructions", 0.6, ("instruction", "*", "from now on"), re.compile(
+        r"\b(?:new|updated|real|actual|true|important) (?:system )?instructions?\b\s{0,3}[:*!-]"
+        r"|\*{2,3} ?new\b|\bfrom now on,? (?:you|your|ignore|always|only)\b"),
+        also=("instruction", "*new", "* new", "from now on")),  # "*" is in all Markdown
+    AttackPattern(
+        "prompt_leaking", 0.85,
+        ("prompt", "instruction", "message", "rules", "configuration", "directive"),
+        re.compile(
+        r"\b(?:reveal|show|print|repeat|output|display|tell me|give me|share|leak|disclose|"
+        r"spell out|write out|dump|recite|what (?:is|are|was|were))\b[\w ,']{0,30}?"
+        r"\b(?:system|initial|original|hidden|secret|first|previous|internal|developer) "
+        r"(?:prompts?|instructions?|messages?|rules|configuration|directives)\b")),
+    AttackPattern("prompt_leaking", 0.7, ("above", "before this", "preceding"), re.compile(
+        r"\b(?:repeat|print|output|copy)\b[\w ,']{0,20}?\b(?:words|text|everything|all) "
+        r"(?:above|before this|preceding)\b")),
+    AttackPattern(
+        "role_play_jailbreak", 0.8,
+        ("anything now", "jailbr", "developer mode", "dan mode", "evil", "amoral",
+        "immoral", "filtered", "censored", "restricted"),
+        re.compile(
+        r"\b(?:do anything now|jailbr(?:oken|eak) mode|developer mode (?:enabled|output)|"
+        r"dan mode|evil (?:mode|confidant)|unfiltered and amoral|"
+        r"(?:un ?(?:filtered|censored|restricted)|amoral|immoral) (?:ai|assistant|chatbot|model|"
+        r"version|persona|character|mode))\b")),
+    # "God mode" is a cheat in most games: on its own it only adds to other evidence.
+    AttackPattern("role_play_jailbreak", 0.4, ("god",), re.compile(r"\bgod ?mode\b")),
+    AttackPattern(
+        "role_play_jailbreak", 0.6,
+        ("guidelines", "restriction", "filter", "limitation", "censorship", "boundaries", "rules",
+        "polic"),
+        re.compile(
+        r"\b(?:no|without|free of|free from|not bound by|doesn't have|does not have|"
+        r"don't have|do not have) (?:any |all )?(?:ethical|moral|content|safety)? ?"
+        r"(?:guidelines|restrictions|filters|limitations|censorship|boundaries|rules|policies)\b")),
+    AttackPattern(
+        "role_play_jailbreak", 0.25,
+        ("you are now", "pretend", "act as", "in character", "role", "respond as"),
+        re.compile(
+        r"\b(?:you are now|from now on you are|pretend (?:to be|you are|that you)|"
+        r"act as (?:if you were|an? )|stay in character|roleplay as|role-play as|"
+        r"you will respond as)\b")),
+    AttackPattern(
+        "refusal_suppression", 0.5,
+        ("refuse", "decline", "apologi", "say", "warning", "disclaimer", "character", "mention"),
+        re.compile(
+        r"\b(?:do not|don't|never|must not|cannot|can't) (?:ever )?(?:refuse|decline|apologi[sz]e|"
+        r"say (?:that )?(?:you|i) can(?:not|'t)|include (?:any )?(?:warnings?|disclaimers?)|"
+        r"break character|mention (?:that )?you are an ai)\b")),
+    AttackPattern(
+        "authority_claim", 0.55,
+        ("override", "mode", "access", "command", "privilege", "i am"),
+        re.compile(
+        r"\b(?:admin(?:istrator)?|developer|system|root|sudo|maintenance|debug) "
+        r"(?:override|mode|access|command|privileges?) (?:enabled|activated|granted|on)\b"
+        r"(?!(?: on)? (?:my|his|her|their|our|the|a|an|this|that)\b)"  # "... on my phone"
+        r"|\bi am (?:your|the) (?:developer|creator|administrator|admin|owner)\b")),
+    AttackPattern(
+        "chat_template_injection", 0.65,
+        ("<|", "inst]", "<<sys", "<</sys", "system", "assistant"),
+        re.compile(
+        r"<\|im_start\|>|<\|im_end\|>|<\|(?:system|user|assistant|endoftext)\|>|\[/?inst\]|<</?sys>>"
+        r"|(?:^|\n)\s{0,3}#{0,3}\s{0,3}(?:system|assistant)\s{0,3}:\s{0,3}(?:you|ignore|new)\b")),
+    AttackPattern(
+        "exfiltration", 0.6,
+        ("](http", "send", "post", "forward", "upload", "exfiltrat", "email"),
+        re.compile(
+        r"!\[[^\]\n]{0,100}\]\(https?://[^)\s]{1,300}\?[^)\s]{1,500}\)"
+        r"|\b(?:send|post|forward|upload|exfiltrate|email)\b[\w ,']{0,40}?\b(?:to|at)\b "
+        r"(?:https?://|\S{1,64}@\S{1,64}\.[a-z]{2,10}\b)")),
+    AttackPattern(
+        "encoded_instruction", 0.5,
+        ("base64", "rot13", "rot-13", "hex", "caesar", "cipher", "binary", "morse"),
+        re.compile(
+        r"\b(?:decode|decrypt|translate|convert)\b[\w ,']{0,30}?\b(?:base64|rot13|rot-13|hex|"
+        r"caesar|cipher|binary|morse)\b[^.\n]{0,80}?\b(?:follow|execute|obey|do what|perform|"
+        r"carry out|act on|comply)\b")),
+    AttackPattern(
+        "multilingual_override", 0.9,
+        ("ignor", "vergiss", "oubliez", "olvida", "zaboravi", "забудь", "忽略", "игнорируй",
+        "無視"),
+        re.compile(
+        r"ignor(?:e[zr]?|a|iere|ate)\b.{0,30}?\b(?:instructions?|instrucciones|istruzioni|"
+        r"instruções|anweisungen|consignes)\b.{0,20}?(?:précédentes|anteriores|previas|"
+        r"precedenti|vorherigen|bisherigen)"
+        r"|(?:ignoriere|vergiss) (?:alle )?(?:vorherigen|bisherigen|obigen) (?:anweisungen|regeln)"
+        r"|\b(?:vergiss|ignoriere) alles\b"
+        r"|\boubliez (?:toutes? )?(?:les |vos )?(?:instructions|consignes)"
+        r"|\bolvida (?:todas )?(?:las |tus )?instrucciones|\bignora (?:tutte )?(?:le )?istruzioni"
+        r"|\bzaboravi sve\b|\bзабудь(?:те)? (?:все|всё)"
+        r"|忽略.{0,6}(?:之前|以前|上面|先前|所有).{0,6}(?:指令|指示|说明|规则)"
+        r"|игнорируй.{0,20}(?:инструкции|указания|правила)"
+        r"|(?:以前|前)の(?:指示|命令).{0,6}無視"),
+        # English "ignore" starts a search of a dozen branches: what else each needs.
+        also=("précédentes", "anteriores", "previas", "precedenti", "vorherigen", "bisherigen",
+              "obigen", "alles", "oubliez", "olvida", "istruzioni", "zaboravi", "забудь", "忽略",
+              "игнорируй", "無視")),
+)  # fmt: skip
+ATTACK_PATTERNS += tuple(AttackPattern(*row) for row in MULTILINGUAL_PATTERNS)

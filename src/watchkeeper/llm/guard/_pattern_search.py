@@ -1,0 +1,489 @@
+"""Finding the scored patterns in a text without changing what is found.
+
+A pattern runs only when its triggers (and ``also`` strings) are in the text; on long
+texts a pattern whose every match holds a trigger (proved from its syntax tree by
+:func:`holds_one_of`) is searched only around its triggers (:func:`search`); the
+leetspeak pass reuses what the pass over the folded text learnt and reads only around
+the characters it changed (:func:`leet_families`); the rot13 pass rules out triggers by
+their character pairs (:func:`absent_after_rot13`). Each has a property test against the
+plain search (``tests/llm/test_guard_speed_*``).
+"""
+
+from __future__ import annotations
+
+import re
+import re._parser as _parser  # type: ignore[import-not-found]
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from watchkeeper.llm.guard._attack_patterns import ATTACK_PATTERNS, AttackPattern
+from watchkeeper.llm.guard._normalise import LEET_CHARS, rot13
+
+__all__ = [
+    "REACH",
+    "WINDOWED_FROM",
+    "absent",
+    "absent_after_rot13",
+    "holds_one_of",
+    "holds_trigger",
+    "leet_families",
+    "match_patterns",
+    "pair_table",
+    "search",
+    "triggered",
+]
+
+
+def match_patterns(
+    text: str,
+    patterns: tuple[AttackPattern, ...] = ATTACK_PATTERNS,
+    floor: Mapping[str, float] | None = None,
+    misses: set[int] | None = None,
+    present: dict[str, bool] | None = None,
+) -> dict[str, tuple[float, int, int]]:
+    """Each family's strongest matching pattern: its weight and the span of its match.
+
+    With ``floor``, a pattern no heavier than its family's floor is not run, and a
+    family found only by such patterns is left out: the families found above their
+    floor keep the weight they have without one (a family's weight is the largest of
+    its matching patterns), which is all the variant passes need. ``misses`` collects
+    the ``id`` of each pattern searched in vain; ``present`` receives the answer of
+    every trigger tested (see :func:`triggered`).
+    """
+    found: dict[str, tuple[float, int, int]] = {}
+    if present is None:
+        present = {}
+    for item in patterns:
+        family, weight = item.family, item.weight
+        if family in found and found[family][0] >= weight:
+            continue
+        if floor is not None and weight <= floor.get(family, 0.0):
+            continue
+        if not triggered(item, text, present):
+            continue
+        match = search(item, text, present)
+        if match is not None:
+            found[family] = (weight, match.start(), match.end())
+        elif misses is not None:
+            misses.add(id(item))
+    return found
+
+
+WINDOWED_FROM = 1024  # shorter texts are searched whole: the windows would cost more
+_MAX_WINDOWS = 48
+
+
+def search(
+    item: AttackPattern, text: str, present: Mapping[str, bool] | None = None
+) -> re.Match[str] | None:
+    """``item.pattern.search(text)``, reading only around the triggers where it can.
+
+    When every match holds one of the triggers (:func:`holds_trigger`) and spans at
+    most ``reach`` characters, a match holding the trigger at ``i`` (length ``k``) lies
+    in ``[i + k - reach, i + reach]`` and looks at most one character further: only
+    those windows can hold one. They are searched in order, each cut at its end (a cut
+    can make a match appear, for a look-ahead that now sees the end of the text, but
+    cannot hide one); at the first that finds something, the text is searched from
+    that window's start, which returns the leftmost match, since no match starts
+    before it. Triggers found too often make the windows cover the text: then the
+    whole text is searched.
+    """
+    reach = REACH.get(id(item))  # None too for a pattern not in ATTACK_PATTERNS
+    if len(text) < WINDOWED_FROM or reach is None or not holds_trigger(item):
+        return item.pattern.search(text)
+    windows: list[tuple[int, int]] = []
+    for trigger in item.triggers:
+        if present is not None and present.get(trigger) is False:
+            continue  # known to be absent (``present`` as in triggered)
+        size = len(trigger)
+        at = text.find(trigger)
+        while at >= 0:
+            windows.append((max(0, at + size - reach), at + reach + 1))
+            if len(windows) > _MAX_WINDOWS:
+                return item.pattern.search(text)
+            at = text.find(trigger, at + 1)
+    windows.sort()
+    low, high = windows[0] if windows else (0, 0)
+    for start, end in windows[1:]:
+        if start > high:
+            if item.pattern.search(text, low, high) is not None:
+                return item.pattern.search(text, low)
+            low = start
+        high = max(high, end)
+    if windows and item.pattern.search(text, low, high) is not None:
+        return item.pattern.search(text, low)
+    return None
+
+
+def triggered(item: AttackPattern, text: str, present: dict[str, bool]) -> bool:
+    """Whether one of ``item``'s triggers is in ``text``; ``present`` remembers each
+    trigger's answer (several patterns share triggers: each is tested once a text)."""
+    if not _any_in(item.triggers, text, present):
+        return False
+    return not item.also or _any_in(item.also, text, present)
+
+
+def _any_in(needles: tuple[str, ...], text: str, present: dict[str, bool]) -> bool:
+    for needle in needles:
+        seen = present.get(needle)
+        if seen is None:
+            seen = present[needle] = needle in text
+        if seen:
+            return True
+    return False
+
+
+def _reach(tree: Any) -> int | None:
+    """The longest match of a parsed pattern, or ``None`` when unbounded."""
+    width = tree.getwidth()[1]
+    return None if width >= _parser.MAXREPEAT else int(width)
+
+
+# The patterns look at most one character beyond their match (\b, ^): see leet_families.
+_TREES = {
+    id(item): _parser.parse(item.pattern.pattern, item.pattern.flags) for item in ATTACK_PATTERNS
+}
+REACH = {id(item): _reach(tree) for item in ATTACK_PATTERNS for tree in [_TREES[id(item)]]}
+_LONGEST_TRIGGER = max(
+    len(needle) for item in ATTACK_PATTERNS for needle in item.triggers + item.also
+)
+
+
+class _LeetTriggers:
+    """Which triggers the leetspeak text holds, from what the folded text held.
+
+    ``leet`` differs from ``folded`` only at ``changed`` (each a leetspeak character
+    of ``folded``, a letter of ``leet``). A trigger without leetspeak characters that
+    ``folded`` holds, ``leet`` holds at the same place; one that ``folded`` lacks can
+    be in ``leet`` only across a changed character, so it is looked for in the
+    windows around them alone. The other triggers are looked for in ``leet``.
+    """
+
+    def __init__(
+        self, leet: str, changed: npt.NDArray[np.intp], folded_present: Mapping[str, bool]
+    ) -> None:
+        self.leet = leet
+        self.changed = changed
+        self.folded_present = folded_present
+        self.present: dict[str, bool] = {}
+        self._windows: str | None = None
+
+    def windows(self) -> str:
+        """The text of ``leet`` within a trigger's length of a changed character."""
+        if self._windows is None:
+            lows, highs = _merged(
+                self.changed, _LONGEST_TRIGGER - 1, _LONGEST_TRIGGER, len(self.leet)
+            )
+            # NUL is in no trigger: no trigger is found across two windows.
+            self._windows = "\0".join(
+                self.leet[low:high] for low, high in zip(lows.tolist(), highs.tolist(), strict=True)
+            )
+        return self._windows
+
+    def triggered(self, item: AttackPattern) -> bool:
+        """``triggered(item, leet, ...)``, without reading all of ``leet`` where it can."""
+        if not self._any_in(item.triggers):
+            return False
+        return not item.also or self._any_in(item.also)
+
+    def _any_in(self, needles: tuple[str, ...]) -> bool:
+        for needle in needles:
+            seen = self.present.get(needle)
+            if seen is None:
+                before = self.folded_present.get(needle)
+                if before is None or not _LEET_FREE[needle]:
+                    seen = needle in self.leet
+                elif before:
+                    seen = True
+                else:
+                    seen = needle in self.windows()
+                self.present[needle] = seen
+            if seen:
+                return True
+        return False
+
+
+_LEET_FREE = {
+    needle: not any(char in LEET_CHARS for char in needle)
+    for item in ATTACK_PATTERNS
+    for needle in item.triggers + item.also
+}
+
+
+def _changed(folded: str, leet: str) -> npt.NDArray[np.intp]:
+    """The indices where ``leet`` differs from ``folded`` (same length)."""
+    if folded.isascii():
+        before = np.frombuffer(folded.encode("ascii"), dtype=np.uint8)
+        after = np.frombuffer(leet.encode("ascii"), dtype=np.uint8)
+    else:
+        before = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32)
+        after = np.frombuffer(leet.encode("utf-32-le"), dtype=np.uint32)
+    return np.flatnonzero(before != after)
+
+
+def leet_families(
+    folded: str,
+    leet: str,
+    floor: Mapping[str, float],
+    misses: set[int],
+    present: Mapping[str, bool] | None = None,
+) -> dict[str, float]:
+    """The families of ``match_patterns(leet, floor=floor)``, with their weights.
+
+    ``floor`` holds at least the families that the pass over ``folded`` found, and
+    ``misses`` and ``present`` come from that pass (``match_patterns(folded,
+    misses=..., present=...)``). ``leet`` differs from ``folded`` only where ``folded``
+    holds a leetspeak character, so a pattern that the pass did not find can match
+    ``leet`` only where its match, or the character on either side of it, was changed:
+    the same characters would have matched in ``folded`` (or, for a pattern whose
+    triggers or ``also`` strings ``folded`` lacks, they would be there). Such a pattern
+    is searched only around the occurrences of its triggers that have a changed
+    character within its reach, when every match holds a trigger
+    (:func:`holds_trigger`); otherwise, if it was searched in vain over ``folded``,
+    around every changed character (:func:`_near`). A match in a window is settled by
+    a search of the whole text, so the answer is the one a search of the whole text
+    gives. The triggers that the pass answered for are not looked for again
+    (:class:`_LeetTriggers`).
+    """
+    changed = _changed(folded, leet)
+    triggers = _LeetTriggers(leet, changed, present if present is not None else {})
+    found: dict[str, float] = {}
+    for item in ATTACK_PATTERNS:
+        family, weight = item.family, item.weight
+        if weight <= max(found.get(family, 0.0), floor.get(family, 0.0)):
+            continue
+        if not triggers.triggered(item):
+            continue
+        reach = REACH[id(item)]
+        if reach is not None and changed.size > 0 and holds_trigger(item):
+            if not _near_trigger(item, leet, changed, reach, triggers.present):
+                continue
+        elif (
+            reach is not None
+            and changed.size > 0
+            and id(item) in misses
+            and not _near(item.pattern, leet, changed, reach + 1)
+        ):
+            continue
+        if item.pattern.search(leet) is not None:
+            found[family] = weight
+    return found
+
+
+def _near_trigger(
+    item: AttackPattern,
+    leet: str,
+    changed: npt.NDArray[np.intp],
+    reach: int,
+    present: Mapping[str, bool] | None = None,
+) -> bool:
+    """Whether ``item`` matches around an occurrence of one of its triggers in ``leet``
+    that has a changed character within its reach.
+
+    Every match of ``item`` holds one of its triggers (:func:`holds_trigger`) and
+    spans at most ``reach`` characters; a match that ``folded`` lacks reads a changed
+    character (in it or next to it). A match holding the trigger at ``i`` (length
+    ``k``) lies in ``[i + k - reach, i + reach]``, so a changed character must lie in
+    ``[i + k - reach - 1, i + reach]``: each such occurrence's window is searched
+    (ending one character after the match can, for a look-ahead). A search cut at a
+    window's end can match where the whole text does not, which the caller's search of
+    the whole text settles; it cannot miss a match inside the window.
+    """
+    length = len(leet)
+    searched = 0
+    for trigger in item.triggers:
+        if present is not None and present.get(trigger) is False:
+            continue  # known to be absent from ``leet``
+        size = len(trigger)
+        at = leet.find(trigger)
+        while at >= 0:
+            first = int(np.searchsorted(changed, at + size - reach - 1))
+            if first < changed.size and changed[first] <= at + reach:
+                searched += 1
+                if searched > _MAX_WINDOWS:
+                    # Windows that overlap would read the text many times over: the
+                    # caller's search of the whole text reads it once.
+                    return True
+                low, high = max(0, at + size - reach), min(length, at + reach + 1)
+                if item.pattern.search(leet, low, high) is not None:
+                    return True
+            at = leet.find(trigger, at + 1)
+    return False
+
+
+def _merged(
+    points: npt.NDArray[np.intp], before: int, after: int, length: int
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """The windows ``[point - before, point + after)`` (clipped to the text), merged."""
+    starts = np.maximum(points - before, 0)
+    ends = np.minimum(points + after, length)
+    gaps = np.flatnonzero(starts[1:] > ends[:-1])
+    lows = np.concatenate((starts[:1], starts[gaps + 1]))
+    highs = np.concatenate((ends[gaps], ends[-1:]))
+    return lows, highs
+
+
+def _near(pattern: re.Pattern[str], text: str, changed: npt.NDArray[np.intp], margin: int) -> bool:
+    """Whether ``pattern`` matches within ``margin`` characters of a changed one."""
+    lows, highs = _merged(changed, margin, margin + 1, len(text))
+    if int((highs - lows).sum()) >= len(text):
+        return True
+    return any(
+        pattern.search(text, low, high) is not None
+        for low, high in zip(lows.tolist(), highs.tolist(), strict=True)
+    )
+
+
+# A proof, from a pattern's syntax tree, that every match holds one of some strings:
+# its triggers (for the leetspeak windows above) or its ``also`` strings (which may
+# then gate it without changing what it finds). Along each sequence it follows the
+# runs of characters the expression can only spell in a few ways (literals, small
+# alternations, optional parts); a run all of whose spellings hold one of the strings,
+# or an element every branch of which does, proves the sequence. It can fail to prove
+# a true claim (then the slower, general path runs); it cannot prove a false one.
+_SPELLINGS_LIMIT = 256
+_ZERO_WIDTH = (_parser.AT, _parser.ASSERT, _parser.ASSERT_NOT)
+
+
+def holds_one_of(tree: Any, needles: tuple[str, ...]) -> bool:
+    """Whether every match of the parsed pattern ``tree`` holds one of ``needles``.
+
+    >>> holds_one_of(_parser.parse(r"\\b(?:un ?)?filtered ai"), ("filtered",))
+    True
+    >>> holds_one_of(_parser.parse(r"ignore|forget"), ("ignore",))
+    False
+    """
+    if tree.state.flags & re.IGNORECASE:
+        return False
+    return _proved(tree.data, needles)
+
+
+def _spellings(items: Any) -> set[str] | None:
+    """Every string the sequence ``items`` can match, if they are few (else None)."""
+    out = {""}
+    for op, av in items:
+        if op in _ZERO_WIDTH:
+            continue  # consumes nothing: a superset of the strings is still sound
+        one = _element_spellings(op, av)
+        if one is None or len(out) * len(one) > _SPELLINGS_LIMIT:
+            return None
+        out = {left + right for left in out for right in one}
+    return out
+
+
+def _element_spellings(op: Any, av: Any) -> set[str] | None:
+    if op is _parser.LITERAL:
+        return {chr(av)}
+    if op is _parser.IN:
+        if all(kind is _parser.LITERAL for kind, _ in av):
+            return {chr(code) for _, code in av}
+        return None
+    if op is _parser.SUBPATTERN:
+        return None if av[1] & re.IGNORECASE else _spellings(av[3])
+    if op is _parser.BRANCH:
+        out: set[str] = set()
+        for branch in av[1]:
+            one = _spellings(branch)
+            if one is None:
+                return None
+            out |= one
+        return out if len(out) <= _SPELLINGS_LIMIT else None
+    if op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT):
+        low, high, item = av
+        one = _spellings(item) if high <= 3 else None
+        if one is None:
+            return None
+        out = set()
+        for count in range(low, high + 1):
+            words = {""}
+            for _ in range(count):
+                words = {left + right for left in words for right in one}
+            out |= words
+        return out if len(out) <= _SPELLINGS_LIMIT else None
+    return None
+
+
+def _proved(items: Any, needles: tuple[str, ...]) -> bool:
+    run = {""}
+    for op, av in items:
+        if op in _ZERO_WIDTH:
+            continue
+        one = _element_spellings(op, av)
+        if one is not None and len(run) * len(one) <= _SPELLINGS_LIMIT:
+            run = {left + right for left in run for right in one}
+            continue
+        if _holds(run, needles) or _element_proved(op, av, needles):
+            return True
+        run = {""}
+    return _holds(run, needles)
+
+
+def _holds(spellings: set[str], needles: tuple[str, ...]) -> bool:
+    return all(any(needle in word for needle in needles) for word in spellings)
+
+
+def _element_proved(op: Any, av: Any, needles: tuple[str, ...]) -> bool:
+    if op is _parser.SUBPATTERN:
+        return not av[1] & re.IGNORECASE and _proved(av[3], needles)
+    if op is _parser.BRANCH:
+        return all(_proved(branch, needles) for branch in av[1])
+    if op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT, _parser.POSSESSIVE_REPEAT):
+        return bool(av[0] >= 1 and _proved(av[2], needles))
+    return False
+
+
+def holds_trigger(item: AttackPattern) -> bool:
+    """Whether every match of ``item`` holds one of its triggers (proved at import, in
+    about 12 ms for all the patterns; False for a pattern not in ATTACK_PATTERNS)."""
+    return _TRIGGER_PROOFS.get(id(item), False)
+
+
+_TRIGGER_PROOFS = {
+    id(item): holds_one_of(_TREES[id(item)], item.triggers) for item in ATTACK_PATTERNS
+}
+
+
+# A string is in a text only if each pair of its adjacent characters is, and in
+# rot13(text) only if each pair of its rot13 is in ``text``. The pairs of a text mark
+# slots of a 65,536-bit table (a pair's slot is ``(131 * first + second) mod 2**16``,
+# one to one on ASCII pairs); a trigger or ``also`` string one of whose pairs has an
+# empty slot is not there. Slots shared by other pairs only make the test rule out less.
+_PAIRED = sorted(
+    {needle for item in ATTACK_PATTERNS for needle in item.triggers + item.also if len(needle) > 1}
+)
+_PAIR_SLOTS = 1 << 16
+
+
+def _pair_slots(text: str) -> npt.NDArray[np.uint32]:
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    # Code points are below 2**21: 131 times one does not overflow 32 bits.
+    slots: npt.NDArray[np.uint32] = (codes[:-1] * np.uint32(131) + codes[1:]) & np.uint32(0xFFFF)
+    return slots
+
+
+_NEEDLE_SLOTS = np.concatenate([_pair_slots(needle) for needle in _PAIRED])
+_NEEDLE_SLOTS_ROT13 = np.concatenate([_pair_slots(rot13(needle)) for needle in _PAIRED])
+_PAIR_STARTS = np.cumsum([0] + [len(needle) - 1 for needle in _PAIRED[:-1]])
+
+
+def pair_table(text: str) -> npt.NDArray[np.bool_]:
+    """The slots of the character pairs of ``text``."""
+    seen = np.zeros(_PAIR_SLOTS, dtype=bool)
+    seen[_pair_slots(text)] = True
+    return seen
+
+
+def absent(seen: npt.NDArray[np.bool_], rotated: bool = False) -> dict[str, bool]:
+    """``{needle: False}`` for the triggers and ``also`` strings that the text whose
+    pairs are ``seen`` (or, ``rotated``, its rot13) cannot hold."""
+    slots = _NEEDLE_SLOTS_ROT13 if rotated else _NEEDLE_SLOTS
+    held = np.logical_and.reduceat(seen[slots], _PAIR_STARTS)
+    return {needle: False for needle, ok in zip(_PAIRED, held.tolist(), strict=True) if not ok}
+
+
+def absent_after_rot13(text: str) -> dict[str, bool]:
+    """``{needle: False}`` for the triggers and ``also`` strings ``rot13(text)`` lacks."""
+    return absent(pair_table(text), rotated=True)
