@@ -26,12 +26,16 @@ linear model weighs it like any n-gram.
 from __future__ import annotations
 
 import re
+import re._parser as _parser  # type: ignore[import-not-found]
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from watchkeeper.llm.guard import _indirect
+from watchkeeper.llm.guard._pattern_search import holds_one_of
 from watchkeeper.llm.guard._structure_patterns import ALSO as _ALSO
 from watchkeeper.llm.guard._structure_patterns import PATTERNS as _PATTERNS
 from watchkeeper.llm.guard._structure_patterns import TRIGGERS as _TRIGGERS
@@ -83,6 +87,127 @@ def _may_match(name: str, lowered: str) -> bool:
     return also is None or any(word in lowered for word in also)
 
 
+def _beyond(tree: Any) -> int | None:
+    """How far past its match's end a parsed pattern may read: 1 for ``\\b`` or ``$``,
+    a look-ahead's width; None when a look-ahead is unbounded or an element unknown."""
+    farthest = 1
+    stack = [tree.data if hasattr(tree, "data") else tree]
+    while stack:
+        for op, av in stack.pop():
+            if op in (_parser.ASSERT, _parser.ASSERT_NOT):
+                if av[0] == 1:  # a look-ahead (-1: a look-behind, which reads before)
+                    width = av[1].getwidth()[1]
+                    if width >= _parser.MAXREPEAT:
+                        return None
+                    farthest = max(farthest, int(width))
+                stack.append(av[1].data)
+            elif op is _parser.SUBPATTERN:
+                stack.append(av[3].data if hasattr(av[3], "data") else av[3])
+            elif op is _parser.BRANCH:
+                stack.extend(branch.data if hasattr(branch, "data") else branch for branch in av[1])
+            elif op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT, _parser.POSSESSIVE_REPEAT):
+                stack.append(av[2].data if hasattr(av[2], "data") else av[2])
+            elif op is _parser.ATOMIC_GROUP:
+                stack.append(av.data if hasattr(av, "data") else av)
+            elif op not in (
+                _parser.LITERAL,
+                _parser.NOT_LITERAL,
+                _parser.IN,
+                _parser.ANY,
+                _parser.AT,
+            ):
+                return None
+    return farthest
+
+
+def _plan(name: str, source: str) -> tuple[int, int, tuple[tuple[str, ...], ...]] | None:
+    """How pattern ``name`` may be searched only around its needles on lower-case text:
+    its longest match, how far past it it reads, and the sets of needles (its triggers,
+    its ``also`` strings) every match is proved to hold one of; None when one of these
+    is not known."""
+    tree = _parser.parse(source)
+    width = tree.getwidth()[1]
+    beyond = _beyond(tree)
+    if width >= _parser.MAXREPEAT or beyond is None:
+        return None
+    needles = tuple(
+        group
+        for group in (_TRIGGERS[name], _ALSO.get(name))
+        if group is not None and holds_one_of(tree, group)
+    )
+    return (int(width), beyond, needles) if needles else None
+
+
+# Proved at import (a few ms): see _spans.
+_PLANS = {name: _plan(name, source) for name, source in _PATTERNS}
+_WINDOWED_FROM = 1024  # shorter texts are searched whole: the windows would cost more
+_MAX_OCCURRENCES = 48
+
+
+def _windows(
+    scan: str, groups: tuple[tuple[str, ...], ...], reach: int, beyond: int
+) -> list[tuple[int, int]] | None:
+    """The windows around the needles of the first group found at most
+    ``_MAX_OCCURRENCES`` times (None when every group is found more often)."""
+    for group in groups:
+        windows: list[tuple[int, int]] = []
+        for needle in group:
+            size = len(needle)
+            at = scan.find(needle)
+            while at >= 0 and len(windows) <= _MAX_OCCURRENCES:
+                windows.append((max(0, at + size - reach), at + reach + beyond))
+                at = scan.find(needle, at + 1)
+            if len(windows) > _MAX_OCCURRENCES:
+                break
+        else:
+            return windows
+    return None
+
+
+def _spans(
+    name: str, pattern: re.Pattern[str], scan: str, lower: bool
+) -> Iterator[tuple[int, int]]:
+    """The spans of ``pattern.finditer(scan)``, reading only around the needles where
+    it can.
+
+    ``finditer`` yields the leftmost match from 0, then from the end of each match (no
+    pattern matches the empty string: each holds a needle). When every match holds a
+    needle (proved) and spans at most ``reach`` characters, a match holding the needle
+    at ``i`` (length ``k``) starts in ``[i + k - reach, i]`` and reads nothing at or past
+    ``i + reach + beyond``: only those windows (merged where they overlap) can hold a
+    match. Each is searched from the last match's end, cut at its own end (a cut can
+    make a match appear, for an assertion that now sees the end of the text, but cannot
+    hide one); at a hit, the text is searched uncut from there, which returns the
+    leftmost match, since no match starts in between. Needles found too often make the
+    windows cover the text: then the whole text is searched.
+    """
+    plan = _PLANS[name] if lower and len(scan) >= _WINDOWED_FROM else None
+    if plan is None:
+        yield from (match.span() for match in pattern.finditer(scan))
+        return
+    reach, beyond, groups = plan
+    windows = _windows(scan, groups, reach, beyond)
+    if windows is None:
+        yield from (match.span() for match in pattern.finditer(scan))
+        return
+    windows.sort()
+    merged: list[tuple[int, int]] = []
+    for low, high in windows:
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    done = 0  # no match starts before it (the end of the last match)
+    for low, high in merged:
+        start = max(low, done)
+        while start < high and pattern.search(scan, start, high) is not None:
+            match = pattern.search(scan, start)
+            if match is None:
+                return
+            yield match.span()
+            done = start = match.end()
+
+
 STRUCTURE_NAMES: dict[int, str] = {k: name for k, (name, _) in enumerate(_PATTERNS)}
 STRUCTURE_NAMES[len(_PATTERNS)] = "second_person"
 STRUCTURE_NAMES[len(_PATTERNS) + 1] = "imperative_share"
@@ -124,6 +249,30 @@ def _run_starts(text: str, table: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64
     return starts.astype(np.int64)
 
 
+def _wide_run_starts(text: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The starts of ``_WORDS`` and ``_SENTENCE_END`` matches in any text: ``\\w`` is
+    ``str.isalnum()`` or ``_`` (what ``re`` tests), asked once a distinct non-ASCII
+    character; one code point a string index (UTF-32)."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    ascii_codes = np.minimum(codes, 127)
+    wide = codes > 127
+    is_word = _ASCII_WORD[ascii_codes] & ~wide
+    where = np.flatnonzero(wide)
+    if where.size:
+        distinct = np.unique(codes[where])
+        word = np.array([chr(code).isalnum() for code in distinct.tolist()], dtype=bool)
+        is_word[where] = word[np.searchsorted(distinct, codes[where])]
+    is_end = _ASCII_END[ascii_codes] & ~wide
+    return _starts_of(is_word), _starts_of(is_end)
+
+
+def _starts_of(inside: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
+    starts = np.flatnonzero(inside[1:] & ~inside[:-1]) + 1
+    if inside.size and inside[0]:
+        starts = np.concatenate(([0], starts))
+    return starts.astype(np.int64)
+
+
 def _lower_or_not(lower: bool) -> tuple[re.Pattern[str], re.Pattern[str]]:
     # On lower-case text the patterns without IGNORECASE find the same (see _COMPILED_LOWER).
     if lower:
@@ -150,7 +299,9 @@ def structure_features(text: str) -> tuple[npt.NDArray[np.int32], npt.NDArray[np
     for k, (name, pattern) in enumerate(_COMPILED_LOWER if lower else _COMPILED):
         if not _may_match(name, lowered):
             continue
-        count = sum(1 for _ in zip(range(int(_CAP)), pattern.finditer(scan), strict=False))
+        count = sum(
+            1 for _ in zip(range(int(_CAP)), _spans(name, pattern, scan, lower), strict=False)
+        )
         if count:
             indices.append(N_BUCKETS - 1 - k)
             values.append(STRUCTURE_SCALE * count / _CAP)
@@ -234,17 +385,18 @@ def structure_matches(text: str) -> StructureMatches:
     scan = folded if folded is not None else text
     second_person, imperative = _lower_or_not(lower)
     spans = []
+    long = lower and len(scan) >= _WINDOWED_FROM
     for name, pattern in _COMPILED_LOWER if lower else _COMPILED:
-        if _may_match(name, lowered):
-            found = [match.span() for match in pattern.finditer(scan)]
+        # The windows of a planned pattern are empty when its needles are absent.
+        if (long and _PLANS[name] is not None) or _may_match(name, lowered):
+            found = list(_spans(name, pattern, scan, lower))
             spans.append(np.array(found, dtype=np.int64).reshape(-1, 2))
         else:
             spans.append(np.empty((0, 2), dtype=np.int64))
     if text.isascii():
         words, ends = _run_starts(text, _ASCII_WORD), _run_starts(text, _ASCII_END)
     else:
-        words = np.array([m.start() for m in _WORDS.finditer(text)], dtype=np.int64)
-        ends = np.array([m.start() for m in _SENTENCE_END.finditer(text)], dtype=np.int64)
+        words, ends = _wide_run_starts(text)
     second = np.array([m.start() for m in second_person.finditer(scan)], dtype=np.int64)
     commands = np.array(
         [max(0, m.start() - 1) for m in imperative.finditer("\n" + scan)], dtype=np.int64
