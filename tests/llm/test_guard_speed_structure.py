@@ -40,6 +40,7 @@ NEEDLES = sorted(
         for group in plan[2]
         for needle in group
     }
+    | {needle for starts in _structure._STARTS.values() for needle in starts}
 )
 WORDS = [
     "you", "are", "now", "no", "longer", "an", "ai", "from", "on", "ignore", "all",
@@ -136,7 +137,7 @@ def _plain_features(text: str) -> tuple[list[int], list[float]]:
 
 @pytest.mark.parametrize("seed", range(4))
 def test_the_structural_matches_are_the_plain_ones(seed: int) -> None:
-    windowed = 0
+    windowed = started = 0
     for text in _texts(seed, 48):
         fast, plain = structure_matches(text), _plain_matches(text)
         assert len(fast.spans) == len(plain.spans)
@@ -154,7 +155,14 @@ def test_the_structural_matches_are_the_plain_ones(seed: int) -> None:
             for plan in _structure._PLANS.values():
                 if plan is not None and _structure._windows(text, plan[2], plan[0], plan[1]):
                     windowed += 1
-    assert windowed > 100  # the fast path ran (the comparison is not vacuous)
+            for name, pattern in _structure._COMPILED_LOWER:
+                if name in _structure._STARTS:
+                    started += bool(
+                        _structure._start_spans(pattern, text, _structure._STARTS[name])
+                    )
+    # The fast paths ran and found matches (the comparison is not vacuous).
+    assert windowed > 100
+    assert started > 100
 
 
 @pytest.mark.parametrize("seed", range(2))
@@ -184,6 +192,31 @@ def test_every_match_of_a_planned_pattern_holds_a_needle_and_fits_its_reach() ->
                     assert any(needle in match.group() for needle in group), (name, match)
                 checked += 1
     assert checked > 200
+
+
+def test_every_match_of_a_started_pattern_starts_with_a_needle() -> None:
+    assert len(_structure._STARTS) >= 15
+    checked = 0
+    for text in _texts(8, 40):
+        scan = text.lower()
+        for name, pattern in _structure._COMPILED_LOWER:
+            needles = _structure._STARTS.get(name)
+            if needles is None:
+                continue
+            for match in pattern.finditer(scan):
+                assert match.group().startswith(needles), (name, match)
+                checked += 1
+    assert checked > 200
+
+
+def test_the_starts_are_refused_where_they_are_not_known() -> None:
+    assert _structure._starts(r"\b(?:ab|cd)e") == ("abe", "cde")
+    assert _structure._starts(r"a?b") == ("b", "ab")
+    assert _structure._starts(r"x*y|z") is None
+    assert _structure._starts(r"(?i)abc") is None  # upper case would match too
+    assert _structure._starts(r"[a-z]bc") is None
+    assert _structure._starts(r"(?:ab)+c|d") == ("d", "ab")  # the repeat ends the start
+    assert _structure._starts(r"abcdefghij") == ("abcdef",)  # a start's start
 
 
 def test_the_plans_refuse_what_they_cannot_bound() -> None:

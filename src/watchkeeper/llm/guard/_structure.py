@@ -35,7 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from watchkeeper.llm.guard import _indirect
-from watchkeeper.llm.guard._pattern_search import holds_one_of
+from watchkeeper.llm.guard._pattern_search import _element_spellings, holds_one_of
 from watchkeeper.llm.guard._structure_patterns import ALSO as _ALSO
 from watchkeeper.llm.guard._structure_patterns import PATTERNS as _PATTERNS
 from watchkeeper.llm.guard._structure_patterns import TRIGGERS as _TRIGGERS
@@ -138,8 +138,77 @@ def _plan(name: str, source: str) -> tuple[int, int, tuple[tuple[str, ...], ...]
     return (int(width), beyond, needles) if needles else None
 
 
+_PREFIX_LIMIT = 128
+_PREFIX_CHARS = 6  # longer starts are cut (a start's start is a start): fewer needles
+_ZERO_WIDTH = (_parser.AT, _parser.ASSERT, _parser.ASSERT_NOT)
+
+
+def _prefixes(items: Any) -> set[str] | None:
+    """Strings one of which every match of the sequence ``items`` starts with (None
+    when that is not known, or one of them would be empty)."""
+    run = {""}
+    for op, av in items:
+        if op in _ZERO_WIDTH:
+            continue  # consumes nothing
+        one = _element_spellings(op, av)
+        if one is None or len(run) * len(one) > _PREFIX_LIMIT:
+            one = _element_prefixes(op, av)
+            if one is not None and len(run) * len(one) <= _PREFIX_LIMIT:
+                run = {(left + right)[:_PREFIX_CHARS] for left in run for right in one}
+            break  # what follows a known start is not known
+        run = {(left + right)[:_PREFIX_CHARS] for left in run for right in one}
+        if min(map(len, run)) >= _PREFIX_CHARS:
+            break
+    return None if "" in run else run
+
+
+def _element_prefixes(op: Any, av: Any) -> set[str] | None:
+    if op is _parser.SUBPATTERN:
+        return None if av[1] & re.IGNORECASE else _prefixes(av[3])
+    if op is _parser.BRANCH:
+        out: set[str] = set()
+        for branch in av[1]:
+            one = _prefixes(branch)
+            if one is None:
+                return None
+            out |= one
+        return out if len(out) <= _PREFIX_LIMIT else None
+    if op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT, _parser.POSSESSIVE_REPEAT):
+        return _prefixes(av[2]) if av[0] >= 1 else None
+    return None
+
+
+def _starts(source: str) -> tuple[str, ...] | None:
+    """Needles every match of the pattern starts with, shortest first and none the
+    start of another (so each position holds at most one); None when not known."""
+    tree = _parser.parse(source)
+    if tree.state.flags & re.IGNORECASE:
+        return None
+    found = _prefixes(tree.data)
+    if not found:
+        return None
+    needles: list[str] = []
+    for needle in sorted(found, key=lambda needle: (len(needle), needle)):
+        if not any(needle.startswith(shorter) for shorter in needles):
+            needles.append(needle)
+    return tuple(needles)
+
+
 # Proved at import (a few ms): see _spans.
 _PLANS = {name: _plan(name, source) for name, source in _PATTERNS}
+# A pattern is tried at its starts when they are few (each is a ``str.find`` over the
+# text, about as costly as the windows' needles), else searched in windows if it can be.
+_MANY_STARTS = 12
+_MANY_STARTS_UNPLANNED = 26  # the plain search of an unbounded pattern costs more
+_STARTS = {
+    name: starts
+    for name, source in _PATTERNS
+    if (starts := _starts(source)) is not None
+    and (
+        len(starts) <= _MANY_STARTS
+        or (_PLANS[name] is None and len(starts) <= _MANY_STARTS_UNPLANNED)
+    )
+}
 _WINDOWED_FROM = 1024  # shorter texts are searched whole: the windows would cost more
 _MAX_OCCURRENCES = 48
 
@@ -164,6 +233,34 @@ def _windows(
     return None
 
 
+_MAX_STARTS = 64
+
+
+def _start_spans(
+    pattern: re.Pattern[str], scan: str, needles: tuple[str, ...]
+) -> list[tuple[int, int]] | None:
+    """The spans of ``pattern.finditer(scan)`` when every match starts with one of
+    ``needles``: the pattern is tried at their occurrences only (None when they occur
+    more than ``_MAX_STARTS`` times). ``finditer`` yields the leftmost match from 0,
+    then from the end of each match, and a match can start only where a needle does."""
+    places: list[int] = []
+    for needle in needles:
+        at = scan.find(needle)
+        while at >= 0:
+            places.append(at)
+            if len(places) > _MAX_STARTS:
+                return None
+            at = scan.find(needle, at + 1)
+    places.sort()
+    spans: list[tuple[int, int]] = []
+    done = 0
+    for at in places:
+        if at >= done and (match := pattern.match(scan, at)) is not None:
+            spans.append(match.span())
+            done = match.end()
+    return spans
+
+
 def _spans(
     name: str, pattern: re.Pattern[str], scan: str, lower: bool
 ) -> Iterator[tuple[int, int]]:
@@ -181,7 +278,14 @@ def _spans(
     leftmost match, since no match starts in between. Needles found too often make the
     windows cover the text: then the whole text is searched.
     """
-    plan = _PLANS[name] if lower and len(scan) >= _WINDOWED_FROM else None
+    if not lower or len(scan) < _WINDOWED_FROM:
+        yield from (match.span() for match in pattern.finditer(scan))
+        return
+    needles = _STARTS.get(name)
+    if needles is not None and (spans := _start_spans(pattern, scan, needles)) is not None:
+        yield from spans
+        return
+    plan = _PLANS[name]
     if plan is None:
         yield from (match.span() for match in pattern.finditer(scan))
         return
@@ -388,7 +492,8 @@ def structure_matches(text: str) -> StructureMatches:
     long = lower and len(scan) >= _WINDOWED_FROM
     for name, pattern in _COMPILED_LOWER if lower else _COMPILED:
         # The windows of a planned pattern are empty when its needles are absent.
-        if (long and _PLANS[name] is not None) or _may_match(name, lowered):
+        planned = _PLANS[name] is not None or name in _STARTS
+        if (long and planned) or _may_match(name, lowered):
             found = list(_spans(name, pattern, scan, lower))
             spans.append(np.array(found, dtype=np.int64).reshape(-1, 2))
         else:
