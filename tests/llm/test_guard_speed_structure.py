@@ -219,6 +219,12 @@ def test_the_starts_are_refused_where_they_are_not_known() -> None:
     assert _structure._starts(r"abcdefghij") == ("abcdef",)  # a start's start
 
 
+def test_second_person_words_start_with_you() -> None:
+    assert _structure._starts(_structure._SECOND_PERSON_LOWER.pattern) == ("you",)
+    assert _structure._PLANS.get("second_person") is None
+    assert _parser.parse(_structure._SECOND_PERSON_LOWER.pattern).getwidth()[1] == 8
+
+
 def test_the_plans_refuse_what_they_cannot_bound() -> None:
     parse = _parser.parse
     assert _structure._beyond(parse(r"\bab\b")) == 1

@@ -237,18 +237,18 @@ _MAX_STARTS = 64
 
 
 def _start_spans(
-    pattern: re.Pattern[str], scan: str, needles: tuple[str, ...]
+    pattern: re.Pattern[str], scan: str, needles: tuple[str, ...], limit: int = _MAX_STARTS
 ) -> list[tuple[int, int]] | None:
     """The spans of ``pattern.finditer(scan)`` when every match starts with one of
     ``needles``: the pattern is tried at their occurrences only (None when they occur
-    more than ``_MAX_STARTS`` times). ``finditer`` yields the leftmost match from 0,
+    more than ``limit`` times). ``finditer`` yields the leftmost match from 0,
     then from the end of each match, and a match can start only where a needle does."""
     places: list[int] = []
     for needle in needles:
         at = scan.find(needle)
         while at >= 0:
             places.append(at)
-            if len(places) > _MAX_STARTS:
+            if len(places) > limit:
                 return None
             at = scan.find(needle, at + 1)
     places.sort()
@@ -502,7 +502,13 @@ def structure_matches(text: str) -> StructureMatches:
         words, ends = _run_starts(text, _ASCII_WORD), _run_starts(text, _ASCII_END)
     else:
         words, ends = _wide_run_starts(text)
-    second = np.array([m.start() for m in second_person.finditer(scan)], dtype=np.int64)
+    if lower:
+        # Every match starts with "you" and spans at most 8 characters: trying each
+        # occurrence costs the same whatever their number.
+        yours = _start_spans(second_person, scan, ("you",), limit=len(scan))
+        second = np.array([start for start, _ in yours or ()], dtype=np.int64)
+    else:
+        second = np.array([m.start() for m in second_person.finditer(scan)], dtype=np.int64)
     commands = np.array(
         [max(0, m.start() - 1) for m in imperative.finditer("\n" + scan)], dtype=np.int64
     )
