@@ -194,7 +194,7 @@ def test_every_match_of_a_planned_pattern_holds_a_needle_and_fits_its_reach() ->
     assert checked > 200
 
 
-def test_every_match_of_a_started_pattern_starts_with_a_needle() -> None:
+def test_every_match_of_a_started_pattern_starts_with_a_needle_or_at_0() -> None:
     assert len(_structure._STARTS) >= 15
     checked = 0
     for text in _texts(8, 40):
@@ -204,7 +204,7 @@ def test_every_match_of_a_started_pattern_starts_with_a_needle() -> None:
             if needles is None:
                 continue
             for match in pattern.finditer(scan):
-                assert match.group().startswith(needles), (name, match)
+                assert match.start() == 0 or match.group().startswith(needles), (name, match)
                 checked += 1
     assert checked > 200
 
@@ -217,6 +217,11 @@ def test_the_starts_are_refused_where_they_are_not_known() -> None:
     assert _structure._starts(r"[a-z]bc") is None
     assert _structure._starts(r"(?:ab)+c|d") == ("d", "ab")  # the repeat ends the start
     assert _structure._starts(r"abcdefghij") == ("abcdef",)  # a start's start
+    # ``^`` matches at 0 only, where a match is always tried; with MULTILINE, after "\n" too.
+    assert _structure._starts(r"(?:^|\n)\s*ab|cd") == ("\n", "cd")
+    assert _structure._starts(r"(?m)(?:^|\n)ab") is None
+    assert _structure._starts(r"(?:(?m:^)|\n)ab") == ("ab", "\nab")  # skips the (?m:^)
+    assert _structure._starts(r"(?:|x)ab") == ("ab", "xab")
 
 
 def test_second_person_words_start_with_you() -> None:

@@ -139,32 +139,42 @@ def _plan(name: str, source: str) -> tuple[int, int, tuple[tuple[str, ...], ...]
 
 
 _PREFIX_LIMIT = 128
+# ``^`` and ``\\A`` (without MULTILINE): the start of the text only.
+_BEGINNINGS = (_parser.AT_BEGINNING, _parser.AT_BEGINNING_STRING)
 _PREFIX_CHARS = 6  # longer starts are cut (a start's start is a start): fewer needles
 _ZERO_WIDTH = (_parser.AT, _parser.ASSERT, _parser.ASSERT_NOT)
 
 
 def _prefixes(items: Any) -> set[str] | None:
-    """Strings one of which every match of the sequence ``items`` starts with (None
-    when that is not known, or one of them would be empty)."""
+    """Strings one of which every match of the sequence ``items`` starts with, unless
+    it starts at 0 (None when that is not known, or one of them would be empty)."""
     run = {""}
     for op, av in items:
+        if op is _parser.AT and av in _BEGINNINGS and run == {""}:
+            return set()  # this way matches only at 0, where a match is always tried
         if op in _ZERO_WIDTH:
             continue  # consumes nothing
         one = _element_spellings(op, av)
+        if one is not None and "" in one and op in (_parser.BRANCH, _parser.SUBPATTERN):
+            # A way through it may consume nothing, as by ``^``: its ways' own starts
+            # (a ``^`` way adds none) say more.
+            starts = _element_prefixes(op, av)
+            if starts is not None and "" not in starts:
+                one = None
         if one is None or len(run) * len(one) > _PREFIX_LIMIT:
             one = _element_prefixes(op, av)
             if one is not None and len(run) * len(one) <= _PREFIX_LIMIT:
                 run = {(left + right)[:_PREFIX_CHARS] for left in run for right in one}
             break  # what follows a known start is not known
         run = {(left + right)[:_PREFIX_CHARS] for left in run for right in one}
-        if min(map(len, run)) >= _PREFIX_CHARS:
+        if run and min(map(len, run)) >= _PREFIX_CHARS:
             break
     return None if "" in run else run
 
 
 def _element_prefixes(op: Any, av: Any) -> set[str] | None:
     if op is _parser.SUBPATTERN:
-        return None if av[1] & re.IGNORECASE else _prefixes(av[3])
+        return None if av[1] & (re.IGNORECASE | re.MULTILINE) else _prefixes(av[3])
     if op is _parser.BRANCH:
         out: set[str] = set()
         for branch in av[1]:
@@ -182,8 +192,8 @@ def _starts(source: str) -> tuple[str, ...] | None:
     """Needles every match of the pattern starts with, shortest first and none the
     start of another (so each position holds at most one); None when not known."""
     tree = _parser.parse(source)
-    if tree.state.flags & re.IGNORECASE:
-        return None
+    if tree.state.flags & (re.IGNORECASE | re.MULTILINE):
+        return None  # (MULTILINE: ``^`` would match after every newline)
     found = _prefixes(tree.data)
     if not found:
         return None
@@ -241,9 +251,9 @@ def _start_spans(
 ) -> list[tuple[int, int]] | None:
     """The spans of ``pattern.finditer(scan)`` when every match starts with one of
     ``needles``: the pattern is tried at their occurrences only (None when they occur
-    more than ``limit`` times). ``finditer`` yields the leftmost match from 0,
+    more than ``limit`` times); and at 0, where a pattern may match by ``^``. ``finditer`` yields the leftmost match from 0,
     then from the end of each match, and a match can start only where a needle does."""
-    places: list[int] = []
+    places = [0]
     for needle in needles:
         at = scan.find(needle)
         while at >= 0:
@@ -251,7 +261,7 @@ def _start_spans(
             if len(places) > limit:
                 return None
             at = scan.find(needle, at + 1)
-    places.sort()
+    places = sorted(set(places))
     spans: list[tuple[int, int]] = []
     done = 0
     for at in places:
