@@ -107,3 +107,32 @@ def test_every_scanner_grows_linearly(name: str) -> None:
             f"{label} on {name!r}: {cost_large:.3f} s CPU at {len(large)} characters "
             f"vs {cost_small:.3f} s at {len(small)} (allowed {allowed:.3f} s)"
         )
+
+
+# Runs of line breaks, blanks and separators, which the structural features read at the
+# start of every line: kept under the classifier's 32,768-character cap (above it every
+# input is cut to the same length, and a quadratic pass would hide). Before the runs in
+# front of a role tag, a banner, a command verb and a "--- begin document" line were
+# bounded, 8,000 line breaks cost 5.8 s of CPU and 16,000 over 20 s.
+RUNS = {
+    "newlines": "\n",
+    "newline_spaces": "\n ",
+    "crlf": "\r\n",
+    "hash_newlines": "#\n",
+    "dashes": "-",
+    "dash_newlines": "-\n",
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(RUNS))
+def test_prompt_attack_grows_linearly_on_runs(name: str) -> None:
+    small, large = (RUNS[name] * 6_000)[:6_000], (RUNS[name] * 24_000)[:24_000]
+    (spec,) = [spec for spec in available_scanners() if spec.name == "prompt_attack"]
+    run = partial(_scan, spec.func, {})
+    cost_small, cost_large = _cpu_seconds(run, small), _cpu_seconds(run, large)
+    allowed = RATIO * max(cost_small, FLOOR_S)
+    assert cost_large <= allowed, (
+        f"prompt_attack on {name!r}: {cost_large:.3f} s CPU at {len(large)} characters "
+        f"vs {cost_small:.3f} s at {len(small)} (allowed {allowed:.3f} s)"
+    )
