@@ -27,6 +27,7 @@ __all__ = [
     "WINDOWED_FROM",
     "absent",
     "absent_after_rot13",
+    "element_spellings",
     "holds_one_of",
     "holds_trigger",
     "leet_families",
@@ -367,14 +368,14 @@ def _spellings(items: Any) -> set[str] | None:
     for op, av in items:
         if op in _ZERO_WIDTH:
             continue  # consumes nothing: a superset of the strings is still sound
-        one = _element_spellings(op, av)
+        one = element_spellings(op, av)
         if one is None or len(out) * len(one) > _SPELLINGS_LIMIT:
             return None
         out = {left + right for left in out for right in one}
     return out
 
 
-def _element_spellings(op: Any, av: Any) -> set[str] | None:
+def element_spellings(op: Any, av: Any) -> set[str] | None:
     if op is _parser.LITERAL:
         return {chr(av)}
     if op is _parser.IN:
@@ -411,7 +412,7 @@ def _proved(items: Any, needles: tuple[str, ...]) -> bool:
     for op, av in items:
         if op in _ZERO_WIDTH:
             continue
-        one = _element_spellings(op, av)
+        one = element_spellings(op, av)
         if one is not None and len(run) * len(one) <= _SPELLINGS_LIMIT:
             run = {left + right for left in run for right in one}
             continue

@@ -35,7 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from watchkeeper.llm.guard import _indirect
-from watchkeeper.llm.guard._pattern_search import _element_spellings, holds_one_of
+from watchkeeper.llm.guard._pattern_search import element_spellings, holds_one_of
 from watchkeeper.llm.guard._structure_patterns import ALSO as _ALSO
 from watchkeeper.llm.guard._structure_patterns import PATTERNS as _PATTERNS
 from watchkeeper.llm.guard._structure_patterns import TRIGGERS as _TRIGGERS
@@ -154,7 +154,7 @@ def _prefixes(items: Any) -> set[str] | None:
             return set()  # this way matches only at 0, where a match is always tried
         if op in _ZERO_WIDTH:
             continue  # consumes nothing
-        one = _element_spellings(op, av)
+        one = element_spellings(op, av)
         if one is not None and "" in one and op in (_parser.BRANCH, _parser.SUBPATTERN):
             # A way through it may consume nothing, as by ``^``: its ways' own starts
             # (a ``^`` way adds none) say more.
