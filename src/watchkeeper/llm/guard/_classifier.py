@@ -147,17 +147,23 @@ class _WindowHashes:
                 else _edge(text[b - n + 1 : b] + " ", n)
             )
             parts.extend((head, tail))
-        # Words of the padded whole text (offset 1) cut to the window [a + 1, b + 1).
+        parts.extend(self._words(a, b))
+        return np.concatenate(parts)
+
+    def _words(self, a: int, b: int) -> list[npt.NDArray[np.int32]]:
+        """The word and word-bigram buckets of the window ``[a, b)``: the words of the
+        padded whole text (offset 1) cut to ``[a + 1, b + 1)``."""
         low = int(np.searchsorted(self.ends, a + 1, side="right"))
         high = int(np.searchsorted(self.starts, b + 1, side="left"))
-        if high > low:
-            starts = np.maximum(self.starts[low:high], a + 1)
-            ends = np.minimum(self.ends[low:high], b + 1)
-            words = (self.prefix[ends] - self.prefix[starts]) * self.p_pow[starts]
-            parts.append(_finalise(words, _WORD_SEED))
-            if words.size > 1:
-                parts.append(_finalise(words[:-1] * _P + words[1:], _BIGRAM_SEED))
-        return np.concatenate(parts)
+        if high <= low:
+            return []
+        starts = np.maximum(self.starts[low:high], a + 1)
+        ends = np.minimum(self.ends[low:high], b + 1)
+        words = (self.prefix[ends] - self.prefix[starts]) * self.p_pow[starts]
+        out = [_finalise(words, _WORD_SEED)]
+        if words.size > 1:
+            out.append(_finalise(words[:-1] * _P + words[1:], _BIGRAM_SEED))
+        return out
 
     def counted(
         self, bounds: list[tuple[int, int]]
@@ -193,15 +199,7 @@ class _WindowHashes:
         for window, (a, b) in enumerate(bounds):
             parts = [self.grams[n][a + 1 : b + 2 - n] for n in _CHAR_NGRAMS]
             parts.extend(edge[window] for edge in edges)
-            low = int(np.searchsorted(self.ends, a + 1, side="right"))
-            high = int(np.searchsorted(self.starts, b + 1, side="left"))
-            if high > low:
-                starts = np.maximum(self.starts[low:high], a + 1)
-                ends = np.minimum(self.ends[low:high], b + 1)
-                words = (self.prefix[ends] - self.prefix[starts]) * self.p_pow[starts]
-                parts.append(_finalise(words, _WORD_SEED))
-                if words.size > 1:
-                    parts.append(_finalise(words[:-1] * _P + words[1:], _BIGRAM_SEED))
+            parts.extend(self._words(a, b))
             out.append(_counted(np.concatenate(parts)))
         return out
 

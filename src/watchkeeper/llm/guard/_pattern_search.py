@@ -25,6 +25,7 @@ from watchkeeper.llm.guard._normalise import LEET_CHARS, rot13
 __all__ = [
     "REACH",
     "WINDOWED_FROM",
+    "ZERO_WIDTH",
     "absent",
     "absent_after_rot13",
     "element_spellings",
@@ -346,7 +347,7 @@ def _near(pattern: re.Pattern[str], text: str, changed: npt.NDArray[np.intp], ma
 # or an element every branch of which does, proves the sequence. It can fail to prove
 # a true claim (then the slower, general path runs); it cannot prove a false one.
 _SPELLINGS_LIMIT = 256
-_ZERO_WIDTH = (_parser.AT, _parser.ASSERT, _parser.ASSERT_NOT)
+ZERO_WIDTH = (_parser.AT, _parser.ASSERT, _parser.ASSERT_NOT)
 
 
 def holds_one_of(tree: Any, needles: tuple[str, ...]) -> bool:
@@ -366,7 +367,7 @@ def _spellings(items: Any) -> set[str] | None:
     """Every string the sequence ``items`` can match, if they are few (else None)."""
     out = {""}
     for op, av in items:
-        if op in _ZERO_WIDTH:
+        if op in ZERO_WIDTH:
             continue  # consumes nothing: a superset of the strings is still sound
         one = element_spellings(op, av)
         if one is None or len(out) * len(one) > _SPELLINGS_LIMIT:
@@ -410,7 +411,7 @@ def element_spellings(op: Any, av: Any) -> set[str] | None:
 def _proved(items: Any, needles: tuple[str, ...]) -> bool:
     run = {""}
     for op, av in items:
-        if op in _ZERO_WIDTH:
+        if op in ZERO_WIDTH:
             continue
         one = element_spellings(op, av)
         if one is not None and len(run) * len(one) <= _SPELLINGS_LIMIT:

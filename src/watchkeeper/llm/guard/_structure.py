@@ -35,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from watchkeeper.llm.guard import _indirect
+from watchkeeper.llm.guard._pattern_search import ZERO_WIDTH as _ZERO_WIDTH
 from watchkeeper.llm.guard._pattern_search import element_spellings, holds_one_of
 from watchkeeper.llm.guard._structure_patterns import ALSO as _ALSO
 from watchkeeper.llm.guard._structure_patterns import PATTERNS as _PATTERNS
@@ -142,7 +143,6 @@ _PREFIX_LIMIT = 128
 # ``^`` and ``\\A`` (without MULTILINE): the start of the text only.
 _BEGINNINGS = (_parser.AT_BEGINNING, _parser.AT_BEGINNING_STRING)
 _PREFIX_CHARS = 6  # longer starts are cut (a start's start is a start): fewer needles
-_ZERO_WIDTH = (_parser.AT, _parser.ASSERT, _parser.ASSERT_NOT)
 
 
 def _prefixes(items: Any) -> set[str] | None:
