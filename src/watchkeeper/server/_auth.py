@@ -97,7 +97,8 @@ async def authorize(request: Request, scope: str) -> Principal:
             "this endpoint needs an API key; send 'Authorization: Bearer KEY' (create one "
             f"with: watchkeeper keys create --scope {scope})"
         )
-    info = await run_in_threadpool(request.app.state.service.verify_api_key, token)
+    service = request.app.state.service
+    info = service.cached_api_key(token) or await run_in_threadpool(service.verify_api_key, token)
     if info is None:
         raise _unauthorized(
             "the API key is not recognised (revoked, mistyped or from another server); "

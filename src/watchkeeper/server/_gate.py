@@ -3,7 +3,9 @@ a byte of the body is read.
 
 FastAPI resolves dependencies after it has read and parsed the body, so a key checked by
 a route's dependency lets anyone make the server read 16 MiB and parse it before the 401.
-This ASGI middleware answers 401 from the headers alone, stores the caller on the scope
+This ASGI middleware answers 401 from the headers alone (a key the service verified
+within ``key_cache_seconds`` is let through without a database read, on the event
+loop: see ``ServiceAPI.cached_api_key``), stores the caller on the scope
 (``scope["state"]["principal"]``, which :func:`~watchkeeper.server._auth.authorize` then
 uses instead of looking the key up again) and, on ingest and the guard, takes one token
 from the key's bucket: an empty bucket is a 429 with ``Retry-After``. In dev mode (keys
@@ -82,7 +84,13 @@ class KeyGateMiddleware:
         principal = DEV_PRINCIPAL
         if state.auth_enabled:
             token = _bearer(scope)
-            info = await run_in_threadpool(state.service.verify_api_key, token) if token else None
+            info = None
+            if token:
+                # A key verified in the last key_cache_seconds is known without the store:
+                # a hash on the loop instead of a worker thread's hand-off and a SELECT.
+                info = state.service.cached_api_key(token)
+                if info is None:
+                    info = await run_in_threadpool(state.service.verify_api_key, token)
             if info is None:
                 await _refuse(send, 401, _UNKNOWN_KEY if token else _NO_KEY)
                 return

@@ -24,6 +24,7 @@ protocol, which this class satisfies.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -105,13 +106,17 @@ class MonitoringService(
         clock: Callable[[], datetime] = utc_now,
         *,
         sender: Sender | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store
         self.settings = settings
         self.clock = clock
         self.sender = sender
         self._registry = Registry(store, settings, clock)
-        self._keys = ApiKeys(store, clock)
+        # monotonic: the clock of the verified-key cache (Settings.key_cache_seconds).
+        self._keys = ApiKeys(
+            store, clock, cache_seconds=settings.key_cache_seconds, monotonic=monotonic
+        )
         self._reports = ReportBook(store, clock)
         self._sessions = SessionBook(store, clock)
         self._audit = Auditor(store, clock)

@@ -6,6 +6,7 @@ by whoever starts the service (the CLI, a test) and the result is injected.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -93,6 +94,26 @@ def _retention(raw: str | None, default: timedelta | None) -> timedelta | None:
     return parse_duration(raw)
 
 
+def _key_cache_seconds(raw: str | None) -> float:
+    """``WATCHKEEPER_KEY_CACHE_SECONDS``: seconds, 0 or more (0 turns the cache off).
+
+    >>> _key_cache_seconds(None), _key_cache_seconds("0"), _key_cache_seconds("2.5")
+    (1.0, 0.0, 2.5)
+    """
+    if not raw:
+        return Settings.key_cache_seconds
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value >= 0):
+        raise InputError(
+            f"environment variable WATCHKEEPER_KEY_CACHE_SECONDS={raw!r} is not a number of "
+            "seconds, 0 or more; give e.g. 1, or 0 to check every request's key in the store"
+        )
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the service needs to know about its deployment.
@@ -120,6 +141,9 @@ class Settings:
     # Per-key token bucket on ingest and the guard: requests per second, and the burst.
     rate_limit_per_second: float = 200.0
     rate_limit_burst: int = 800
+    # How long a key the store accepted is taken on trust (service/_keys.py): a key revoked
+    # by another process on the same store still works here for up to this long; 0: never.
+    key_cache_seconds: float = 1.0
     # The address the server listens on; auth off is refused unless it is loopback.
     host: str = "127.0.0.1"
     # The secret that pii: hash columns are hashed with (docs/compliance.md); never shown.
@@ -145,7 +169,8 @@ class Settings:
         ``TICK_SECONDS`` (how often the server closes due windows and delivers
         notifications; 0 turns the loop off), ``METRICS_PUBLIC`` (``/metrics`` without
         a key), the budgets ``MAX_DECODED_ROWS``, ``MAX_DECODED_BYTES``,
-        ``MAX_REFERENCE_ROWS``, ``RATE_LIMIT_PER_SECOND``, ``RATE_LIMIT_BURST`` and
+        ``MAX_REFERENCE_ROWS``, ``RATE_LIMIT_PER_SECOND``, ``RATE_LIMIT_BURST``,
+        ``KEY_CACHE_SECONDS`` (how long a verified key is remembered; 0 turns it off) and
         ``HOST`` (the listening address), ``PII_KEY`` (the secret for ``pii: hash``)
         and ``RAW_RETENTION`` (e.g. ``7d``; ``0`` keeps raw records for ever); and MLflow's
         own ``MLFLOW_TRACKING_URI`` (where ``models:/`` URIs are resolved).
@@ -193,6 +218,7 @@ class Settings:
             config_path=env.get("WATCHKEEPER_CONFIG") or None,
             graphite=env.get("WATCHKEEPER_GRAPHITE") or None,
             tick_seconds=tick_seconds,
+            key_cache_seconds=_key_cache_seconds(env.get("WATCHKEEPER_KEY_CACHE_SECONDS")),
             metrics_public=_flag(env, "WATCHKEEPER_METRICS_PUBLIC", False),
             pii_key=pii_key_from_env(env),
             raw_retention=_retention(env.get("WATCHKEEPER_RAW_RETENTION"), cls.raw_retention),
