@@ -2,13 +2,14 @@
 
 On long lower-case texts, a structural pattern whose every match holds one of its
 needles (proved from its syntax tree) and whose matches are bounded is searched only
-around the needles' occurrences (``_spans``); the starts of words and sentence ends of
-a non-ASCII text come from a code-point table instead of a match object each
-(``_wide_run_starts``). The classifier reads the spans (each window counts those
-inside it) and these starts, so the test asks for the same spans and starts as the
-plain ``finditer`` of every pattern, bit for bit, on corpus-like texts, on texts
-crowded with needles (below and above the cap on occurrences), on random ones and on
-long ones, and for the same structural features of every classifier window.
+around the needles' occurrences, or tried only at the strings every match starts with
+(``_structure_search.find_spans``); the starts of words and sentence ends of a non-ASCII
+text come from a code-point table instead of a match object each (``_wide_run_starts``).
+The classifier reads the spans (each window counts those inside it) and these starts,
+so the test asks for the same spans and starts as the plain ``finditer`` of every
+pattern, bit for bit, on corpus-like texts, on texts crowded with needles (below and
+above the cap on occurrences), on random ones and on long ones, and for the same
+structural features of every classifier window.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from watchkeeper.llm.guard import _structure
+from watchkeeper.llm.guard import _structure, _structure_search
 from watchkeeper.llm.guard._normalise import normalise
 from watchkeeper.llm.guard._structure import (
     StructureMatches,
@@ -151,14 +152,16 @@ def test_the_structural_matches_are_the_plain_ones(seed: int) -> None:
             theirs_w = plain.window(start, start + 1500)
             assert ours_w[0].tolist() == theirs_w[0].tolist()
             assert ours_w[1].tolist() == theirs_w[1].tolist()
-        if text == text.lower() and len(text) >= _structure._WINDOWED_FROM:
+        if text == text.lower() and len(text) >= _structure_search.WINDOWED_FROM:
             for plan in _structure._PLANS.values():
-                if plan is not None and _structure._windows(text, plan[2], plan[0], plan[1]):
+                if plan is not None and _structure_search._windows(
+                    text, plan.groups, plan.reach, plan.beyond
+                ):
                     windowed += 1
             for name, pattern in _structure._COMPILED_LOWER:
                 if name in _structure._STARTS:
                     started += bool(
-                        _structure._start_spans(pattern, text, _structure._STARTS[name])
+                        _structure_search.start_spans(pattern, text, _structure._STARTS[name])
                     )
     # The fast paths ran and found matches (the comparison is not vacuous).
     assert windowed > 100
@@ -210,33 +213,33 @@ def test_every_match_of_a_started_pattern_starts_with_a_needle_or_at_0() -> None
 
 
 def test_the_starts_are_refused_where_they_are_not_known() -> None:
-    assert _structure._starts(r"\b(?:ab|cd)e") == ("abe", "cde")
-    assert _structure._starts(r"a?b") == ("b", "ab")
-    assert _structure._starts(r"x*y|z") is None
-    assert _structure._starts(r"(?i)abc") is None  # upper case would match too
-    assert _structure._starts(r"[a-z]bc") is None
-    assert _structure._starts(r"(?:ab)+c|d") == ("d", "ab")  # the repeat ends the start
-    assert _structure._starts(r"abcdefghij") == ("abcdef",)  # a start's start
+    assert _structure_search._starts(r"\b(?:ab|cd)e") == ("abe", "cde")
+    assert _structure_search._starts(r"a?b") == ("b", "ab")
+    assert _structure_search._starts(r"x*y|z") is None
+    assert _structure_search._starts(r"(?i)abc") is None  # upper case would match too
+    assert _structure_search._starts(r"[a-z]bc") is None
+    assert _structure_search._starts(r"(?:ab)+c|d") == ("d", "ab")  # the repeat ends the start
+    assert _structure_search._starts(r"abcdefghij") == ("abcdef",)  # a start's start
     # ``^`` matches at 0 only, where a match is always tried; with MULTILINE, after "\n" too.
-    assert _structure._starts(r"(?:^|\n)\s*ab|cd") == ("\n", "cd")
-    assert _structure._starts(r"(?m)(?:^|\n)ab") is None
-    assert _structure._starts(r"(?:(?m:^)|\n)ab") == ("ab", "\nab")  # skips the (?m:^)
-    assert _structure._starts(r"(?:|x)ab") == ("ab", "xab")
+    assert _structure_search._starts(r"(?:^|\n)\s*ab|cd") == ("\n", "cd")
+    assert _structure_search._starts(r"(?m)(?:^|\n)ab") is None
+    assert _structure_search._starts(r"(?:(?m:^)|\n)ab") == ("ab", "\nab")  # skips the (?m:^)
+    assert _structure_search._starts(r"(?:|x)ab") == ("ab", "xab")
 
 
 def test_second_person_words_start_with_you() -> None:
-    assert _structure._starts(_structure._SECOND_PERSON_LOWER.pattern) == ("you",)
+    assert _structure_search._starts(_structure._SECOND_PERSON_LOWER.pattern) == ("you",)
     assert _structure._PLANS.get("second_person") is None
     assert _parser.parse(_structure._SECOND_PERSON_LOWER.pattern).getwidth()[1] == 8
 
 
 def test_the_plans_refuse_what_they_cannot_bound() -> None:
     parse = _parser.parse
-    assert _structure._beyond(parse(r"\bab\b")) == 1
-    assert _structure._beyond(parse(r"ab(?=cde)")) == 3
-    assert _structure._beyond(parse(r"ab(?!x+)")) is None
-    assert _structure._beyond(parse(r"(?<=xyz)ab")) == 1  # a look-behind reads before
-    assert _structure._beyond(parse(r"(a)\1")) is None  # an element it does not know
+    assert _structure_search._beyond(parse(r"\bab\b")) == 1
+    assert _structure_search._beyond(parse(r"ab(?=cde)")) == 3
+    assert _structure_search._beyond(parse(r"ab(?!x+)")) is None
+    assert _structure_search._beyond(parse(r"(?<=xyz)ab")) == 1  # a look-behind reads before
+    assert _structure_search._beyond(parse(r"(a)\1")) is None  # an element it does not know
     # The unbounded and unproved patterns keep the plain search.
     assert _structure._PLANS["two_voices"] is None  # `\s*`
     assert _structure._PLANS["indirect"] is None

@@ -29,6 +29,7 @@ __all__ = [
     "absent",
     "absent_after_rot13",
     "element_spellings",
+    "element_ways",
     "holds_one_of",
     "holds_trigger",
     "leet_families",
@@ -428,13 +429,29 @@ def _holds(spellings: set[str], needles: tuple[str, ...]) -> bool:
 
 
 def _element_proved(op: Any, av: Any, needles: tuple[str, ...]) -> bool:
+    ways = element_ways(op, av)
+    return ways is not None and all(_proved(way, needles) for way in ways)
+
+
+def element_ways(op: Any, av: Any, refused: int = re.IGNORECASE) -> list[Any] | None:
+    """Sequences one of which every match of the element begins with a match of: a
+    group's body, an alternation's branches, the body of a repeat that runs at least
+    once (None for other elements, and for a group that sets one of the ``refused``
+    flags). What each of them is proved to hold, or to start with, a match of the
+    element holds or starts with too.
+
+    >>> len(element_ways(*_parser.parse(r"(?:ab|c)+")[0]))
+    1
+    >>> element_ways(*_parser.parse(r"(?:ab)?")[0]) is None
+    True
+    """
     if op is _parser.SUBPATTERN:
-        return not av[1] & re.IGNORECASE and _proved(av[3], needles)
+        return None if av[1] & refused else [av[3]]
     if op is _parser.BRANCH:
-        return all(_proved(branch, needles) for branch in av[1])
+        return list(av[1])
     if op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT, _parser.POSSESSIVE_REPEAT):
-        return bool(av[0] >= 1 and _proved(av[2], needles))
-    return False
+        return [av[2]] if av[0] >= 1 else None
+    return None
 
 
 def holds_trigger(item: AttackPattern) -> bool:

@@ -1,0 +1,292 @@
+"""Searching each structural pattern only where it can match, finding what ``finditer`` finds.
+
+On a long lower-case text :mod:`._structure` reads the spans of each pattern (its form
+without IGNORECASE) from :func:`find_spans` instead of ``pattern.finditer``. Two plans are
+proved from a pattern's syntax tree once, at import:
+
+- its starts (:func:`plan_starts`): strings one of which every match starts with,
+  unless it starts at 0. ``finditer`` yields the leftmost match from 0, then from the
+  end of each match; no match starts anywhere but at 0 or at a start's occurrence, so
+  trying the pattern only there, in order, yields the same matches (:func:`start_spans`).
+- its windows (:func:`plan_windows`): when every match holds one of some needles (its
+  triggers, its ``also`` strings; :func:`._pattern_search.holds_one_of`), spans at most
+  ``reach`` characters and reads at most ``beyond`` past its end, only the windows
+  around the needles' occurrences can hold a match (:func:`find_spans`).
+
+A plan that cannot be proved leaves the plain search, and so do needles that occur so
+often that trying them would cost more than reading the text. Each plan has a property
+test against the plain ``finditer`` (``tests/llm/test_guard_speed_structure.py``).
+"""
+
+from __future__ import annotations
+
+import re
+import re._parser as _parser  # type: ignore[import-not-found]
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, NamedTuple
+
+from watchkeeper.llm.guard._pattern_search import (
+    ZERO_WIDTH,
+    element_spellings,
+    element_ways,
+    holds_one_of,
+)
+
+__all__ = [
+    "WINDOWED_FROM",
+    "WindowPlan",
+    "find_spans",
+    "plan_starts",
+    "plan_windows",
+    "start_spans",
+]
+
+WINDOWED_FROM = 1024  # shorter texts are searched whole: the windows would cost more
+_MAX_OCCURRENCES = 48
+_MAX_STARTS = 64
+# A pattern is tried at its starts when they are few (each is a ``str.find`` over the
+# text, about as costly as the windows' needles), else searched in windows if it can be.
+_MANY_STARTS = 12
+_MANY_STARTS_UNPLANNED = 26  # the plain search of an unbounded pattern costs more
+
+
+class WindowPlan(NamedTuple):
+    """How a pattern is searched only around its needles."""
+
+    reach: int  # its longest match
+    beyond: int  # how far past a match's end it reads
+    groups: tuple[tuple[str, ...], ...]  # every match holds one needle of each group
+
+
+def plan_windows(
+    patterns: Iterable[tuple[str, str]],
+    triggers: Mapping[str, tuple[str, ...]],
+    also: Mapping[str, tuple[str, ...]],
+) -> dict[str, WindowPlan | None]:
+    """Each pattern's :class:`WindowPlan` (its needles: its triggers, its ``also``
+    strings), or None where one is not proved."""
+    return {name: _plan(source, (triggers[name], also.get(name))) for name, source in patterns}
+
+
+def plan_starts(
+    patterns: Iterable[tuple[str, str]], windows: Mapping[str, WindowPlan | None]
+) -> dict[str, tuple[str, ...]]:
+    """The starts of the patterns that are tried at their starts (see :func:`_starts`)."""
+    return {
+        name: starts
+        for name, source in patterns
+        if (starts := _starts(source)) is not None
+        and (
+            len(starts) <= _MANY_STARTS
+            or (windows[name] is None and len(starts) <= _MANY_STARTS_UNPLANNED)
+        )
+    }
+
+
+def _beyond(tree: Any) -> int | None:
+    """How far past its match's end a parsed pattern may read: 1 for ``\\b`` or ``$``,
+    a look-ahead's width; None when a look-ahead is unbounded or an element unknown."""
+    farthest = 1
+    stack = [tree.data if hasattr(tree, "data") else tree]
+    while stack:
+        for op, av in stack.pop():
+            if op in (_parser.ASSERT, _parser.ASSERT_NOT):
+                if av[0] == 1:  # a look-ahead (-1: a look-behind, which reads before)
+                    width = av[1].getwidth()[1]
+                    if width >= _parser.MAXREPEAT:
+                        return None
+                    farthest = max(farthest, int(width))
+                stack.append(av[1].data)
+            elif op is _parser.SUBPATTERN:
+                stack.append(av[3].data if hasattr(av[3], "data") else av[3])
+            elif op is _parser.BRANCH:
+                stack.extend(branch.data if hasattr(branch, "data") else branch for branch in av[1])
+            elif op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT, _parser.POSSESSIVE_REPEAT):
+                stack.append(av[2].data if hasattr(av[2], "data") else av[2])
+            elif op is _parser.ATOMIC_GROUP:
+                stack.append(av.data if hasattr(av, "data") else av)
+            elif op not in (
+                _parser.LITERAL,
+                _parser.NOT_LITERAL,
+                _parser.IN,
+                _parser.ANY,
+                _parser.AT,
+            ):
+                return None
+    return farthest
+
+
+def _plan(source: str, groups: tuple[tuple[str, ...] | None, ...]) -> WindowPlan | None:
+    """How the pattern may be searched only around its needles on lower-case text: the
+    ``groups`` of needles every match is proved to hold one of; None when none is, or
+    its longest match or how far past it it reads is not known."""
+    tree = _parser.parse(source)
+    width = tree.getwidth()[1]
+    beyond = _beyond(tree)
+    if width >= _parser.MAXREPEAT or beyond is None:
+        return None
+    needles = tuple(group for group in groups if group is not None and holds_one_of(tree, group))
+    return WindowPlan(int(width), beyond, needles) if needles else None
+
+
+_PREFIX_LIMIT = 128
+# ``^`` and ``\\A`` (without MULTILINE): the start of the text only.
+_BEGINNINGS = (_parser.AT_BEGINNING, _parser.AT_BEGINNING_STRING)
+_PREFIX_CHARS = 6  # longer starts are cut (a start's start is a start): fewer needles
+
+
+def _prefixes(items: Any) -> set[str] | None:
+    """Strings one of which every match of the sequence ``items`` starts with, unless
+    it starts at 0 (None when that is not known, or one of them would be empty)."""
+    run = {""}
+    for op, av in items:
+        if op is _parser.AT and av in _BEGINNINGS and run == {""}:
+            return set()  # this way matches only at 0, where a match is always tried
+        if op in ZERO_WIDTH:
+            continue  # consumes nothing
+        one = element_spellings(op, av)
+        if one is not None and "" in one and op in (_parser.BRANCH, _parser.SUBPATTERN):
+            # A way through it may consume nothing, as by ``^``: its ways' own starts
+            # (a ``^`` way adds none) say more.
+            starts = _element_prefixes(op, av)
+            if starts is not None and "" not in starts:
+                one = None
+        if one is None or len(run) * len(one) > _PREFIX_LIMIT:
+            one = _element_prefixes(op, av)
+            if one is not None and len(run) * len(one) <= _PREFIX_LIMIT:
+                run = {(left + right)[:_PREFIX_CHARS] for left in run for right in one}
+            break  # what follows a known start is not known
+        run = {(left + right)[:_PREFIX_CHARS] for left in run for right in one}
+        if run and min(map(len, run)) >= _PREFIX_CHARS:
+            break
+    return None if "" in run else run
+
+
+def _element_prefixes(op: Any, av: Any) -> set[str] | None:
+    # MULTILINE too: a ``^`` inside would match after every newline, not at 0 only.
+    ways = element_ways(op, av, refused=re.IGNORECASE | re.MULTILINE)
+    if ways is None:
+        return None
+    out: set[str] = set()
+    for way in ways:
+        one = _prefixes(way)
+        if one is None:
+            return None
+        out |= one
+    return out if len(out) <= _PREFIX_LIMIT else None
+
+
+def _starts(source: str) -> tuple[str, ...] | None:
+    """Needles every match of the pattern starts with, shortest first and none the
+    start of another (so each position holds at most one); None when not known."""
+    tree = _parser.parse(source)
+    if tree.state.flags & (re.IGNORECASE | re.MULTILINE):
+        return None  # (MULTILINE: ``^`` would match after every newline)
+    found = _prefixes(tree.data)
+    if not found:
+        return None
+    needles: list[str] = []
+    for needle in sorted(found, key=lambda needle: (len(needle), needle)):
+        if not any(needle.startswith(shorter) for shorter in needles):
+            needles.append(needle)
+    return tuple(needles)
+
+
+def _windows(
+    scan: str, groups: tuple[tuple[str, ...], ...], reach: int, beyond: int
+) -> list[tuple[int, int]] | None:
+    """The windows around the needles of the first group found at most
+    ``_MAX_OCCURRENCES`` times (None when every group is found more often)."""
+    for group in groups:
+        windows: list[tuple[int, int]] = []
+        for needle in group:
+            size = len(needle)
+            at = scan.find(needle)
+            while at >= 0 and len(windows) <= _MAX_OCCURRENCES:
+                windows.append((max(0, at + size - reach), at + reach + beyond))
+                at = scan.find(needle, at + 1)
+            if len(windows) > _MAX_OCCURRENCES:
+                break
+        else:
+            return windows
+    return None
+
+
+def start_spans(
+    pattern: re.Pattern[str], scan: str, needles: tuple[str, ...], limit: int = _MAX_STARTS
+) -> list[tuple[int, int]] | None:
+    """The spans of ``pattern.finditer(scan)`` when every match starts with one of
+    ``needles``: the pattern is tried at their occurrences only (None when they occur
+    more than ``limit`` times); and at 0, where a pattern may match by ``^``.
+    ``finditer`` yields the leftmost match from 0, then from the end of each match, and
+    a match can start only where a needle does."""
+    places = [0]
+    for needle in needles:
+        at = scan.find(needle)
+        while at >= 0:
+            places.append(at)
+            if len(places) > limit:
+                return None
+            at = scan.find(needle, at + 1)
+    places = sorted(set(places))
+    spans: list[tuple[int, int]] = []
+    done = 0
+    for at in places:
+        if at >= done and (match := pattern.match(scan, at)) is not None:
+            spans.append(match.span())
+            done = match.end()
+    return spans
+
+
+def find_spans(
+    pattern: re.Pattern[str],
+    scan: str,
+    lower: bool,
+    windows: WindowPlan | None,
+    starts: tuple[str, ...] | None,
+) -> Iterator[tuple[int, int]]:
+    """The spans of ``pattern.finditer(scan)``, reading only around the needles where
+    it can (``lower``: ``pattern`` is the form without IGNORECASE, ``scan`` lower
+    case; ``windows`` and ``starts``: the pattern's plans, None where there is none).
+
+    ``finditer`` yields the leftmost match from 0, then from the end of each match (no
+    pattern matches the empty string: each holds a needle). When every match holds a
+    needle (proved) and spans at most ``reach`` characters, a match holding the needle
+    at ``i`` (length ``k``) starts in ``[i + k - reach, i]`` and reads nothing at or past
+    ``i + reach + beyond``: only those windows (merged where they overlap) can hold a
+    match. Each is searched from the last match's end, cut at its own end (a cut can
+    make a match appear, for an assertion that now sees the end of the text, but cannot
+    hide one); at a hit, the text is searched uncut from there, which returns the
+    leftmost match, since no match starts in between. Needles found too often make the
+    windows cover the text: then the whole text is searched.
+    """
+    if not lower or len(scan) < WINDOWED_FROM:
+        yield from (match.span() for match in pattern.finditer(scan))
+        return
+    if starts is not None and (found := start_spans(pattern, scan, starts)) is not None:
+        yield from found
+        return
+    if windows is None:
+        yield from (match.span() for match in pattern.finditer(scan))
+        return
+    reach, beyond, groups = windows
+    around = _windows(scan, groups, reach, beyond)
+    if around is None:
+        yield from (match.span() for match in pattern.finditer(scan))
+        return
+    around.sort()
+    merged: list[tuple[int, int]] = []
+    for low, high in around:
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    done = 0  # no match starts before it (the end of the last match)
+    for low, high in merged:
+        start = max(low, done)
+        while start < high and pattern.search(scan, start, high) is not None:
+            match = pattern.search(scan, start)
+            if match is None:
+                return
+            yield match.span()
+            done = start = match.end()
