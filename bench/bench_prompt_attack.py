@@ -43,6 +43,8 @@ MODULES = (
     "_normalise",
     "_structure_patterns",
     "_indirect",
+    "_structure_foreign",
+    "_structure_search",
     "_structure",
     "_classifier",
     "_multilingual_patterns",
@@ -84,6 +86,9 @@ def load_base(
             for other in MODULES:
                 source = source.replace(
                     f"watchkeeper.llm.guard.{other} ", f"wk_base_guard.{other} "
+                ).replace(
+                    f"from watchkeeper.llm.guard import {other}\n",
+                    f"from wk_base_guard import {other}\n",
                 )
             blob = source.encode("utf-8")
         (package / path.rsplit("/", 1)[1]).write_bytes(blob)
