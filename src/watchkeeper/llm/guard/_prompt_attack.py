@@ -42,6 +42,7 @@ from watchkeeper.llm.guard._pattern_search import (
     pair_table,
 )
 from watchkeeper.llm.guard._results import ScanFinding, ScanOutcome
+from watchkeeper.llm.guard._suffix import adversarial_suffix
 
 __all__ = [
     "ATTACK_HEAD_CHARS",
@@ -90,7 +91,7 @@ def _noisy_or(weights: list[float]) -> float:
 
 
 def _scan_segment(
-    offset: int, segment: str, weights: ClassifierWeights | None = None
+    offset: int, segment: str, weights: ClassifierWeights | None = None, ends_text: bool = True
 ) -> tuple[list[ScanFinding], float, float, float]:
     folded = normalise(segment)
     findings: list[ScanFinding] = []
@@ -145,6 +146,12 @@ def _scan_segment(
             families[f"obfuscated_{encoding}"] = _VARIANT_WEIGHT
             kind = f"obfuscated_{encoding}"
             findings.append(ScanFinding(offset + start, offset + end, kind, strongest, 0.8))
+    # An optimised suffix ends the prompt; it counts as one more pattern family.
+    suffix = adversarial_suffix(segment) if ends_text else None
+    if suffix is not None:
+        families["adversarial_suffix"] = suffix.score
+        span = (offset + suffix.start, offset + suffix.end)
+        findings.append(ScanFinding(*span, "adversarial_suffix", suffix.score, 0.8))
     pattern_score = _noisy_or(list(families.values()))
     probability = attack_probability(folded.text, weights)
     for payload in payloads:
@@ -182,7 +189,8 @@ def scan_prompt_attack(text: str, options: Mapping[str, Any]) -> ScanOutcome:
     findings: list[ScanFinding] = []
     best = 0.0
     for offset, segment in _segments(text):
-        segment_findings, score, _, _ = _scan_segment(offset, segment)
+        ends_text = offset + len(segment) == len(text)
+        segment_findings, score, _, _ = _scan_segment(offset, segment, ends_text=ends_text)
         findings.extend(segment_findings)
         best = max(best, score)
     if not findings:
@@ -205,6 +213,7 @@ def attack_score_parts(
     """
     best = (0.0, 0.0, 0.0)
     for offset, segment in _segments(text):
-        _, score, pattern_score, probability = _scan_segment(offset, segment, weights)
+        ends = offset + len(segment) == len(text)
+        _, score, pattern_score, probability = _scan_segment(offset, segment, weights, ends)
         best = (max(best[0], score), max(best[1], pattern_score), max(best[2], probability))
     return best
