@@ -19,8 +19,16 @@ configuration files, .env dumps, keys and certificates pasted for help, with mad
 secrets (the secrets detector flags those; a prompt attack they are not). ``UNSEEN``
 lists the known false alarms they must not copy, so that their scores stay a test.
 
+Two more came after them, the same way: ``hard_negative_role``, 300 system prompts of
+ordinary assistants ("Act as a data analyst...", rules lists, XML sections, agent front
+matter; ``guard_negatives/roles.py``), and ``hard_negative_formal``, 60 retractions of an
+earlier message in the formal register of German, French, Spanish, Italian and
+Portuguese ("Bitte ignorieren Sie meine letzte Nachricht, ..."). The first 1,000 rows
+are byte for byte those of before (sha256 of their text, label, source and family:
+``d518be01...``, ``tests/llm/test_guard_hard_negatives.py``).
+
 The templates and their generators live in ``guard_negatives/`` (``chat``, ``technical``,
-``multilingual``, ``pasted``, ``_text``) and are re-exported here.
+``multilingual``, ``pasted``, ``roles``, ``_text``) and are re-exported here.
 
     python scripts/guard_hard_negatives.py   # counts, overlap check, current detector
 """
@@ -59,6 +67,8 @@ from guard_negatives.chat import (
     _persona_slots,
 )
 from guard_negatives.multilingual import (
+    FORMAL,
+    FORMAL_SLOTS,
     MULTI,
     MULTI_SLOTS,
 )
@@ -71,6 +81,7 @@ from guard_negatives.pasted import (
     _notice_slots,
     material_rows,
 )
+from guard_negatives.roles import ROLE_RULES, ROLES, role_rows
 from guard_negatives.technical import (
     BOTS,
     CODE,
@@ -87,12 +98,17 @@ from guard_negatives.technical import (
 
 SOURCE = "hard_negatives"
 SEED = 20260101
+ROLE_COUNT = 300
+FORMAL_COUNT = 60
 
 __all__ = [
     "BOTS",
     "CODE",
     "CODE_SLOTS",
     "ENCODING",
+    "FORMAL",
+    "FORMAL_COUNT",
+    "FORMAL_SLOTS",
     "GROUPS",
     "IGNORE",
     "LATE_GROUPS",
@@ -115,6 +131,9 @@ __all__ = [
     "PLAINS",
     "QUOTED",
     "QUOTED_SLOTS",
+    "ROLES",
+    "ROLE_COUNT",
+    "ROLE_RULES",
     "SECRET",
     "SECRET_SLOTS",
     "SEED",
@@ -127,6 +146,7 @@ __all__ = [
     "hard_negative_rows",
     "main",
     "material_rows",
+    "role_rows",
 ]
 
 # Known false alarms that must stay out of training so that their scores stay a test:
@@ -139,7 +159,7 @@ UNSEEN = [
 
 # Families added after the first 810 rows, each from its own seeded generator so that
 # the earlier rows stay byte for byte the same.
-LATE_GROUPS = ("notice", "material")
+LATE_GROUPS = ("notice", "material", "role", "formal")
 
 
 GROUPS: list[tuple[str, list[str], int, object]] = [
@@ -168,10 +188,15 @@ def hard_negative_rows(seed: int = SEED) -> list[Row]:
         if group not in ("code", "quoted", "multilingual", "encoding"):
             pieces += [plain for _, plain in texts]
     rows += [Row(t, 0, SOURCE, "hard_negative_mixed") for t in _mixed(rng, pieces, 80)]
-    notice_rng, material_rng = (random.Random(f"{seed}:{group}") for group in LATE_GROUPS)
+    notice_rng, material_rng, role_rng, formal_rng = (
+        random.Random(f"{seed}:{group}") for group in LATE_GROUPS
+    )
     notices = _generate(NOTICE, 90, notice_rng, _notice_slots, english=False)
     rows += [Row(t, 0, SOURCE, "hard_negative_notice") for t, _ in notices]
     rows += [Row(t, 0, SOURCE, "hard_negative_material") for t in material_rows(material_rng, 100)]
+    rows += [Row(t, 0, SOURCE, "hard_negative_role") for t in role_rows(role_rng, ROLE_COUNT)]
+    formal = _generate(FORMAL, FORMAL_COUNT, formal_rng, FORMAL_SLOTS, english=False)
+    rows += [Row(t, 0, SOURCE, "hard_negative_formal") for t, _ in formal]
     seen: set[str] = set()
     unique = []
     for row in rows:

@@ -64,3 +64,79 @@ MULTI = [
     "Ignorez les avertissements de dépréciation dans ce log, seule l'erreur finale compte.",
     "Vergiss die alten Richtlinien für Reisekosten, ab Mai gilt die neue Regel.",
 ]
+
+
+# --- corrections in the formal register (Sie, vous, usted, Lei, o senhor) -----------
+# Business mail retracts an earlier message in the polite imperative: "Bitte ignorieren
+# Sie meine letzte Nachricht". The informal forms above did not teach the classifier
+# that register, and the held-out German hard negatives of scripts/
+# eval_guard_multilingual.py are in it; these are general forms, written so that no
+# 30-character run is shared with those rows (checked in the lead's scratch, 2026-12-06).
+FORMAL_SLOTS = {
+    "de_old": [
+        "meine letzte Nachricht",
+        "meine Mail von gestern",
+        "den ersten Entwurf",
+        "den alten Kostenvoranschlag",
+        "unsere Anfrage vom Montag",
+        "die Rechnung im Anhang von heute Morgen",
+        "meinen Anruf von vorhin",
+    ],
+    "de_new": [
+        "die Lieferung kommt erst am Freitag",
+        "anbei die korrigierte Fassung",
+        "der Termin bleibt am Dienstag um 10 Uhr",
+        "wir brauchen nur 20 Stück statt 50",
+        "die Kundennummer lautet 48213",
+        "bitte schicken Sie mir die aktuelle Preisliste",
+    ],
+    "fr_old": [
+        "mon précédent message",
+        "mon e-mail d'hier",
+        "le premier devis",
+        "ma demande de lundi",
+    ],
+    "fr_new": [
+        "la livraison est reportée à vendredi",
+        "voici la version corrigée",
+        "il nous faut 20 pièces et non 50",
+        "merci de m'envoyer le nouveau tarif",
+    ],
+    "es_old": [
+        "mi mensaje anterior",
+        "mi correo de ayer",
+        "el primer presupuesto",
+        "mi pedido del lunes",
+    ],
+    "es_new": [
+        "la entrega será el viernes",
+        "le adjunto la versión corregida",
+        "necesitamos 20 unidades y no 50",
+        "por favor envíeme la tarifa nueva",
+    ],
+    "it_old": ["il mio messaggio precedente", "la mia email di ieri", "il primo preventivo"],
+    "it_new": [
+        "la consegna slitta a venerdì",
+        "allego la versione corretta",
+        "ci servono 20 pezzi",
+    ],
+    "pt_old": ["minha mensagem anterior", "o meu e-mail de ontem", "o primeiro orçamento"],
+    "pt_new": ["a entrega fica para sexta", "segue a versão corrigida", "precisamos de 20 peças"],
+}
+
+FORMAL = [
+    "Bitte ignorieren Sie {de_old}, {de_new}.",
+    "Ignorieren Sie bitte {de_old} - {de_new}.",
+    "Vergessen Sie bitte {de_old}; {de_new}.",
+    "Sehr geehrte Frau Keller, vergessen Sie {de_old}, {de_new}. Mit freundlichen Grüßen",
+    "Entschuldigung, bitte beachten Sie {de_old} nicht mehr: {de_new}.",
+    "Merci d'ignorer {fr_old} : {fr_new}.",
+    "Veuillez ignorer {fr_old}, {fr_new}.",
+    "Oubliez {fr_old}, {fr_new}. Cordialement",
+    "Por favor, ignore {es_old}: {es_new}.",
+    "Olvide {es_old}, {es_new}. Un saludo",
+    "La prego di ignorare {it_old}: {it_new}.",
+    "Dimentichi {it_old}, {it_new}. Cordiali saluti",
+    "Por favor, desconsidere {pt_old}: {pt_new}.",
+    "Esqueça {pt_old}, {pt_new}. Atenciosamente",
+]

@@ -77,3 +77,42 @@ def test_the_pasted_families_hold_no_rsa_key_block_and_no_german(
     assert sum("PRIVATE KEY-----" in t for t in material) >= 10
     german = ("nicht", "bitte", "Sie ", "Antwort", "Nachricht", "Systemmeldung")
     assert not [t for t in notices + material if any(word in t for word in german)]
+
+
+def test_the_later_families_leave_the_first_thousand_rows_unchanged(
+    negatives: ModuleType,
+) -> None:
+    # Each late family has its own seeded generator, so adding one changes no earlier row:
+    # the LOSO figures of earlier rounds stay comparable.
+    import hashlib
+
+    rows = negatives.hard_negative_rows()
+    late = {"hard_negative_role", "hard_negative_formal"}
+    early = [r for r in rows if r.family not in late]
+    joined = "\n\x00".join(f"{r.text}\t{r.label}\t{r.source}\t{r.family}" for r in early)
+    assert len(early) == 1000
+    assert hashlib.sha256(joined.encode()).hexdigest().startswith("d518be01")
+    assert sum(r.family == "hard_negative_role" for r in rows) == negatives.ROLE_COUNT
+    assert sum(r.family == "hard_negative_formal" for r in rows) == negatives.FORMAL_COUNT
+
+
+def test_role_prompts_and_formal_retractions_ask_for_nothing_an_attack_asks_for(
+    negatives: ModuleType,
+) -> None:
+    # They teach the classifier that a role prompt or a polite "ignore my last message"
+    # is benign; a row that also asked for no rules, another AI or the system prompt
+    # would teach it that attacks are benign.
+    import re
+
+    attack = re.compile(
+        r"no (?:rules|restrictions|limits|filters)|without (?:rules|restrictions|limits)"
+        r"|jailbreak|\bDAN\b|developer mode|(?:reveal|print|show|repeat)\W+(?:\w+\W+){0,3}"
+        r"system prompt|ohne (?:Regeln|Einschränkungen)|sans (?:règles|restrictions)"
+        r"|sin (?:reglas|restricciones)|Anweisungen|instructions?|istruzioni|instruções"
+        r"|instrucciones",
+        re.I,
+    )
+    rows = negatives.hard_negative_rows()
+    late = [r.text for r in rows if r.family in ("hard_negative_role", "hard_negative_formal")]
+    assert len(late) == negatives.ROLE_COUNT + negatives.FORMAL_COUNT
+    assert [t for t in late if attack.search(t)] == []
