@@ -19,7 +19,6 @@ from starlette.responses import Response
 
 from watchkeeper._exceptions import InputError
 from watchkeeper.io._bounded import DecodeBudget
-from watchkeeper.server import _routes_profiles
 from watchkeeper.server._auth import IngestKey
 from watchkeeper.server._common import (
     ERROR_RESPONSES,
@@ -203,4 +202,3 @@ async def ingest_host_metrics(
 
 
 # Window profiles posted by senders (SDK profile mode, Spark) and the reference bins.
-router.include_router(_routes_profiles.router)

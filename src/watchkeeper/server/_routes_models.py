@@ -20,7 +20,6 @@ from starlette.responses import Response
 from watchkeeper._exceptions import InputError
 from watchkeeper._json import loads_strict
 from watchkeeper.profile._format import MAGIC as PROFILE_MAGIC
-from watchkeeper.server import _routes_mlflow
 from watchkeeper.server._auth import AdminKey, ReadKey
 from watchkeeper.server._common import (
     ERROR_RESPONSES,
@@ -277,4 +276,3 @@ async def rollback(
     return answer(info.to_dict())
 
 
-router.include_router(_routes_mlflow.router)  # versions from MLflow model URIs

@@ -10,7 +10,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
-from watchkeeper.server import _routes_audit
 from watchkeeper.server._auth import AdminKey, ReadKey
 from watchkeeper.server._common import (
     ERROR_RESPONSES,
@@ -35,7 +34,6 @@ __all__ = ["router"]
 
 router = APIRouter(route_class=StrictJSONRoute, responses=ERROR_RESPONSES)
 # The audit routes ride on this router (the app's list of routers is in __init__.py).
-router.include_router(_routes_audit.router)
 # One Query object per parameter: FastAPI drops a parameter whose default object is
 # shared with another (``end`` vanished from the API when it reused ``start``'s).
 _START = Query(default=None, description="ISO-8601 with a time zone; points from here on")
