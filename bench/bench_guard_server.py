@@ -24,7 +24,11 @@ each length:
 3. the same with ``--clients`` threads at once: p99 and requests per second.
 
 Then ``GET /healthz`` (the HTTP floor), ``"model": "chat"`` at 4,000 characters (scan plus
-one durable record), and llm-guard 0.3.16's four model-free scanners (Secrets,
+one durable record), with ``--paired`` the server against a minimal one at 4,000 characters
+(a bare ASGI app on the same uvicorn flags doing only the JSON, ``Guard.scan`` and the
+capped answer: no FastAPI, no key; the two are sent each prompt in turn, so that both see
+the same machine noise, and the paired median difference is the server's own cost), and
+llm-guard 0.3.16's four model-free scanners (Secrets,
 InvisibleText, Regex, BanSubstrings; bench/peers/llm_guard_offline.py) on the same
 prompts in process, one core. Client and server share the machine's two cores; on a
 busy machine the wall-clock tail is time spent waiting for a core, so the load average
@@ -70,6 +74,34 @@ def make_app() -> Any:
     return create_app()
 
 
+def make_minimal_app() -> Any:
+    """A bare ASGI guard: JSON in, ``Guard.scan``, the capped answer out (``--paired``)."""
+    from watchkeeper._json import dumps
+    from watchkeeper.llm.guard import Guard
+    from watchkeeper.server._guard_caps import cap_answer
+
+    guard = Guard()
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        chunks = []
+        while True:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        body = b"{}"
+        if scope["path"] == "/v1/guard":
+            body = dumps(cap_answer(guard.scan(json.loads(b"".join(chunks))["text"]).to_dict()))
+        headers = [(b"content-type", b"application/json")]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    return app
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -82,10 +114,12 @@ def _cpu_seconds(pid: int) -> float:
 
 
 @contextmanager
-def _server(workdir: Path, dev: bool) -> Iterator[tuple[str, int, dict[str, str]]]:
+def _server(
+    workdir: Path, dev: bool, factory: str = "make_app"
+) -> Iterator[tuple[str, int, dict[str, str]]]:
     url = f"sqlite:///{workdir / 'bench.db'}"
     headers: dict[str, str] = {}
-    if not dev:
+    if not dev and factory == "make_app":
         from watchkeeper.service import MonitoringService
         from watchkeeper.service._settings import Settings
         from watchkeeper.store import Store
@@ -95,7 +129,7 @@ def _server(workdir: Path, dev: bool) -> Iterator[tuple[str, int, dict[str, str]
         service.store.close()
         headers = {"Authorization": f"Bearer {key}"}
     port = _free_port()
-    command = [sys.executable, "-m", "uvicorn", "bench_guard_server:make_app", "--factory"]
+    command = [sys.executable, "-m", "uvicorn", f"bench_guard_server:{factory}", "--factory"]
     command += ["--app-dir", str(Path(__file__).resolve().parent), "--port", str(port)]
     command += ["--host", "127.0.0.1", "--log-level", "warning", "--no-access-log"]
     env = {**os.environ, "WATCHKEEPER_DATABASE_URL": url}
@@ -227,6 +261,40 @@ def _concurrent(
     return {"p99_ms": _quantiles(times)["p99_ms"], "rps": round(per_client * clients / wall)}
 
 
+def _paired(
+    server: tuple[str, int, dict[str, str]],
+    minimal: tuple[str, int, dict[str, str]],
+    bodies: list[Any],
+    n: int,
+) -> dict[str, float]:
+    """Each prompt to ``server`` and to ``minimal`` in turn (who goes first alternates)."""
+    times: dict[int, list[float]] = {0: [], 1: []}
+    sides = (server, minimal)
+    clients = [_client(base_url=b, headers=h, timeout=60) for b, _, h in sides]
+    try:
+        for i in range(WARMUP):
+            for client in clients:
+                _send(client, "/v1/guard", bodies[i % len(bodies)], i)
+        cpu = [_cpu_seconds(pid) for _, pid, _ in sides]
+        for i in range(n):
+            for side in (0, 1) if i % 2 == 0 else (1, 0):
+                started = time.perf_counter()
+                _send(clients[side], "/v1/guard", bodies[i % len(bodies)], i)
+                times[side].append(time.perf_counter() - started)
+        cpu = [_cpu_seconds(pid) - before for (_, pid, _), before in zip(sides, cpu, strict=True)]
+    finally:
+        for client in clients:
+            client.__exit__(None, None, None)
+    differences = sorted(a - b for a, b in zip(times[0], times[1], strict=True))
+    return {
+        **_quantiles(times[0]),
+        **{f"minimal_{k}": v for k, v in _quantiles(times[1]).items()},
+        "paired_median_ms": round(differences[len(differences) // 2] * 1000, 2),
+        "server_cpu_ms": round(cpu[0] / n * 1000, 2),
+        "minimal_cpu_ms": round(cpu[1] / n * 1000, 2),
+    }
+
+
 def _in_process(texts: list[str], n: int) -> dict[str, float]:
     from watchkeeper.llm.guard import Guard
 
@@ -283,6 +351,7 @@ def bench(
     peer: bool,
     corpus: bool = False,
     client_name: str = "httpx",
+    paired: bool = False,
 ) -> dict[str, Any]:
     from watchkeeper.llm.monitoring import guard_reference
 
@@ -313,6 +382,13 @@ def bench(
                 ).raise_for_status()
             bodies = [{"text": text, "model": "chat"} for text in texts[4000]]
             results["logged_4000"] = run(base, headers, pid, "/v1/guard", bodies, requests // 2)
+        if paired and 4000 in texts:
+            bodies = [{"text": text} for text in texts[4000]]
+            with (
+                tempfile.TemporaryDirectory() as other,
+                _server(Path(other), dev, "make_minimal_app") as minimal,
+            ):
+                results["paired_4000"] = _paired((base, pid, headers), minimal, bodies, requests)
     results["peer"] = _peer(texts, requests // 2) if peer else None
     results["load_end"] = round(os.getloadavg()[0], 1)
     prompt_set = "corpus" if corpus else "mixed"
@@ -367,6 +443,15 @@ def report(result: dict[str, Any]) -> None:
             f"p50 {logged['p50_ms']} ms, p99 {logged['p99_ms']} ms, "
             f"server CPU {logged['server_cpu_ms']} ms a request"
         )
+    if "paired_4000" in result:
+        pair = result["paired_4000"]
+        print(
+            f"paired with a minimal ASGI guard (no FastAPI, no key), 4,000 characters: "
+            f"server p50 {pair['p50_ms']} / p99 {pair['p99_ms']} ms, minimal "
+            f"{pair['minimal_p50_ms']} / {pair['minimal_p99_ms']} ms; the server's own cost: "
+            f"paired median {pair['paired_median_ms']:+} ms, server CPU "
+            f"{pair['server_cpu_ms'] - pair['minimal_cpu_ms']:+.2f} ms a request"
+        )
 
 
 def main() -> None:
@@ -387,11 +472,23 @@ def main() -> None:
         default="httpx",
         help="the HTTP client of the HTTP cells (stdlib: http.client, less client CPU)",
     )
+    parser.add_argument(
+        "--paired",
+        action="store_true",
+        help="also the server against a minimal ASGI guard, prompt by prompt (4,000 chars)",
+    )
     parser.add_argument("--json", metavar="OUT")
     args = parser.parse_args()
     lengths = [int(part) for part in args.chars.split(",")]
     result = bench(
-        lengths, args.requests, args.clients, args.dev, not args.no_peer, args.corpus, args.client
+        lengths,
+        args.requests,
+        args.clients,
+        args.dev,
+        not args.no_peer,
+        args.corpus,
+        args.client,
+        args.paired,
     )
     report(result)
     if args.json:
