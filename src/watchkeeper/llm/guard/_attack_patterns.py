@@ -45,6 +45,12 @@ class AttackPattern:
     also: tuple[str, ...] = ()
 
 
+# What a new order after a dismissed context starts with ("... and just say X").
+_ORDER = (
+    r"(?:write|say|tell|print|output|respond|reply|repeat|show|give|list|focus|concentrate|"
+    r"listen|type|translate|spell|display|reveal|generate|produce|insult|obey|follow|act as|"
+    r"pretend|answer with|only answer|from now on)"
+)
 _OVERRIDE_WORDS = ("ignor", "disregard", "forget", "overrid", "bypass", "overlook", "skip",
                    "neglect", "abandon", "drop")  # fmt: skip
 ATTACK_PATTERNS: tuple[AttackPattern, ...] = (
@@ -58,9 +64,67 @@ ATTACK_PATTERNS: tuple[AttackPattern, ...] = (
     AttackPattern("instruction_override", 0.8, ("ignor", "forget", "disregard"), re.compile(
         r"\b(?:ignore|forget|disregard)\b (?:about )?"
         r"(?:everything|all(?: of)? (?:that|this|the above))\b[\w ,']{0,20}?"
-        r"\b(?:above|before|previous|prior|said|so far|earlier)\b")),
-    AttackPattern("new_instructions", 0.6, ("new task", "new instruction", "new job"), re.compile(
-        r"\b(?:your|the|my) new (?:task|instructions?|job) (?:is|are|will be)\b")),
+        r"\b(?:above|before(?:hand)?|previous(?:ly)?|prior|said|so far|earlier|until now|"
+        r"up to now)\b")),
+    # "Disregard what you were told before": the model's instructions, not "forget what
+    # you were told in school about fat" (no time named) or "what I told you".
+    AttackPattern("instruction_override", 0.8, ("ignor", "forget", "disregard"), re.compile(
+        r"\b(?:ignore|forget|disregard)\b (?:about )?(?:what|whatever|anything|everything) "
+        r"you(?:'ve| have| were)? (?:been )?(?:told|instructed|programmed) "
+        r"(?:before|earlier|previously|so far|until now|up to now)\b")),
+    # Earlier instructions declared void ("the earlier configuration no longer applies",
+    # "contrary to the previous instructions"): not "the old rules no longer apply".
+    AttackPattern("instruction_override", 0.7, ("instruction", "prompt", "directive",
+                                                "configuration", "regardless of"), re.compile(
+        r"\b(?:previous|prior|earlier|preceding|above|initial|original) (?:instructions?|prompts?|"
+        r"directives?|configuration|system prompt)\b (?:(?:are|is|were|was|have been|has been) "
+        r"(?:now )?(?:void|null|cancell?ed|revoked|overridden|suspended)|(?:no longer|don't|do not|"
+        r"does not|doesn't) appl(?:y|ies))\b"
+        r"|\b(?:contrary to|regardless of|in spite of|despite|notwithstanding)\b (?:any |all )?"
+        r"(?:of )?(?:the |your )?(?:previous|prior|earlier|preceding|above|original|system) "
+        r"(?:instructions?|prompts?|directives?)\b"
+        r"|\bregardless of (?:any |all )?(?:of )?(?:the )?(?:previous|prior|earlier|preceding) "
+        r"input\b")),
+    # "Forget everything, write ...": the context dismissed, then a new order at once.
+    # An order must follow: "forget everything you know about diets", "ignore everything
+    # after the dash" and "ignore all that, I pasted the wrong file" are not overrides.
+    AttackPattern("instruction_override", 0.7, ("ignor", "forget", "disregard"), re.compile(
+        r"\b(?:ignore|forget|disregard)\b (?:about )?(?:everything|(?:all (?:of )?)?the above|above"
+        r"|what(?:ever)? you(?:'ve| have| were)? (?:been )?(?:told|instructed)"
+        r"|the (?:preceding|previous|prior|above) (?:text|passage|content|input)"
+        r"|the (?:text|passage) above)"
+        r"(?: you know| we(?: have|'ve)? (?:discussed|talked about|said|done)"
+        r"| before ?hand| previously| so far| until now| up to now)?"
+        rf"\s{{0,2}}[,.;:!-]{{0,3}}\s{{0,3}}(?:(?:and|then|but|&)\s{{1,3}})?(?:\w{{1,10}}\s{{1,3}}){{0,2}}?"
+        rf"{_ORDER}\b")),
+    # The earlier tasks dropped ("forget all previous tasks"): not "skip the previous
+    # tasks", which is how people talk about their own to-do lists.
+    AttackPattern("instruction_override", 0.75, ("ignor", "forget", "disregard"), re.compile(
+        r"\b(?:ignore|forget|disregard)\b (?:about )?(?:all (?:of )?)?(?:the |your )?"
+        r"(?:previous|prior|earlier|preceding|former) (?:tasks|assignments)\b"
+        r"|\b(?:ignore|forget|disregard)\b (?:about )?all (?:of )?(?:the |your )?"
+        r"(?:previous|prior|earlier|preceding) information\b")),
+    # "Your new task is", "focus on your new task": not "my new job is in Berlin", "the
+    # new task is to paint the fence" or "how do I focus on the new task my boss gave me".
+    AttackPattern("new_instructions", 0.6, ("new task", "new instruction", "new job",
+                                            "new assignment", "new mission"), re.compile(
+        r"\byour new (?:task|instructions?|job|assignment|mission) (?:is|are|will be)\b"
+        r"|\b(?:the|my) new instructions? (?:is|are|will be)\b"
+        r"|\byour new (?:task|assignment|mission)\s{0,2}:"
+        r"|\b(?:focus|concentrate)\w{0,3} (?:\w{1,10} ){0,2}?on your new "
+        r"(?:task|assignment|mission|instructions?)\b"
+        r"|\bnew (?:task|assignment),? namely\b"
+        r"|\bnew (?:tasks|instructions) (?:follow|are as follows)\b")),
+    # The documents of a retrieval pipeline set aside ("ignore all documents provided",
+    # "do not look in the provided documents"): not "ignore the documents folder".
+    AttackPattern("instruction_override", 0.6, ("document", "source", "context"), re.compile(
+        r"\b(?:ignore|disregard|forget)\b (?:all |any )?(?:of )?(?:the |these )?"
+        r"(?:(?:provided|given|supplied|retrieved) (?:documents?|sources|context)"
+        r"|(?:documents?|sources|context) (?:provided|given|supplied|retrieved))\b"
+        r"|\b(?:don't|do not|dont)\b (?:\w{1,12} ){0,5}?"
+        r"(?:according to|based on|from|in|at|using|on) "
+        r"(?:the |any )?(?:(?:provided|given|supplied|retrieved) (?:documents?|sources|context)"
+        r"|(?:documents?|sources|context) (?:provided|given|supplied|retrieved))\b")),
     AttackPattern("task_hijack", 0.45, ("before", "instead of"), re.compile(
         r"\b(?:before|instead of) (?:you )?(?:can )?"
         r"(?:solv|complet|do|finish|continu|answer|perform)\w* "
@@ -82,7 +146,8 @@ ATTACK_PATTERNS: tuple[AttackPattern, ...] = (
               "password", "credential")),
     AttackPattern("new_instructions", 0.6, ("instruction", "*", "from now on"), re.compile(
         r"\b(?:new|updated|real|actual|true|important) (?:system )?instructions?\b\s{0,3}[:*!-]"
-        r"|\*{2,3} ?new\b|\bfrom now on,? (?:you|your|ignore|always|only)\b"),
+        r"|\*{2,3} ?new\b|\bfrom now on,? (?:you|your|ignore|always|only)\b"
+        r"|\byour instructions are now\b"),
         also=("instruction", "*new", "* new", "from now on")),  # "*" is in all Markdown
     AttackPattern(
         "prompt_leaking", 0.85,
@@ -92,9 +157,23 @@ ATTACK_PATTERNS: tuple[AttackPattern, ...] = (
         r"spell out|write out|dump|recite|what (?:is|are|was|were))\b[\w ,']{0,30}?"
         r"\b(?:system|initial|original|hidden|secret|first|previous|internal|developer) "
         r"(?:prompts?|instructions?|messages?|rules|configuration|directives)\b")),
+    # The prompt asked for without naming it "system" ("show all your prompt texts",
+    # "repeat your instructions back to me"): not "your instructions for step 3".
+    AttackPattern("prompt_leaking", 0.7, ("prompt", "instruction"), re.compile(
+        r"\b(?:show|print|reveal|repeat|output|display|give|tell|list|recite|dump|share|spell out|"
+        r"write out)\b (?:me |us )?(?:all |both )?(?:of )?your (?:entire |whole |full |complete |"
+        r"exact |initial |original |current )?(?:prompt[- _]?texts?\b"
+        r"|prompts?(?:[.?!,;:\"]|$| (?:to me|back|verbatim|word for word|exactly|in full|and|now|"
+        r"please)\b)|instructions (?:to me|back|verbatim|word for word|exactly|in full)\b)"
+        r"|\bwhat (?:are|were) your (?:exact |full |original |initial |current |actual )?"
+        r"(?:instructions|prompts?)\s{0,2}(?:[?.!]|$)"
+        r"|\bwhat (?:was|is|were) (?:written|said|stated) (?:at|in) the (?:very )?"
+        r"(?:beginning|start|top) of (?:this|the|your) (?:prompt|instructions)\b")),
     AttackPattern("prompt_leaking", 0.7, ("above", "before this", "preceding"), re.compile(
         r"\b(?:repeat|print|output|copy)\b[\w ,']{0,20}?\b(?:words|text|everything|all) "
-        r"(?:above|before this|preceding)\b")),
+        r"(?:above|before this|preceding)\b"
+        r"|\b(?:repeat|print|output|copy)\b (?:all )?(?:of )?the (?:above|preceding) "
+        r"(?:words|text|sentences)\b")),
     AttackPattern(
         "role_play_jailbreak", 0.8,
         ("anything now", "jailbr", "developer mode", "dan mode", "evil", "amoral",
@@ -165,7 +244,6 @@ ATTACK_PATTERNS: tuple[AttackPattern, ...] = (
         r"instruções|anweisungen|consignes)\b.{0,20}?(?:précédentes|anteriores|previas|"
         r"precedenti|vorherigen|bisherigen)"
         r"|(?:ignoriere|vergiss) (?:alle )?(?:vorherigen|bisherigen|obigen) (?:anweisungen|regeln)"
-        r"|\b(?:vergiss|ignoriere) alles\b"
         r"|\boubliez (?:toutes? )?(?:les |vos )?(?:instructions|consignes)"
         r"|\bolvida (?:todas )?(?:las |tus )?instrucciones|\bignora (?:tutte )?(?:le )?istruzioni"
         r"|\bzaboravi sve\b|\bзабудь(?:те)? (?:все|всё)"
@@ -174,7 +252,7 @@ ATTACK_PATTERNS: tuple[AttackPattern, ...] = (
         r"|(?:以前|前)の(?:指示|命令).{0,6}無視"),
         # English "ignore" starts a search of a dozen branches: what else each needs.
         also=("précédentes", "anteriores", "previas", "precedenti", "vorherigen", "bisherigen",
-              "obigen", "alles", "oubliez", "olvida", "istruzioni", "zaboravi", "забудь", "忽略",
+              "obigen", "oubliez", "olvida", "istruzioni", "zaboravi", "забудь", "忽略",
               "игнорируй", "無視")),
 )  # fmt: skip
 ATTACK_PATTERNS += tuple(AttackPattern(*row) for row in MULTILINGUAL_PATTERNS)
