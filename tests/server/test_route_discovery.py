@@ -59,3 +59,9 @@ def test_no_two_route_modules_can_answer_the_same_request() -> None:
     ]
     clashes = [(p, q) for i, p, m in owned for j, q, n in owned if i < j and m == n and clash(p, q)]
     assert clashes == []
+
+
+def test_the_guard_is_matched_first() -> None:
+    from watchkeeper.server import _routes_guard
+
+    assert api_routers()[0] is _routes_guard.router
