@@ -274,5 +274,3 @@ async def rollback(
 ) -> Response:
     info = await call(service_of(request).rollback, model, actor=actor_of(principal))
     return answer(info.to_dict())
-
-
