@@ -20,7 +20,9 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
+from watchkeeper.server._protocol import ServiceAPI
 from watchkeeper.service._keys import SCOPES
+from watchkeeper.service._results import ApiKeyInfo
 
 __all__ = [
     "BEARER",
@@ -82,6 +84,13 @@ def _unauthorized(detail: str) -> HTTPException:
     return HTTPException(status_code=401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
 
 
+async def key_info(service: ServiceAPI, token: str) -> ApiKeyInfo | None:
+    """The facts of the key ``token``, or None when the store refuses it: from the
+    service's keys verified in the last ``key_cache_seconds`` on the event loop (a hash,
+    no I/O), else from the store in a worker thread."""
+    return service.cached_api_key(token) or await run_in_threadpool(service.verify_api_key, token)
+
+
 async def authorize(request: Request, scope: str) -> Principal:
     """The caller of ``request`` if its key holds ``scope``; else a 401 or 403."""
     if not request.app.state.auth_enabled:
@@ -97,8 +106,7 @@ async def authorize(request: Request, scope: str) -> Principal:
             "this endpoint needs an API key; send 'Authorization: Bearer KEY' (create one "
             f"with: watchkeeper keys create --scope {scope})"
         )
-    service = request.app.state.service
-    info = service.cached_api_key(token) or await run_in_threadpool(service.verify_api_key, token)
+    info = await key_info(request.app.state.service, token)
     if info is None:
         raise _unauthorized(
             "the API key is not recognised (revoked, mistyped or from another server); "

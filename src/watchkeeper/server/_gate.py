@@ -20,11 +20,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from watchkeeper._json import dumps
-from watchkeeper.server._auth import DEV_PRINCIPAL, Principal
+from watchkeeper.server._auth import DEV_PRINCIPAL, Principal, key_info
 
 __all__ = ["KeyGateMiddleware", "TokenBucket"]
 
@@ -84,13 +83,7 @@ class KeyGateMiddleware:
         principal = DEV_PRINCIPAL
         if state.auth_enabled:
             token = _bearer(scope)
-            info = None
-            if token:
-                # A key verified in the last key_cache_seconds is known without the store:
-                # a hash on the loop instead of a worker thread's hand-off and a SELECT.
-                info = state.service.cached_api_key(token)
-                if info is None:
-                    info = await run_in_threadpool(state.service.verify_api_key, token)
+            info = await key_info(state.service, token) if token else None
             if info is None:
                 await _refuse(send, 401, _UNKNOWN_KEY if token else _NO_KEY)
                 return

@@ -33,7 +33,6 @@ from watchkeeper.server._schemas import (
 __all__ = ["router"]
 
 router = APIRouter(route_class=StrictJSONRoute, responses=ERROR_RESPONSES)
-# The audit routes ride on this router (the app's list of routers is in __init__.py).
 # One Query object per parameter: FastAPI drops a parameter whose default object is
 # shared with another (``end`` vanished from the API when it reused ``start``'s).
 _START = Query(default=None, description="ISO-8601 with a time zone; points from here on")

@@ -76,9 +76,10 @@ class VerifiedKeys:
         self.size = size
         self.clock = clock
         self._lock = threading.Lock()
-        # digest -> (digest, the key's facts, when the store was asked); insertion order
-        # is age.
-        self._entries: dict[bytes, tuple[bytes, ApiKeyInfo, float]] = {}
+        # digest -> (the key's facts, when the store was asked); insertion order is age.
+        # Found by the dict's hash and equality: what a timing difference there could tell
+        # is how much of a SHA-256 digest an attacker's guess shares, not of a key.
+        self._entries: dict[bytes, tuple[ApiKeyInfo, float]] = {}
         # Bumped by every forget(): a verification that began before a revocation in this
         # process must not put the revoked key back after forget() dropped it.
         self._generation = 0
@@ -99,13 +100,11 @@ class VerifiedKeys:
             entry = self._entries.get(digest)
             if entry is None:
                 return None
-            stored, info, asked = entry
-            age = self.clock() - asked
-            if not 0.0 <= age < self.seconds:
+            info, asked = entry
+            if not 0.0 <= self.clock() - asked < self.seconds:
                 del self._entries[digest]
                 return None
-        # The dict found it by equality already; the key's check stays constant-time.
-        return info if hmac.compare_digest(stored, digest) else None
+        return info
 
     def put(self, digest: bytes, info: ApiKeyInfo, *, since: tuple[int, float]) -> None:
         """Remember that the store accepted ``digest`` at ``since`` (from :meth:`start`)."""
@@ -118,13 +117,13 @@ class VerifiedKeys:
             self._entries.pop(digest, None)
             while len(self._entries) >= self.size:
                 del self._entries[next(iter(self._entries))]
-            self._entries[digest] = (digest, info, asked)
+            self._entries[digest] = (info, asked)
 
     def forget(self, key_id: str) -> None:
         """Drop the key ``key_id`` (revoked through this process) at once."""
         with self._lock:
             self._generation += 1
-            for digest in [d for d, (_, info, _) in self._entries.items() if info.id == key_id]:
+            for digest in [d for d, (info, _) in self._entries.items() if info.id == key_id]:
                 del self._entries[digest]
 
 
@@ -177,9 +176,10 @@ class ApiKeys:
         if not plaintext:
             return None
         digest = hashlib.sha256(plaintext.encode()).digest()
+        key_hash = digest.hex()  # what the store keeps (_hash_key)
         since = self.verified.start()
-        row = self.store.api_key_by_hash(digest.hex())
-        if row is None or row.revoked or not hmac.compare_digest(row.key_hash, digest.hex()):
+        row = self.store.api_key_by_hash(key_hash)
+        if row is None or row.revoked or not hmac.compare_digest(row.key_hash, key_hash):
             return None
         info = ApiKeyInfo(row.id, row.name, row.scopes, row.created_at)
         self.verified.put(digest, info, since=since)

@@ -94,22 +94,27 @@ def _retention(raw: str | None, default: timedelta | None) -> timedelta | None:
     return parse_duration(raw)
 
 
-def _key_cache_seconds(raw: str | None) -> float:
-    """``WATCHKEEPER_KEY_CACHE_SECONDS``: seconds, 0 or more (0 turns the cache off).
+def _seconds(environ: Mapping[str, str], name: str, default: float, zero: str) -> float:
+    """Environment variable ``name``: seconds, finite and 0 or more (``zero`` says what 0
+    does); ``default`` when unset or empty.
 
-    >>> _key_cache_seconds(None), _key_cache_seconds("0"), _key_cache_seconds("2.5")
-    (1.0, 0.0, 2.5)
+    >>> env = {"WATCHKEEPER_KEY_CACHE_SECONDS": "2.5", "WATCHKEEPER_TICK_SECONDS": "0"}
+    >>> _seconds(env, "WATCHKEEPER_KEY_CACHE_SECONDS", 1.0, "")
+    2.5
+    >>> _seconds(env, "WATCHKEEPER_TICK_SECONDS", 60.0, ""), _seconds({}, "X", 1.0, "")
+    (0.0, 1.0)
     """
+    raw = environ.get(name)
     if not raw:
-        return Settings.key_cache_seconds
+        return default
     try:
         value = float(raw)
     except ValueError:
         value = math.nan
     if not (math.isfinite(value) and value >= 0):
         raise InputError(
-            f"environment variable WATCHKEEPER_KEY_CACHE_SECONDS={raw!r} is not a number of "
-            "seconds, 0 or more; give e.g. 1, or 0 to check every request's key in the store"
+            f"environment variable {name}={raw!r} is not a number of seconds, 0 or more; "
+            f"give e.g. 1, or 0 {zero}"
         )
     return value
 
@@ -189,16 +194,6 @@ class Settings:
         if max_body_bytes <= 0:
             raise InputError("WATCHKEEPER_MAX_BODY_BYTES must be positive")
         window = env.get("WATCHKEEPER_WINDOW")
-        tick = env.get("WATCHKEEPER_TICK_SECONDS")
-        try:
-            tick_seconds = float(tick) if tick else cls.tick_seconds
-        except ValueError:
-            raise InputError(
-                f"environment variable WATCHKEEPER_TICK_SECONDS={tick!r} is not a number; "
-                "give seconds such as 60, or 0 to turn the background loop off"
-            ) from None
-        if tick_seconds < 0:
-            raise InputError("WATCHKEEPER_TICK_SECONDS must be 0 or more")
         budgets = {
             field: _positive(env, f"WATCHKEEPER_{field.upper()}", getattr(cls, field))
             for field in (
@@ -217,8 +212,15 @@ class Settings:
             public_url=env.get("WATCHKEEPER_PUBLIC_URL") or None,
             config_path=env.get("WATCHKEEPER_CONFIG") or None,
             graphite=env.get("WATCHKEEPER_GRAPHITE") or None,
-            tick_seconds=tick_seconds,
-            key_cache_seconds=_key_cache_seconds(env.get("WATCHKEEPER_KEY_CACHE_SECONDS")),
+            tick_seconds=_seconds(
+                env, "WATCHKEEPER_TICK_SECONDS", cls.tick_seconds, "to turn the background loop off"
+            ),
+            key_cache_seconds=_seconds(
+                env,
+                "WATCHKEEPER_KEY_CACHE_SECONDS",
+                cls.key_cache_seconds,
+                "to check every request's key in the store",
+            ),
             metrics_public=_flag(env, "WATCHKEEPER_METRICS_PUBLIC", False),
             pii_key=pii_key_from_env(env),
             raw_retention=_retention(env.get("WATCHKEEPER_RAW_RETENTION"), cls.raw_retention),
