@@ -44,6 +44,7 @@ MODULES = (
     "_structure_patterns",
     "_indirect",
     "_structure_foreign",
+    "_pattern_proofs",
     "_structure_search",
     "_structure",
     "_classifier",
@@ -66,24 +67,32 @@ def load_base(
     rev: str, into: Path, from_checkout: frozenset[str] = frozenset()
 ) -> Callable[[str, dict[str, Any]], Any]:
     """``scan_prompt_attack`` of revision ``rev``, as package ``wk_base_guard``; the
-    files named in ``from_checkout`` come from the checkout instead."""
+    files named in ``from_checkout`` come from the checkout instead.
+
+    A module that ``rev`` lacks (split out after it) is not in the package: its
+    importers there are the checkout's files (``from_checkout``), which import it from
+    the checkout's own package, so only imports of the modules the package holds are
+    rewritten."""
     package = into / "wk_base_guard"
     package.mkdir()
     (package / "__init__.py").write_text("", encoding="utf-8")
+    blobs: dict[str, bytes] = {}
     for name in (*MODULES, WEIGHTS):
         path = f"{GUARD}/{name}" + ("" if name == WEIGHTS else ".py")
         if name in from_checkout:
-            blob = (ROOT / path).read_bytes()
+            blobs[name] = (ROOT / path).read_bytes()
         else:
             shown = subprocess.run(
                 ["git", "-C", str(ROOT), "show", f"{rev}:{path}"], capture_output=True
             )
-            if shown.returncode != 0:
-                continue  # a module split out after ``rev``: the base does not import it
-            blob = shown.stdout
+            if shown.returncode == 0:
+                blobs[name] = shown.stdout
+    held = [other for other in MODULES if other in blobs]
+    for name, blob in blobs.items():
+        path = f"{GUARD}/{name}" + ("" if name == WEIGHTS else ".py")
         if name != WEIGHTS:
             source = blob.decode("utf-8")
-            for other in MODULES:
+            for other in held:
                 source = source.replace(
                     f"watchkeeper.llm.guard.{other} ", f"wk_base_guard.{other} "
                 ).replace(

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,6 @@ from watchkeeper.llm.guard._attack_patterns import (
 )
 from watchkeeper.llm.guard._normalise import LEET_CHARS, normalise, undo_leetspeak
 from watchkeeper.llm.guard._pattern_search import (
-    holds_one_of,
     holds_trigger,
     leet_families,
     match_patterns,
@@ -133,26 +131,6 @@ def test_the_trigger_proofs_hold_on_matches() -> None:
         for text in texts:
             for match in item.pattern.finditer(text):
                 assert any(trigger in match.group() for trigger in item.triggers)
-
-
-def test_the_proof_refuses_false_claims() -> None:
-    import re._parser as parser  # type: ignore[import-not-found]
-
-    def proved(pattern: str, needles: tuple[str, ...], flags: int = 0) -> bool:
-        return holds_one_of(parser.parse(pattern, flags), needles)
-
-    # Each of these has a match without the strings: the proof must not accept it.
-    assert not proved(r"\bignore\b|\bforget\b", ("ignore",))
-    assert not proved(r"new (?:rules|instructions)", ("rules",))
-    assert not proved(r"a[\w ]{0,9}b", ("ab",))
-    assert not proved(r"(?:x)?yz", ("xyz",))
-    assert not proved(r"q{0,2}r", ("qr",))
-    assert not proved(r"ignore", ("ignore",), re.IGNORECASE)
-    assert not proved(r"(?i:ignore)", ("ignore",))
-    # And it proves true ones through branches, optional parts and boundaries.
-    assert proved(r"\b(?:un ?)?(?:filtered|censored) ai\b", ("filtered", "censored"))
-    assert proved(r"(?:a|b)[^\n]{0,9}?(?:send|sent)", ("sen",))
-    assert proved(r"\*{2,3} ?new\b", ("*new", "* new"))
 
 
 def test_leet_characters_are_the_ones_undone() -> None:

@@ -4,7 +4,7 @@ An :class:`AttackPattern` runs only when one of its ``triggers`` and (if given) 
 its ``also`` strings are in the text. ``also`` is there to save time, so it must never
 keep a match from being found: every string the expression can match must hold one of
 them. :func:`holds_one_of` proves that from the expression's syntax tree (Python's own
-parser; ``test_guard_speed_leet.py`` checks that it refuses false claims). The tests
+parser; ``test_guard_pattern_proofs.py`` checks that it refuses false claims). The tests
 here also check the claim on matches in random texts, and that the pattern pass finds
 exactly what it finds with every ``also`` dropped.
 """
@@ -20,10 +20,8 @@ from watchkeeper.llm.guard._attack_patterns import (
     ATTACK_PATTERNS,
     AttackPattern,
 )
-from watchkeeper.llm.guard._pattern_search import (
-    holds_one_of,
-    match_patterns,
-)
+from watchkeeper.llm.guard._pattern_proofs import holds_one_of
+from watchkeeper.llm.guard._pattern_search import match_patterns
 
 WITH_ALSO = [item for item in ATTACK_PATTERNS if item.also]
 

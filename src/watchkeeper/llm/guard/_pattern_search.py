@@ -2,11 +2,11 @@
 
 A pattern runs only when its triggers (and ``also`` strings) are in the text; on long
 texts a pattern whose every match holds a trigger (proved from its syntax tree by
-:func:`holds_one_of`) is searched only around its triggers (:func:`search`); the
-leetspeak pass reuses what the pass over the folded text learnt and reads only around
-the characters it changed (:func:`leet_families`); the rot13 pass rules out triggers by
-their character pairs (:func:`absent_after_rot13`). Each has a property test against the
-plain search (``tests/llm/test_guard_speed_*``).
+:func:`._pattern_proofs.holds_one_of`) is searched only around its triggers
+(:func:`search`); the leetspeak pass reuses what the pass over the folded text learnt
+and reads only around the characters it changed (:func:`leet_families`); the rot13 pass
+rules out triggers by their character pairs (:func:`absent_after_rot13`). Each has a
+property test against the plain search (``tests/llm/test_guard_speed_*``).
 """
 
 from __future__ import annotations
@@ -21,16 +21,13 @@ import numpy.typing as npt
 
 from watchkeeper.llm.guard._attack_patterns import ATTACK_PATTERNS, AttackPattern
 from watchkeeper.llm.guard._normalise import LEET_CHARS, rot13
+from watchkeeper.llm.guard._pattern_proofs import holds_one_of
 
 __all__ = [
     "REACH",
     "WINDOWED_FROM",
-    "ZERO_WIDTH",
     "absent",
     "absent_after_rot13",
-    "element_spellings",
-    "element_ways",
-    "holds_one_of",
     "holds_trigger",
     "leet_families",
     "match_patterns",
@@ -75,7 +72,10 @@ def match_patterns(
     return found
 
 
-WINDOWED_FROM = 1024  # shorter texts are searched whole: the windows would cost more
+# Texts shorter than this are searched whole: finding the needles and searching the
+# windows around them would cost more. The same threshold serves the structural
+# patterns (:mod:`._structure_search`) and the pair tables (:mod:`._prompt_attack`).
+WINDOWED_FROM = 1024
 _MAX_WINDOWS = 48
 
 
@@ -338,120 +338,6 @@ def _near(pattern: re.Pattern[str], text: str, changed: npt.NDArray[np.intp], ma
         pattern.search(text, low, high) is not None
         for low, high in zip(lows.tolist(), highs.tolist(), strict=True)
     )
-
-
-# A proof, from a pattern's syntax tree, that every match holds one of some strings:
-# its triggers (for the leetspeak windows above) or its ``also`` strings (which may
-# then gate it without changing what it finds). Along each sequence it follows the
-# runs of characters the expression can only spell in a few ways (literals, small
-# alternations, optional parts); a run all of whose spellings hold one of the strings,
-# or an element every branch of which does, proves the sequence. It can fail to prove
-# a true claim (then the slower, general path runs); it cannot prove a false one.
-_SPELLINGS_LIMIT = 256
-ZERO_WIDTH = (_parser.AT, _parser.ASSERT, _parser.ASSERT_NOT)
-
-
-def holds_one_of(tree: Any, needles: tuple[str, ...]) -> bool:
-    """Whether every match of the parsed pattern ``tree`` holds one of ``needles``.
-
-    >>> holds_one_of(_parser.parse(r"\\b(?:un ?)?filtered ai"), ("filtered",))
-    True
-    >>> holds_one_of(_parser.parse(r"ignore|forget"), ("ignore",))
-    False
-    """
-    if tree.state.flags & re.IGNORECASE:
-        return False
-    return _proved(tree.data, needles)
-
-
-def _spellings(items: Any) -> set[str] | None:
-    """Every string the sequence ``items`` can match, if they are few (else None)."""
-    out = {""}
-    for op, av in items:
-        if op in ZERO_WIDTH:
-            continue  # consumes nothing: a superset of the strings is still sound
-        one = element_spellings(op, av)
-        if one is None or len(out) * len(one) > _SPELLINGS_LIMIT:
-            return None
-        out = {left + right for left in out for right in one}
-    return out
-
-
-def element_spellings(op: Any, av: Any) -> set[str] | None:
-    if op is _parser.LITERAL:
-        return {chr(av)}
-    if op is _parser.IN:
-        if all(kind is _parser.LITERAL for kind, _ in av):
-            return {chr(code) for _, code in av}
-        return None
-    if op is _parser.SUBPATTERN:
-        return None if av[1] & re.IGNORECASE else _spellings(av[3])
-    if op is _parser.BRANCH:
-        out: set[str] = set()
-        for branch in av[1]:
-            one = _spellings(branch)
-            if one is None:
-                return None
-            out |= one
-        return out if len(out) <= _SPELLINGS_LIMIT else None
-    if op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT):
-        low, high, item = av
-        one = _spellings(item) if high <= 3 else None
-        if one is None:
-            return None
-        out = set()
-        for count in range(low, high + 1):
-            words = {""}
-            for _ in range(count):
-                words = {left + right for left in words for right in one}
-            out |= words
-        return out if len(out) <= _SPELLINGS_LIMIT else None
-    return None
-
-
-def _proved(items: Any, needles: tuple[str, ...]) -> bool:
-    run = {""}
-    for op, av in items:
-        if op in ZERO_WIDTH:
-            continue
-        one = element_spellings(op, av)
-        if one is not None and len(run) * len(one) <= _SPELLINGS_LIMIT:
-            run = {left + right for left in run for right in one}
-            continue
-        if _holds(run, needles) or _element_proved(op, av, needles):
-            return True
-        run = {""}
-    return _holds(run, needles)
-
-
-def _holds(spellings: set[str], needles: tuple[str, ...]) -> bool:
-    return all(any(needle in word for needle in needles) for word in spellings)
-
-
-def _element_proved(op: Any, av: Any, needles: tuple[str, ...]) -> bool:
-    ways = element_ways(op, av)
-    return ways is not None and all(_proved(way, needles) for way in ways)
-
-
-def element_ways(op: Any, av: Any, refused: int = re.IGNORECASE) -> list[Any] | None:
-    """Sequences one of which every match of the element begins with a match of: a
-    group's body, an alternation's branches, the body of a repeat that runs at least
-    once (None for other elements, and for a group that sets one of the ``refused``
-    flags). What each of them is proved to hold, or to start with, a match of the
-    element holds or starts with too.
-
-    >>> len(element_ways(*_parser.parse(r"(?:ab|c)+")[0]))
-    1
-    >>> element_ways(*_parser.parse(r"(?:ab)?")[0]) is None
-    True
-    """
-    if op is _parser.SUBPATTERN:
-        return None if av[1] & refused else [av[3]]
-    if op is _parser.BRANCH:
-        return list(av[1])
-    if op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT, _parser.POSSESSIVE_REPEAT):
-        return [av[2]] if av[0] >= 1 else None
-    return None
 
 
 def holds_trigger(item: AttackPattern) -> bool:

@@ -25,12 +25,13 @@ import re._parser as _parser  # type: ignore[import-not-found]
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
-from watchkeeper.llm.guard._pattern_search import (
+from watchkeeper.llm.guard._pattern_proofs import (
     ZERO_WIDTH,
     element_spellings,
     element_ways,
     holds_one_of,
 )
+from watchkeeper.llm.guard._pattern_search import WINDOWED_FROM
 
 __all__ = [
     "WINDOWED_FROM",
@@ -41,7 +42,6 @@ __all__ = [
     "start_spans",
 ]
 
-WINDOWED_FROM = 1024  # shorter texts are searched whole: the windows would cost more
 _MAX_OCCURRENCES = 48
 _MAX_STARTS = 64
 # A pattern is tried at its starts when they are few (each is a ``str.find`` over the
