@@ -24,6 +24,7 @@ import numpy as np
 import pytest
 
 from watchkeeper.llm.guard import _structure, _structure_search
+from watchkeeper.llm.guard._needles import Occurrences
 from watchkeeper.llm.guard._normalise import normalise
 from watchkeeper.llm.guard._structure import (
     StructureMatches,
@@ -155,7 +156,7 @@ def test_the_structural_matches_are_the_plain_ones(seed: int) -> None:
         if text == text.lower() and len(text) >= _structure_search.WINDOWED_FROM:
             for plan in _structure._PLANS.values():
                 if plan is not None and _structure_search._windows(
-                    text, plan.groups, plan.reach, plan.beyond
+                    Occurrences(text), plan.groups, plan.reach, plan.beyond
                 ):
                     windowed += 1
             for name, pattern in _structure._COMPILED_LOWER:

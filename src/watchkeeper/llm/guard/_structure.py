@@ -33,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from watchkeeper.llm.guard import _indirect
+from watchkeeper.llm.guard._needles import Needles, Occurrences
 from watchkeeper.llm.guard._structure_patterns import ALSO as _ALSO
 from watchkeeper.llm.guard._structure_patterns import PATTERNS as _PATTERNS
 from watchkeeper.llm.guard._structure_patterns import TRIGGERS as _TRIGGERS
@@ -94,6 +95,12 @@ def _may_match(name: str, lowered: str) -> bool:
 # Proved at import (a few ms): how each pattern is searched on long lower-case text.
 _PLANS = plan_windows(_PATTERNS, _TRIGGERS, _ALSO)
 _STARTS = plan_starts(_PATTERNS, _PLANS)
+# Every needle a long text is searched for, to look up in one index of it.
+_NEEDLES = Needles(
+    [needle for starts in _STARTS.values() for needle in starts]
+    + [needle for plan in _PLANS.values() if plan for group in plan.groups for needle in group]
+    + ["you"]
+)
 
 
 STRUCTURE_NAMES: dict[int, str] = {k: name for k, (name, _) in enumerate(_PATTERNS)}
@@ -273,11 +280,13 @@ def structure_matches(text: str) -> StructureMatches:
     second_person, imperative = _lower_or_not(lower)
     spans = []
     long = lower and len(scan) >= WINDOWED_FROM
+    occurrences = Occurrences(scan, _NEEDLES if long else None)
     for name, pattern in _COMPILED_LOWER if lower else _COMPILED:
         # The windows of a planned pattern are empty when its needles are absent.
         planned = _PLANS[name] is not None or name in _STARTS
         if (long and planned) or _may_match(name, lowered):
-            found = list(find_spans(pattern, scan, lower, _PLANS[name], _STARTS.get(name)))
+            plans = (_PLANS[name], _STARTS.get(name), occurrences)
+            found = list(find_spans(pattern, scan, lower, *plans))
             spans.append(np.array(found, dtype=np.int64).reshape(-1, 2))
         else:
             spans.append(np.empty((0, 2), dtype=np.int64))
@@ -288,7 +297,7 @@ def structure_matches(text: str) -> StructureMatches:
     if lower:
         # Every match starts with "you" and spans at most 8 characters: trying each
         # occurrence costs the same whatever their number.
-        yours = start_spans(second_person, scan, ("you",), limit=len(scan))
+        yours = start_spans(second_person, scan, ("you",), len(scan), occurrences)
         second = np.array([start for start, _ in yours or ()], dtype=np.int64)
     else:
         second = np.array([m.start() for m in second_person.finditer(scan)], dtype=np.int64)

@@ -9,12 +9,14 @@ proved from a pattern's syntax tree once, at import:
   end of each match; no match starts anywhere but at 0 or at a start's occurrence, so
   trying the pattern only there, in order, yields the same matches (:func:`start_spans`).
 - its windows (:func:`plan_windows`): when every match holds one of some needles (its
-  triggers, its ``also`` strings; :func:`._pattern_search.holds_one_of`), spans at most
+  triggers, its ``also`` strings; :func:`._pattern_proofs.holds_one_of`), spans at most
   ``reach`` characters and reads at most ``beyond`` past its end, only the windows
   around the needles' occurrences can hold a match (:func:`find_spans`).
 
-A plan that cannot be proved leaves the plain search, and so do needles that occur so
-often that trying them would cost more than reading the text. Each plan has a property
+The needles' occurrences come from one index of the text that every pattern shares
+(:class:`._needles.Occurrences`), not from a ``str.find`` loop a needle. A plan that
+cannot be proved leaves the plain search, and so do needles that occur so often that
+trying them would cost more than reading the text. Each plan has a property
 test against the plain ``finditer`` (``tests/llm/test_guard_speed_structure.py``).
 """
 
@@ -25,6 +27,7 @@ import re._parser as _parser  # type: ignore[import-not-found]
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
+from watchkeeper.llm.guard._needles import Occurrences
 from watchkeeper.llm.guard._pattern_proofs import (
     ZERO_WIDTH,
     element_spellings,
@@ -193,7 +196,7 @@ def _starts(source: str) -> tuple[str, ...] | None:
 
 
 def _windows(
-    scan: str, groups: tuple[tuple[str, ...], ...], reach: int, beyond: int
+    occurrences: Occurrences, groups: tuple[tuple[str, ...], ...], reach: int, beyond: int
 ) -> list[tuple[int, int]] | None:
     """The windows around the needles of the first group found at most
     ``_MAX_OCCURRENCES`` times (None when every group is found more often)."""
@@ -201,10 +204,8 @@ def _windows(
         windows: list[tuple[int, int]] = []
         for needle in group:
             size = len(needle)
-            at = scan.find(needle)
-            while at >= 0 and len(windows) <= _MAX_OCCURRENCES:
+            for at in occurrences.positions(needle):
                 windows.append((max(0, at + size - reach), at + reach + beyond))
-                at = scan.find(needle, at + 1)
             if len(windows) > _MAX_OCCURRENCES:
                 break
         else:
@@ -213,21 +214,24 @@ def _windows(
 
 
 def start_spans(
-    pattern: re.Pattern[str], scan: str, needles: tuple[str, ...], limit: int = _MAX_STARTS
+    pattern: re.Pattern[str],
+    scan: str,
+    needles: tuple[str, ...],
+    limit: int = _MAX_STARTS,
+    occurrences: Occurrences | None = None,
 ) -> list[tuple[int, int]] | None:
     """The spans of ``pattern.finditer(scan)`` when every match starts with one of
     ``needles``: the pattern is tried at their occurrences only (None when they occur
     more than ``limit`` times); and at 0, where a pattern may match by ``^``.
     ``finditer`` yields the leftmost match from 0, then from the end of each match, and
-    a match can start only where a needle does."""
+    a match can start only where a needle does. ``occurrences`` is an index of
+    ``scan`` to find the needles in (one is made when not given)."""
+    where = occurrences if occurrences is not None else Occurrences(scan)
     places = [0]
     for needle in needles:
-        at = scan.find(needle)
-        while at >= 0:
-            places.append(at)
-            if len(places) > limit:
-                return None
-            at = scan.find(needle, at + 1)
+        places.extend(where.positions(needle))
+        if len(places) > limit:
+            return None
     places = sorted(set(places))
     spans: list[tuple[int, int]] = []
     done = 0
@@ -244,6 +248,7 @@ def find_spans(
     lower: bool,
     windows: WindowPlan | None,
     starts: tuple[str, ...] | None,
+    occurrences: Occurrences | None = None,
 ) -> Iterator[tuple[int, int]]:
     """The spans of ``pattern.finditer(scan)``, reading only around the needles where
     it can (``lower``: ``pattern`` is the form without IGNORECASE, ``scan`` lower
@@ -258,19 +263,22 @@ def find_spans(
     make a match appear, for an assertion that now sees the end of the text, but cannot
     hide one); at a hit, the text is searched uncut from there, which returns the
     leftmost match, since no match starts in between. Needles found too often make the
-    windows cover the text: then the whole text is searched.
+    windows cover the text: then the whole text is searched. ``occurrences`` is an
+    index of ``scan`` that several patterns share (one is made when not given).
     """
     if not lower or len(scan) < WINDOWED_FROM:
         yield from (match.span() for match in pattern.finditer(scan))
         return
-    if starts is not None and (found := start_spans(pattern, scan, starts)) is not None:
+    where = occurrences if occurrences is not None else Occurrences(scan)
+    found = None if starts is None else start_spans(pattern, scan, starts, occurrences=where)
+    if found is not None:
         yield from found
         return
     if windows is None:
         yield from (match.span() for match in pattern.finditer(scan))
         return
     reach, beyond, groups = windows
-    around = _windows(scan, groups, reach, beyond)
+    around = _windows(where, groups, reach, beyond)
     if around is None:
         yield from (match.span() for match in pattern.finditer(scan))
         return

@@ -1,0 +1,106 @@
+"""Every occurrence of many short strings in one text, from one sorted index.
+
+The structural pass asks where each of a few hundred needles (its patterns' starts and
+triggers) occurs in one text; a ``str.find`` loop a needle reads the text a few
+hundred times. Here the text's three-character keys (one a position, each character's
+code in 21 bits, so two keys are equal only when their characters are) are sorted once
+(stably: equal keys keep their positions' order), and the keys of the needles known in
+advance (a :class:`Needles`) are looked up in it at once. A needle of three or more
+characters can occur only where its first three do, and a longer one is checked at each
+of those places; shorter needles are found with ``str.find``. The positions are those
+of the ``find`` loop: every occurrence, overlapping ones too, ascending
+(``tests/llm/test_guard_speed_structure.py`` checks it against the loop).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["Needles", "Occurrences"]
+
+_KEY_CHARS = 3
+_BITS = 21  # every code point fits (the largest is 0x10FFFF)
+_NO_KEYS = np.empty(0, dtype=np.uint64)
+
+
+def _key(needle: str) -> int:
+    return (ord(needle[0]) << (2 * _BITS)) | (ord(needle[1]) << _BITS) | ord(needle[2])
+
+
+class Needles:
+    """The needles an index is asked about, their keys computed once."""
+
+    def __init__(self, needles: Iterable[str]) -> None:
+        keyed = sorted({needle for needle in needles if len(needle) >= _KEY_CHARS})
+        self.slot = {needle: k for k, needle in enumerate(keyed)}
+        self.keys = np.array([_key(needle) for needle in keyed], dtype=np.uint64)
+
+
+class Occurrences:
+    """Where needles occur in ``text``. Without ``needles`` every question is a
+    ``str.find`` loop (a short text, or a few questions); with them, an index is built
+    on the first question of three or more characters and answers the rest.
+
+    >>> known = Needles(["you", "aaa", "shorter"])
+    >>> Occurrences("you know you do", known).positions("you")
+    [0, 9]
+    >>> Occurrences("aaaa", known).positions("aa"), Occurrences("aaaa", known).positions("aaa")
+    ([0, 1, 2], [0, 1])
+    >>> Occurrences("aaaa").positions("aaa")
+    [0, 1]
+    >>> Occurrences("short", Needles(["shorter"])).positions("shorter")
+    []
+    """
+
+    def __init__(self, text: str, needles: Needles | None = None) -> None:
+        self.text = text
+        self._needles = needles
+        self._index: tuple[npt.NDArray[np.intp], npt.NDArray[np.uint64]] | None = None
+        self._ranges: tuple[list[int], list[int]] = ([], [])
+
+    def _built(self) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.uint64]]:
+        if self._index is None:
+            raw = self.text.encode("utf-32-le", "surrogatepass")
+            codes = np.frombuffer(raw, dtype=np.uint32).astype(np.uint64)
+            if codes.size < _KEY_CHARS:
+                keys = np.empty(0, dtype=np.uint64)
+            else:
+                bits = np.uint64(_BITS)
+                keys = (codes[:-2] << (bits + bits)) | (codes[1:-1] << bits) | codes[2:]
+            order = np.argsort(keys, kind="stable")
+            ordered = keys[order]
+            known = self._needles.keys if self._needles is not None else _NO_KEYS
+            self._ranges = (
+                np.searchsorted(ordered, known, side="left").tolist(),
+                np.searchsorted(ordered, known, side="right").tolist(),
+            )
+            self._index = (order, ordered)
+        return self._index
+
+    def positions(self, needle: str) -> list[int]:
+        """Every start of ``needle`` in the text, ascending (overlapping ones too)."""
+        text = self.text
+        if len(needle) < _KEY_CHARS or self._needles is None:
+            found = []
+            at = text.find(needle)
+            while at >= 0:
+                found.append(at)
+                at = text.find(needle, at + 1)
+            return found
+        order, ordered = self._built()
+        slot = self._needles.slot.get(needle) if self._needles is not None else None
+        if slot is not None:
+            low, high = self._ranges[0][slot], self._ranges[1][slot]
+        else:
+            key = np.uint64(_key(needle))
+            low = int(np.searchsorted(ordered, key, side="left"))
+            high = int(np.searchsorted(ordered, key, side="right"))
+        if low == high:
+            return []
+        places: list[int] = order[low:high].tolist()
+        if len(needle) == _KEY_CHARS:
+            return places
+        return [at for at in places if text.startswith(needle, at)]
