@@ -33,7 +33,7 @@ _ALPHABETS = (
     "aäöüéß ",
     "aя中ж😀 ",  # BMP and astral: a key's three code points must stay apart
 )
-STRUCTURE_NEEDLES = sorted(_structure._NEEDLES.slot)
+STRUCTURE_NEEDLES = sorted(_structure.NEEDLES.slot)
 
 
 def _random_text(rng: random.Random, alphabet: str, size: int) -> str:
@@ -62,6 +62,7 @@ def test_the_index_finds_what_a_find_loop_finds(seed: int) -> None:
                 for needle in STRUCTURE_NEEDLES + cut + invented:
                     expected = _find_all(text, needle)
                     assert index.positions(needle) == expected, (needle, text[:60])
+                    assert index.holds(needle) is (needle in text), (needle, text[:60])
                     asked += bool(expected)
     assert asked > 200  # the needles were found, not only missed
 

@@ -21,6 +21,7 @@ from watchkeeper.llm.guard._attack_patterns import (
     ATTACK_PATTERNS,
     AttackPattern,
 )
+from watchkeeper.llm.guard._needles import Occurrences
 from watchkeeper.llm.guard._normalise import normalise, rot13
 from watchkeeper.llm.guard._pattern_search import (
     WINDOWED_FROM,
@@ -32,6 +33,7 @@ from watchkeeper.llm.guard._pattern_search import (
     search,
 )
 from watchkeeper.llm.guard._prompt_attack import (
+    _NEEDLES,
     _latin_letters,
 )
 
@@ -78,6 +80,8 @@ def test_the_windowed_search_finds_the_same_match(seed: int) -> None:
         for item in proved:
             expected = item.pattern.search(text)
             assert _span(search(item, text)) == _span(expected), (item.family, item.weight)
+            indexed = search(item, text, occurrences=Occurrences(text, _NEEDLES))
+            assert _span(indexed) == _span(expected), (item.family, item.weight)
             compared += 1
             found += expected is not None
     assert found >= 50  # matches are found, not only absences compared
@@ -90,7 +94,12 @@ def test_the_pattern_pass_equals_the_plain_one() -> None:
         for item in ATTACK_PATTERNS
     )
     for text in _texts(99, 60):
-        assert match_patterns(text) == match_patterns(text, plain)
+        expected = match_patterns(text, plain)
+        assert match_patterns(text) == expected
+        # As the detector calls it: the pair table's answers and an index of the text.
+        present: dict[str, bool] = absent(pair_table(text))
+        index = Occurrences(text, _NEEDLES)
+        assert match_patterns(text, present=present, occurrences=index) == expected
 
 
 def test_the_rot13_pair_test_only_rules_out_absent_strings() -> None:

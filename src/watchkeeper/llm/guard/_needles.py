@@ -3,13 +3,13 @@
 The structural pass asks where each of a few hundred needles (its patterns' starts and
 triggers) occurs in one text; a ``str.find`` loop a needle reads the text a few
 hundred times. Here the text's three-character keys (one a position, each character's
-code in 21 bits, so two keys are equal only when their characters are) are sorted once
-(stably: equal keys keep their positions' order), and the keys of the needles known in
-advance (a :class:`Needles`) are looked up in it at once. A needle of three or more
-characters can occur only where its first three do, and a longer one is checked at each
-of those places; shorter needles are found with ``str.find``. The positions are those
-of the ``find`` loop: every occurrence, overlapping ones too, ascending
-(``tests/llm/test_guard_speed_structure.py`` checks it against the loop).
+code in 21 bits, so two keys are equal only when their characters are) are sorted once,
+and the keys of the needles known in advance (a :class:`Needles`) are looked up in it
+at once. A needle of three or more characters can occur only where its first three do,
+and a longer one is checked at each of those places; shorter needles are found with
+``str.find``. The positions are those of the ``find`` loop: every occurrence,
+overlapping ones too, ascending (``tests/llm/test_guard_needles.py`` checks it against
+the loop).
 """
 
 from __future__ import annotations
@@ -33,10 +33,16 @@ def _key(needle: str) -> int:
 class Needles:
     """The needles an index is asked about, their keys computed once."""
 
-    def __init__(self, needles: Iterable[str]) -> None:
-        keyed = sorted({needle for needle in needles if len(needle) >= _KEY_CHARS})
+    slot: dict[str, int]  # a needle's row in ``keys``
+    keys: npt.NDArray[np.uint64]
+    parts: frozenset[int]
+
+    def __init__(self, needles: Iterable[str], *parts: Needles) -> None:
+        every = {*needles, *(needle for part in parts for needle in part.slot)}
+        keyed = sorted(needle for needle in every if len(needle) >= _KEY_CHARS)
         self.slot = {needle: k for k, needle in enumerate(keyed)}
         self.keys = np.array([_key(needle) for needle in keyed], dtype=np.uint64)
+        self.parts = frozenset(map(id, parts))  # (the sets it holds: see Occurrences.knows)
 
 
 class Occurrences:
@@ -70,7 +76,8 @@ class Occurrences:
             else:
                 bits = np.uint64(_BITS)
                 keys = (codes[:-2] << (bits + bits)) | (codes[1:-1] << bits) | codes[2:]
-            order = np.argsort(keys, kind="stable")
+            # Not a stable sort (twice as fast): the places of one key are sorted when read.
+            order = np.argsort(keys)
             ordered = keys[order]
             known = self._needles.keys if self._needles is not None else _NO_KEYS
             self._ranges = (
@@ -79,6 +86,34 @@ class Occurrences:
             )
             self._index = (order, ordered)
         return self._index
+
+    def knows(self, needles: Needles) -> bool:
+        """Whether the index looks up every needle of ``needles`` at once (each other
+        needle costs a binary search of its own)."""
+        known = self._needles
+        return known is not None and (needles is known or id(needles) in known.parts)
+
+    def holds(self, needle: str) -> bool:
+        """Whether ``needle`` is in the text (``needle in text``)."""
+        if len(needle) < _KEY_CHARS or self._needles is None:
+            return needle in self.text
+        low, high = self._range(needle)
+        if low == high or len(needle) == _KEY_CHARS:
+            return low < high
+        order, text = self._built()[0], self.text
+        return any(text.startswith(needle, at) for at in order[low:high].tolist())
+
+    def _range(self, needle: str) -> tuple[int, int]:
+        """Where the keys of ``needle``'s first three characters lie in the sorted index."""
+        _, ordered = self._built()
+        slot = self._needles.slot.get(needle) if self._needles is not None else None
+        if slot is not None:
+            return self._ranges[0][slot], self._ranges[1][slot]
+        key = np.uint64(_key(needle))
+        return (
+            int(np.searchsorted(ordered, key, side="left")),
+            int(np.searchsorted(ordered, key, side="right")),
+        )
 
     def positions(self, needle: str) -> list[int]:
         """Every start of ``needle`` in the text, ascending (overlapping ones too)."""
@@ -90,17 +125,10 @@ class Occurrences:
                 found.append(at)
                 at = text.find(needle, at + 1)
             return found
-        order, ordered = self._built()
-        slot = self._needles.slot.get(needle) if self._needles is not None else None
-        if slot is not None:
-            low, high = self._ranges[0][slot], self._ranges[1][slot]
-        else:
-            key = np.uint64(_key(needle))
-            low = int(np.searchsorted(ordered, key, side="left"))
-            high = int(np.searchsorted(ordered, key, side="right"))
+        low, high = self._range(needle)
         if low == high:
             return []
-        places: list[int] = order[low:high].tolist()
+        places: list[int] = sorted(self._built()[0][low:high].tolist())
         if len(needle) == _KEY_CHARS:
             return places
         return [at for at in places if text.startswith(needle, at)]

@@ -1,7 +1,8 @@
 """Finding the scored patterns in a text without changing what is found.
 
 A pattern runs only when its triggers (and ``also`` strings) are in the text; on long
-texts a pattern whose every match holds a trigger (proved from its syntax tree by
+texts (where one index of the text, :mod:`._needles`, says where they are) a pattern
+whose every match holds a trigger (proved from its syntax tree by
 :func:`._pattern_proofs.holds_one_of`) is searched only around its triggers
 (:func:`search`); the leetspeak pass reuses what the pass over the folded text learnt
 and reads only around the characters it changed (:func:`leet_families`); the rot13 pass
@@ -20,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from watchkeeper.llm.guard._attack_patterns import ATTACK_PATTERNS, AttackPattern
+from watchkeeper.llm.guard._needles import Occurrences
 from watchkeeper.llm.guard._normalise import LEET_CHARS, rot13
 from watchkeeper.llm.guard._pattern_proofs import holds_one_of
 
@@ -43,6 +45,7 @@ def match_patterns(
     floor: Mapping[str, float] | None = None,
     misses: set[int] | None = None,
     present: dict[str, bool] | None = None,
+    occurrences: Occurrences | None = None,
 ) -> dict[str, tuple[float, int, int]]:
     """Each family's strongest matching pattern: its weight and the span of its match.
 
@@ -51,7 +54,9 @@ def match_patterns(
     floor keep the weight they have without one (a family's weight is the largest of
     its matching patterns), which is all the variant passes need. ``misses`` collects
     the ``id`` of each pattern searched in vain; ``present`` receives the answer of
-    every trigger tested (see :func:`triggered`).
+    every trigger tested (see :func:`triggered`). ``occurrences``, an index of ``text``
+    (:class:`._needles.Occurrences`), answers where the triggers are instead of a
+    ``str.find`` each.
     """
     found: dict[str, tuple[float, int, int]] = {}
     if present is None:
@@ -62,9 +67,9 @@ def match_patterns(
             continue
         if floor is not None and weight <= floor.get(family, 0.0):
             continue
-        if not triggered(item, text, present):
+        if not triggered(item, text, present, occurrences):
             continue
-        match = search(item, text, present)
+        match = search(item, text, present, occurrences)
         if match is not None:
             found[family] = (weight, match.start(), match.end())
         elif misses is not None:
@@ -80,7 +85,10 @@ _MAX_WINDOWS = 48
 
 
 def search(
-    item: AttackPattern, text: str, present: Mapping[str, bool] | None = None
+    item: AttackPattern,
+    text: str,
+    present: Mapping[str, bool] | None = None,
+    occurrences: Occurrences | None = None,
 ) -> re.Match[str] | None:
     """``item.pattern.search(text)``, reading only around the triggers where it can.
 
@@ -98,16 +106,16 @@ def search(
     if len(text) < WINDOWED_FROM or reach is None or not holds_trigger(item):
         return item.pattern.search(text)
     windows: list[tuple[int, int]] = []
+    where = occurrences if occurrences is not None else Occurrences(text)
     for trigger in item.triggers:
         if present is not None and present.get(trigger) is False:
             continue  # known to be absent (``present`` as in triggered)
         size = len(trigger)
-        at = text.find(trigger)
-        while at >= 0:
-            windows.append((max(0, at + size - reach), at + reach + 1))
-            if len(windows) > _MAX_WINDOWS:
-                return item.pattern.search(text)
-            at = text.find(trigger, at + 1)
+        windows.extend(
+            (max(0, at + size - reach), at + reach + 1) for at in where.positions(trigger)
+        )
+        if len(windows) > _MAX_WINDOWS:
+            return item.pattern.search(text)
     windows.sort()
     low, high = windows[0] if windows else (0, 0)
     for start, end in windows[1:]:
@@ -121,19 +129,30 @@ def search(
     return None
 
 
-def triggered(item: AttackPattern, text: str, present: dict[str, bool]) -> bool:
+def triggered(
+    item: AttackPattern,
+    text: str,
+    present: dict[str, bool],
+    occurrences: Occurrences | None = None,
+) -> bool:
     """Whether one of ``item``'s triggers is in ``text``; ``present`` remembers each
     trigger's answer (several patterns share triggers: each is tested once a text)."""
-    if not _any_in(item.triggers, text, present):
+    if not _any_in(item.triggers, text, present, occurrences):
         return False
-    return not item.also or _any_in(item.also, text, present)
+    return not item.also or _any_in(item.also, text, present, occurrences)
 
 
-def _any_in(needles: tuple[str, ...], text: str, present: dict[str, bool]) -> bool:
+def _any_in(
+    needles: tuple[str, ...],
+    text: str,
+    present: dict[str, bool],
+    occurrences: Occurrences | None,
+) -> bool:
     for needle in needles:
         seen = present.get(needle)
         if seen is None:
-            seen = present[needle] = needle in text
+            held = occurrences.holds(needle) if occurrences is not None else needle in text
+            seen = present[needle] = held
         if seen:
             return True
     return False

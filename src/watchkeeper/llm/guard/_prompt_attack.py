@@ -27,6 +27,7 @@ from typing import Any
 from watchkeeper.llm.guard._attack_patterns import ATTACK_PATTERNS, AttackPattern
 from watchkeeper.llm.guard._classifier import ClassifierWeights, attack_probability
 from watchkeeper.llm.guard._hidden_text import reveal_tag_text
+from watchkeeper.llm.guard._needles import Needles, Occurrences
 from watchkeeper.llm.guard._normalise import (
     decoded_payloads,
     normalise,
@@ -42,6 +43,7 @@ from watchkeeper.llm.guard._pattern_search import (
     pair_table,
 )
 from watchkeeper.llm.guard._results import ScanFinding, ScanOutcome
+from watchkeeper.llm.guard._structure import NEEDLES as _STRUCTURE_NEEDLES
 from watchkeeper.llm.guard._suffix import adversarial_suffix
 
 __all__ = [
@@ -83,6 +85,14 @@ def _segments(text: str) -> list[tuple[int, str]]:
 _NON_LATIN_PATTERNS = tuple(item for item in ATTACK_PATTERNS if not item.pattern.pattern.isascii())
 
 
+# One index of a long text answers where the patterns' triggers are and where the
+# classifier's structural patterns look (:mod:`._needles`).
+_NEEDLES = Needles(
+    [needle for item in ATTACK_PATTERNS for needle in item.triggers + item.also],
+    _STRUCTURE_NEEDLES,
+)
+
+
 def _noisy_or(weights: list[float]) -> float:
     remaining = 1.0
     for weight in weights:
@@ -100,7 +110,10 @@ def _scan_segment(
     # On long texts most triggers are ruled out by their character pairs at once.
     pairs = pair_table(folded.text) if len(folded.text) >= WINDOWED_FROM else None
     present = absent(pairs) if pairs is not None else {}
-    matched_folded = match_patterns(folded.text, misses=misses, present=present)
+    occurrences = Occurrences(folded.text, _NEEDLES) if pairs is not None else None
+    matched_folded = match_patterns(
+        folded.text, misses=misses, present=present, occurrences=occurrences
+    )
     for family, (weight, start, end) in matched_folded.items():
         begin, finish = folded.span(start, end)
         findings.append(ScanFinding(offset + begin, offset + finish, family, weight, 0.8))
