@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from functools import cached_property
 from typing import Any
 
+from watchkeeper.llm.guard._hidden_text import non_ascii_characters
 from watchkeeper.llm.guard._results import ScanFinding, ScanOutcome, drop_overlaps
 
 __all__ = ["PII_KINDS", "iban_is_valid", "luhn_is_valid", "scan_pii", "ssn_is_valid"]
@@ -33,18 +35,25 @@ _IBAN = re.compile(
 )
 _SSN = re.compile(r"(?<![\d-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\d-])")
 _IPV4 = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w]|\.\d)")
-# Cheap pre-tests without look-behinds (which defeat the regex engine's fast scan
-# for a first character): a kind's full pattern runs only where its gate matches.
-# (Each gate starts with a character class, which the engine skips to quickly; an
-# alternation at the start would make it try every position, so the phone gate is two.)
-_PHONE_GATES = (re.compile(r"[+(]\d"), re.compile(r"\d{3}[.-]\d{3}"))
-_CARD_GATE = re.compile(r"\d(?:[ -]?\d){12}")
-_IBAN_GATE = re.compile(r"[A-Z]{2}\d{2}")
-_SSN_GATE = re.compile(r"\d{3}[- ]\d{2}[- ]\d{4}")
-_IPV4_GATE = re.compile(r"\d\.\d{1,3}\.\d")
+# Every kind but the e-mail runs its pattern only over the maximal runs of the
+# characters the pattern can consume (its alphabet) that hold a hit of a gate: a
+# pattern every match contains. A match never crosses a character outside the
+# alphabet, so the matches in one run are those of the whole text, and the pattern
+# reads the same characters: its look-behinds see the text before the run, its
+# look-aheads (one character, or ``\.\d`` where "." is in the alphabet) the
+# character that ends the run. The gates search the text's gate view (see
+# :class:`_Views`), where a gate is a literal-led bytes pattern the regex engine scans
+# for at memchr speed, instead of a character class it tests at every position.
+_PHONE_GATES = (re.compile(rb"\+0"), re.compile(rb"000[.-]000"))  # "(" is "+" in the view
+_CARD_GATES = (re.compile(rb"0(?:[ -]?0){12}"),)
+_IBAN_GATES = (re.compile(rb"AA00"),)
+_SSN_GATES = (re.compile(rb"000[- ]00[- ]0000"),)
+_IPV4_GATES = (re.compile(rb"0\.0{1,3}\.0"),)
 _IPV6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")
 # An address with two colons has "::" or ":h:" (h up to four hex digits) between them.
-_IPV6_GATE = re.compile(r":[0-9A-Fa-f]{0,4}:")
+# (Every capital reads "A" in the gate view, so this gate also hits ":GZ:": a gate may
+# hit where no match is, it must not miss one.)
+_IPV6_GATES = (re.compile(rb":[0-9A-Fa-f]{0,4}:"),)
 # The domain after an "@": the e-mail pattern runs only from 64 characters before each
 # "@" to the end of the run of domain characters after it, not over the whole text.
 _DOMAIN_RUN = re.compile(r"[A-Za-z0-9.-]*")
@@ -111,12 +120,71 @@ def ssn_is_valid(area: str, group: str, serial: str) -> bool:
     return area + group + serial not in _SSN_NEVER_ISSUED
 
 
+def _alphabet(chars: str) -> bytes:
+    """A ``bytes.translate`` table: ``a`` for the characters a pattern can consume, ``x`` else."""
+    return bytes(ord("a") if chr(byte) in chars else ord("x") for byte in range(256))
+
+
+_DIGITS = "0123456789"
+_PHONE_ALPHABET = _alphabet(_DIGITS + " .-+()")
+_CARD_ALPHABET = _alphabet(_DIGITS + " -")
+_IBAN_ALPHABET = _alphabet(_DIGITS + " ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_SSN_ALPHABET = _alphabet(_DIGITS + " -")
+_IPV4_ALPHABET = _alphabet(_DIGITS + ".")
+_IPV6_ALPHABET = _alphabet(_DIGITS + ":ABCDEFabcdef")
+_GATE_VIEW = bytes.maketrans(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ(", b"0" * 10 + b"A" * 26 + b"+")
+_DECIMAL = re.compile(r"\d")
+
+
+class _Views:
+    """A text and two views of it, one byte a character, that C-speed searches read.
+
+    ``chars``: an ASCII character as itself, a decimal digit (``\\d``) as an ASCII digit,
+    any other character as "?"; every pattern consumes only ASCII characters and
+    ``\\d``, so a character outside a pattern's alphabet is outside it in this view too.
+    ``gates``: ``chars`` with every digit "0", every capital "A" and "(" as "+".
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def chars(self) -> bytes:
+        text = self.text
+        if not text.isascii() and _DECIMAL.search(non_ascii_characters(text)):
+            text = _DECIMAL.sub("0", text)
+        return text.encode("ascii", "replace")  # one "?" for each other character
+
+    @cached_property
+    def gates(self) -> bytes:
+        return self.chars.translate(_GATE_VIEW)
+
+    def matches(
+        self, pattern: re.Pattern[str], gates: tuple[re.Pattern[bytes], ...], alphabet: bytes
+    ) -> Iterator[re.Match[str]]:
+        """``pattern.finditer(text)``, run only over the maximal runs of ``alphabet``'s
+        characters that hold a hit of one of ``gates`` (why this finds the same matches:
+        the comment above ``_PHONE_GATES``)."""
+        classes = b""
+        end = 0
+        while hits := [hit.start() for gate in gates if (hit := gate.search(self.gates, end))]:
+            classes = classes or self.chars.translate(alphabet)
+            first = min(hits)
+            start = classes.rfind(b"x", 0, first) + 1
+            end = classes.find(b"x", first)
+            if end < 0:
+                end = len(classes)
+            # endpos one past the run: the look-ahead reads the character that ends it.
+            yield from pattern.finditer(self.text, start, end + 1)
+
+
 def _around_at(text: str, at: int) -> int:
     run = _DOMAIN_RUN.match(text, at + 1)
     return min(len(text), (run.end() if run else at + 1) + 1)  # +1: the look-ahead's character
 
 
-def _emails(text: str) -> list[ScanFinding]:
+def _emails(views: _Views) -> list[ScanFinding]:
+    text = views.text
     found: list[ScanFinding] = []
     at = text.find("@")
     while at >= 0:
@@ -131,52 +199,44 @@ def _emails(text: str) -> list[ScanFinding]:
     return found
 
 
-def _phones(text: str) -> list[ScanFinding]:
-    if all(gate.search(text) is None for gate in _PHONE_GATES):
-        return []
+def _phones(views: _Views) -> list[ScanFinding]:
     found = []
-    for match in _PHONE.finditer(text):
+    for match in views.matches(_PHONE, _PHONE_GATES, _PHONE_ALPHABET):
         digits = sum(char.isdigit() for char in match.group())
         if 9 <= digits <= 15:
             found.append(ScanFinding(match.start(), match.end(), "phone_number", 0.8, 0.7))
     return found
 
 
-def _cards(text: str) -> list[ScanFinding]:
-    if _CARD_GATE.search(text) is None:
-        return []
+def _cards(views: _Views) -> list[ScanFinding]:
     found = []
-    for match in _CARD.finditer(text):
+    for match in views.matches(_CARD, _CARD_GATES, _CARD_ALPHABET):
         digits = match.group().replace(" ", "").replace("-", "")
         if 13 <= len(digits) <= 19 and _CARD_PREFIX.match(digits) and luhn_is_valid(digits):
             found.append(ScanFinding(match.start(), match.end(), "credit_card", 1.0, 0.99))
     return found
 
 
-def _ibans(text: str) -> list[ScanFinding]:
-    if _IBAN_GATE.search(text) is None:
-        return []
+def _ibans(views: _Views) -> list[ScanFinding]:
     return [
         ScanFinding(m.start(), m.end(), "iban", 1.0, 0.99)
-        for m in _IBAN.finditer(text)
+        for m in views.matches(_IBAN, _IBAN_GATES, _IBAN_ALPHABET)
         if iban_is_valid(m.group())
     ]
 
 
-def _ssns(text: str) -> list[ScanFinding]:
-    if _SSN_GATE.search(text) is None:
-        return []
+def _ssns(views: _Views) -> list[ScanFinding]:
     return [
         ScanFinding(m.start(), m.end(), "us_ssn", 0.9, 0.85)
-        for m in _SSN.finditer(text)
+        for m in views.matches(_SSN, _SSN_GATES, _SSN_ALPHABET)
         if ssn_is_valid(m.group(1), m.group(3), m.group(4))
     ]
 
 
-def _ips(text: str) -> list[ScanFinding]:
+def _ips(views: _Views) -> list[ScanFinding]:
+    text = views.text
     found = []
-    ipv4 = _IPV4.finditer(text) if _IPV4_GATE.search(text) else ()
-    for match in ipv4:
+    for match in views.matches(_IPV4, _IPV4_GATES, _IPV4_ALPHABET):
         before = text[max(0, match.start() - 9) : match.start()].lower()
         if "version" in before or before.endswith("v"):
             continue  # "version 1.2.3.4" is a release, not an address
@@ -187,7 +247,7 @@ def _ips(text: str) -> list[ScanFinding]:
         # Loopback and unspecified addresses identify nobody.
         if not (address.is_loopback or address.is_unspecified):
             found.append(ScanFinding(match.start(), match.end(), "ip_address", 0.7, 0.8))
-    for match in _IPV6.finditer(text) if _IPV6_GATE.search(text) else ():
+    for match in views.matches(_IPV6, _IPV6_GATES, _IPV6_ALPHABET):
         candidate = match.group()
         if candidate.count(":") < 2 or not any(ch.isalnum() for ch in candidate):
             continue
@@ -208,8 +268,6 @@ _KINDS = {
     "us_ssn": _ssns,
     "ip_address": _ips,
 }
-# The kinds that can match with fewer than two digits ("ann@example.org", "fe80::abcd").
-_FEW_DIGITS = frozenset({"email", "ip_address"})
 
 
 def scan_pii(text: str, options: Mapping[str, Any]) -> ScanOutcome:
@@ -219,14 +277,10 @@ def scan_pii(text: str, options: Mapping[str, Any]) -> ScanOutcome:
     >>> [f.kind for f in out.findings], out.score
     (['email', 'phone_number'], 0.95)
     """
-    kinds = options.get("kinds") or tuple(_KINDS)
-    if text.isascii() and sum(map(text.count, "0123456789")) < 2:
-        # Every kind but e-mail and IPv6 ("::1") needs two digits; counting them is
-        # C-speed, while each kind's gate is a regex pass over the whole text.
-        kinds = [kind for kind in kinds if kind in _FEW_DIGITS]
+    views = _Views(text)
     findings: list[ScanFinding] = []
-    for kind in kinds:
-        findings.extend(_KINDS[kind](text))
+    for kind in options.get("kinds") or tuple(_KINDS):
+        findings.extend(_KINDS[kind](views))
     return ScanOutcome.from_findings(drop_overlaps(findings))
 
 

@@ -79,9 +79,9 @@ def _jwt_header_ok(token: str) -> bool:
 def _random_enough(token: str, min_entropy: float) -> bool:
     classes = sum(
         (
-            any(c.islower() for c in token),
-            any(c.isupper() for c in token),
-            any(c.isdigit() for c in token),
+            any(map(str.islower, token)),
+            any(map(str.isupper, token)),
+            any(map(str.isdigit, token)),
         )
     )
     if classes < 3:
