@@ -165,17 +165,22 @@ class _Views:
         """``pattern.finditer(text)``, run only over the maximal runs of ``alphabet``'s
         characters that hold a hit of one of ``gates`` (why this finds the same matches:
         the comment above ``_PHONE_GATES``)."""
-        classes = b""
-        end = 0
-        while hits := [hit.start() for gate in gates if (hit := gate.search(self.gates, end))]:
-            classes = classes or self.chars.translate(alphabet)
-            first = min(hits)
+        hits = [gate.search(self.gates) for gate in gates]
+        classes = self.chars.translate(alphabet) if any(hits) else b""
+        while starts := [hit.start() for hit in hits if hit]:
+            first = min(starts)
             start = classes.rfind(b"x", 0, first) + 1
             end = classes.find(b"x", first)
             if end < 0:
                 end = len(classes)
             # endpos one past the run: the look-ahead reads the character that ends it.
             yield from pattern.finditer(self.text, start, end + 1)
+            # A gate searches on only once the run has passed its hit, so each gate
+            # reads the text once, however the hits of several gates interleave.
+            hits = [
+                gate.search(self.gates, end) if hit and hit.start() < end else hit
+                for gate, hit in zip(gates, hits, strict=True)
+            ]
 
 
 def _around_at(text: str, at: int) -> int:
