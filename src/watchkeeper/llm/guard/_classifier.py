@@ -16,6 +16,7 @@ in a long document would otherwise be diluted); only the first
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -36,17 +37,24 @@ __all__ = [
     "load_weights",
 ]
 
-N_BUCKETS = 1 << 18
+_BUCKET_BITS = 18
+N_BUCKETS = 1 << _BUCKET_BITS
 WINDOW_CHARS = 1500
 CLASSIFIER_MAX_CHARS = 32_768
 WEIGHTS_FILE = "prompt_classifier.npz"
 _CHAR_NGRAMS = (3, 4, 5)
+# The orders as a column, to cut the three orders' grams in one array, and as the
+# column of their hashes' seeds.
+_ORDERS = np.array(_CHAR_NGRAMS, dtype=np.int64).reshape(-1, 1)
+_ORDER_SEEDS = _ORDERS.astype(np.uint64)
+_EDGE_SEEDS = np.concatenate((_ORDER_SEEDS, _ORDER_SEEDS))
 _BASE = 0x100000001B3  # FNV-1a 64-bit prime: odd, so invertible modulo 2**64
 _P = np.uint64(_BASE)
 _Q = np.uint64(pow(_BASE, -1, 1 << 64))
 _MIX = np.uint64(0xBF58476D1CE4E5B9)  # splitmix64 finaliser constant
 _WORD_SEED = np.uint64(0x9E3779B97F4A7C15)
 _BIGRAM_SEED = np.uint64(0xD6E8FEB86659FD93)
+_WORD_SEEDS = np.array([[_WORD_SEED], [_BIGRAM_SEED]], dtype=np.uint64)
 # Word characters: ASCII letters, digits and the apostrophe; every non-ASCII code
 # point counts as a word character too (scripts without spaces become one "word",
 # and their character n-grams carry the signal).
@@ -65,12 +73,24 @@ def _powers(size: int) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
     return np.cumprod(p, dtype=np.uint64), np.cumprod(q, dtype=np.uint64)
 
 
-def _finalise(hashes: npt.NDArray[np.uint64], seed: np.uint64) -> npt.NDArray[np.int32]:
+@lru_cache(maxsize=4)
+def _log1p(size: int) -> npt.NDArray[np.float64]:
+    # log1p(count) for every count below ``size``: the same numbers np.log1p gives
+    # element by element, read by index instead of computed.
+    return np.log1p(np.arange(1 << size.bit_length(), dtype=np.float64))
+
+
+def _finalise(
+    hashes: npt.NDArray[np.uint64], seed: np.uint64 | npt.NDArray[np.uint64]
+) -> npt.NDArray[np.int32]:
+    # ``seed`` may be a column of seeds, one for each row of ``hashes``. The low bits
+    # are the remainder modulo N_BUCKETS (a power of two) without a division.
     mixed = hashes ^ seed
-    mixed = mixed ^ (mixed >> np.uint64(31))
-    mixed = mixed * _MIX
-    mixed = mixed ^ (mixed >> np.uint64(29))
-    buckets: npt.NDArray[np.int32] = (mixed % np.uint64(N_BUCKETS)).astype(np.int32)
+    mixed ^= mixed >> np.uint64(31)
+    mixed *= _MIX
+    mixed ^= mixed >> np.uint64(29)
+    mixed &= np.uint64(N_BUCKETS - 1)
+    buckets: npt.NDArray[np.int32] = mixed.astype(np.int32)
     return buckets
 
 
@@ -115,100 +135,134 @@ class _WindowHashes:
     """
 
     def __init__(self, text: str) -> None:
-        self.text = text
         codes = np.frombuffer((" " + text + " ").encode("utf-32-le"), dtype=np.uint32)
         length = codes.size
         p_pow, q_pow = _powers(1 << max(10, (length + 1).bit_length()))
         self.p_pow = p_pow
-        prefix = np.zeros(length + 1, dtype=np.uint64)
-        np.cumsum(codes.astype(np.uint64) * q_pow[:length], dtype=np.uint64, out=prefix[1:])
-        self.prefix = prefix
-        self.grams: dict[int, npt.NDArray[np.int32]] = {}
-        for n in _CHAR_NGRAMS:
-            count = length - n + 1
-            hashes = (prefix[n:] - prefix[:count]) * p_pow[:count]
-            self.grams[n] = _finalise(hashes, np.uint64(n))
+        # Two more entries than the prefix sums need, so that the three orders' hashes
+        # are one array of rows of equal length (the longer grams' rows end in hashes
+        # of no gram, cut off below).
+        padded = np.zeros(length + 3, dtype=np.uint64)
+        np.cumsum(codes * q_pow[:length], dtype=np.uint64, out=padded[1 : length + 1])
+        padded[length + 1 :] = padded[length]
+        self.prefix = padded[: length + 1]
+        count = length - _CHAR_NGRAMS[0] + 1
+        ends = np.array([padded[n : n + count] for n in _CHAR_NGRAMS])
+        grams = _finalise((ends - padded[:count]) * p_pow[:count], _ORDER_SEEDS)
+        self.grams = {n: row[: length - n + 1] for n, row in zip(_CHAR_NGRAMS, grams, strict=True)}
         is_word = _WORD_CHAR[np.minimum(codes, 128)]
-        edges = np.diff(is_word.astype(np.int8))
+        word = is_word.view(np.int8)
+        edges = word[1:] - word[:-1]
         self.starts = np.flatnonzero(edges == 1) + 1
         self.ends = np.flatnonzero(edges == -1) + 1
 
-    def buckets(self, a: int, b: int) -> npt.NDArray[np.int32]:
-        """What ``_buckets(text[a:b])`` holds, in another order (``b - a`` >= 5)."""
-        text, last = self.text, len(self.text)
-        parts = []
-        for n in _CHAR_NGRAMS:
-            # Padded window index i is index a + i of the padded whole text.
-            parts.append(self.grams[n][a + 1 : b + 2 - n])
-            head = self.grams[n][a : a + 1] if a == 0 else _edge(" " + text[a : a + n - 1], n)
-            tail = (
-                self.grams[n][b + 2 - n : b + 3 - n]
-                if b == last
-                else _edge(text[b - n + 1 : b] + " ", n)
-            )
-            parts.extend((head, tail))
-        parts.extend(self._words(a, b))
-        return np.concatenate(parts)
+    def counted(self, bounds: list[tuple[int, int]]) -> _Counted:
+        """What ``_counted(_buckets(text[a:b]))`` gives, for every window ``(a, b)`` of
+        ``bounds`` (each at least five characters long) at once.
 
-    def _words(self, a: int, b: int) -> list[npt.NDArray[np.int32]]:
-        """The word and word-bigram buckets of the window ``[a, b)``: the words of the
-        padded whole text (offset 1) cut to ``[a + 1, b + 1)``."""
-        low = int(np.searchsorted(self.ends, a + 1, side="right"))
-        high = int(np.searchsorted(self.starts, b + 1, side="left"))
-        if high <= low:
-            return []
-        starts = np.maximum(self.starts[low:high], a + 1)
-        ends = np.minimum(self.ends[low:high], b + 1)
-        words = (self.prefix[ends] - self.prefix[starts]) * self.p_pow[starts]
-        out = [_finalise(words, _WORD_SEED)]
-        if words.size > 1:
-            out.append(_finalise(words[:-1] * _P + words[1:], _BIGRAM_SEED))
-        return out
-
-    def counted(
-        self, bounds: list[tuple[int, int]]
-    ) -> list[tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]]:
-        """``_counted(self.buckets(a, b))`` for every window ``(a, b)`` of ``bounds``.
-
-        The same numbers with fewer array operations: the edge n-grams of all the
-        windows are read off the prefix sums at once (the hash of
-        ``" " + text[a : a + n - 1]`` is ``32 + (G[a + n] - G[a + 1]) * P**a``, and
-        likewise at the tail) instead of hashed one string at a time.
+        Each window's buckets are the whole text's n-grams inside it, its edge n-grams
+        and its words (:meth:`_edges`, :meth:`_words`), tagged with the window's number
+        above the bucket bits and counted by one sort, instead of a sort and some forty
+        array operations a window. The values are then normalised window by window by
+        the same dot product :func:`_counted` takes, so they are the same bits.
         """
-        text_length = len(self.text)
         lows = np.array([a for a, _ in bounds], dtype=np.int64)
         highs = np.array([b for _, b in bounds], dtype=np.int64)
+        # Window k's keys are k * N_BUCKETS + bucket: int32 holds them for the
+        # CLASSIFIER_MAX_CHARS // (WINDOW_CHARS // 2) windows a text can have.
+        tags = np.arange(len(bounds), dtype=np.int32) << np.int32(_BUCKET_BITS)
+        # Padded window index i is index a + i of the padded whole text.
+        inner = np.concatenate(
+            [self.grams[n][a + 1 : b + 2 - n] for n in _CHAR_NGRAMS for a, b in bounds]
+        )
+        inner += np.repeat(
+            np.concatenate([tags] * _ORDERS.size), (highs - lows + 1 - _ORDERS).ravel()
+        )
+        edges = self._edges(lows, highs) + tags
+        ordered = np.sort(np.concatenate((inner, edges.ravel(), self._words(lows, highs, tags))))
+        first = np.empty(ordered.size, dtype=bool)
+        first[0] = True
+        np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+        starts = np.flatnonzero(first)
+        unique = ordered[starts]
+        counts = np.empty_like(starts)
+        np.subtract(starts[1:], starts[:-1], out=counts[:-1])
+        counts[-1] = ordered.size - starts[-1]
+        # A count is at most its window's number of keys, under 4 * (b - a).
+        values = _log1p(5 * max(b - a for a, b in bounds))[counts]
+        offsets = np.searchsorted(unique, np.append(tags, tags.size << _BUCKET_BITS))
+        spans = list(itertools.pairwise(offsets.tolist()))
+        norms = np.sqrt([float(values[low:high] @ values[low:high]) for low, high in spans])
+        values /= np.repeat(norms, offsets[1:] - offsets[:-1])
+        return _Counted(unique & np.int32(N_BUCKETS - 1), values, offsets)
+
+    def _edges(
+        self, lows: npt.NDArray[np.int64], highs: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.int32]:
+        """The buckets of the n-grams that hold a window's padding space, one row per
+        order at the head then one per order at the tail, one column per window.
+
+        They are read off the prefix sums: the hash of ``" " + text[a : a + n - 1]``
+        is ``32 + (G[a + n] - G[a + 1]) * P**a``, and that of ``text[b - n + 1 : b] +
+        " "`` is ``(G[b + 1] - G[b - n + 2]) * P**(b - n + 2) + 32 * P**-(n - 1)``. At
+        the text's own ends this is the whole text's first or last gram (the padding
+        space there is the whole text's: G[1] is 32), so those windows need no case.
+        """
         prefix, p_pow = self.prefix, self.p_pow
         _, q_pow = _powers(1024)
         space = np.uint64(32)
-        edges = []
-        for n in _CHAR_NGRAMS:
-            grams = self.grams[n]
-            heads = _finalise(
-                space + (prefix[lows + n] - prefix[lows + 1]) * p_pow[lows], np.uint64(n)
-            )
-            heads[lows == 0] = grams[0]
-            tail_starts = highs - n + 2
-            tail_hashes = (prefix[highs + 1] - prefix[tail_starts]) * p_pow[tail_starts]
-            # An array product: uint64 arrays wrap silently (scalars warn).
-            tails = _finalise(tail_hashes + q_pow[n - 1 : n] * space, np.uint64(n))
-            last = highs == text_length
-            tails[last] = grams[highs[last] + 2 - n]
-            edges.append(np.stack((heads, tails), axis=1))
-        out = []
-        for window, (a, b) in enumerate(bounds):
-            parts = [self.grams[n][a + 1 : b + 2 - n] for n in _CHAR_NGRAMS]
-            parts.extend(edge[window] for edge in edges)
-            parts.extend(self._words(a, b))
-            out.append(_counted(np.concatenate(parts)))
-        return out
+        heads = space + (prefix[lows + _ORDERS] - prefix[lows + 1]) * p_pow[lows]
+        tail_starts = highs - _ORDERS + 2
+        tails = (prefix[highs + 1] - prefix[tail_starts]) * p_pow[tail_starts]
+        # An array product: uint64 arrays wrap silently (scalars warn).
+        tails += q_pow[_ORDERS - 1] * space
+        return _finalise(np.concatenate((heads, tails)), _EDGE_SEEDS)
+
+    def _words(
+        self, lows: npt.NDArray[np.int64], highs: npt.NDArray[np.int64], tags: npt.NDArray[np.int32]
+    ) -> npt.NDArray[np.int32]:
+        """The word and word-bigram keys of the windows ``[lows, highs)``: the words of
+        the padded whole text (offset 1) cut to ``[a + 1, b + 1)``, tagged like
+        :meth:`counted`'s n-grams."""
+        # Window k holds the words first[k] to first[k] + count[k]: those that end
+        # after a + 1 and start before b + 1 (every word that ends by a + 1 starts
+        # before b + 1, so count >= 0).
+        first = np.searchsorted(self.ends, lows + 1, side="right")
+        count = np.searchsorted(self.starts, highs + 1, side="left") - first
+        ahead = np.cumsum(count)
+        total = int(ahead[-1])
+        if total == 0:
+            return np.empty(0, dtype=np.int32)
+        # Word j of window k is word first[k] + j of the text: an arange, shifted
+        # at each window's first word.
+        index = np.arange(total) + np.repeat(first + count - ahead, count)
+        starts = np.maximum(self.starts[index], np.repeat(lows + 1, count))
+        ends = np.minimum(self.ends[index], np.repeat(highs + 1, count))
+        tagged = np.repeat(tags, count)
+        # Row 0 the words, row 1 each word's bigram with the next one, kept where both
+        # are in one window: one finalisation for both.
+        hashes = np.empty((2, total), dtype=np.uint64)
+        words = hashes[0]
+        np.multiply(self.prefix[ends] - self.prefix[starts], self.p_pow[starts], out=words)
+        np.multiply(words[:-1], _P, out=hashes[1, :-1])
+        hashes[1, :-1] += words[1:]
+        hashes[1, -1] = 0
+        keep = np.ones((2, total), dtype=bool)
+        np.equal(tagged[1:], tagged[:-1], out=keep[1, :-1])
+        keep[1, -1] = False
+        keys = _finalise(hashes, _WORD_SEEDS) + tagged
+        return keys[keep]
 
 
-def _edge(gram: str, n: int) -> npt.NDArray[np.int32]:
-    codes = np.frombuffer(gram.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    _, q_pow = _powers(1024)
-    value = np.cumsum(codes * q_pow[:n], dtype=np.uint64)[-1:]
-    return _finalise(value, np.uint64(n))
+@dataclass(frozen=True)
+class _Counted:
+    """The counted n-grams of several windows, one after the other: window ``k``'s
+    sorted bucket indices and unit-length values are ``indices[offsets[k] :
+    offsets[k + 1]]`` and the same slice of ``values``."""
+
+    indices: npt.NDArray[np.int32]
+    values: npt.NDArray[np.float64]
+    offsets: npt.NDArray[np.int64]
 
 
 def featurise(text: str) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]:
@@ -282,6 +336,35 @@ class ClassifierWeights:
         logit = self.intercept + float(self.coef[indices].astype(np.float64) @ values)
         return float(1.0 / (1.0 + np.exp(-logit)))
 
+    def _worst_window(
+        self,
+        ngrams: _Counted,
+        extras: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]],
+    ) -> float:
+        """The highest of :meth:`_probability` over the windows of ``ngrams``, window
+        ``k``'s structural features being ``extras[k]``.
+
+        The weights of every window's features are read in two gathers; each window's
+        dot product is over the very vectors :meth:`_probability` builds (n-grams, then
+        structural features), so it is the same sum, bit for bit.
+        """
+        weights = self.coef[ngrams.indices].astype(np.float64)
+        extra_weights = self.coef[np.concatenate([i for i, _ in extras])].astype(np.float64)
+        values, offsets = ngrams.values, ngrams.offsets.tolist()
+        logits = []
+        taken = 0
+        for (low, high), (extra_indices, extra_values) in zip(
+            itertools.pairwise(offsets), extras, strict=True
+        ):
+            x, y = weights[low:high], values[low:high]
+            if extra_indices.size:
+                x = np.concatenate([x, extra_weights[taken : taken + extra_indices.size]])
+                y = np.concatenate([y, extra_values])
+                taken += extra_indices.size
+            logits.append(self.intercept + float(x @ y))
+        # Element by element the same operations as _probability's on one logit.
+        return float((1.0 / (1.0 + np.exp(-np.array(logits)))).max())
+
     def _probability(
         self,
         ngrams: tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]],
@@ -330,7 +413,6 @@ def attack_probability(text: str, weights: ClassifierWeights | None = None) -> f
     matches = structure_matches(head)
     bounds = [(start, min(start + WINDOW_CHARS, len(head))) for start in starts]
     ngrams = _WindowHashes(head).counted(bounds)
-    return max(
-        model._probability(counted, matches.window(start, start + WINDOW_CHARS))
-        for (start, _), counted in zip(bounds, ngrams, strict=True)
+    return model._worst_window(
+        ngrams, [matches.window(start, start + WINDOW_CHARS) for start, _ in bounds]
     )
