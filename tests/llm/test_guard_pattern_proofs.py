@@ -19,7 +19,12 @@ import re._parser as _parser  # type: ignore[import-not-found]
 
 import pytest
 
-from watchkeeper.llm.guard._pattern_proofs import element_spellings, element_ways, holds_one_of
+from watchkeeper.llm.guard._pattern_proofs import (
+    element_spellings,
+    element_ways,
+    holds_one_of,
+    match_starts,
+)
 
 
 def _strings(letters: str, longest: int) -> list[str]:
@@ -115,3 +120,18 @@ def test_a_proved_claim_holds_on_every_short_match(source: str, needles: tuple[s
     matches = [match.group() for text in _strings("abc ", 5) for match in re.finditer(source, text)]
     assert matches  # not a check of nothing
     assert all(any(needle in match for needle in needles) for match in matches)
+
+
+def test_the_starts_are_refused_where_they_are_not_known() -> None:
+    assert match_starts(r"\b(?:ab|cd)e") == ("abe", "cde")
+    assert match_starts(r"a?b") == ("b", "ab")
+    assert match_starts(r"x*y|z") is None
+    assert match_starts(r"(?i)abc") is None  # upper case would match too
+    assert match_starts(r"[a-z]bc") is None
+    assert match_starts(r"(?:ab)+c|d") == ("d", "ab")  # the repeat ends the start
+    assert match_starts(r"abcdefghij") == ("abcdef",)  # a start's start
+    # ``^`` matches at 0 only, where a match is always tried; with MULTILINE, after "\n" too.
+    assert match_starts(r"(?:^|\n)\s*ab|cd") == ("\n", "cd")
+    assert match_starts(r"(?m)(?:^|\n)ab") is None
+    assert match_starts(r"(?:(?m:^)|\n)ab") == ("ab", "\nab")  # skips the (?m:^)
+    assert match_starts(r"(?:|x)ab") == ("ab", "xab")

@@ -24,7 +24,9 @@ from watchkeeper.llm.guard._attack_patterns import (
 from watchkeeper.llm.guard._needles import Occurrences
 from watchkeeper.llm.guard._normalise import normalise, rot13
 from watchkeeper.llm.guard._pattern_search import (
+    NEEDLES,
     WINDOWED_FROM,
+    _search_at_starts,
     absent,
     absent_after_rot13,
     holds_trigger,
@@ -85,6 +87,47 @@ def test_the_windowed_search_finds_the_same_match(seed: int) -> None:
             compared += 1
             found += expected is not None
     assert found >= 50  # matches are found, not only absences compared
+
+
+_FOREIGN = [
+    "vergiss", "ignoriere", "alle", "deine", "vorherigen", "anweisungen", "zeige", "mir",
+    "den", "systemprompt", "gib", "regeln", "du", "bist", "jetzt", "ignora", "las",
+    "instrucciones", "anteriores", "muestra", "el", "prompt", "del", "sistema", "oublie",
+    "les", "consignes", "montre", "moi", "tes", "忽略", "之前", "的", "指令", "显示", "系统",
+    "提示", "你", "现在", "ты", "теперь", "забудь", "все", "инструкции", "ai", "modo",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_search_at_starts_finds_the_same_match(seed: int) -> None:
+    # Every pattern, as the detector searches a long text: with an index of it; the
+    # patterns whose matches need not hold a trigger are tried at their starts.
+    rng = random.Random(seed)
+    texts = _texts(seed, 20) + [
+        normalise(
+            rng.choice((" ", "\n", ", ")).join(
+                rng.choice(_FOREIGN + WORDS) for _ in range(rng.randint(300, 1200))
+            )
+        ).text
+        for _ in range(20)
+    ]
+    started = found = 0
+    for text in texts:
+        if len(text) < WINDOWED_FROM:
+            continue
+        index = Occurrences(text, NEEDLES)
+        for item in ATTACK_PATTERNS:
+            expected = item.pattern.search(text)
+            assert _span(search(item, text, occurrences=index)) == _span(expected), (
+                item.family,
+                item.weight,
+                item.pattern.pattern[:60],
+            )
+            found += expected is not None
+            if not holds_trigger(item) and _search_at_starts(item, text, index) is not False:
+                started += 1
+    assert found >= 100
+    assert started >= 200  # the starts were tried, not only the whole-text fallback
 
 
 def test_the_pattern_pass_equals_the_plain_one() -> None:

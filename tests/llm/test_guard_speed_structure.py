@@ -25,6 +25,7 @@ import pytest
 
 from watchkeeper.llm.guard import _structure, _structure_search
 from watchkeeper.llm.guard._needles import Occurrences
+from watchkeeper.llm.guard._pattern_proofs import match_starts
 from watchkeeper.llm.guard._normalise import normalise
 from watchkeeper.llm.guard._structure import (
     StructureMatches,
@@ -213,23 +214,8 @@ def test_every_match_of_a_started_pattern_starts_with_a_needle_or_at_0() -> None
     assert checked > 200
 
 
-def test_the_starts_are_refused_where_they_are_not_known() -> None:
-    assert _structure_search._starts(r"\b(?:ab|cd)e") == ("abe", "cde")
-    assert _structure_search._starts(r"a?b") == ("b", "ab")
-    assert _structure_search._starts(r"x*y|z") is None
-    assert _structure_search._starts(r"(?i)abc") is None  # upper case would match too
-    assert _structure_search._starts(r"[a-z]bc") is None
-    assert _structure_search._starts(r"(?:ab)+c|d") == ("d", "ab")  # the repeat ends the start
-    assert _structure_search._starts(r"abcdefghij") == ("abcdef",)  # a start's start
-    # ``^`` matches at 0 only, where a match is always tried; with MULTILINE, after "\n" too.
-    assert _structure_search._starts(r"(?:^|\n)\s*ab|cd") == ("\n", "cd")
-    assert _structure_search._starts(r"(?m)(?:^|\n)ab") is None
-    assert _structure_search._starts(r"(?:(?m:^)|\n)ab") == ("ab", "\nab")  # skips the (?m:^)
-    assert _structure_search._starts(r"(?:|x)ab") == ("ab", "xab")
-
-
 def test_second_person_words_start_with_you() -> None:
-    assert _structure_search._starts(_structure._SECOND_PERSON_LOWER.pattern) == ("you",)
+    assert match_starts(_structure._SECOND_PERSON_LOWER.pattern) == ("you",)
     assert _structure._PLANS.get("second_person") is None
     assert _parser.parse(_structure._SECOND_PERSON_LOWER.pattern).getwidth()[1] == 8
 

@@ -1,4 +1,4 @@
-"""Proofs over a regular expression's syntax tree that every match holds one of some strings.
+"""What every match of a regular expression holds or starts with, proved from its syntax tree.
 
 A search may skip the text where a pattern cannot match. When every string a pattern
 can match is proved to hold one of some needles (its triggers, its ``also`` strings),
@@ -20,6 +20,9 @@ spellings hold a needle, or an element every way through which does
 nothing and are passed over; case-insensitive parts are refused. A proof can fail to
 prove a true claim (the caller then searches the whole text); it cannot prove a false
 one. Each is checked against ``re`` itself (``tests/llm/test_guard_pattern_proofs.py``).
+
+:func:`match_starts` proves the strings every match starts with (unless it starts at
+0): a search need only try the expression where one of them occurs, in order, and at 0.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ __all__ = [
     "element_spellings",
     "element_ways",
     "holds_one_of",
+    "match_starts",
 ]
 
 # More spellings than this and a run is not followed further (a proof may then fail,
@@ -153,3 +157,72 @@ def element_ways(op: Any, av: Any, refused: int = re.IGNORECASE) -> list[Any] | 
     if op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT, _parser.POSSESSIVE_REPEAT):
         return [av[2]] if av[0] >= 1 else None
     return None
+
+
+# Where every match starts: the strings one of which it opens with.
+_PREFIX_LIMIT = 128
+# ``^`` and ``\\A`` (without MULTILINE): the start of the text only.
+_BEGINNINGS = (_parser.AT_BEGINNING, _parser.AT_BEGINNING_STRING)
+_PREFIX_CHARS = 6  # longer starts are cut (a start's start is a start): fewer needles
+
+
+def _prefixes(items: Any) -> set[str] | None:
+    """Strings one of which every match of the sequence ``items`` starts with, unless
+    it starts at 0 (None when that is not known, or one of them would be empty)."""
+    run = {""}
+    for op, av in items:
+        if op is _parser.AT and av in _BEGINNINGS and run == {""}:
+            return set()  # this way matches only at 0, where a match is always tried
+        if op in ZERO_WIDTH:
+            continue  # consumes nothing
+        one = element_spellings(op, av)
+        if one is not None and "" in one and op in (_parser.BRANCH, _parser.SUBPATTERN):
+            # A way through it may consume nothing, as by ``^``: its ways' own starts
+            # (a ``^`` way adds none) say more.
+            starts = _element_prefixes(op, av)
+            if starts is not None and "" not in starts:
+                one = None
+        if one is None or len(run) * len(one) > _PREFIX_LIMIT:
+            one = _element_prefixes(op, av)
+            if one is not None and len(run) * len(one) <= _PREFIX_LIMIT:
+                run = {(left + right)[:_PREFIX_CHARS] for left in run for right in one}
+            break  # what follows a known start is not known
+        run = {(left + right)[:_PREFIX_CHARS] for left in run for right in one}
+        if run and min(map(len, run)) >= _PREFIX_CHARS:
+            break
+    return None if "" in run else run
+
+
+def _element_prefixes(op: Any, av: Any) -> set[str] | None:
+    # MULTILINE too: a ``^`` inside would match after every newline, not at 0 only.
+    ways = element_ways(op, av, refused=re.IGNORECASE | re.MULTILINE)
+    if ways is None:
+        return None
+    out: set[str] = set()
+    for way in ways:
+        one = _prefixes(way)
+        if one is None:
+            return None
+        out |= one
+    return out if len(out) <= _PREFIX_LIMIT else None
+
+
+def match_starts(source: str) -> tuple[str, ...] | None:
+    """Needles every match of the pattern ``source`` starts with, unless it starts at 0;
+    shortest first and none the start of another (so each position holds at most one);
+    None when not known. A search need only try the pattern at 0 and where they occur.
+
+    >>> match_starts(r"\\b(?:ab|cd)e"), match_starts(r"x*y|z")
+    (('abe', 'cde'), None)
+    """
+    tree = _parser.parse(source)
+    if tree.state.flags & (re.IGNORECASE | re.MULTILINE):
+        return None  # (MULTILINE: ``^`` would match after every newline)
+    found = _prefixes(tree.data)
+    if not found:
+        return None
+    needles: list[str] = []
+    for needle in sorted(found, key=lambda needle: (len(needle), needle)):
+        if not any(needle.startswith(shorter) for shorter in needles):
+            needles.append(needle)
+    return tuple(needles)

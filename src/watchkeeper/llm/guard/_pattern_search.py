@@ -15,17 +15,18 @@ from __future__ import annotations
 import re
 import re._parser as _parser  # type: ignore[import-not-found]
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from watchkeeper.llm.guard._attack_patterns import ATTACK_PATTERNS, AttackPattern
-from watchkeeper.llm.guard._needles import Occurrences
+from watchkeeper.llm.guard._needles import Needles, Occurrences
 from watchkeeper.llm.guard._normalise import LEET_CHARS, rot13
-from watchkeeper.llm.guard._pattern_proofs import holds_one_of
+from watchkeeper.llm.guard._pattern_proofs import holds_one_of, match_starts
 
 __all__ = [
+    "NEEDLES",
     "REACH",
     "WINDOWED_FROM",
     "absent",
@@ -100,13 +101,18 @@ def search(
     cannot hide one); at the first that finds something, the text is searched from
     that window's start, which returns the leftmost match, since no match starts
     before it. Triggers found too often make the windows cover the text: then the
-    whole text is searched.
+    pattern is tried where its matches can start (:func:`_search_at_starts`), and when
+    those are many too, the whole text is searched. A pattern without windows (not every
+    match holds a trigger, or its matches are unbounded) is tried at its starts first.
     """
-    reach = REACH.get(id(item))  # None too for a pattern not in ATTACK_PATTERNS
-    if len(text) < WINDOWED_FROM or reach is None or not holds_trigger(item):
+    if len(text) < WINDOWED_FROM:
         return item.pattern.search(text)
-    windows: list[tuple[int, int]] = []
     where = occurrences if occurrences is not None else Occurrences(text)
+    reach = REACH.get(id(item))  # None too for a pattern not in ATTACK_PATTERNS
+    if reach is None or not holds_trigger(item):
+        found = _search_at_starts(item, text, where)
+        return item.pattern.search(text) if found is False else found
+    windows: list[tuple[int, int]] = []
     for trigger in item.triggers:
         if present is not None and present.get(trigger) is False:
             continue  # known to be absent (``present`` as in triggered)
@@ -115,7 +121,8 @@ def search(
             (max(0, at + size - reach), at + reach + 1) for at in where.positions(trigger)
         )
         if len(windows) > _MAX_WINDOWS:
-            return item.pattern.search(text)
+            found = _search_at_starts(item, text, where)
+            return item.pattern.search(text) if found is False else found
     windows.sort()
     low, high = windows[0] if windows else (0, 0)
     for start, end in windows[1:]:
@@ -126,6 +133,34 @@ def search(
         high = max(high, end)
     if windows and item.pattern.search(text, low, high) is not None:
         return item.pattern.search(text, low)
+    return None
+
+
+_MAX_STARTS = 64
+
+
+def _search_at_starts(
+    item: AttackPattern, text: str, occurrences: Occurrences
+) -> re.Match[str] | Literal[False] | None:
+    """``item.pattern.search(text)`` tried only where a match can start, or False when
+    that is in more than ``_MAX_STARTS`` places (or the starts are not known).
+
+    Every match starts at 0 or with one of the pattern's starts (proved,
+    :func:`._pattern_proofs.match_starts`); ``search`` returns the match that ``match``
+    finds at the first position where there is one, so trying those places in order
+    returns the same match.
+    """
+    starts = _STARTS.get(id(item))
+    if starts is None:
+        return False
+    places = [0]
+    for start in starts:
+        places.extend(occurrences.positions(start))
+        if len(places) > _MAX_STARTS:
+            return False
+    for at in sorted(set(places)):
+        if (match := item.pattern.match(text, at)) is not None:
+            return match
     return None
 
 
@@ -364,6 +399,21 @@ def holds_trigger(item: AttackPattern) -> bool:
     about 12 ms for all the patterns; False for a pattern not in ATTACK_PATTERNS)."""
     return _TRIGGER_PROOFS.get(id(item), False)
 
+
+# The strings every match of a pattern starts with (unless at 0), where proved: the
+# patterns compiled without IGNORECASE or MULTILINE (all of them: they read folded text).
+_STARTS = {
+    id(item): starts
+    for item in ATTACK_PATTERNS
+    if not item.pattern.flags & (re.IGNORECASE | re.MULTILINE)
+    and (starts := match_starts(item.pattern.pattern)) is not None
+}
+
+# Every string the pass looks for in a long text, to look up in one index of it.
+NEEDLES = Needles(
+    [needle for item in ATTACK_PATTERNS for needle in item.triggers + item.also]
+    + [start for starts in _STARTS.values() for start in starts]
+)
 
 _TRIGGER_PROOFS = {
     id(item): holds_one_of(_TREES[id(item)], item.triggers) for item in ATTACK_PATTERNS

@@ -35,6 +35,7 @@ from watchkeeper.llm.guard._normalise import (
     undo_leetspeak,
     undo_spacing,
 )
+from watchkeeper.llm.guard._pattern_search import NEEDLES as PATTERN_NEEDLES
 from watchkeeper.llm.guard._pattern_search import (
     WINDOWED_FROM,
     absent,
@@ -87,10 +88,7 @@ _NON_LATIN_PATTERNS = tuple(item for item in ATTACK_PATTERNS if not item.pattern
 
 # One index of a long text answers where the patterns' triggers are and where the
 # classifier's structural patterns look (:mod:`._needles`).
-_NEEDLES = Needles(
-    [needle for item in ATTACK_PATTERNS for needle in item.triggers + item.also],
-    _STRUCTURE_NEEDLES,
-)
+_NEEDLES = Needles((), PATTERN_NEEDLES, _STRUCTURE_NEEDLES)
 
 
 def _noisy_or(weights: list[float]) -> float:

@@ -29,10 +29,8 @@ from typing import Any, NamedTuple
 
 from watchkeeper.llm.guard._needles import Occurrences
 from watchkeeper.llm.guard._pattern_proofs import (
-    ZERO_WIDTH,
-    element_spellings,
-    element_ways,
     holds_one_of,
+    match_starts,
 )
 from watchkeeper.llm.guard._pattern_search import WINDOWED_FROM
 
@@ -74,11 +72,12 @@ def plan_windows(
 def plan_starts(
     patterns: Iterable[tuple[str, str]], windows: Mapping[str, WindowPlan | None]
 ) -> dict[str, tuple[str, ...]]:
-    """The starts of the patterns that are tried at their starts (see :func:`_starts`)."""
+    """The starts of the patterns that are tried at their starts (their
+    :func:`._pattern_proofs.match_starts`, when they are few)."""
     return {
         name: starts
         for name, source in patterns
-        if (starts := _starts(source)) is not None
+        if (starts := match_starts(source)) is not None
         and (
             len(starts) <= _MANY_STARTS
             or (windows[name] is None and len(starts) <= _MANY_STARTS_UNPLANNED)
@@ -130,69 +129,6 @@ def _plan(source: str, groups: tuple[tuple[str, ...] | None, ...]) -> WindowPlan
         return None
     needles = tuple(group for group in groups if group is not None and holds_one_of(tree, group))
     return WindowPlan(int(width), beyond, needles) if needles else None
-
-
-_PREFIX_LIMIT = 128
-# ``^`` and ``\\A`` (without MULTILINE): the start of the text only.
-_BEGINNINGS = (_parser.AT_BEGINNING, _parser.AT_BEGINNING_STRING)
-_PREFIX_CHARS = 6  # longer starts are cut (a start's start is a start): fewer needles
-
-
-def _prefixes(items: Any) -> set[str] | None:
-    """Strings one of which every match of the sequence ``items`` starts with, unless
-    it starts at 0 (None when that is not known, or one of them would be empty)."""
-    run = {""}
-    for op, av in items:
-        if op is _parser.AT and av in _BEGINNINGS and run == {""}:
-            return set()  # this way matches only at 0, where a match is always tried
-        if op in ZERO_WIDTH:
-            continue  # consumes nothing
-        one = element_spellings(op, av)
-        if one is not None and "" in one and op in (_parser.BRANCH, _parser.SUBPATTERN):
-            # A way through it may consume nothing, as by ``^``: its ways' own starts
-            # (a ``^`` way adds none) say more.
-            starts = _element_prefixes(op, av)
-            if starts is not None and "" not in starts:
-                one = None
-        if one is None or len(run) * len(one) > _PREFIX_LIMIT:
-            one = _element_prefixes(op, av)
-            if one is not None and len(run) * len(one) <= _PREFIX_LIMIT:
-                run = {(left + right)[:_PREFIX_CHARS] for left in run for right in one}
-            break  # what follows a known start is not known
-        run = {(left + right)[:_PREFIX_CHARS] for left in run for right in one}
-        if run and min(map(len, run)) >= _PREFIX_CHARS:
-            break
-    return None if "" in run else run
-
-
-def _element_prefixes(op: Any, av: Any) -> set[str] | None:
-    # MULTILINE too: a ``^`` inside would match after every newline, not at 0 only.
-    ways = element_ways(op, av, refused=re.IGNORECASE | re.MULTILINE)
-    if ways is None:
-        return None
-    out: set[str] = set()
-    for way in ways:
-        one = _prefixes(way)
-        if one is None:
-            return None
-        out |= one
-    return out if len(out) <= _PREFIX_LIMIT else None
-
-
-def _starts(source: str) -> tuple[str, ...] | None:
-    """Needles every match of the pattern starts with, shortest first and none the
-    start of another (so each position holds at most one); None when not known."""
-    tree = _parser.parse(source)
-    if tree.state.flags & (re.IGNORECASE | re.MULTILINE):
-        return None  # (MULTILINE: ``^`` would match after every newline)
-    found = _prefixes(tree.data)
-    if not found:
-        return None
-    needles: list[str] = []
-    for needle in sorted(found, key=lambda needle: (len(needle), needle)):
-        if not any(needle.startswith(shorter) for shorter in needles):
-            needles.append(needle)
-    return tuple(needles)
 
 
 def _windows(
