@@ -15,6 +15,7 @@ import binascii
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -50,11 +51,24 @@ _CONFUSABLES = str.maketrans(
     }
 )  # fmt: skip
 
-_CONFUSABLE_CHARS = frozenset(chr(code) for code in _CONFUSABLES)
+# What _fold removes: zero-width characters, bidi controls and the tag characters
+# that smuggle text no one sees.
+_INVISIBLE_CHARS = ZERO_WIDTH | BIDI_CONTROLS | frozenset(map(chr, range(0xE0000, 0xE0080)))
 
-_INVISIBLE = re.compile(
-    "[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\U000e0000-\U000e007f]"
-)
+# The flags of every code point (a byte each: 1.1 MB of zeros, untouched pages cost no
+# memory): what normalise needs to know of the characters of a text, read for all of
+# them with one array lookup. _SEEN marks a code point already folded by _learn: its
+# fold is in _FOLDED and its _SPECIAL_FLAG (it does not fold to its lower()) and
+# _ODD_FLAG (its fold is not one character) are set; the other flags are known here.
+_SEEN, _INVISIBLE_FLAG, _CONFUSABLE_FLAG, _SIGMA_FLAG, _SPECIAL_FLAG, _ODD_FLAG = (
+    1, 2, 4, 8, 16, 32
+)  # fmt: skip
+_FLAGS = np.zeros(0x110000, dtype=np.uint8)
+_FLAGS[:128] = _SEEN
+_FLAGS[[ord(char) for char in _INVISIBLE_CHARS]] |= _INVISIBLE_FLAG
+_FLAGS[list(_CONFUSABLES)] |= _CONFUSABLE_FLAG
+_FLAGS[ord("\u03a3")] |= _SIGMA_FLAG
+
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
                        "$": "s", "!": "i", "|": "l", "+": "t"})  # fmt: skip
 LEET_CHARS = "".join(chr(code) for code in _LEET)  # the characters undo_leetspeak changes
@@ -70,17 +84,41 @@ _BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{16,8192}={0,2}")
 _HEX_RUN = re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{16,8192}(?![0-9A-Fa-f])")
 _HEX_SPACED = re.compile(r"(?:\\x|0x)?[0-9A-Fa-f]{2}(?:[ ,:]?(?:\\x|0x)?[0-9A-Fa-f]{2}){7,4096}")
 _WORD = re.compile(r"[a-z]{2,}")
-_LONG_TOKEN = re.compile(r"\S{16,}")
 _HEX_SPACED_GATE = re.compile(
     r"[0-9A-Fa-f]{2}[ ,:](?:\\x|0x)?[0-9A-Fa-f]{2}[ ,:](?:\\x|0x)?[0-9A-Fa-f]{2}[ ,:]"
 )
+# decoded_payloads reads the text as one byte a character (latin-1, with "?" for the
+# other characters: what it looks for is ASCII), mapped to classes by bytes.translate,
+# where bytes.find and a regex that opens with a literal skip ahead in C: a regex that
+# opens with a character class is tried at almost every position of a text.
+_BASE64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-"
+_RUN_CLASSES = bytes(b"a"[0] if byte in _BASE64_ALPHABET else b"."[0] for byte in range(256))
+# Sixteen base64 characters in a row: every match of _BASE64_RUN and of _HEX_RUN (hex
+# digits are base64 characters) holds them, so a token without them decodes to nothing.
+_RUN_SEED = b"a" * 16
+_SPACE = re.compile(r"\s")  # where a token ends
+_SPACED_CLASSES = bytes(
+    b"h"[0] if byte in b"0123456789ABCDEFabcdef"
+    else b"s"[0] if byte in b" ,:"
+    else byte if byte in b"\\x"
+    else b"."[0]
+    for byte in range(256)
+)  # fmt: skip
+# _HEX_SPACED_GATE read on those classes: it finds a few more places ("0x" reads as
+# "hx"), each then checked by the gate itself.
+_HEX_SPACED_SEED = re.compile(rb"hhs(?:\\x|hx)?hhs(?:\\x|hx)?hhs")
+# A run of six single characters each followed by a space, the first after a space or
+# at the start (its other characters follow the space of the one before).
 _SPACED_RUN = re.compile(r"(?:(?<!\S)\S ){6}")
-# What a run holds from its second character on (each of those follows the space of
-# the one before): searched first, since it starts with a literal, which the regex
-# engine skips to quickly, where the run's look-behind is tried at every position.
+# What a run holds from its second character on: searched first, since it starts with
+# a literal, which the regex engine skips to quickly, where the run's look-behind is
+# tried at every position; a run is then tried where it would start.
 _SPACED_GATE = re.compile(r" \S \S \S \S \S ")
-_SPACED_LETTER = re.compile(r"(?<=\S) (?=\S)")
-_GAP = re.compile(r" {2,}")
+# A space between two non-spaces, and two spaces or more: both written to start with
+# the space (the regex engine skips to a literal first character; a look-behind or a
+# repeat first is tried at every position).
+_SPACED_LETTER = re.compile(r" (?<=\S )(?=\S)")
+_GAP = re.compile(r"  +")
 
 
 @dataclass(frozen=True)
@@ -135,38 +173,59 @@ def normalise(text: str) -> NormalisedText:
     if text.isascii():
         # The common case pays one lower() and no per-character work.
         return NormalisedText(text, text.lower(), None)
-    distinct = set(text)
-    if _INVISIBLE.search(text) is None:
-        # Most non-English text needs only the one-to-one look-alike map: all C calls
-        # (str.replace for the few look-alikes present: str.translate with a dict costs
-        # a dict lookup per character of the text).
+    # What the text holds is read from the flags of its code points, a few array
+    # passes: a set of the characters costs a Python object a character.
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    flags = _FLAGS.take(codes)
+    if not np.bitwise_and.reduce(flags) & _SEEN:  # a code point met for the first time
+        for code in set(codes[(flags & _SEEN) == 0].tolist()):
+            _learn(code)
+        flags = _FLAGS.take(codes)
+    present = int(np.bitwise_or.reduce(flags))
+    if present & _SIGMA_FLAG and not present & _INVISIBLE_FLAG:
+        # A text without invisible characters that is NFKC once its look-alikes are
+        # mapped is lower-cased as a whole, and lower() reads context: a capital sigma
+        # that ends a word becomes ς (alone, σ). Without a capital sigma that is the
+        # per-character fold below (every character of an NFKC text is NFKC alone),
+        # which spares the NFKC check: is_normalized normalises the whole text when it
+        # holds combining marks.
         folded = text
-        for char in distinct & _CONFUSABLE_CHARS:
-            folded = folded.replace(char, _CONFUSABLES[ord(char)])
+        for code in _holding(codes, flags, _CONFUSABLE_FLAG, present):
+            folded = folded.replace(chr(code), _CONFUSABLES[code])
         if unicodedata.is_normalized("NFKC", folded):
             lowered = folded.lower()
             if len(lowered) == len(text):
                 return NormalisedText(text, lowered, None)
-    # Fold each distinct character once (cached across calls); offsets are only built
-    # when some character changes length.
-    for char in distinct:
-        if ord(char) not in _FOLDED:
-            _FOLDED[ord(char)] = _fold(char)
-    folded_text = _folded(text, distinct)
-    odd = [char for char in distinct if len(_FOLDED[ord(char)]) != 1]
-    if not odd:
+    folded_text = _folded(text, codes, flags, present)
+    if not present & _ODD_FLAG:
         return NormalisedText(text, folded_text, None)
     # The folded length of every character, then index i repeated that many times:
     # a few array passes instead of a Python step per character.
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     lengths = np.ones(len(text), dtype=np.int64)
-    for char in odd:
-        lengths[codes == ord(char)] = len(_FOLDED[ord(char)])
+    for code in _holding(codes, flags, _ODD_FLAG, present):
+        lengths[codes == code] = len(_FOLDED[code])
     offsets = np.repeat(np.arange(len(text)), lengths).tolist()
     return NormalisedText(text, folded_text, tuple(offsets))
 
 
-def _folded(text: str, distinct: set[str]) -> str:
+def _holding(
+    codes: np.ndarray[Any, np.dtype[np.uint32]],
+    flags: np.ndarray[Any, np.dtype[np.uint8]],
+    flag: int,
+    present: int,
+) -> set[int]:
+    """The distinct code points of ``codes`` whose flags hold ``flag`` (``present``: all flags)."""
+    if not present & flag:
+        return set()
+    return set(codes[(flags & flag) != 0].tolist())
+
+
+def _folded(
+    text: str,
+    codes: np.ndarray[Any, np.dtype[np.uint32]],
+    flags: np.ndarray[Any, np.dtype[np.uint8]],
+    present: int,
+) -> str:
     """``text.translate(_FOLDED)`` (every character's :func:`_fold`), mostly in C.
 
     Most characters fold to their ``lower()``: the others (look-alikes, NFKC changes,
@@ -174,16 +233,16 @@ def _folded(text: str, distinct: set[str]) -> str:
     which is what a dict lookup per character gives, unless a capital sigma is there
     (``lower()`` reads it in context) or a replacement could be changed again.
     """
-    special = [char for char in distinct if _FOLDED[ord(char)] != char.lower()]
-    replaced = "".join(_FOLDED[ord(char)] for char in special)
+    special = _holding(codes, flags, _SPECIAL_FLAG, present)
+    replaced = "".join(_FOLDED[code] for code in special)
     if (
-        "\u03a3" in distinct
+        present & _SIGMA_FLAG
         or replaced.lower() != replaced
-        or not set(replaced).isdisjoint(special)
+        or not {ord(char) for char in replaced}.isdisjoint(special)
     ):
         return text.translate(_FOLDED)
-    for char in special:
-        text = text.replace(char, _FOLDED[ord(char)])
+    for code in special:
+        text = text.replace(chr(code), _FOLDED[code])
     return text.lower()
 
 
@@ -196,8 +255,26 @@ def _fold(char: str) -> str:
     return folded.lower()
 
 
-# Character -> folded text, filled on first sight (bounded by the code points seen).
-_FOLDED: dict[int, str] = {}
+def _learn(code: int) -> None:
+    """Fold a code point met for the first time and flag what its fold does.
+
+    The flags are written last, in one store, so that a thread that reads ``_SEEN``
+    finds the fold in the cache (two threads learning one character store the same).
+    """
+    char = chr(code)
+    folded = _fold(char)
+    _FOLDED[code] = folded
+    learned = _SEEN
+    if folded != char.lower():
+        learned |= _SPECIAL_FLAG
+    if len(folded) != 1:
+        learned |= _ODD_FLAG
+    _FLAGS[code] = int(_FLAGS[code]) | learned
+
+
+# Code point -> folded text, filled on first sight (bounded by the code points seen);
+# ASCII from the start, for the str.translate fallback of _folded.
+_FOLDED: dict[int, str] = {code: chr(code).lower() for code in range(128)}
 
 
 def undo_leetspeak(text: str) -> str | None:
@@ -229,9 +306,13 @@ def undo_spacing(text: str) -> str | None:
     >>> undo_spacing("a b c") is None
     True
     """
-    if _SPACED_GATE.search(text) is None or _SPACED_RUN.search(text) is None:
-        return None
-    return _GAP.sub(" ", _SPACED_LETTER.sub("", text))
+    # A run starts one character before a place of the gate.
+    place = _SPACED_GATE.search(text)
+    while place is not None:
+        if place.start() and _SPACED_RUN.match(text, place.start() - 1) is not None:
+            return _GAP.sub(" ", _SPACED_LETTER.sub("", text))
+        place = _SPACED_GATE.search(text, place.start() + 1)
+    return None
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -283,14 +364,22 @@ def decoded_payloads(text: str, *, limit: int = 16) -> tuple[DecodedPayload, ...
     'ignore all rules'
     """
     found: list[DecodedPayload] = []
-    # Encoded runs are long tokens (what str.split gives, 16 characters or more: \s is
-    # str.isspace here too): run the regular expressions on them alone instead of at
-    # every position of the text.
-    for token in _LONG_TOKEN.finditer(text):
-        found.extend(_decode_token(token.group(), token.start()))
+    # Encoded runs are in long tokens (runs of non-space characters, \s being
+    # str.isspace): only those holding 16 base64 characters in a row can decode. They
+    # are found by a byte search; the token is read from there to its end, since
+    # nothing before in it can match (that would hold a run of 16 found first, and the
+    # hex run's look-behind sees a character that is no base64 one either way).
+    raw = text.encode("latin-1", "replace")
+    runs = raw.translate(_RUN_CLASSES)
+    at = runs.find(_RUN_SEED)
+    while at != -1:
+        space = _SPACE.search(text, at)
+        end = len(text) if space is None else space.start()
+        found.extend(_decode_token(text[at:end], at))
         if len(found) >= limit:
             return tuple(found[:limit])
-    if _HEX_SPACED_GATE.search(text) is not None:
+        at = runs.find(_RUN_SEED, end)
+    if _holds_spaced_hex(text, raw):
         for match in _HEX_SPACED.finditer(text):
             digits = re.sub(r"\\x|0x|[ ,:]", "", match.group())
             if len(digits) % 2 or match.group().isalnum():
@@ -299,6 +388,17 @@ def decoded_payloads(text: str, *, limit: int = 16) -> tuple[DecodedPayload, ...
             if decoded is not None:
                 found.append(DecodedPayload("hex", match.start(), match.end(), decoded))
     return tuple(found[:limit])
+
+
+def _holds_spaced_hex(text: str, raw: bytes) -> bool:
+    """Whether ``_HEX_SPACED_GATE`` matches somewhere in ``text`` (``raw``: its latin-1)."""
+    classes = raw.translate(_SPACED_CLASSES)
+    place = _HEX_SPACED_SEED.search(classes)
+    while place is not None:
+        if _HEX_SPACED_GATE.match(text, place.start()) is not None:
+            return True
+        place = _HEX_SPACED_SEED.search(classes, place.start() + 1)
+    return False
 
 
 def _decode_token(token: str, offset: int) -> list[DecodedPayload]:
