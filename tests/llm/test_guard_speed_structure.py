@@ -25,8 +25,8 @@ import pytest
 
 from watchkeeper.llm.guard import _structure, _structure_search
 from watchkeeper.llm.guard._needles import Occurrences
-from watchkeeper.llm.guard._pattern_proofs import match_starts
 from watchkeeper.llm.guard._normalise import normalise
+from watchkeeper.llm.guard._pattern_proofs import match_starts
 from watchkeeper.llm.guard._structure import (
     StructureMatches,
     structure_features,
@@ -241,3 +241,11 @@ def test_word_and_sentence_starts_of_any_text_are_the_regex_ones() -> None:
         words, ends = _structure._wide_run_starts(text)
         assert words.tolist() == [m.start() for m in re.finditer(r"\w+", text)], text
         assert ends.tolist() == [m.start() for m in re.finditer(r"[.!?\n]+", text)], text
+
+
+def test_the_word_table_is_what_re_calls_a_word_character() -> None:
+    # Every code point of the Basic Multilingual Plane, lone surrogates included.
+    table = _structure._bmp_words()
+    word = re.compile(r"\w")
+    differ = [c for c in range(0x10000) if bool(word.fullmatch(chr(c))) != bool(table[c])]
+    assert differ == []

@@ -26,6 +26,7 @@ searched only where it can match (:mod:`._structure_search`).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -145,20 +146,33 @@ def _run_starts(text: str, table: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64
     return starts.astype(np.int64)
 
 
+@functools.cache
+def _bmp_words() -> npt.NDArray[np.bool_]:
+    """Which code points of the Basic Multilingual Plane ``\\w`` matches: ``str.isalnum()``
+    or ``_``, what ``re`` tests (built once, about 10 ms, on the first long text that
+    needs it; the running Python's own Unicode tables, so the answers are ``re``'s)."""
+    table = np.fromiter((chr(code).isalnum() for code in range(_BMP)), dtype=bool, count=_BMP)
+    table[ord("_")] = True
+    return table
+
+
+_BMP = 0x10000
+
+
 def _wide_run_starts(text: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """The starts of ``_WORDS`` and ``_SENTENCE_END`` matches in any text: ``\\w`` is
-    ``str.isalnum()`` or ``_`` (what ``re`` tests), asked once a distinct non-ASCII
-    character; one code point a string index (UTF-32)."""
+    ``str.isalnum()`` or ``_`` (what ``re`` tests), read from a table of the Basic
+    Multilingual Plane, and asked once a distinct character beyond it; one code point a
+    string index (UTF-32)."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    ascii_codes = np.minimum(codes, 127)
-    wide = codes > 127
-    is_word = _ASCII_WORD[ascii_codes] & ~wide
-    where = np.flatnonzero(wide)
+    astral = codes >= _BMP
+    is_word = _bmp_words()[np.where(astral, 0, codes)]
+    where = np.flatnonzero(astral)
     if where.size:
         distinct = np.unique(codes[where])
         word = np.array([chr(code).isalnum() for code in distinct.tolist()], dtype=bool)
         is_word[where] = word[np.searchsorted(distinct, codes[where])]
-    is_end = _ASCII_END[ascii_codes] & ~wide
+    is_end = _ASCII_END[np.minimum(codes, 127)] & (codes <= 127)
     return _starts_of(is_word), _starts_of(is_end)
 
 
