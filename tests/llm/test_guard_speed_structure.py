@@ -249,3 +249,39 @@ def test_the_word_table_is_what_re_calls_a_word_character() -> None:
     word = re.compile(r"\w")
     differ = [c for c in range(0x10000) if bool(word.fullmatch(chr(c))) != bool(table[c])]
     assert differ == []
+
+
+def _one_window(matches: StructureMatches, start: int, end: int) -> tuple[list[int], list[float]]:
+    """A window's features counted on their own, each as a plain count."""
+    found: dict[int, float] = {}
+    top = _structure.N_BUCKETS - 1
+    scale, cap = _structure.STRUCTURE_SCALE, 3
+    for k, spans in enumerate(matches.spans):
+        inside = sum(1 for low, high in spans.tolist() if low >= start and high <= end)
+        if inside:
+            found[top - k] = scale * min(inside, cap) / float(cap)
+    words = sum(1 for at in matches.words.tolist() if start <= at < end)
+    second = sum(1 for at in matches.second.tolist() if start <= at < end)
+    if words >= 8 and second:
+        found[top - len(matches.spans)] = scale * min(1.0, second / words * 10.0)
+    commands = sum(1 for at in matches.commands.tolist() if start <= at < end)
+    if commands:
+        sentences = 1 + sum(1 for at in matches.ends.tolist() if start <= at < end - 1)
+        found[top - 1 - len(matches.spans)] = scale * min(1.0, commands / sentences)
+    ordered = sorted(found)
+    return ordered, [found[index] for index in ordered]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_windows_counted_at_once_are_each_window_counted_alone(seed: int) -> None:
+    rng = random.Random(seed)
+    compared = 0
+    for text in _texts(200 + seed, 24):
+        matches = structure_matches(text)
+        bounds = [(start, start + 1500) for start in range(0, max(1, len(text) - 750), 750)]
+        bounds += [(a, a + rng.randint(0, 3000)) for a in rng.sample(range(len(text) + 1), 5)]
+        for (start, end), (indices, values) in zip(bounds, matches.windows(bounds), strict=True):
+            expected = _one_window(matches, start, end)
+            assert (indices.tolist(), values.tolist()) == expected, (start, end)
+            compared += len(expected[0])
+    assert compared > 500  # features were found, not only empty windows compared

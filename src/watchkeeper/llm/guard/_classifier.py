@@ -24,6 +24,7 @@ from importlib import resources
 import numpy as np
 import numpy.typing as npt
 
+from watchkeeper.llm.guard._needles import Occurrences
 from watchkeeper.llm.guard._structure import structure_features, structure_matches
 
 __all__ = [
@@ -392,8 +393,13 @@ def load_weights() -> ClassifierWeights:
     return ClassifierWeights(coef, intercept, structural)
 
 
-def attack_probability(text: str, weights: ClassifierWeights | None = None) -> float:
+def attack_probability(
+    text: str, weights: ClassifierWeights | None = None, occurrences: Occurrences | None = None
+) -> float:
     """Probability that a normalised text is a prompt attack: max over its windows.
+
+    ``occurrences`` is the caller's index of ``text`` (:mod:`._needles`), which the
+    structural pass reads instead of building its own.
 
     >>> attack_probability("what is the capital of france?") < 0.5
     True
@@ -410,9 +416,9 @@ def attack_probability(text: str, weights: ClassifierWeights | None = None) -> f
         return max(model.probability(head[start : start + WINDOW_CHARS]) for start in starts)
     # The structural patterns run once over the whole text (not once per overlapping
     # window, which would read every character twice); each window counts its share.
-    matches = structure_matches(head)
+    matches = structure_matches(head, occurrences)
     bounds = [(start, min(start + WINDOW_CHARS, len(head))) for start in starts]
     ngrams = _WindowHashes(head).counted(bounds)
     return model._worst_window(
-        ngrams, [matches.window(start, start + WINDOW_CHARS) for start, _ in bounds]
+        ngrams, matches.windows([(start, start + WINDOW_CHARS) for start, _ in bounds])
     )

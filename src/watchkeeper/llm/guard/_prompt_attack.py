@@ -164,7 +164,7 @@ def _scan_segment(
         span = (offset + suffix.start, offset + suffix.end)
         findings.append(ScanFinding(*span, "adversarial_suffix", suffix.score, 0.8))
     pattern_score = _noisy_or(list(families.values()))
-    probability = attack_probability(folded.text, weights)
+    probability = attack_probability(folded.text, weights, occurrences)
     for payload in payloads:
         probability = max(probability, attack_probability(normalise(payload.text).text, weights))
     score = _combine(pattern_score, probability, findings, len(segment), offset)

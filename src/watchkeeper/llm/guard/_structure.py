@@ -251,33 +251,50 @@ class StructureMatches:
     def window(self, start: int, end: int) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]:
         """The features of ``text[start:end]``: :func:`structure_features` of the window,
         except that a match must lie wholly inside it (not be re-found at its edges)."""
-        indices: list[int] = []
-        values: list[float] = []
+        return self.windows([(start, end)])[0]
+
+    def windows(
+        self, bounds: list[tuple[int, int]]
+    ) -> list[tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]]:
+        """:meth:`window` of every ``(start, end)`` of ``bounds``, the counts of all the
+        windows taken at once (bucket indices ascending, as :meth:`window` gives them)."""
+        starts = np.array([start for start, _ in bounds], dtype=np.int64)
+        ends = np.array([end for _, end in bounds], dtype=np.int64)
+        inside = []  # (k, matches of pattern k wholly inside each window)
         for k, spans in enumerate(self.spans):
-            if spans.size == 0:
-                continue
-            inside = int(np.count_nonzero((spans[:, 0] >= start) & (spans[:, 1] <= end)))
-            if inside:
-                indices.append(N_BUCKETS - 1 - k)
-                values.append(STRUCTURE_SCALE * min(inside, int(_CAP)) / _CAP)
-        words = int(np.searchsorted(self.words, end) - np.searchsorted(self.words, start))
-        if words >= 8:
-            second = int(np.searchsorted(self.second, end) - np.searchsorted(self.second, start))
-            if second:
+            if spans.size:
+                held = (spans[:, 0] >= starts[:, None]) & (spans[:, 1] <= ends[:, None])
+                inside.append((k, np.count_nonzero(held, axis=1).tolist()))
+        inside.reverse()  # the last pattern has the lowest bucket
+
+        def between(
+            places: npt.NDArray[np.int64], low: npt.NDArray[np.int64], high: npt.NDArray[np.int64]
+        ) -> list[int]:
+            counted = np.searchsorted(places, high) - np.searchsorted(places, low)
+            return list(counted.tolist())
+
+        words = between(self.words, starts, ends)
+        second = between(self.second, starts, ends)
+        commands = between(self.commands, starts, ends)
+        sentences = between(self.ends, starts, ends - 1)
+        found = []
+        for w in range(len(bounds)):
+            indices: list[int] = []
+            values: list[float] = []
+            if commands[w]:
+                indices.append(N_BUCKETS - 2 - len(_COMPILED))
+                values.append(STRUCTURE_SCALE * min(1.0, commands[w] / (1 + sentences[w])))
+            if words[w] >= 8 and second[w]:
                 indices.append(N_BUCKETS - 1 - len(_COMPILED))
-                values.append(STRUCTURE_SCALE * min(1.0, second / words * 10.0))
-        commands = int(np.searchsorted(self.commands, end) - np.searchsorted(self.commands, start))
-        if commands:
-            sentences = 1 + int(
-                np.searchsorted(self.ends, end - 1) - np.searchsorted(self.ends, start)
+                values.append(STRUCTURE_SCALE * min(1.0, second[w] / words[w] * 10.0))
+            for k, held_counts in inside:
+                if held_counts[w]:
+                    indices.append(N_BUCKETS - 1 - k)
+                    values.append(STRUCTURE_SCALE * min(held_counts[w], int(_CAP)) / _CAP)
+            found.append(
+                (np.asarray(indices, dtype=np.int32), np.asarray(values, dtype=np.float64))
             )
-            indices.append(N_BUCKETS - 2 - len(_COMPILED))
-            values.append(STRUCTURE_SCALE * min(1.0, commands / sentences))
-        order = np.argsort(indices)
-        return (
-            np.asarray(indices, dtype=np.int32)[order],
-            np.asarray(values, dtype=np.float64)[order],
-        )
+        return found
 
 
 def structure_matches(text: str, occurrences: Occurrences | None = None) -> StructureMatches:
