@@ -23,7 +23,6 @@ __all__ = ["Needles", "Occurrences"]
 
 _KEY_CHARS = 3
 _BITS = 21  # every code point fits (the largest is 0x10FFFF)
-_NO_KEYS = np.empty(0, dtype=np.uint64)
 
 
 def _key(needle: str) -> int:
@@ -33,22 +32,25 @@ def _key(needle: str) -> int:
 class Needles:
     """The needles an index is asked about, their keys computed once."""
 
+    names: tuple[str, ...]  # the needles of three or more characters, in ``keys``'s order
     slot: dict[str, int]  # a needle's row in ``keys``
     keys: npt.NDArray[np.uint64]
     parts: frozenset[int]
 
     def __init__(self, needles: Iterable[str], *parts: Needles) -> None:
         every = {*needles, *(needle for part in parts for needle in part.slot)}
-        keyed = sorted(needle for needle in every if len(needle) >= _KEY_CHARS)
-        self.slot = {needle: k for k, needle in enumerate(keyed)}
-        self.keys = np.array([_key(needle) for needle in keyed], dtype=np.uint64)
+        self.names = tuple(sorted(needle for needle in every if len(needle) >= _KEY_CHARS))
+        self.slot = {needle: k for k, needle in enumerate(self.names)}
+        self.keys = np.array([_key(needle) for needle in self.names], dtype=np.uint64)
         self.parts = frozenset(map(id, parts))  # (the sets it holds: see Occurrences.knows)
 
 
 class Occurrences:
     """Where needles occur in ``text``. Without ``needles`` every question is a
     ``str.find`` loop (a short text, or a few questions); with them, an index is built
-    on the first question of three or more characters and answers the rest.
+    on the first question of three or more characters and answers the rest. Each
+    answer is kept: several patterns ask for the same needle (the lists given back are
+    shared, not to be changed).
 
     >>> known = Needles(["you", "aaa", "shorter"])
     >>> Occurrences("you know you do", known).positions("you")
@@ -65,7 +67,8 @@ class Occurrences:
         self.text = text
         self._needles = needles
         self._index: tuple[npt.NDArray[np.intp], npt.NDArray[np.uint64]] | None = None
-        self._ranges: tuple[list[int], list[int]] = ([], [])
+        self._hits: dict[str, tuple[int, int]] = {}  # known needles whose key occurs
+        self._found: dict[str, list[int]] = {}
 
     def _built(self) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.uint64]]:
         if self._index is None:
@@ -79,11 +82,17 @@ class Occurrences:
             # Not a stable sort (twice as fast): the places of one key are sorted when read.
             order = np.argsort(keys)
             ordered = keys[order]
-            known = self._needles.keys if self._needles is not None else _NO_KEYS
-            self._ranges = (
-                np.searchsorted(ordered, known, side="left").tolist(),
-                np.searchsorted(ordered, known, side="right").tolist(),
-            )
+            if self._needles is not None:
+                low = np.searchsorted(ordered, self._needles.keys, side="left")
+                high = np.searchsorted(ordered, self._needles.keys, side="right")
+                hit = np.flatnonzero(high > low)
+                names = self._needles.names
+                self._hits = {
+                    names[k]: (lo, hi)
+                    for k, lo, hi in zip(
+                        hit.tolist(), low[hit].tolist(), high[hit].tolist(), strict=True
+                    )
+                }
             self._index = (order, ordered)
         return self._index
 
@@ -97,26 +106,16 @@ class Occurrences:
         """Whether ``needle`` is in the text (``needle in text``)."""
         if len(needle) < _KEY_CHARS or self._needles is None:
             return needle in self.text
-        low, high = self._range(needle)
-        if low == high or len(needle) == _KEY_CHARS:
-            return low < high
-        order, text = self._built()[0], self.text
-        return any(text.startswith(needle, at) for at in order[low:high].tolist())
-
-    def _range(self, needle: str) -> tuple[int, int]:
-        """Where the keys of ``needle``'s first three characters lie in the sorted index."""
-        _, ordered = self._built()
-        slot = self._needles.slot.get(needle) if self._needles is not None else None
-        if slot is not None:
-            return self._ranges[0][slot], self._ranges[1][slot]
-        key = np.uint64(_key(needle))
-        return (
-            int(np.searchsorted(ordered, key, side="left")),
-            int(np.searchsorted(ordered, key, side="right")),
-        )
+        return bool(self.positions(needle))
 
     def positions(self, needle: str) -> list[int]:
         """Every start of ``needle`` in the text, ascending (overlapping ones too)."""
+        found = self._found.get(needle)
+        if found is None:
+            found = self._found[needle] = self._look(needle)
+        return found
+
+    def _look(self, needle: str) -> list[int]:
         text = self.text
         if len(needle) < _KEY_CHARS or self._needles is None:
             found = []
@@ -125,10 +124,17 @@ class Occurrences:
                 found.append(at)
                 at = text.find(needle, at + 1)
             return found
-        low, high = self._range(needle)
-        if low == high:
-            return []
-        places: list[int] = sorted(self._built()[0][low:high].tolist())
+        order, ordered = self._built()
+        span = self._hits.get(needle)
+        if span is None:
+            if needle in self._needles.slot:
+                return []  # its first three characters are nowhere in the text
+            key = np.uint64(_key(needle))
+            span = (
+                int(np.searchsorted(ordered, key, side="left")),
+                int(np.searchsorted(ordered, key, side="right")),
+            )
+        places: list[int] = sorted(order[span[0] : span[1]].tolist())
         if len(needle) == _KEY_CHARS:
             return places
         return [at for at in places if text.startswith(needle, at)]
