@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
+from watchkeeper.llm.guard._guard import warm_up
 from watchkeeper.service._leader import Leadership
 from watchkeeper.service._protocol import ServiceAPI
 from watchkeeper.service._settings import Settings
@@ -82,10 +83,13 @@ def run_tick(service: ServiceAPI, pusher: GraphitePusher | None = None) -> dict[
 def background_lifespan(
     service: ServiceAPI, settings: Settings
 ) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
-    """A FastAPI lifespan running the config at start and the tick loop until shutdown."""
+    """A FastAPI lifespan warming the guard and running the config at start, and the
+    tick loop until shutdown."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The guard's weights and tables are built here, not by the first request.
+        await run_in_threadpool(warm_up)
         leader = service.leadership()
         if settings.config_path:
             await run_in_threadpool(_apply_config, service, settings.config_path, leader)
