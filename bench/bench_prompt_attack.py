@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 GUARD = "src/watchkeeper/llm/guard"
 MODULES = (
     "_normalise",
+    "_needles",
     "_structure_patterns",
     "_indirect",
     "_structure_foreign",

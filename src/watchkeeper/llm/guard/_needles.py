@@ -1,13 +1,13 @@
 """Every occurrence of many short strings in one text, from one sorted index.
 
-The structural pass asks where each of a few hundred needles (its patterns' starts and
-triggers) occurs in one text; a ``str.find`` loop a needle reads the text a few
-hundred times. Here the text's three-character keys (one a position, each character's
-code in 21 bits, so two keys are equal only when their characters are) are sorted once,
-and the keys of the needles known in advance (a :class:`Needles`) are looked up in it
-at once. A needle of three or more characters can occur only where its first three do,
-and a longer one is checked at each of those places; shorter needles are found with
-``str.find``. The positions are those of the ``find`` loop: every occurrence,
+The pattern pass and the structural pass ask where each of about a thousand needles
+(their patterns' triggers and starts) occurs in one text; a ``str.find`` loop a needle
+reads the text hundreds of times. Here the text's three-character keys (one a position,
+each character's code in 21 bits, so two keys are equal only when their characters are)
+are sorted once, and the keys of the needles known in advance (a :class:`Needles`) are
+looked up in it at once. A needle of three or more characters can occur only where its
+first three do, and a longer one is checked at each of those places; shorter needles are
+found with ``str.find``. The positions are those of the ``find`` loop: every occurrence,
 overlapping ones too, ascending (``tests/llm/test_guard_needles.py`` checks it against
 the loop).
 """
@@ -35,14 +35,13 @@ class Needles:
     names: tuple[str, ...]  # the needles of three or more characters, in ``keys``'s order
     slot: dict[str, int]  # a needle's row in ``keys``
     keys: npt.NDArray[np.uint64]
-    parts: frozenset[int]
 
     def __init__(self, needles: Iterable[str], *parts: Needles) -> None:
+        """``needles`` and every needle of the sets ``parts``."""
         every = {*needles, *(needle for part in parts for needle in part.slot)}
         self.names = tuple(sorted(needle for needle in every if len(needle) >= _KEY_CHARS))
         self.slot = {needle: k for k, needle in enumerate(self.names)}
         self.keys = np.array([_key(needle) for needle in self.names], dtype=np.uint64)
-        self.parts = frozenset(map(id, parts))  # (the sets it holds: see Occurrences.knows)
 
 
 class Occurrences:
@@ -96,11 +95,22 @@ class Occurrences:
             self._index = (order, ordered)
         return self._index
 
-    def knows(self, needles: Needles) -> bool:
-        """Whether the index looks up every needle of ``needles`` at once (each other
-        needle costs a binary search of its own)."""
-        known = self._needles
-        return known is not None and (needles is known or id(needles) in known.parts)
+    def starts(self, needles: tuple[str, ...], limit: int) -> list[int] | None:
+        """0 and every place where one of ``needles`` occurs, ascending and once each:
+        where a pattern whose every match starts with one of them (or at 0) can match;
+        None when that is more than ``limit`` places (before duplicates are dropped).
+
+        >>> Occurrences("you and you").starts(("you", "and"), 8)
+        [0, 4, 8]
+        >>> Occurrences("you and you").starts(("you", "and"), 2) is None
+        True
+        """
+        places = [0]
+        for needle in needles:
+            places.extend(self.positions(needle))
+            if len(places) > limit:
+                return None
+        return sorted(set(places))
 
     def holds(self, needle: str) -> bool:
         """Whether ``needle`` is in the text (``needle in text``)."""

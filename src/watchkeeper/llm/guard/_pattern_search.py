@@ -151,14 +151,10 @@ def _search_at_starts(
     returns the same match.
     """
     starts = _STARTS.get(id(item))
-    if starts is None:
+    places = None if starts is None else occurrences.starts(starts, _MAX_STARTS)
+    if places is None:
         return False
-    places = [0]
-    for start in starts:
-        places.extend(occurrences.positions(start))
-        if len(places) > _MAX_STARTS:
-            return False
-    for at in sorted(set(places)):
+    for at in places:
         if (match := item.pattern.match(text, at)) is not None:
             return match
     return None

@@ -45,8 +45,8 @@ __all__ = [
 
 _MAX_OCCURRENCES = 48
 _MAX_STARTS = 64
-# A pattern is tried at its starts when they are few (each is a ``str.find`` over the
-# text, about as costly as the windows' needles), else searched in windows if it can be.
+# A pattern is tried at its starts when they are few (each is a needle to look up, as
+# the windows' needles are), else searched in windows if it can be.
 _MANY_STARTS = 12
 _MANY_STARTS_UNPLANNED = 26  # the plain search of an unbounded pattern costs more
 
@@ -163,12 +163,9 @@ def start_spans(
     a match can start only where a needle does. ``occurrences`` is an index of
     ``scan`` to find the needles in (one is made when not given)."""
     where = occurrences if occurrences is not None else Occurrences(scan)
-    places = [0]
-    for needle in needles:
-        places.extend(where.positions(needle))
-        if len(places) > limit:
-            return None
-    places = sorted(set(places))
+    places = where.starts(needles, limit)
+    if places is None:
+        return None
     spans: list[tuple[int, int]] = []
     done = 0
     for at in places:
