@@ -123,6 +123,8 @@ class _Problems:
 
     def add(self, mask: np.ndarray[Any, Any], field: str, message: Any) -> None:
         """Reject the records of ``mask``; ``message`` is text or a function of the index."""
+        if not mask.any():  # the common case, checked once a column
+            return
         for index in np.flatnonzero(mask & ~self.bad):
             text = message(int(index)) if callable(message) else message
             raw = self.ids[index]
@@ -130,6 +132,13 @@ class _Problems:
                 int(index), None if raw in (None, "") else str(raw), field, text
             )
         self.bad |= mask
+
+
+def _present(column: pa.ChunkedArray) -> np.ndarray[Any, Any]:
+    """Which values of ``column`` are not null (without a compute call when none is)."""
+    if not column.null_count:
+        return np.ones(len(column), dtype=bool)
+    return _mask(pc.is_valid(column))
 
 
 def _mask(array: pa.ChunkedArray | pa.Array) -> np.ndarray[Any, Any]:
@@ -158,9 +167,8 @@ def _check_numbers(column: pa.ChunkedArray, field: str, problems: _Problems) -> 
     values = np.asarray(column.to_numpy(), dtype=np.float64)
     finite = np.isfinite(values)
     if not finite.all():
-        valid = _mask(pc.is_valid(column)) if column.null_count else np.ones_like(finite)
-        problems.add(~finite & valid, field, NOT_FINITE)
-    return column.cast(pa.float64())
+        problems.add(~finite & _present(column), field, NOT_FINITE)
+    return column if kind == pa.float64() else column.cast(pa.float64())
 
 
 def _check_feature(
@@ -172,18 +180,17 @@ def _check_feature(
         kind is None and (pa.types.is_floating(values_type) or pa.types.is_integer(values_type))
     ):
         return _check_numbers(column, field, problems)
-    present = _mask(pc.is_valid(column))
     if kind == "boolean" and not (
         pa.types.is_boolean(values_type) or pa.types.is_null(values_type)
     ):
         values = column.to_pylist()
-        problems.add(present, field, lambda i: expected_message("bool", values[i]))
+        problems.add(_present(column), field, lambda i: expected_message("bool", values[i]))
     if kind in ("categorical", "text") and pa.types.is_floating(values_type):
         problems.add(_not_finite(column) | _mask(pc.is_nan(column)), field, NOT_FINITE)
     nested = pa.types.is_nested(values_type) or pa.types.is_binary(values_type)
     if nested or pa.types.is_temporal(values_type):
         problems.add(
-            present,
+            _present(column),
             field,
             f"has type {values_type}, which a feature cannot be; send a number, text or boolean",
         )

@@ -83,6 +83,10 @@ def stored_records(model_id: int, ids: Sequence[str]) -> Select[Any]:
     ).where(records.c.model_id == model_id, records.c.record_id.in_(ids))
 
 
+# (dialect, column) -> the window upsert of RecordRepository._bump_statement.
+_BUMP_STATEMENTS: dict[tuple[str, str], Any] = {}
+
+
 class RecordRepository(RepositoryBase):
     def _bump_windows(
         self,
@@ -112,19 +116,31 @@ class RecordRepository(RepositoryBase):
             }
             for (version_id, segment, start), n in sorted(counts.items())
         ]
-        # One single-row statement run with executemany: SQLAlchemy compiles and caches
-        # it once, where a multi-row VALUES would be compiled again for every batch.
-        statement = self._insert(windows)
-        statement = statement.on_conflict_do_update(
-            index_elements=["model_id", "version_id", "segment", "start"],
-            set_={
-                column: windows.c[column] + statement.excluded[column],
-                "needs_recompute": case(
-                    (windows.c.status == "closed", True), else_=windows.c.needs_recompute
-                ),
-            },
-        )
-        connection.execute(statement, values)
+        connection.execute(self._bump_statement(column), values)
+
+    def _bump_statement(self, column: str) -> Any:
+        """The upsert of :meth:`_bump_windows`, built once a column and dialect.
+
+        One single-row statement run with executemany: SQLAlchemy compiles and caches it
+        once, where a multi-row VALUES would be compiled again for every batch; and it is
+        kept, because building it (``excluded`` makes a proxy of every column of the
+        table) cost more than running it for a batch of one record.
+        """
+        key = (self.engine.dialect.name, column)
+        statement = _BUMP_STATEMENTS.get(key)
+        if statement is None:
+            insert = self._insert(windows)
+            statement = insert.on_conflict_do_update(
+                index_elements=["model_id", "version_id", "segment", "start"],
+                set_={
+                    column: windows.c[column] + insert.excluded[column],
+                    "needs_recompute": case(
+                        (windows.c.status == "closed", True), else_=windows.c.needs_recompute
+                    ),
+                },
+            )
+            _BUMP_STATEMENTS[key] = statement
+        return statement
 
     def _insert_sqlite(
         self, connection: Connection, model_id: int, version_id: int, rows: Sequence[RecordTuple]
