@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from watchkeeper._exceptions import InputError
 from watchkeeper.llm.guard import ROLES, Guard, GuardResult, Policy
-from watchkeeper.llm.monitoring._descriptors import describe_texts
+from watchkeeper.llm.monitoring._descriptors import describe_values
 from watchkeeper.llm.monitoring._guard_names import FLAGGED, hit_feature, score_feature
 
 __all__ = [
@@ -114,12 +114,12 @@ def guard_features(
     >>> features["prompt_n_words"], features["response_n_words"], features["guard_pii_hit"]
     (2.0, None, False)
     """
-    prompt, response = prompt_and_response(messages)
-    table = describe_texts([prompt, response])
+    # The values of describe_texts' columns, without building a table for one row.
+    described = describe_values(prompt_and_response(messages))
     features: dict[str, Any] = {}
-    for row, side in enumerate(("prompt", "response")):
+    for values, side in zip(described, ("prompt", "response"), strict=True):
         for name in GUARD_DESCRIPTORS:
-            features[f"{side}_{name}"] = table.column(name)[row].as_py()
+            features[f"{side}_{name}"] = values[name]
     features[FLAGGED] = result.flagged
     seen = {verdict.detector_type: verdict for verdict in result.breakdown}
     for name in _detectors(policy):

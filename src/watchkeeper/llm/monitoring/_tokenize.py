@@ -27,6 +27,7 @@ import re
 from collections.abc import Iterable
 
 import numpy as np
+import numpy.typing as npt
 
 __all__ = ["CJK_CHARS", "approx_token_count", "count_tokens", "is_word", "tokenize", "words"]
 
@@ -65,11 +66,59 @@ def tokenize(text: str, *, lowercase: bool = False) -> list[str]:
 
 def _spaced(text: str, lowercase: bool) -> str:
     # One token per CJK character: spaces around each make the word pattern cut there.
+    # Splitting on the (captured) character and joining with one space puts one space
+    # on each side of every CJK character, the same text as sub(" \\1 ") without a
+    # template expanded in Python per match.
     if lowercase:
         text = text.lower()
     if _HAS_CJK.search(text):
-        text = _CJK.sub(r" \1 ", text)
+        text = " ".join(_CJK.split(text))
     return text
+
+
+# Token classes of a character (:func:`token_classes`): white space; a word character
+# (a run of them is one word); a CJK word character (a word on its own); anything else
+# (a token on its own: punctuation, symbols, a CJK character that is not a word one).
+SPACE, WORD, CJK_WORD, OTHER = 0, 1, 2, 3
+
+
+def code_points(text: str, errors: str = "strict") -> npt.NDArray[np.uint32]:
+    """The code points of ``text`` as an array (lone surrogates with ``"surrogatepass"``)."""
+    return np.frombuffer(text.encode("utf-32-le", errors), "<u4")
+
+
+def char_matches(pattern: re.Pattern[str], chars: str) -> npt.NDArray[np.bool_]:
+    """Which characters of ``chars`` a pattern of one character class matches, each alone.
+
+    >>> char_matches(_WORD, "a b!").tolist()
+    [True, False, True, False]
+    """
+    # Every match becomes NUL (one character for one), so the matched positions are
+    # the NULs of the result; NUL itself is asked directly.
+    hit: npt.NDArray[np.bool_] = code_points(pattern.sub("\x00", chars), "surrogatepass") == 0
+    if "\x00" in chars:
+        hit[code_points(chars, "surrogatepass") == 0] = pattern.match("\x00") is not None
+    return hit
+
+
+def token_classes(chars: str) -> npt.NDArray[np.uint8]:
+    """The token class of each character of ``chars``, by the tokenizer's own patterns.
+
+    A text's words are its maximal runs of ``WORD`` characters and its ``CJK_WORD``
+    characters; its other tokens are its ``OTHER`` characters (what :func:`tokenize`
+    finds after spacing out CJK characters, which stand alone whatever their class).
+
+    >>> token_classes("a, 日").tolist() == [WORD, OTHER, SPACE, CJK_WORD]
+    True
+    """
+    word = char_matches(_WORD, chars)
+    cjk = char_matches(_HAS_CJK, chars)
+    other = char_matches(_OTHER, chars)
+    out = np.full(len(word), SPACE, np.uint8)
+    out[word] = WORD
+    out[word & cjk] = CJK_WORD
+    out[other] = OTHER
+    return out
 
 
 def words(text: str, *, lowercase: bool = False) -> list[str]:
