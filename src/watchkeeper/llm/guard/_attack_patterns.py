@@ -195,7 +195,8 @@ ATTACK_PATTERNS: tuple[AttackPattern, ...] = (
         r"(?:guidelines|restrictions|filters|limitations|censorship|boundaries|rules|policies)\b")),
     AttackPattern(
         "role_play_jailbreak", 0.25,
-        ("you are now", "pretend", "act as", "in character", "role", "respond as"),
+        ("you are now", "pretend", "act as", "in character", "role", "respond as",
+         "now on you are"),
         re.compile(
         r"\b(?:you are now|from now on you are|pretend (?:to be|you are|that you)|"
         r"act as (?:if you were|an? )|stay in character|roleplay as|role-play as|"

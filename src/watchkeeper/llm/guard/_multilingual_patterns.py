@@ -259,6 +259,47 @@ _ZH_SENT = ("发", "传")
 _ZH_LIMIT = ("限",)
 _ZH_SEND = ("发", "传")
 _ZH_RUN = ("执", "运")
+# The triggers above were chosen to be few; the ones below complete them where a
+# pattern could match a text that held none of its triggers (a French "ignorez toutes
+# les instructions précédentes" has "instructions", not "instrucci"; "une IA sans aucune
+# restriction" has neither "sans restriction" nor "restricci"), so a trigger is only
+# ever a gate: every match of a pattern holds one of its triggers, which
+# tests/llm/test_guard_speed_triggers.py proves from the expression.
+# The override verbs of _OVR, which every override of the forms above starts with.
+_OVR_WORDS = ("ignor", "vergiss", "vergessen sie", "missacht", "übergeh", "verwirf", "verwerfen sie",
+              "umgehe", "oublie", "néglige", "contourne", "outrepasse", "abstraction", "pas compte",
+              "olvid", "omite", "omita", "descart", "caso omiso", "salta", "salte", "por alto",
+              "dimentica", "trascura", "scordati", "considerare", "tenere conto", "esque",
+              "desconsider", "desprez")  # fmt: skip
+# What _SYSTEM_PROMPT names: a system prompt (German compounds, the Romance "... du
+# système", whose "s" Python's parser takes out of the alternation), hidden, secret,
+# internal or first instructions. Not "system" or "prompt" alone: English text is full
+# of them, and each text that holds a trigger pays for the expression.
+_SYSTEM_PROMPT_WORDS = ("system prompt", "systemprompt", "system-prompt", "anweisung", "nachricht",
+                        "eingabeaufforderung", "vorgaben", "regeln", "instruktion", "konfiguration",
+                        "ystème", "ysteme", "istema", "versteckt", "geheim", "ursprünglich",
+                        "initial", "caché", "secrèt", "ocult", "secret", "intern", "inicia",
+                        "origin", "nascost", "segret", "inizial")  # fmt: skip
+_VERBATIM_WORDS = ("wörtlich", "wort für wort", "mot pour mot", "mot à mot", "textuel", "textual",
+                   "literal", "letteral", "pie de la letra", "palabra por palabra", "parola per parola", "testual",
+                   "alla lettera", "palavra por palavra", "na íntegra")  # fmt: skip
+# The words of _LIMITS (and the uncensored model's adjectives).
+_LIMITS_WORDS = ("schränk", "restri", "filt", "regl", "regr", "regol", "règle", "regeln",
+                 "richtlinie", "zensur", "censur", "vorgabe", "grenzen", "limitation", "limitaci",
+                 "limitazi", "limitaç", "limitaco", "contrainte", "garde-fous", "directrice", "diretrize",
+                 "norma", "polític", "politic", "pauta", "linee guida", "unzensiert",
+                 "ungefiltert")  # fmt: skip
+_SAFETY_WORDS = ("seguridad", "sicurezza", "seguran")
+_NEW_RULES_WORDS = ("règles", "regras")
+_SYSTEM_NOTE_WORDS = ("systemnotiz", "system-notiz", "systemmeldung", "system-meldung",
+                      "system-hinweis", "systemnachricht", "system-nachricht", "systeme",
+                      "des systems")  # fmt: skip
+_SEND_WORDS = ("send", "schick", "leite", "übermitt", "lade", "übertrage", "exportiere",
+               "envoy", "transfère", "transférez", "transmet", "poste", "téléverse", "publie",
+               "exporte", "expédie", "envíe", "mand", "reenvía", "sube", "suba", "publica",
+               "transfiere", "exporta", "inoltra", "carica", "pubblica", "trasferisci",
+               "esporta", "spedisci", "encaminh", "repasse", "carregue", "publique",
+               "transfira")  # fmt: skip
 
 # ------------------------------------------------------------------------- patterns
 # The "no restrictions" form is common in ordinary text ("acceso sin restricciones"),
@@ -277,12 +318,12 @@ def _escaped(pattern: str) -> re.Pattern[str]:
 
 MULTILINGUAL_PATTERNS: tuple[PatternRow, ...] = (
     # --- German, French, Spanish, Italian, Portuguese.
-    ("instruction_override", 0.9, _NOUNS, _escaped(
+    ("instruction_override", 0.9, _NOUNS + _OVR_WORDS, _escaped(
         rf"\b{_OVR}\b{_GAP}{{0,30}}?(?:\b{_EARLIER}\b{_GAP}{{0,20}}?{_RULES}\b"
         rf"|{_RULES}\b{_GAP}{{0,12}}?\b{_EARLIER}(?!\w))"), ()),
-    ("instruction_override", 0.75, _NOUNS, _escaped(
+    ("instruction_override", 0.75, _NOUNS + _OVR_WORDS, _escaped(
         rf"\b{_OVR}\b {_ALL}\b{_GAP}{{0,20}}?{_RULES}\b"), ()),
-    ("instruction_override", 0.55, _NOUNS, _escaped(
+    ("instruction_override", 0.55, _NOUNS + _OVR_WORDS, _escaped(
         rf"\b{_OVR}\b {_YOUR}\b{_GAP}{{0,15}}?{_RULES}\b"), ()),
     # "Forget everything": 0.8 with what came before named, 0.7 when a new order follows
     # at once (the English weights of these forms), in the family of the pattern they
@@ -312,30 +353,30 @@ MULTILINGUAL_PATTERNS: tuple[PatternRow, ...] = (
     ("instruction_override", 0.7, ("ignor", "vergessen"), _escaped(
         r"\b(?:obigen|vorherigen|bisherigen|vorangegangenen|vorangehenden) (?:\w{1,14} )?(?:ignorieren|vergessen)"
         r" und (?:\w{1,10} ){0,2}?(?:sagen|schreiben|ausgeben|antworten|zeigen|nennen)\b"), ()),
-    ("prompt_leaking", 0.85, _SYSTEM, _escaped(
+    ("prompt_leaking", 0.85, _SYSTEM + _SYSTEM_PROMPT_WORDS, _escaped(
         rf"\b{_LEAK}(?!\w){_GAP}{{0,30}}?\b{_SYSTEM_PROMPT}"), ()),
-    ("prompt_leaking", 0.7, _NOUNS, _escaped(
+    ("prompt_leaking", 0.7, _NOUNS + _VERBATIM_WORDS, _escaped(
         rf"\b{_LEAK}(?!\w){_GAP}{{0,30}}?\b{_INSTRUCTIONS}\b[^\n]{{0,60}}?{_VERBATIM}"), ()),
-    ("role_play_jailbreak", 0.8, _LIMIT, _escaped(
+    ("role_play_jailbreak", 0.8, _LIMIT + _LIMITS_WORDS, _escaped(
         r"\b(?:uneingeschränkte[rnsm]?|unzensierte[rnsm]?|ungefilterte[rnsm]?) (?:ki|ai|assistent\w{0,2}"
         r"|modell|chatbot|version|persona|modus)\b"
         rf"|\b{_MODEL} (?:sans|sin|senza|sem|ohne) (?:aucune |ninguna |nessuna |nenhuma |jegliche |jede "
         rf"|qualquer |alcuna )?{_LIMITS}\b"
         rf"|\b{_MODEL} (?:non censurée?|no censurad[oa]|non censurat[oa]|não censurad[oa]|sin censura"
         r"|senza censura|sem censura|sans censure)"), ()),
-    ("role_play_jailbreak", 0.6, _LIMIT + _NOUNS, _escaped(
+    ("role_play_jailbreak", 0.6, _LIMIT + _NOUNS + _LIMITS_WORDS, _escaped(
         rf"\b{_CUE}\b{_GAP}{{0,40}}?\b{_NO}\b ?(?:(?:aucune?|ningún|ninguna|alguna|alcuna|nenhuma|qualquer"
         r"|irgendwelche|jegliche|jede|ethischen|moralischen|les|tes|vos|tus|las|le tue|le|as|suas|de) ){0,2}"
         rf"{_LIMITS}\b"
         r"|\b(?:du bist|sie sind) (?:jetzt|nun|ab (?:jetzt|sofort)|von nun an) (?:völlig |komplett |ganz )?"
         r"(?:uneingeschränkt|unzensiert|ungefiltert)"), ()),
-    ("role_play_jailbreak", 0.6, _SAFETY, _escaped(
+    ("role_play_jailbreak", 0.6, _SAFETY + _SAFETY_WORDS, _escaped(
         r"\b(?:sicherheits\w{0,14}|(?:regeln|richtlinien|vorgaben) zur sicherheit) (?:\w{1,14} ){0,3}nicht (?:mehr )?(?:gelten|anwendbar)"
         r"|\b(?:règles|regles|consignes|directives|politiques) de (?:sécurité|securite) ne s'appliquent (?:pas|plus)"
         r"|\b(?:reglas|normas|directrices|políticas|politicas|pautas) de seguridad no (?:se )?(?:aplican|valen|cuentan|rigen)"
         r"|\b(?:regole|linee guida|norme|politiche) di sicurezza non (?:valgono|si applicano|contano)"
         r"|\b(?:regras|diretrizes|políticas|politicas|normas) de (?:segurança|seguranca) não (?:se )?(?:aplicam|valem)"), ()),
-    ("new_instructions", 0.6, _NOUNS, _escaped(
+    ("new_instructions", 0.6, _NOUNS + _NEW_RULES_WORDS, _escaped(
         r"\b(?:(?:neue|aktualisierte|echte|wahre|wichtige) (?:system-?)?(?:anweisungen?|regeln)"
         r"|(?:nouvelles?|vraies?|véritables?) (?:consignes?|règles)(?: (?:du |de )?(?:système|systeme))?"
         r"|(?:nuevas?|verdaderas?) (?:instrucciones|instrucción|reglas)(?: (?:del |de )?sistema)?"
@@ -372,34 +413,34 @@ MULTILINGUAL_PATTERNS: tuple[PatternRow, ...] = (
         r" (?:gesamten |ganzen |kompletten |vollständigen |ursprünglichen )?"
         r"(?:prompt-?texte?\b|prompts?(?:[.?!,;:]|$| (?:complet|entier|initial|completo|inicial|original|completo"
         r"|iniziale|intero|inteiro|vollständig|komplett|wörtlich|und|et|y|e)\b))"), _POSSESSIVES),
-    ("addressed_to_ai", 0.6, _SYSTEM, _escaped(
+    ("addressed_to_ai", 0.6, _SYSTEM + _SYSTEM_NOTE_WORDS, _escaped(
         rf"\b{_SYSTEM_NOTE}\s{{0,3}}:[^\n]{{0,200}}?{_OF_THE_MODEL}"), ()),
-    ("exfiltration", 0.6, _SENDING, _escaped(
+    ("exfiltration", 0.6, _SENDING + _SEND_WORDS, _escaped(
         rf"\b{_SEND}(?!\w){_GAP}{{0,50}}?\b{_TO}\b ?{_ADDRESS}"), ()),
     # --- Chinese (escaped too: matched on the folded text, where NFKC made "：" ":").
-    ("instruction_override", 0.9, _ZH_OVERRIDE, _escaped(
+    ("instruction_override", 0.9, (*_ZH_OVERRIDE, "理会"), _escaped(
         r"(?:忽略|忽视|无视|不要理会|忘记|忘掉)(?:你|掉)?"
         r"(?:之前|以前|上面|上述|先前|以上|原来|原有|原始|初始|系统)的?(?:所有|全部|一切)?的?"
         r"(?:指令|指示|命令|提示词?|说明|规则|设定|要求|约束|限制)"), ()),
-    ("instruction_override", 0.8, _ZH_OVERRIDE, _escaped(
+    ("instruction_override", 0.8, (*_ZH_OVERRIDE, "理会"), _escaped(
         r"(?:忽略|忽视|无视|不要理会|忘记|忘掉)(?:掉)?"
         r"(?:上文|上面(?:的)?(?:内容|文字|所有|一切)?|以上(?:的)?(?:内容|任务|所有|全部|一切)?"
         r"|之前(?:的)?(?:所有|全部)?(?:内容|对话)|前面(?:的)?(?:所有)?(?:内容|对话)|先前(?:的)?内容)"), ()),
     ("instruction_override", 0.55, _ZH_OVERRIDE, _escaped(
         r"(?:忽略|忽视|无视)(?:你的|系统的?|所有的?|一切)?(?:安全|内容)?"
         r"(?:策略|规则|限制|约束|指令|政策|审查|过滤|准则)"), ()),
-    ("prompt_leaking", 0.85, _ZH_LEAK, _escaped(
+    ("prompt_leaking", 0.85, (*_ZH_LEAK, *_ZH_LEAK_ALSO), _escaped(
         r"(?:输出|打印|显示|展示|告诉我|给我看|给我|发给我|重复|复述|泄露|透露|公开|说出|写出|列出|逐字)"
         r"[^\n]{0,20}?(?:系统提示词|你的系统提示|系统指令|系统设定|初始(?:提示词?|指令|设定)"
         r"|隐藏(?:的)?(?:提示词?|指令)|内部(?:指令|提示词?)|原始(?:提示词?|指令)|你的提示词|system ?prompt)"
         r"|把(?:你的)?(?:系统提示词?|系统指令|初始指令|隐藏指令|提示词)[^\n]{0,12}?"
         r"(?:输出|打印|显示|告诉|发|给我|复述|重复|写出)"), _ZH_LEAK_ALSO),
-    ("role_play_jailbreak", 0.8, _ZH_LIMIT, _escaped(
+    ("role_play_jailbreak", 0.8, (*_ZH_LIMIT, "模", "约", "审", "过"), _escaped(
         r"(?:开发者|越狱|上帝|无限制|无审查|dan)模式(?:已)?(?:开启|启用|激活|启动)"
         r"|你(?:现在)?(?:是|处于|进入了?|已进入|在)(?:开发者|越狱|无限制|上帝|dan)模式"
         r"|(?:没有|不受|无)(?:任何)?(?:限制|约束|审查|过滤)的(?:ai|人工智能|助手|模型|机器人|版本)"
         r"|(?:无限制|无审查|未经审查|不受限制|无过滤)的?(?:ai|人工智能|助手|模型|机器人|版本|模式)"), ()),
-    ("role_play_jailbreak", 0.6, _ZH_LIMIT, _escaped(
+    ("role_play_jailbreak", 0.6, (*_ZH_LIMIT, "约", "规", "审", "过", "道", "伦"), _escaped(
         r"你(?:现在)?(?:已经)?(?:没有|不受|不再受|已不受|摆脱了?)(?:任何|一切|所有)?的?"
         r"(?:限制|约束|规则|审查|过滤|道德|伦理)"
         r"|解除(?:了)?(?:你的)?(?:所有|一切|全部)的?(?:安全)?(?:限制|约束)"
@@ -422,7 +463,7 @@ MULTILINGUAL_PATTERNS: tuple[PatternRow, ...] = (
     ("prompt_leaking", 0.85, ("системн",), re.compile(
         r"(?:покажи|выведи|раскрой|повтори|напиши|скажи|расскажи|дай|распечатай|процитируй|озвучь)"
         r"[\w ,]{0,30}?системн\w{0,4} (?:промпт|инструкци|сообщени|подсказк|настройк)"), ()),
-    ("role_play_jailbreak", 0.6, ("ограничени", "цензур"), re.compile(
+    ("role_play_jailbreak", 0.6, ("ограничени", "цензур", "фильтр", "правил", "режиме"), re.compile(
         r"(?:ты|вы|отвечай|ответь|отвечайте|ответьте|работаешь|работай)\b[\w ,]{0,30}?"
         r"(?:без|никаких) (?:каких-либо |всяких |любых )?(?:ограничени|цензур|фильтр|правил)"
         r"|(?:ты|вы) (?:теперь |сейчас )?в режиме (?:разработчика|без ограничений)"), ()),

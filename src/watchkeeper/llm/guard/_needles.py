@@ -116,6 +116,9 @@ class Occurrences:
         """Whether ``needle`` is in the text (``needle in text``)."""
         if len(needle) < _KEY_CHARS or self._needles is None:
             return needle in self.text
+        self._built()
+        if needle not in self._hits and needle in self._needles.slot:
+            return False  # a known needle whose first three characters are nowhere
         return bool(self.positions(needle))
 
     def positions(self, needle: str) -> list[int]:
