@@ -39,6 +39,7 @@ import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, cast
 
@@ -146,6 +147,9 @@ _VOTERS = {
     script: frozenset().union(*(_FUNCTION_WORDS[code] for code in codes))
     for script, codes in _VOTING.items()
 }
+_VOTER_LISTS = {code: tuple(sorted(words)) for code, words in _FUNCTION_WORDS.items()}
+# A longer word is no function word: the vote need not cut it out of the text.
+_LONGEST_VOTER = max(len(word) for words in _VOTERS.values() for word in words)
 #: Every value the ``language`` column takes.
 LANGUAGES = (*_FUNCTION_WORDS, "el", "he", "ko", "th", "hi", "zh", "ja", "und")
 
@@ -162,8 +166,8 @@ def _language(script: str, words: Sequence[str], has_kana: bool) -> str:
     # Only the function words of the candidates are counted (a pass in C), then each
     # candidate's hits are the counts of its words among them.
     head = words[:_VOTING_WORDS]
-    seen = Counter(filter(_VOTERS[script].__contains__, head)).items()
-    hits = [sum(n for word, n in seen if word in _FUNCTION_WORDS[code]) for code in candidates]
+    seen = Counter(filter(_VOTERS[script].__contains__, head))
+    hits = [sum(map(seen.get, _VOTER_LISTS[code], repeat(0))) for code in candidates]
     best = max(hits)
     if best < 2 or hits.count(best) > 1:
         return "und"
@@ -353,10 +357,14 @@ def _describe_chunk(
         last[ends[nonempty] - 1] = word[ends[nonempty] - 1]
     run_starts = np.flatnonzero(first)
     run_ends = np.flatnonzero(last) + 1
-    # A run's UTF-8 size: its length plus the extra bytes of its characters.
-    extra = np.zeros(len(codes) + 1, np.int64)
-    np.cumsum((codes >> 2) & 3, dtype=np.int64, out=extra[1:])
-    run_tokens = (run_ends - run_starts + extra[run_ends] - extra[run_starts] + 3) // 4
+    # A run's UTF-8 size: its length plus the extra bytes of its characters (none in
+    # ASCII).
+    run_bytes = run_ends - run_starts
+    if lowered is not None:
+        extra = np.zeros(len(codes) + 1, np.int64)
+        np.cumsum((codes >> 2) & 3, dtype=np.int64, out=extra[1:])
+        run_bytes += extra[run_ends] - extra[run_starts]
+    run_tokens = (run_bytes + 3) // 4
     if ids is None:
         runs = np.array([len(run_starts)])
         run_token_sum = np.array([run_tokens.sum()])
@@ -372,20 +380,33 @@ def _describe_chunk(
     scripts = [_NAMES[b] if n > 0 else "none" for b, n in zip(best, n_letters, strict=True)]
     # The words, where the vote or the vocabulary reads them, are sliced out of the
     # lower-cased text at the runs found above (a CJK word character is a run of one).
+    # The vote reads the first words only, and of them only those short enough to be
+    # function words.
     reads = [vocab is not None or script in _VOTING for script in scripts]
     if any(reads):
-        cjk = token == CJK_WORD
-        word_starts = np.flatnonzero(first | cjk)
-        word_ends = np.flatnonzero(last | cjk) + 1
-        if ids is not None:
-            offsets = starts[ids[word_starts]]
-            word_starts -= offsets
-            word_ends -= offsets
-        elif vocab is None:
-            word_starts = word_starts[:_VOTING_WORDS]
-            word_ends = word_ends[:_VOTING_WORDS]
-        begin = (np.cumsum(n_words) - n_words).tolist()
-        count = n_words.tolist()
+        word_starts, word_ends = run_starts, run_ends
+        if classes[:, CJK_WORD].any():
+            cjk = token == CJK_WORD
+            word_starts = np.flatnonzero(first | cjk)
+            word_ends = np.flatnonzero(last | cjk) + 1
+        word_ids = None if ids is None else ids[word_starts]
+        if word_ids is not None:
+            offsets = starts[word_ids]
+            word_starts = word_starts - offsets
+            word_ends = word_ends - offsets
+        per_text = n_words
+        if vocab is None:
+            rank = np.arange(len(word_starts))
+            if word_ids is not None:
+                rank -= (np.cumsum(n_words) - n_words)[word_ids]
+            keep = (rank < _VOTING_WORDS) & (word_ends - word_starts <= _LONGEST_VOTER)
+            word_starts, word_ends = word_starts[keep], word_ends[keep]
+            if word_ids is None:
+                per_text = np.array([len(word_starts)])
+            else:
+                per_text = np.bincount(word_ids[keep], minlength=m)
+        begin = (np.cumsum(per_text) - per_text).tolist()
+        stop = np.cumsum(per_text).tolist()
         from_list, to_list = word_starts.tolist(), word_ends.tolist()
     for j, row in enumerate(rows):
         text = texts[j]
@@ -396,9 +417,7 @@ def _describe_chunk(
             out.languages[row] = _language(script, (), kana)
             continue
         low = text.lower() if lowered is None else lowered[j]
-        # The vote reads the first words only.
-        stop = begin[j] + (count[j] if vocab is not None else min(count[j], _VOTING_WORDS))
-        spans = zip(from_list[begin[j] : stop], to_list[begin[j] : stop], strict=True)
+        spans = zip(from_list[begin[j] : stop[j]], to_list[begin[j] : stop[j]], strict=True)
         found = [low[start:end] for start, end in spans]
         out.languages[row] = _language(script, found, kana)
         if vocab is not None and found:
