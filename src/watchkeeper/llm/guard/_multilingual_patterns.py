@@ -246,7 +246,6 @@ _SYSTEM = ("sistema", "système", "systemprompt", "system-prompt", "systemhinwei
 _LIMIT = ("restricci", "restrizion", "restriç", "einschränk", "uneingeschr", "censur",
           "sans restriction")  # fmt: skip
 _SAFETY = ("sicherheit", "sécurité", "securite", "reglas")
-_SENDING = ("envoie", "envía", "envia", "envie", "invia")
 # Chinese: single characters, which str.find scans for at memchr speed (two-character
 # needles cost ten times more), each the first character of the words its patterns
 # start with, so that a Chinese text holding one pays little for the search.
@@ -267,9 +266,10 @@ _ZH_RUN = ("执", "运")
 # tests/llm/test_guard_speed_triggers.py proves from the expression.
 # The override verbs of _OVR, which every override of the forms above starts with.
 _OVR_WORDS = ("ignor", "vergiss", "vergessen sie", "missacht", "übergeh", "verwirf", "verwerfen sie",
-              "umgehe", "oublie", "néglige", "contourne", "outrepasse", "abstraction", "pas compte",
+              "umgehe", "oublie", "néglige", "contourne", "outrepasse", "fais abstraction",
+              "faites abstraction", "pas compte",
               "olvid", "omite", "omita", "descart", "caso omiso", "salta", "salte", "por alto",
-              "dimentica", "trascura", "scordati", "considerare", "tenere conto", "esque",
+              "dimentica", "trascura", "scordati", "considerare", "tenere conto", "esquec", "esqueç",
               "desconsider", "desprez")  # fmt: skip
 # What _SYSTEM_PROMPT names: a system prompt (German compounds, the Romance "... du
 # système", whose "s" Python's parser takes out of the alternation), hidden, secret,
@@ -284,22 +284,27 @@ _VERBATIM_WORDS = ("wörtlich", "wort für wort", "mot pour mot", "mot à mot", 
                    "literal", "letteral", "pie de la letra", "palabra por palabra", "parola per parola", "testual",
                    "alla lettera", "palavra por palavra", "na íntegra")  # fmt: skip
 # The words of _LIMITS (and the uncensored model's adjectives).
-_LIMITS_WORDS = ("schränk", "restri", "filt", "regl", "regr", "regol", "règle", "regeln",
+_LIMITS_WORDS = ("schränk", "restri", "filtr", "filter", "regla", "regle", "regra", "regol", "règle",
+                 "regeln",
                  "richtlinie", "zensur", "censur", "vorgabe", "grenzen", "limitation", "limitaci",
                  "limitazi", "limitaç", "limitaco", "contrainte", "garde-fous", "directrice", "diretrize",
-                 "norma", "polític", "politic", "pauta", "linee guida", "unzensiert",
+                 "normas", "polític", "politicas", "politiche", "pauta", "linee guida", "unzensiert",
                  "ungefiltert")  # fmt: skip
 _SAFETY_WORDS = ("seguridad", "sicurezza", "seguran")
 _NEW_RULES_WORDS = ("règles", "regras")
 _SYSTEM_NOTE_WORDS = ("systemnotiz", "system-notiz", "systemmeldung", "system-meldung",
                       "system-hinweis", "systemnachricht", "system-nachricht", "systeme",
                       "des systems")  # fmt: skip
+# Every match of the send pattern ends in a URL or an e-mail address (its triggers: rarer
+# in text than its verbs, "send", "mand" and "poste" being in "command" and "posted") and
+# starts with one of its verbs (its ``also``).
+_ADDRESS_WORDS = ("http", "@")
 _SEND_WORDS = ("send", "schick", "leite", "übermitt", "lade", "übertrage", "exportiere",
-               "envoy", "transfère", "transférez", "transmet", "poste", "téléverse", "publie",
-               "exporte", "expédie", "envíe", "mand", "reenvía", "sube", "suba", "publica",
-               "transfiere", "exporta", "inoltra", "carica", "pubblica", "trasferisci",
-               "esporta", "spedisci", "encaminh", "repasse", "carregue", "publique",
-               "transfira")  # fmt: skip
+               "envoi", "envoy", "transfère", "transférez", "transmet", "poste", "téléverse",
+               "publie", "exporte", "expédie", "envía", "envíe", "envia", "envie", "mand",
+               "reenvía", "sube", "suba", "publica", "transfiere", "exporta", "invia", "inoltra",
+               "carica", "pubblica", "trasferisci", "esporta", "spedisci", "encaminh", "repasse",
+               "carregue", "publique", "transfira")  # fmt: skip
 
 # ------------------------------------------------------------------------- patterns
 # The "no restrictions" form is common in ordinary text ("acceso sin restricciones"),
@@ -415,8 +420,8 @@ MULTILINGUAL_PATTERNS: tuple[PatternRow, ...] = (
         r"|iniziale|intero|inteiro|vollständig|komplett|wörtlich|und|et|y|e)\b))"), _POSSESSIVES),
     ("addressed_to_ai", 0.6, _SYSTEM + _SYSTEM_NOTE_WORDS, _escaped(
         rf"\b{_SYSTEM_NOTE}\s{{0,3}}:[^\n]{{0,200}}?{_OF_THE_MODEL}"), ()),
-    ("exfiltration", 0.6, _SENDING + _SEND_WORDS, _escaped(
-        rf"\b{_SEND}(?!\w){_GAP}{{0,50}}?\b{_TO}\b ?{_ADDRESS}"), ()),
+    ("exfiltration", 0.6, _ADDRESS_WORDS, _escaped(
+        rf"\b{_SEND}(?!\w){_GAP}{{0,50}}?\b{_TO}\b ?{_ADDRESS}"), _SEND_WORDS),
     # --- Chinese (escaped too: matched on the folded text, where NFKC made "：" ":").
     ("instruction_override", 0.9, (*_ZH_OVERRIDE, "理会"), _escaped(
         r"(?:忽略|忽视|无视|不要理会|忘记|忘掉)(?:你|掉)?"

@@ -112,6 +112,19 @@ class Occurrences:
                 return None
         return sorted(set(places))
 
+    def lacks_all(self, needles: frozenset[str]) -> bool:
+        """Whether no needle of ``needles`` (each known to the index: see
+        :class:`Needles`) can occur: the first three characters of none of them do.
+
+        >>> known = Needles(["you", "not here"])
+        >>> Occurrences("you know", known).lacks_all(frozenset(["not here"]))
+        True
+        """
+        if self._needles is None:
+            return False
+        self._built()
+        return self._hits.keys().isdisjoint(needles)
+
     def holds(self, needle: str) -> bool:
         """Whether ``needle`` is in the text (``needle in text``)."""
         if len(needle) < _KEY_CHARS or self._needles is None:

@@ -179,6 +179,12 @@ def _any_in(
     present: dict[str, bool],
     occurrences: Occurrences | None,
 ) -> bool:
+    indexed = _INDEXED.get(needles)
+    if occurrences is not None and indexed is not None and occurrences.lacks_all(indexed):
+        # None of them starts anywhere in the text: one set operation, not a question
+        # a needle (most patterns' triggers are absent from most texts).
+        present.update(dict.fromkeys(needles, False))
+        return False
     for needle in needles:
         seen = present.get(needle)
         if seen is None:
@@ -410,6 +416,15 @@ NEEDLES = Needles(
     [needle for item in ATTACK_PATTERNS for needle in item.triggers + item.also]
     + [start for starts in _STARTS.values() for start in starts]
 )
+
+# The trigger and ``also`` sets that the index knows whole (every needle three or more
+# characters long), as sets, for Occurrences.lacks_all.
+_INDEXED = {
+    needles: frozenset(needles)
+    for item in ATTACK_PATTERNS
+    for needles in (item.triggers, item.also)
+    if needles and all(needle in NEEDLES.slot for needle in needles)
+}
 
 _TRIGGER_PROOFS = {
     id(item): holds_one_of(_TREES[id(item)], item.triggers) for item in ATTACK_PATTERNS
