@@ -24,6 +24,7 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from watchkeeper.llm.guard._guard import warm_up
+from watchkeeper.llm.monitoring._guard_features import warm_up_features
 from watchkeeper.service._leader import Leadership
 from watchkeeper.service._protocol import ServiceAPI
 from watchkeeper.service._settings import Settings
@@ -90,6 +91,7 @@ def background_lifespan(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # The guard's weights and tables are built here, not by the first request.
         await run_in_threadpool(warm_up)
+        await run_in_threadpool(warm_up_features)  # the descriptors of logged requests
         leader = service.leadership()
         if settings.config_path:
             await run_in_threadpool(_apply_config, service, settings.config_path, leader)
