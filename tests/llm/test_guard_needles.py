@@ -67,6 +67,26 @@ def test_the_index_finds_what_a_find_loop_finds(seed: int) -> None:
     assert asked > 200  # the needles were found, not only missed
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_lacks_all_only_when_no_needle_is_there(seed: int) -> None:
+    rng = random.Random(seed)
+    said = 0
+    for alphabet in _ALPHABETS:
+        for size in (0, 2, 3, 40, 1500):
+            text = _random_text(rng, alphabet, size)
+            long_ones = [needle for needle in STRUCTURE_NEEDLES if len(needle) >= 3]
+            known = Needles(long_ones)
+            for _ in range(40):
+                group = frozenset(rng.sample(long_ones, rng.randint(1, 6)))
+                lacks = Occurrences(text, known).lacks_all(group)
+                assert not (lacks and any(needle in text for needle in group)), group
+                said += lacks
+            # An index built for other needles does not answer for these.
+            other = Occurrences(text, Needles(["you"]))
+            assert not other.lacks_all(frozenset(["not known here"]))
+    assert said > 50  # it did answer
+
+
 def test_a_key_tells_code_points_apart() -> None:
     # 21 bits a code point: a key's characters cannot bleed into each other.
     text = "\U0010ffff\x00\x01" + "\x00\U0010ffff\x01"

@@ -120,8 +120,8 @@ class Occurrences:
         >>> Occurrences("you know", known).lacks_all(frozenset(["not here"]))
         True
         """
-        if self._needles is None:
-            return False
+        if self._needles is None or not self._needles.slot.keys() >= needles:
+            return False  # an index of other needles cannot say
         self._built()
         return self._hits.keys().isdisjoint(needles)
 
