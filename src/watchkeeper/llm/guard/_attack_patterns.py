@@ -64,8 +64,9 @@ ATTACK_PATTERNS: tuple[AttackPattern, ...] = (
     AttackPattern("instruction_override", 0.8, ("ignor", "forget", "disregard"), re.compile(
         r"\b(?:ignore|forget|disregard)\b (?:about )?"
         r"(?:everything|all(?: of)? (?:that|this|the above))\b[\w ,']{0,20}?"
-        r"\b(?:above|before(?:hand)?|previous(?:ly)?|prior|said|so far|earlier|until now|"
-        r"up to now)\b")),
+        # "forget everything i said" is a user taking back their own words, not an override.
+        r"\b(?:above|before(?:hand)?|previous(?:ly)?|prior|(?<!\bi )(?<!\bwe )said|so far|earlier"
+        r"|until now|up to now)\b")),
     # "Disregard what you were told before": the model's instructions, not "forget what
     # you were told in school about fat" (no time named) or "what I told you".
     AttackPattern("instruction_override", 0.8, ("ignor", "forget", "disregard"), re.compile(
