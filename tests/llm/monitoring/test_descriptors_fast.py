@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from watchkeeper.llm.guard import Policy
 from watchkeeper.llm.guard._results import GuardResult
 from watchkeeper.llm.monitoring import SCRIPTS, describe_texts, guard_features
-from watchkeeper.llm.monitoring import _descriptors as descriptors
+from watchkeeper.llm.monitoring import _char_counts as char_counts
+from watchkeeper.llm.monitoring import _scripts as scripts
 from watchkeeper.llm.monitoring import _tokenize as tokenize_module
 
 NAMES = (*SCRIPTS, "other")
@@ -28,21 +29,21 @@ _CJK = re.compile(f"([{tokenize_module.CJK_CHARS}])")
 
 def reference(text: str, vocab: frozenset[str] | None = None) -> dict[str, Any]:
     """One text's descriptors, each by its definition."""
-    counts = [len(pattern.findall(text)) for pattern in descriptors._SCRIPT_PATTERNS.values()]
-    counts.append(len(descriptors._OTHER_LETTERS.findall(text)))
+    counts = [len(pattern.findall(text)) for pattern in scripts._SCRIPT_PATTERNS.values()]
+    counts.append(len(scripts._OTHER_LETTERS.findall(text)))
     spaced = _CJK.sub(r" \1 ", text.lower())
     found = tokenize_module._WORDS.findall(spaced)
     others = len(tokenize_module._OTHER.findall(spaced))
     letters = sum(counts)
     script = NAMES[counts.index(max(counts))] if letters > 0 else "none"
     if script == "cjk":
-        language = "ja" if descriptors._KANA.search(text) else "zh"
-    elif script in descriptors._LANGUAGE_OF_SCRIPT:
-        language = descriptors._LANGUAGE_OF_SCRIPT[script]
-    elif script in descriptors._VOTING:
-        candidates = descriptors._VOTING[script]
+        language = "ja" if scripts._KANA.search(text) else "zh"
+    elif script in scripts._LANGUAGE_OF_SCRIPT:
+        language = scripts._LANGUAGE_OF_SCRIPT[script]
+    elif script in scripts._VOTING:
+        candidates = scripts._VOTING[script]
         head = found[:400]
-        hits = [sum(w in descriptors._FUNCTION_WORDS[c] for w in head) for c in candidates]
+        hits = [sum(w in scripts._FUNCTION_WORDS[c] for w in head) for c in candidates]
         best = max(hits)
         language = "und" if best < 2 or hits.count(best) > 1 else candidates[hits.index(best)]
     else:
@@ -128,7 +129,7 @@ def test_batches_cut_into_chunks_describe_the_same(monkeypatch: pytest.MonkeyPat
         for _ in range(200)
     ]
     whole = describe_texts(batch)
-    monkeypatch.setattr(descriptors, "_CHUNK_CHARS", 25)
+    monkeypatch.setattr(char_counts, "_CHUNK_CHARS", 25)
     assert describe_texts(batch).equals(whole)
 
 
@@ -141,12 +142,12 @@ def test_character_codes_follow_the_patterns() -> None:
     cps = np.array(
         [*range(0x10000), *rng.sample(range(0x10000, 0x110000), 20_000)], dtype=np.uint32
     )
-    codes = descriptors._char_codes(cps)
+    codes = char_counts._char_codes(cps)
     chars = cps.tobytes().decode("utf-32-le", "surrogatepass")
-    script = np.full(len(cps), descriptors._NOT_A_LETTER)
-    for index, pattern in enumerate(descriptors._CLASS_PATTERNS):
+    script = np.full(len(cps), char_counts._NOT_A_LETTER)
+    for index, pattern in enumerate(char_counts._CLASS_PATTERNS):
         hit = np.array(_by_pattern(pattern, chars))
-        assert not (hit & (script != descriptors._NOT_A_LETTER)).any()  # disjoint scripts
+        assert not (hit & (script != char_counts._NOT_A_LETTER)).any()  # disjoint scripts
         script[hit] = index
     assert ((codes >> 4) == script).all()
     sizes = np.array([len(char.encode("utf-8", "surrogatepass")) for char in chars])
