@@ -73,10 +73,16 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
                        "$": "s", "!": "i", "|": "l", "+": "t"})  # fmt: skip
 LEET_CHARS = "".join(chr(code) for code in _LEET)  # the characters undo_leetspeak changes
 _LEET_PAIRS = tuple((chr(code), letter) for code, letter in _LEET.items())
-# A leetspeak character next to a letter. Written to start with a character class, which
-# the regex engine skips to quickly (the alternation "[a-z][...]|[...][a-z]" is tried at
-# every position): a match of one is a match of the other.
-_HAS_LEET = re.compile(r"[013457@$!|+](?:(?<=[a-z].)|(?=[a-z]))")
+# A leetspeak character inside a word: between two letters ("1gn0r3"), opening a word of
+# three more letters ("1gnore"), or ending one after three letters ("ignor3"; not "!",
+# which ends sentences). Digits and symbols beside letters in ordinary text ("3rd", "mp3",
+# "4k", "hello!") do not make a leetspeak variant: 41 of 60 corpus prompts of 4,000
+# characters had one for such reasons, 25 now; no evaluation row changes score. Each
+# branch starts with a character class, which the regex engine skips to quickly.
+_HAS_LEET = re.compile(
+    r"[013457@$!|+](?:(?<=[a-z].)(?=[a-z])|(?<![a-z0-9].)(?=[a-z]{3}))"
+    r"|[013457@$|+](?<=[a-z]{3}.)(?![a-z0-9])"
+)
 
 # Bounded quantifiers only: an unbounded run followed by a failing suffix is where
 # catastrophic backtracking starts.
