@@ -275,7 +275,7 @@ _OVR_WORDS = ("ignor", "vergiss", "vergessen sie", "missacht", "übergeh", "verw
 # système", whose "s" Python's parser takes out of the alternation), hidden, secret,
 # internal or first instructions. Not "system" or "prompt" alone: English text is full
 # of them, and each text that holds a trigger pays for the expression.
-_SYSTEM_PROMPT_WORDS = ("system prompt", "systemprompt", "system-prompt", "anweisung", "nachricht",
+_SYSTEM_PROMPT_WORDS = ("system prompt", "anweisung", "nachricht",
                         "eingabeaufforderung", "vorgaben", "regeln", "instruktion", "konfiguration",
                         "ystème", "ysteme", "istema", "versteckt", "geheim", "ursprünglich",
                         "initial", "caché", "secrèt", "ocult", "secret", "intern", "inicia",

@@ -125,14 +125,21 @@ class Occurrences:
         self._built()
         return self._hits.keys().isdisjoint(needles)
 
+    def _known_absent(self, needle: str) -> bool:
+        """Whether ``needle`` is a known needle whose first three characters are nowhere
+        in the text (the index built)."""
+        return (
+            needle not in self._hits
+            and self._needles is not None
+            and (needle in self._needles.slot)
+        )
+
     def holds(self, needle: str) -> bool:
         """Whether ``needle`` is in the text (``needle in text``)."""
         if len(needle) < _KEY_CHARS or self._needles is None:
             return needle in self.text
         self._built()
-        if needle not in self._hits and needle in self._needles.slot:
-            return False  # a known needle whose first three characters are nowhere
-        return bool(self.positions(needle))
+        return not self._known_absent(needle) and bool(self.positions(needle))
 
     def positions(self, needle: str) -> list[int]:
         """Every start of ``needle`` in the text, ascending (overlapping ones too)."""
@@ -151,10 +158,10 @@ class Occurrences:
                 at = text.find(needle, at + 1)
             return found
         order, ordered = self._built()
+        if self._known_absent(needle):
+            return []
         span = self._hits.get(needle)
         if span is None:
-            if needle in self._needles.slot:
-                return []  # its first three characters are nowhere in the text
             key = np.uint64(_key(needle))
             span = (
                 int(np.searchsorted(ordered, key, side="left")),

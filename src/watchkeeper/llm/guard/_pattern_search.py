@@ -179,7 +179,8 @@ def _any_in(
     present: dict[str, bool],
     occurrences: Occurrences | None,
 ) -> bool:
-    indexed = _INDEXED.get(needles)
+    # Looked up by identity: hashing a tuple of fifty strings on every call costs more.
+    indexed = _INDEXED.get(id(needles))
     if occurrences is not None and indexed is not None and occurrences.lacks_all(indexed):
         # None of them starts anywhere in the text: one set operation, not a question
         # a needle (most patterns' triggers are absent from most texts).
@@ -418,9 +419,10 @@ NEEDLES = Needles(
 )
 
 # The trigger and ``also`` sets that the index knows whole (every needle three or more
-# characters long), as sets, for Occurrences.lacks_all.
+# characters long), as sets, for Occurrences.lacks_all; keyed by the identity of the
+# patterns' own tuples, which live as long as the module (another tuple is not found).
 _INDEXED = {
-    needles: frozenset(needles)
+    id(needles): frozenset(needles)
     for item in ATTACK_PATTERNS
     for needles in (item.triggers, item.also)
     if needles and all(needle in NEEDLES.slot for needle in needles)

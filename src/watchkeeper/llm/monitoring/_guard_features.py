@@ -26,6 +26,7 @@ import pyarrow as pa
 
 from watchkeeper._exceptions import InputError
 from watchkeeper.llm.guard import ROLES, Guard, GuardResult, Policy
+from watchkeeper.llm.guard._guard import _WARM_TEXT
 from watchkeeper.llm.monitoring._descriptors import describe_values
 from watchkeeper.llm.monitoring._guard_names import FLAGGED, hit_feature, score_feature
 
@@ -178,6 +179,4 @@ def warm_up_features() -> None:
     filled on first sight of each block of 64 code points: ~1.5 ms for ASCII, ~6.5 ms
     for Chinese), so that the first logged request does not pay it. Once a process; the
     server calls it at start, after the guard's own warm-up."""
-    from watchkeeper.llm.guard._guard import _WARM_TEXT
-
     describe_values([_WARM_TEXT])
