@@ -157,6 +157,8 @@ def _quantiles(times: list[float]) -> dict[str, float]:
     return {
         "p50_ms": round(times[len(times) // 2] * 1000, 2),
         "p99_ms": round(times[min(len(times) - 1, int(0.99 * len(times)))] * 1000, 2),
+        "p999_ms": round(times[min(len(times) - 1, int(0.999 * len(times)))] * 1000, 2),
+        "max_ms": round(times[-1] * 1000, 2),
     }
 
 
@@ -431,6 +433,13 @@ def report(result: dict[str, Any]) -> None:
             f"| {http['p50_ms']} / {http['p99_ms']} ms{mark} | {http['server_cpu_ms']} ms "
             f"| {many['p99_ms']} ms, {many['rps']} | {peer_cell} | {ratio} |"
         )
+    for n, cell in result["by_length"].items():
+        http = cell["http"]
+        if "max_ms" in http:  # results written before the tail was kept lack it
+            print(
+                f"\nHTTP tail at {int(n):,} characters (one client): p99.9 {http['p999_ms']} ms, "
+                f"max {http['max_ms']} ms over {result['requests']} requests"
+            )
     health = result["healthz"]
     print(
         f"\nGET /healthz: p50 {health['p50_ms']} ms, p99 {health['p99_ms']} ms, "
