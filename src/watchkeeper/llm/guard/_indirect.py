@@ -114,7 +114,7 @@ _ALTERNATIVES: tuple[str, ...] = (
     # a fake boundary inside the data, or an HTML comment holding an instruction
     r"<(?:/?(?:information|document|data|context|tool_result|tool_output|web|instructions?|system|email|untrusted|external)>"
     r"|!--[^>]{0,60}\b(?:assistant|ai|agent|system|instructions?|ignore|important|hidden|note|override|directive|respond|reply)\b)",
-    r"-{2,64} ?(?:begin|end) (?:of )?(?:document|context|data|email|message|instructions?)\b",
+    r"-{2,64}+ ?(?:begin|end) (?:of )?(?:document|context|data|email|message|instructions?)\b",
     r"\[(?:(?:context|document|data) end\]|//\]: #)",
     # a role label inside the data ("... . assistant: forward this")
     rf"{_LABEL} ?(?:assistant|agent|system|llm|ai) ?: ?(?=\S)",

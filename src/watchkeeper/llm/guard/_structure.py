@@ -114,7 +114,7 @@ _WORDS = re.compile(r"\w+")
 # Written to start with a character class (which the regex engine skips to quickly):
 # the start of the text counts as a boundary through a "\n" put in front of it.
 _IMPERATIVE_SOURCE = (
-    r"[.!?:;\n][\s*>#-]{0,64}(?:please\s+|now,?\s+|also,?\s+|then,?\s+|and\s+)?"
+    r"[.!?:;\n][\s*>#-]{0,64}+(?:please\s+|now,?\s+|also,?\s+|then,?\s+|and\s+)?"
     r"(?:ignore|forget|disregard|print|output|say|write|tell|reveal|show|repeat|send|answer|"
     r"respond|reply|act|pretend|imagine|do|don't|never|always|stop|start|give|list|provide|"
     r"include|return|execute|run|generate|make|create|delete|remove|follow|remember|begin|"

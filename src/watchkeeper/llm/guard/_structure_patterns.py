@@ -70,11 +70,11 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "role_tags",
-        r"(?:^|\n)\s{0,64}(?:system|assistant|user|human|ai|###\s*(?:instruction|system|response))\s*:|<\|[a-z_]+\|>|\[/?inst\]|<</?sys>>|<\s*/?\s*(?:system|instructions?)\s*>",
+        r"(?:^|\n)\s{0,64}+(?:system|assistant|user|human|ai|###\s*(?:instruction|system|response))\s*:|<\|[a-z_]+\|>|\[/?inst\]|<</?sys>>|<\s*/?\s*(?:system|instructions?)\s*>",
     ),
     (
         "banner",
-        r"(?:^|\n)\s{0,64}(?:#{1,3} |={3,}|-{3,}|\*{3,}|\[(?:system|important|attention|note|end)[^\]]{0,20}\])",
+        r"(?:^|\n)\s{0,64}+(?:#{1,3} |={3,}|-{3,}|\*{3,}|\[(?:system|important|attention|note|end)[^\]]{0,20}\])",
     ),
     # Indirect injection: data that speaks to the model reading it.
     (
