@@ -117,12 +117,11 @@ def search(
         if present is not None and present.get(trigger) is False:
             continue  # known to be absent (``present`` as in triggered)
         size = len(trigger)
-        windows.extend(
-            (max(0, at + size - reach), at + reach + 1) for at in where.positions(trigger)
-        )
-        if len(windows) > _MAX_WINDOWS:
+        places = where.positions(trigger)
+        if len(windows) + len(places) > _MAX_WINDOWS:  # counted before they are built
             found = _search_at_starts(item, text, where)
             return item.pattern.search(text) if found is False else found
+        windows.extend((max(0, at + size - reach), at + reach + 1) for at in places)
     windows.sort()
     low, high = windows[0] if windows else (0, 0)
     for start, end in windows[1:]:

@@ -140,10 +140,10 @@ def _windows(
         windows: list[tuple[int, int]] = []
         for needle in group:
             size = len(needle)
-            for at in occurrences.positions(needle):
-                windows.append((max(0, at + size - reach), at + reach + beyond))
-            if len(windows) > _MAX_OCCURRENCES:
+            places = occurrences.positions(needle)
+            if len(windows) + len(places) > _MAX_OCCURRENCES:  # counted before they are built
                 break
+            windows.extend((max(0, at + size - reach), at + reach + beyond) for at in places)
         else:
             return windows
     return None
