@@ -352,7 +352,7 @@ def _near_trigger(
     the whole text settles; it cannot miss a match inside the window.
     """
     length = len(leet)
-    searched = 0
+    windows: list[tuple[int, int]] = []
     for trigger in item.triggers:
         if present is not None and present.get(trigger) is False:
             continue  # known to be absent from ``leet``
@@ -361,16 +361,14 @@ def _near_trigger(
         while at >= 0:
             first = int(np.searchsorted(changed, at + size - reach - 1))
             if first < changed.size and changed[first] <= at + reach:
-                searched += 1
-                if searched > _MAX_WINDOWS:
+                if len(windows) == _MAX_WINDOWS:
                     # Windows that overlap would read the text many times over: the
-                    # caller's search of the whole text reads it once.
+                    # caller's search of the whole text reads it once (counted before
+                    # any is searched).
                     return True
-                low, high = max(0, at + size - reach), min(length, at + reach + 1)
-                if item.pattern.search(leet, low, high) is not None:
-                    return True
+                windows.append((max(0, at + size - reach), min(length, at + reach + 1)))
             at = leet.find(trigger, at + 1)
-    return False
+    return any(item.pattern.search(leet, low, high) is not None for low, high in windows)
 
 
 def _merged(
