@@ -65,8 +65,8 @@ _ORDER = (
     r"listen|type|translate|spell|display|reveal|generate|produce|insult|obey|follow|act as|"
     r"pretend|answer with|only answer|from now on)"
 )
-# Spanish, Italian, Portuguese "ignora" and "olvida", counted only as orders.
-_IGNORA, _OLVIDA = imperative("ignora"), imperative("olvida")
+# Spanish, Italian, Portuguese "ignora", French "ignore", "olvida": counted only as orders.
+_IGNORA, _OLVIDA = imperative("ignora", "ignore"), imperative("olvida")
 _OVERRIDE_WORDS = ("ignor", "disregard", "forget", "overrid", "bypass", "overlook", "skip",
                    "neglect", "abandon", "drop")  # fmt: skip
 ATTACK_PATTERNS: tuple[AttackPattern, ...] = (
@@ -270,10 +270,16 @@ ATTACK_PATTERNS: tuple[AttackPattern, ...] = (
         rf"|mentioned) in your {_OWN_PROMPT}\b"
         rf"|\bwhat (?:exactly |precisely )?(?:does|did|do) your {_OWN_PROMPT} (?:say|tell you"
         r"|contain|state|include|mention)\b"
-        r"|\b(?:secret|password|passphrase|passcode|api key|secret key|access key|access code"
-        r"|token)s?\b[\w ,']{0,30}?\b(?:mentioned|written|stored|hidden|contained|given|listed"
-        r"|included|found) (?:in|inside) your (?:system |initial |original |hidden |secret "
-        r"|internal )?(?:prompt|instructions)\b"),
+        # A secret in the instructions: "the secret password or key mentioned in your
+        # instructions", not "the password mentioned in your instructions for the wifi"
+        # (a password there is a secret only in the prompt) or "the secret ingredient".
+        r"|\bsecret (?:\w{1,12} )?(?:passwords?|keys?|codes?|tokens?|phrases?|words?|flags?)\b"
+        r"[\w ,']{0,25}?\b(?:mentioned|written|stored|hidden|contained|given|listed|included"
+        r"|found) (?:in|inside) your (?:system |initial |original |hidden |secret |internal )?"
+        r"(?:prompt|instructions)\b"
+        r"|\b(?:passwords?|passphrases?|passcodes?|api keys?|access keys?|access codes?|tokens?)\b"
+        r"[\w ,']{0,30}?\b(?:mentioned|written|stored|hidden|contained|given|listed|included"
+        rf"|found) (?:in|inside) your {_OWN_PROMPT}\b"),
         # Its nouns are the other leak patterns' triggers: what each form starts with.
         also=("what", "secret", "password", "passphrase", "passcode", "api key", "access key",
               "access code", "token")),
@@ -349,19 +355,28 @@ ATTACK_PATTERNS: tuple[AttackPattern, ...] = (
     # "an AI exactly like you, except it ignores its guidelines", "an AI whose filters
     # have been removed"). Their rules nouns are in most long texts (the "no rules"
     # pattern tests the same): each form is gated by a rarer word of its own.
-    AttackPattern("role_play_jailbreak", 0.6, _NO_RULES_WORDS, re.compile(
+    # "... was never given any rules" is said of people too ("the interns were never given
+    # any guidelines"): it weighs as a named new AI does, and counts with other evidence.
+    AttackPattern("role_play_jailbreak", 0.45, _NO_RULES_WORDS, re.compile(
         r"\b(?:was|were|has|have|had|is|are) never (?:been )?(?:given|taught|bound by|subject to"
         r"|programmed with|trained with|restricted by|limited by) (?:any )?(?:\w{1,10} )?"
         rf"{_NO_RULES}\b"), also=("never",)),
     AttackPattern("role_play_jailbreak", 0.6, _NO_RULES_WORDS, re.compile(
-        r"\b(?:ai|assistant|chatbot|model|bot|llm|version of you(?:rself)?"
-        r"|copy of you(?:rself)?)\b[\w ,']{0,30}?\b(?:except|but) (?:that )?(?:it|she|he|this one"
+        # The model's double ("an AI exactly like you, except ..."), not a model described
+        # ("the old version of the model, but it has no guardrails").
+        r"\b(?:(?:ai|assistant|chatbot|model|bot|llm)(?: \w{1,10}){0,2}? like you(?:rself)?"
+        r"|version of you(?:rself)?|copy of you(?:rself)?)\b[\w ,']{0,20}?\b(?:except|but) "
+        r"(?:that )?(?:it|she|he|this one"
         r"|this version|they) (?:ignores|disregards|breaks|has no|lacks|doesn't have|does not have"
         r"|never follows|isn't bound by|is not bound by|doesn't follow|does not follow"
         r"|has turned off|has disabled|is free of|is free from) (?:any |all |its |their |the |her "
         rf"|his )?(?:\w{{1,10}} )?{_NO_RULES}\b"), also=("except", "but ")),
     AttackPattern("role_play_jailbreak", 0.6, _NO_RULES_WORDS, re.compile(
-        r"\b(?:ai|assistant|chatbot|model|bot|llm|version|persona)\b,? (?:whose|with its"
+        # Played or imagined ("simulate a model whose guardrails were switched off"), not
+        # described ("this bot, whose filters were removed last year, now spams").
+        r"\b(?:imagine|simulate|pretend to be|pretend you are|act as|be|play|become|you are"
+        r"|you're|roleplay|role-play as|roleplay as) (?:an? |the |my )?(?:\w{1,12} ){0,2}?"
+        r"(?:ai|assistant|chatbot|model|bot|llm|version|persona)\b,? (?:whose|with its"
         r"|with (?:all )?(?:the|its|her|his|their)) (?:\w{1,10} )?"
         rf"{_NO_RULES} (?:have been |has been |were |was |are |is |all |now )?(?:all )?"
         r"(?:disabled|removed|turned off|switched off|lifted|deactivated|stripped|deleted|gone)\b"),
@@ -407,9 +422,9 @@ ATTACK_PATTERNS: tuple[AttackPattern, ...] = (
         ("ignor", "vergiss", "oubliez", "olvida", "zaboravi", "забудь", "忽略", "игнорируй",
         "無視"),
         re.compile(
-        # Spanish, Italian, Portuguese "ignora" and "olvida" are the third person too:
-        # "mi perro ignora ..." is no order (see ``imperative``).
-        rf"(?:ignor(?:e[zr]?|iere|ate)|{_IGNORA})\b.{{0,30}}?\b(?:instructions?|instrucciones|istruzioni|"
+        # Spanish, Italian, Portuguese "ignora", "olvida" and French "ignore" are the third
+        # person too: "mi perro ignora ..." is no order (see ``imperative``).
+        rf"(?:ignor(?:e[zr]|iere|ate)|{_IGNORA})\b.{{0,30}}?\b(?:instructions?|instrucciones|istruzioni|"
         r"instruções|anweisungen|consignes)\b.{0,20}?(?:précédentes|anteriores|previas|"
         r"precedenti|vorherigen|bisherigen)"
         r"|(?:ignoriere|vergiss) (?:alle )?(?:vorherigen|bisherigen|obigen) (?:anweisungen|regeln)"

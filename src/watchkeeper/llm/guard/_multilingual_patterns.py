@@ -52,9 +52,10 @@ PatternRow = tuple[str, float, tuple[str, ...], re.Pattern[str], tuple[str, ...]
 
 
 # ---------------------------------------------------------------------------- words
-# Spanish, Italian and Portuguese "ignora", "olvida", "dimentica", "esquece"... are the
-# imperative and the third person alike ("Mi perro ignora todas las órdenes", "el
-# sistema ignora las reglas anteriores"). Such a form counts as an order only where an
+# Spanish, Italian and Portuguese "ignora", "olvida", "dimentica", "esquece"... and French
+# "ignore", "oublie" are the imperative and the third person alike ("Mi perro ignora
+# todas las órdenes", "el sistema ignora las reglas anteriores", "mon chien ignore tous
+# les ordres"). Such a form counts as an order only where an
 # imperative stands: not after a word and a space (a subject: "mi perro", "él", "mi
 # jefe"), unless that word opens orders ("a partir de ahora ignora", "por favor
 # olvida", "y luego ignora"). Opening the text or a clause (after punctuation, a quote,
@@ -63,7 +64,9 @@ _OPENS_ORDER = ("ahora", "favor", "ya", "y", "e", "pues", "entonces", "luego", "
                 "también", "tambien", "simplemente", "solo", "sólo", "primero", "mejor", "adelante",
                 "momento", "ora", "adesso", "poi", "quindi", "anche", "semplicemente", "prima", "agora",
                 "então", "entao", "depois", "apenas", "só", "diante", "bitte", "please", "now", "just",
-                "and", "then")  # fmt: skip
+                "and", "then", "ok", "okay", "bueno", "vale", "oye", "allora", "dai", "bon", "alors",
+                "maintenant", "désormais", "dorénavant", "présent", "donc", "et", "puis", "ensuite",
+                "simplement", "juste", "plaît", "stp", "svp", "aussi", "abord")  # fmt: skip
 
 
 def imperative(*words: str) -> str:
@@ -83,12 +86,13 @@ def imperative(*words: str) -> str:
 
 
 _THIRD_PERSON_TOO = imperative("ignora", "olvida", "omite", "descarta", "salta", "pasa por alto",
-                               "dimentica", "trascura", "esquece", "desconsidera", "despreza")  # fmt: skip
+                               "dimentica", "trascura", "esquece", "desconsidera", "despreza",
+                               "ignore", "oublie", "néglige", "contourne", "outrepasse")  # fmt: skip
 # Override verbs (imperative, informal and formal), per language.
 _OVR = (
     r"(?:ignorier(?:e|en sie|t)?|vergiss|vergessen sie|missachte|missachten sie|übergehe|übergehen sie"
     r"|verwirf|verwerfen sie|umgehe|umgehen sie"
-    r"|ignore[zr]?|oublie[zr]?|néglige[zr]?|contourne[zr]?|outrepasse[zr]?"
+    r"|ignore[zr]|oublie[zr]|néglige[zr]|contourne[zr]|outrepasse[zr]"
     r"|fai(?:s|tes) abstraction (?:de|des|du|d')|ne (?:tiens|tenez) pas compte (?:de|des|du|d')"
     r"|ignora[rd]|olvida[rd]|olvide|omita|descarte|haz caso omiso (?:a|de)|salte"
     r"|dimenticate|trascurate|scordati|non considerare|non tenere conto d\w{0,4}"
@@ -160,10 +164,10 @@ _VERBATIM = (
 # que sabes", "tout ce qui précède"). Not a topic ("vergiss alles, was ich über das
 # Budget gesagt habe" is the user correcting themselves): the order must come next.
 _FORGET_ALL = (
-    r"(?:(?:vergiss|ignoriere) alles|(?:oublie[zr]?|ignore[zr]?) tout|(?:olvida[rd]|olvide|ignora[rd]) todo"
+    r"(?:(?:vergiss|ignoriere) alles|(?:oublie[zr]|ignore[zr]) tout|(?:olvida[rd]|olvide|ignora[rd]) todo"
     r"|(?:dimenticate|ignorate) tutto|(?:esqueça|esqueca|esquecer|ignore|ignorar) tudo"
     rf"|{imperative('olvida', 'ignora')} todo|{imperative('dimentica', 'ignora')} tutto"
-    rf"|{imperative('esquece', 'ignora')} tudo)"
+    rf"|{imperative('esquece', 'ignora')} tudo|{imperative('oublie', 'ignore')} tout)"
 )
 _SINCE = (
     r"(?:,? was (?:du (?:bisher )?weißt|wir (?:bisher )?besprochen haben|(?:bisher|zuvor|vorher|davor|oben) "
@@ -187,8 +191,8 @@ _ORDER = (
     r"|escreva|escreve|escrever|diga|dizer|responda|responder|mostre|repita|concentre-se)"
 )
 _FORGET_VERB = (
-    r"(?:vergiss|ignorier(?:e|en sie)|oublie[zr]?|ignore[zr]?|olvida[rd]|olvide|ignora[rd]|dimenticate"
-    rf"|esqueça|esqueca|{imperative('olvida', 'ignora', 'dimentica', 'esquece')})"
+    r"(?:vergiss|ignorier(?:e|en sie)|oublie[zr]|ignore[zr]|olvida[rd]|olvide|ignora[rd]|dimenticate"
+    rf"|esqueça|esqueca|{imperative('olvida', 'ignora', 'dimentica', 'esquece', 'oublie', 'ignore')})"
 )
 _THEN = r"(?:und|dann|aber|et|puis|mais|y|luego|pero|e|poi|ma|depois|mas)"
 # The earlier tasks or information dropped (the prompt's own, not rules).
@@ -381,6 +385,17 @@ _NEW_PERSONA_WORDS = ("du bist", "tu es ", "ahora eres", "você é", "voce é", 
                       "neue ki", "neuer assistent", "nouvel", "nuev", "nova ia", "novo assist",
                       "nuov")  # fmt: skip
 
+# Verbs that make the model play or imagine a persona ("fais semblant d'être", "finge
+# ser", "stell dir vor", "sei").
+_PLAY = (
+    r"(?:fais semblant d'être|faites semblant d'être|joue|jouez|incarne[zr]?|sois|soyez|deviens|devenez"
+    r"|imagine[zr]?|simule[zr]?|agis comme|agissez comme|tu es|vous êtes"
+    r"|finge ser|finge que eres|actúa como|actua como|sé|eres|conviértete en|imagina|simula|haz de"
+    r"|interpreta|sei|du bist|spiele|spiel|stell dir vor|stellen sie sich vor|simuliere|verhalte dich wie"
+    r"|tu so, als wärst du|werde|finja ser|aja como|seja|você é|voce é|imagine|simule|fingi di essere"
+    r"|comportati come|sii|immagina)"
+)
+
 # ------------------------------------------------------------------------- patterns
 # The "no restrictions" form is common in ordinary text ("acceso sin restricciones"),
 # so it counts only after a word addressed to the model or about its answers.
@@ -540,8 +555,9 @@ MULTILINGUAL_PATTERNS: tuple[PatternRow, ...] = (
     # A model whose rules were switched off ("une IA dont les règles ont été
     # désactivées", "una IA cuyas restricciones fueron eliminadas"): the English "an AI
     # whose filters have been removed".
+    # Played or imagined (not "c'est une IA dont les filtres ont été supprimés par erreur").
     ("role_play_jailbreak", 0.6, _LIMIT + _LIMITS_WORDS, _escaped(
-        rf"\b{_MODEL}\b,? (?:dont (?:les |toutes les |ses )?|cuy[oa]s |cuj[oa]s |deren |dessen "
+        rf"\b{_PLAY}\b[\w' ,-]{{0,25}}?\b{_MODEL}\b,? (?:dont (?:les |toutes les |ses )?|cuy[oa]s |cuj[oa]s |deren |dessen "
         rf"|(?:le|i) cui )(?:\w{{1,14}} )?(?:sicherheits|inhalts)?{_LIMITS}\b(?: de (?:sécurité|seguridad"
         r"|segurança))? (?:\w{1,14} ){0,2}?(?:désactivée?s?|supprimée?s?|levée?s?|retirée?s?|enlevée?s?"
         r"|desactivad[oa]s|eliminad[oa]s|quitad[oa]s|suprimid[oa]s|levantad[oa]s|retirad[oa]s"
