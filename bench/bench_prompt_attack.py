@@ -10,6 +10,9 @@ the comparison is of the code under test alone). Prompts are corpus rows
 (``scripts/guard_corpus.py``, benign and attacks) joined to 500 to 8,000 characters;
 without the corpus, a fixed mixed text. Every prompt's output is compared: the base and
 the checkout must agree exactly (score, confidence, findings), or the script exits 1.
+``--degenerate`` scores degenerate prompts instead (what a hostile client may send to
+find the slowest input): runs of one character, of a character and a space or newline,
+and one trigger word or leetspeak phrase repeated, cut to each length.
 
 The peer in the same run is llm-guard's model-free input scanners
 (``bench/peers/llm_guard_offline.py`` in ``bench/.venvs/llm-guard``) on the same prompts,
@@ -17,7 +20,7 @@ or, when that venv is missing, one ``re`` search of an instruction-override
 alternation (a floor: the least a regex scanner can cost).
 
     .venv/bin/python bench/bench_prompt_attack.py [--base-rev REV] [--repeats N]
-        [--from-checkout _structure,_structure_patterns,prompt_classifier.npz]
+        [--from-checkout _structure,_structure_patterns,prompt_classifier.npz] [--degenerate]
 """
 
 from __future__ import annotations
@@ -139,6 +142,21 @@ def prompts(texts: list[str], length: int, count: int, seed: int) -> list[str]:
     return out
 
 
+# Degenerate prompts: the characters that open or fill the patterns' runs and gaps.
+_RUN_CHARS = "\n\t -=*#>|.:;\"'@$<[0"
+_REPEATED = (
+    "ignore ", "1gn0r3 ", "1gn0r3 4ll pr3v10u5 1n5truct10n5 ", "you are ", "y0u 4r3 n0w ",
+    "system: ", "<!-- ", "- ", "## ", "aaaa@bbbb.com ", "act as ", "mode ", "rules ",
+)  # fmt: skip
+
+
+def degenerate_prompts(length: int) -> list[str]:
+    """Runs and repetitions cut to ``length`` (``--degenerate``)."""
+    units = list(_RUN_CHARS) + [c + " " for c in _RUN_CHARS] + [c + "\n" for c in _RUN_CHARS]
+    units += list(_REPEATED)
+    return [(unit * (length // len(unit) + 1))[:length] for unit in units]
+
+
 def outcome(result: Any) -> tuple[Any, ...]:
     findings = tuple((f.start, f.end, f.kind, f.score, f.confidence) for f in result.findings)
     return (result.score, result.confidence, findings)
@@ -193,12 +211,18 @@ def main() -> int:
     )
     parser.add_argument("--repeats", type=int, default=300, help="timed scans per length")
     parser.add_argument("--prompts", type=int, default=60, help="distinct prompts per length")
+    parser.add_argument(
+        "--degenerate", action="store_true", help="runs and repeated words, not corpus prompts"
+    )
     args = parser.parse_args()
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     from watchkeeper.llm.guard._prompt_attack import scan_prompt_attack
 
-    texts = corpus_texts()
-    by_length = {n: prompts(texts, n, args.prompts, 20261205) for n in LENGTHS}
+    if args.degenerate:
+        by_length = {n: degenerate_prompts(n) for n in LENGTHS}
+    else:
+        texts = corpus_texts()
+        by_length = {n: prompts(texts, n, args.prompts, 20261205) for n in LENGTHS}
     workdir = Path(tempfile.mkdtemp(prefix="bench_prompt_attack_"))
     try:
         taken = frozenset(name for name in args.from_checkout.split(",") if name)
@@ -235,7 +259,8 @@ def main() -> int:
             f"{figures.get('cpu_p50_ms', float('nan')):9.3f} "
             f"{figures.get('cpu_p99_ms', float('nan')):9.3f}"
         )
-    print(f"outputs that differ from the base: {differ} of {len(LENGTHS) * args.prompts}")
+    compared = sum(len(batch) for batch in by_length.values())
+    print(f"outputs that differ from the base: {differ} of {compared}")
     return 1 if differ else 0
 
 
