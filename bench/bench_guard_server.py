@@ -2,7 +2,7 @@
 and against llm-guard's offline scanners, in one run.
 
     python bench/bench_guard_server.py [--chars 500,1000,2000,4000,8000] [--requests 1000]
-                                       [--clients 4] [--dev] [--no-peer] [--corpus]
+                                       [--clients 4] [--dev] [--no-peer] [--corpus | --degenerate]
                                        [--client httpx|stdlib] [--json OUT]
 
 Starts uvicorn (one process, ``watchkeeper.server.create_app``, SQLite in a temporary
@@ -12,8 +12,10 @@ an ingest key and every request carries it, so the key check and the rate limite
 are cut from bench_guard_speed's mixed text (prose with an e-mail address and a URL, a
 code block, a Chinese paragraph); with ``--corpus``, they are bench_prompt_attack's
 prompts instead: rows of the training corpus (``scripts/guard_corpus.py``, benign and
-attacks, many not in English) joined to the length, 60 per length, the same seed. For
-each length:
+attacks, many not in English) joined to the length, 60 per length, the same seed; with
+``--degenerate``, bench_prompt_attack's degenerate prompts (runs of one character, of a
+character and a space or newline, repeated trigger words: what a hostile client sends to
+find the slowest input). For each length:
 
 1. ``Guard.scan`` in this process: wall and CPU time;
 2. ``POST /v1/guard`` by one client over a keep-alive httpx connection: the round trip
@@ -312,8 +314,11 @@ def _in_process(texts: list[str], n: int) -> dict[str, float]:
     return {**_quantiles(wall), **{f"cpu_{k}": v for k, v in _quantiles(cpu).items()}}
 
 
-def prompt_sets(lengths: list[int], corpus: bool) -> dict[int, list[str]]:
-    """The prompts of each length: cut from the mixed text, or joined corpus rows."""
+def prompt_sets(lengths: list[int], corpus: bool | str) -> dict[int, list[str]]:
+    """The prompts of each length: cut from the mixed text, joined corpus rows, or
+    (``corpus="degenerate"``) degenerate prompts."""
+    if corpus == "degenerate":
+        return {n: bench_prompt_attack.degenerate_prompts(n) for n in lengths}
     if not corpus:
         return {n: prompts(n) for n in lengths}
     rows = bench_prompt_attack.corpus_texts()
@@ -351,7 +356,7 @@ def bench(
     clients: int,
     dev: bool,
     peer: bool,
-    corpus: bool = False,
+    corpus: bool | str = False,
     client_name: str = "httpx",
     paired: bool = False,
 ) -> dict[str, Any]:
@@ -393,7 +398,7 @@ def bench(
                 results["paired_4000"] = _paired((base, pid, headers), minimal, bodies, requests)
     results["peer"] = _peer(texts, requests // 2) if peer else None
     results["load_end"] = round(os.getloadavg()[0], 1)
-    prompt_set = "corpus" if corpus else "mixed"
+    prompt_set = corpus if isinstance(corpus, str) else "corpus" if corpus else "mixed"
     return {
         "requests": requests,
         "clients": clients,
@@ -476,6 +481,11 @@ def main() -> None:
         help="bench_prompt_attack's prompts (joined corpus rows) instead of the mixed text",
     )
     parser.add_argument(
+        "--degenerate",
+        action="store_true",
+        help="bench_prompt_attack's degenerate prompts (runs, repeated trigger words)",
+    )
+    parser.add_argument(
         "--client",
         choices=sorted(CLIENTS),
         default="httpx",
@@ -495,7 +505,7 @@ def main() -> None:
         args.clients,
         args.dev,
         not args.no_peer,
-        args.corpus,
+        "degenerate" if args.degenerate else args.corpus,
         args.client,
         args.paired,
     )
