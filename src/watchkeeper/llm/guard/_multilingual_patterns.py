@@ -396,6 +396,15 @@ _PLAY = (
     r"|comportati come|sii|immagina)"
 )
 
+# The notes a document addresses to a reader ("nota", "Hinweis", "consigne").
+_NOTE = (
+    r"(?:nota|mensaje|instrucci[oó]n|aviso|hinweis|nachricht|anweisung|notiz|note|message|consigne"
+    r"|instruction|mensagem|instrução|instrucao|messaggio|istruzione|avviso)"
+)
+_NOTE_WORDS = ("nota", "mensaje", "instrucci", "aviso", "hinweis", "nachricht", "anweisung",
+               "notiz", "note", "message", "consigne", "instruction", "mensagem", "instruç",
+               "instrucao", "messaggio", "istruzione", "avviso")  # fmt: skip
+
 # ------------------------------------------------------------------------- patterns
 # The "no restrictions" form is common in ordinary text ("acceso sin restricciones"),
 # so it counts only after a word addressed to the model or about its answers.
@@ -576,6 +585,29 @@ MULTILINGUAL_PATTERNS: tuple[PatternRow, ...] = (
         r"|\b(?:neue ki|neuer assistent|nouvelle ia|nouvel assistant|nueva ia|nuevo asistente|nova ia"
         r"|novo assistente|nuova ia|nuovo assistente)\b,? (?:namens|genannt|mit dem namen|appelée?"
         r"|nommée?|du nom de|llamad[oa]|de nombre|chamad[oa]|de nome|chiamat[oa]|di nome)\b"), ()),
+    # A note in a document addressed to the model that reads it ("Nota para la IA:",
+    # "Hinweis an die KI:", "P.S. pour l'IA :"), and "if you are an AI" before an order
+    # ("Si eres una IA, ignora ..."): the English forms of 0.6. An AI, not an assistant
+    # (a person's assistant gets notes too).
+    ("addressed_to_ai", 0.6, (*_NOTE_WORDS, "p.s", "p. s", "p.d", "p. d"), _escaped(
+        rf"\b(?:{_NOTE}(?: (?:importante|wichtige|importante|cachée?|oculta|secreta|versteckte"
+        r"|nascosta))?|p\. ?[sd]\.?,?) (?:para|a|pour|à|an|für|per|al|alla)(?: (?:la|el|le|les|die|den"
+        r"|das|o|a|il|lo))? ?(?:l'|l’)?(?:ia|ki|ai|modelo|modèle|modell|modello|bot|chatbot|llm"
+        r"|sprachmodell|asistente de ia|assistant ia|assistente de ia|assistente ia|ki-assistent(?:en)?"
+        r"|agente de ia|agent ia|ki-agent(?:en)?)\b[^\n]{0,3}[:,]"),
+        ("ia", "ki", "ai", "model", "modèle", "bot", "llm")),
+    ("addressed_to_ai", 0.6, ("si eres", "wenn du", "si tu es", "si vous êtes", "se você", "se voce",
+                              "se sei"), _escaped(
+        r"\b(?:si eres una? (?:ia|modelo|asistente de ia|inteligencia artificial|bot|chatbot)"
+        r"|wenn du (?:eine? )?(?:ki|sprachmodell|ki-assistent|bot|chatbot) bist"
+        r"|si (?:tu es|vous êtes) une? (?:ia|modèle|assistant ia|intelligence artificielle|bot|chatbot)"
+        r"|se (?:você|voce) (?:é|e|for) uma? (?:ia|modelo|assistente de ia|inteligência artificial|bot"
+        r"|chatbot)|se sei un(?:'| )?(?:ia|modello|assistente ia|intelligenza artificiale|bot|chatbot))"
+        # An order follows (not "si tu es une IA, tu ne peux pas goûter ce gâteau").
+        r"\b[\w ,'’]{0,40}?\b(?:debes|tienes que|por favor|ignora|olvida|responde|musst|sollst"
+        r"|bitte|ignoriere|vergiss|antworte|tu dois|vous devez|merci de|veuillez|ignore[zr]?"
+        r"|oublie[zr]?|réponds|répondez|deves|você deve|voce deve|devi|per favore|dimentica"
+        r"|rispondi|responda)\b"), ()),
     # --- Chinese (escaped too: matched on the folded text, where NFKC made "：" ":").
     ("instruction_override", 0.9, (*_ZH_OVERRIDE, "理会"), _escaped(
         r"(?:忽略|忽视|无视|不要理会|忘记|忘掉)(?:你|掉)?"
