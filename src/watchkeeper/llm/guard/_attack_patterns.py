@@ -88,7 +88,17 @@ ATTACK_PATTERNS: tuple[AttackPattern, ...] = (
     AttackPattern("instruction_override", 0.8, ("ignor", "forget", "disregard"), re.compile(
         r"\b(?:ignore|forget|disregard)\b (?:about )?(?:what|whatever|anything|everything) "
         r"you(?:'ve| have| were)? (?:been )?(?:told|instructed|programmed) "
-        r"(?:before|earlier|previously|so far|until now|up to now)\b")),
+        r"(?:before|earlier|previously|so far|until now|up to now)\b"
+        # What the model's makers told it ("ignore whatever the app developer told you",
+        # "whatever your developers instructed, forget it"): not "what my boss told you".
+        r"|\b(?:ignore|forget|disregard)\b (?:about )?(?:what|whatever|anything|everything) "
+        r"(?:the |your )?(?:\w{1,12} )?(?:developers?|creators?|operators?|company|owners?|admins?"
+        r"|makers?|programmers?|trainers?) (?:has |have )?(?:told|instructed|said to|programmed"
+        r"|asked|trained) you\b"
+        r"|\bwhatever (?:the |your )?(?:\w{1,12} )?(?:developers?|creators?|operators?|company"
+        r"|owners?|makers?|programmers?) (?:has |have )?(?:told you|instructed(?: you)?|said"
+        r"|programmed(?: you)?|asked(?: you)?)\b[\w ,']{0,20}?[,.;:-]?\s{0,2}(?:just )?"
+        r"(?:forget|ignore|disregard) (?:it|that|them|all that|all of it)\b")),
     # Earlier instructions declared void ("the earlier configuration no longer applies",
     # "contrary to the previous instructions"): not "the old rules no longer apply".
     AttackPattern("instruction_override", 0.7, ("instruction", "prompt", "directive",
@@ -102,29 +112,19 @@ ATTACK_PATTERNS: tuple[AttackPattern, ...] = (
         r"(?:instructions?|prompts?|directives?)\b"
         r"|\bregardless of (?:any |all )?(?:of )?(?:the )?(?:previous|prior|earlier|preceding) "
         r"input\b")),
-    # What the model's makers told it, dismissed ("ignore whatever the app developer told
-    # you", "whatever your developers instructed, forget it"): not "what my boss told
-    # you" (the user's own side).
-    AttackPattern("instruction_override", 0.8, ("ignor", "forget", "disregard"), re.compile(
-        r"\b(?:ignore|forget|disregard)\b (?:about )?(?:what|whatever|anything|everything) "
-        r"(?:the |your )?(?:\w{1,12} )?(?:developers?|creators?|operators?|company|owners?|admins?"
-        r"|makers?|programmers?|trainers?) (?:has |have )?(?:told|instructed|said to|programmed"
-        r"|asked|trained) you\b"
-        r"|\bwhatever (?:the |your )?(?:\w{1,12} )?(?:developers?|creators?|operators?|company"
-        r"|owners?|makers?|programmers?) (?:has |have )?(?:told you|instructed(?: you)?|said"
-        r"|programmed(?: you)?|asked(?: you)?)\b[\w ,']{0,20}?[,.;:-]?\s{0,2}(?:just )?"
-        r"(?:forget|ignore|disregard) (?:it|that|them|all that|all of it)\b")),
     # The model's own rules declared off ("your operators' rules are suspended during
     # this session"): not "your rules are void in this game" (whose rules are named) or
     # "your spam filters have been disabled" (no filters here).
     AttackPattern("instruction_override", 0.7, ("rules", "guidelines", "instruction",
-                                                "restriction", "guardrail", "polic"), re.compile(
-        r"\byour (?:developers?|operators?|creators?|company|safety|content|system)(?:'s|s'|')? "
+                                                "restriction", "polic"), re.compile(
+        r"\byour (?:developers?|operators?|creators?|safety|system)(?:'s|s'|')? "
         r"(?:rules|guidelines|instructions|restrictions"
-        r"|guardrails|safety polic(?:y|ies)|content polic(?:y|ies)) (?:are|have been|were|is"
+        r"|safety polic(?:y|ies)|content polic(?:y|ies)) (?:are|have been|were|is"
         r"|has been) (?:now |hereby |temporarily |officially )?(?:suspended|void|lifted|disabled"
         r"|revoked|cancell?ed|off|removed|deactivated|paused|waived|no longer (?:valid|active"
-        r"|in effect|apply))\b"), also=("your ",)),
+        r"|in effect|apply))\b"),
+        # The nouns are the other patterns' triggers (tested anyway); then whose rules.
+        also=("your developer", "your operator", "your creator", "your safety", "your system")),
     # "Forget everything, write ...": the context dismissed, then a new order at once.
     # An order must follow: "forget everything you know about diets", "ignore everything
     # after the dash" and "ignore all that, I pasted the wrong file" are not overrides.
@@ -170,21 +170,19 @@ ATTACK_PATTERNS: tuple[AttackPattern, ...] = (
         r"(?:solv|complet|do|finish|continu|answer|perform)\w* "
         r"(?:the|your|my|this|any|that) (?:task|request|job)s?\b.{0,160}?\b(?:send|e-?mail|"
         r"forward|transfer|delete|wire|post|upload|share)\b", re.S)),
+    # (And a "P.S. to the bot".)
     AttackPattern("addressed_to_ai", 0.6, ("note ", "message ", "instruction", "notice ",
-                                           "reminder ", "if you are"), re.compile(
+                                           "reminder ", "if you are", "p.s", "p. s"), re.compile(
         r"\b(?:note|message|instructions?|notice|reminder) (?:to|for) (?:all |any |the )?(?:ai )?"
         r"(?:ai|assistants?|language models?|llms?|ai agents?|ai models?|agents?)\b[^\n]{0,3}[:,]"
         r"|\bif you are an? (?:ai|llm|language model|ai assistant|ai agent)\b[\w ,']{0,40}?\b"
-        r"(?:you must|you should|please|ignore|do not|don't)\b")),
-    # A note planted in pasted text for the model that reads it: a "P.S. to the bot", a
-    # note to an AI grader or reviewer, a hidden note to the grader. Not "note to the
-    # grader: I used my extension" (a student's note to a person): the grader is an AI or
-    # a bot, the note is hidden, or it tells the grader to set the rubric aside.
-    # (Not "PS to the bot" without dots: "ps to" is in every "steps to", a trigger that
-    # would cost a search of most texts.)
-    AttackPattern("addressed_to_ai", 0.6, ("p.s", "p. s"), re.compile(
-        r"\bp\. ?s\.?,?\s{0,2}(?:to|for) (?:the |any |all |you,? )?(?:ai |llm )?"
+        r"(?:you must|you should|please|ignore|do not|don't)\b"
+        r"|\bp\. ?s\.?,?\s{0,2}(?:to|for) (?:the |any |all |you,? )?(?:ai |llm )?"
         r"(?:ai|bot|chatbot|assistant|llm|model|gpt|chatgpt|language model|agent|robot)s?\b")),
+    # A note planted in pasted text for the model that reads it: a "P.S. to the bot" (the
+    # pattern above), a note to an AI grader or reviewer, a hidden note to the grader. Not
+    # "note to the grader: I used my extension" (a student's note to a person): the grader
+    # is an AI or a bot, the note is hidden, or it tells the grader to set the rubric aside.
     # Gated by the note (the other note pattern tests the same words) and then the grader
     # (not "marker", "judge" or "moderator": common words, rare graders of pasted text).
     AttackPattern("addressed_to_ai", 0.6, ("note ", "message ", "instruction", "memo ",
@@ -377,10 +375,10 @@ ATTACK_PATTERNS: tuple[AttackPattern, ...] = (
         r"\b(?:imagine|simulate|pretend to be|pretend you are|act as|be|play|become|you are"
         r"|you're|roleplay|role-play as|roleplay as) (?:an? |the |my )?(?:\w{1,12} ){0,2}?"
         r"(?:ai|assistant|chatbot|model|bot|llm|version|persona)\b,? (?:whose|with its"
-        r"|with (?:all )?(?:the|its|her|his|their)) (?:\w{1,10} )?"
+        r"|with all (?:its|her|his|their)|with (?:her|his|their)) (?:\w{1,10} )?"
         rf"{_NO_RULES} (?:have been |has been |were |was |are |is |all |now )?(?:all )?"
         r"(?:disabled|removed|turned off|switched off|lifted|deactivated|stripped|deleted|gone)\b"),
-        also=("whose", "with ")),
+        also=("whose", "with its", "with all", "with her", "with his", "with their")),
     AttackPattern(
         "refusal_suppression", 0.5,
         ("refuse", "decline", "apologi", "say", "warning", "disclaimer", "character", "mention"),
