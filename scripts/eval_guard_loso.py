@@ -8,6 +8,13 @@ on all sources scores the everyday benign prompts that nothing is tuned on.
     python scripts/guard_corpus.py --setup          # once
     nice -n 10 python scripts/eval_guard_loso.py    # prints the tables of docs/llm-guard.md
 
+The classifier's out-of-fold logits do not depend on the patterns, and computing them
+(a model a source) is most of the run. ``--save-logits FILE`` keeps them, with a key of
+what they depend on (the corpus, the generated hard negatives, the fitting code, the
+classifier's and its features' modules); ``--logits FILE`` reuses them and computes only
+the pattern scores anew, so a change of patterns alone is evaluated in a few minutes.
+A key that no longer matches is refused.
+
 The operating point is the lowest threshold (never below the guard's 0.5) at which
 the out-of-fold false-alarm rates of the benign sources average at most ``TARGET_FPR``.
 """
@@ -17,6 +24,8 @@ from __future__ import annotations
 import argparse
 import collections
 import functools
+import hashlib
+import inspect
 import os
 import sys
 from pathlib import Path
@@ -29,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import guard_corpus
 from guard_corpus import ATTACK_WORDS, Row
 
+import watchkeeper.llm.guard as guard_package
 from watchkeeper.llm.guard._classifier import N_BUCKETS, ClassifierWeights, features
 from watchkeeper.llm.guard._normalise import normalise
 from watchkeeper.llm.guard._prompt_attack import attack_score_parts
@@ -121,6 +131,34 @@ def loso_parts(rows: list[Row], x: sparse.csr_matrix) -> tuple[np.ndarray, np.nd
     return pattern, logit
 
 
+# What an out-of-fold logit depends on besides the rows: the modules that normalise a
+# text, decode its payloads, find its structural features and score its windows.
+_LOGIT_MODULES = (
+    "_classifier", "_structure", "_structure_patterns", "_indirect",
+    "_structure_search", "_needles", "_normalise", "_pattern_proofs", "_prompt_attack",
+    "_hidden_text",
+)  # fmt: skip
+
+
+def logit_key(rows: list[Row]) -> str:
+    """A digest of everything the out-of-fold logits of ``rows`` depend on: the rows and
+    the hard negatives every model trains on, the fitting code, ``C``, and the source of
+    the classifier's modules (a change there, even one that keeps every feature, makes
+    saved logits stale: they are then computed again)."""
+    import guard_hard_negatives
+
+    digest = hashlib.sha256(repr(C).encode())
+    for function in (matrix, sample_weights, always_rows, fit, parts, loso_parts):
+        digest.update(inspect.getsource(function).encode())
+    folder = Path(guard_package.__file__).parent
+    for name in _LOGIT_MODULES:
+        digest.update((folder / f"{name}.py").read_bytes())
+    digest.update((folder / "prompt_classifier.npz").read_bytes())
+    for row in (*rows, *guard_hard_negatives.hard_negative_rows()):
+        digest.update(f"{row.source}\0{row.label}\0{row.text}\0".encode())
+    return digest.hexdigest()
+
+
 def benign_groups(rows: list[Row]) -> list[np.ndarray]:
     """One mask per benign source with at least ``MIN_BENIGN`` rows, and one for the
     smaller benign sources pooled (a source of one row would otherwise move the mean
@@ -156,12 +194,35 @@ def main() -> None:
         type=Path,
         help="also write the model fitted on every source (as train_prompt_classifier.py does)",
     )
+    parser.add_argument(
+        "--save-logits", type=Path, metavar="FILE", help="keep the out-of-fold logits (.npz)"
+    )
+    parser.add_argument(
+        "--logits",
+        type=Path,
+        metavar="FILE",
+        help="reuse the out-of-fold logits of --save-logits; only the patterns are scored anew",
+    )
     args = parser.parse_args()
     rows = guard_corpus.training_rows()
+    key = logit_key(rows) if args.logits or args.save_logits else ""
+    if args.logits is not None:
+        saved = np.load(args.logits)
+        if str(saved["key"]) != key:
+            parser.error(
+                f"{args.logits}: its logits were computed from another corpus, classifier or "
+                "fitting code; run without --logits to compute them again"
+            )
     x = matrix(rows)
     sources = sorted({r.source for r in rows})
     attack_sources = sorted({r.source for r in rows if r.label == 1})
-    pattern_only, logits = loso_parts(rows, x)
+    if args.logits is not None:
+        logits = saved["logit"]
+        pattern_only = np.array([attack_score_parts(r.text)[1] for r in rows])
+    else:
+        pattern_only, logits = loso_parts(rows, x)
+    if args.save_logits is not None:
+        np.savez(args.save_logits, logit=logits, key=np.array(key))
     labels = np.array([r.label for r in rows])
     benign = labels == 0
     # One operating point for all folds, from the out-of-fold benign scores: an
