@@ -10,7 +10,7 @@ on all sources scores the everyday benign prompts that nothing is tuned on.
 
 The classifier's out-of-fold logits do not depend on the patterns, and computing them
 (a model a source) is most of the run. ``--save-logits FILE`` keeps them, with a key of
-what they depend on (the corpus, the rows every model trains on, the fitting code, the
+what they depend on (the corpus, the generated hard negatives, the fitting code, the
 classifier's and its features' modules; not the shipped weights, which each fold
 refits); ``--logits FILE`` reuses them and computes only the pattern scores anew, so a
 change of patterns alone is evaluated in a few minutes. A key that no longer matches is
@@ -27,7 +27,6 @@ import collections
 import functools
 import hashlib
 import inspect
-import json
 import os
 import sys
 from pathlib import Path
@@ -77,37 +76,14 @@ def sample_weights(rows: list[Row]) -> np.ndarray:
     return raw
 
 
-# The development set of the chat-control messages (docs/llm-guard.md): read to write
-# patterns, so no longer a measure; its twin, chat_control_test.jsonl, stays blind.
-CHAT_CONTROL_DEV = Path(__file__).resolve().parents[1] / "data" / "llm_eval" / "chat_control.jsonl"
-
-
-def chat_control_rows() -> list[Row]:
-    """The development chat-control messages: users steering their own conversation
-    with attack words (label 0) and attacks worded like them (label 1)."""
-    rows = []
-    for line in CHAT_CONTROL_DEV.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            item = json.loads(line)
-            kind = f"chat_control_{item['kind']}"
-            rows.append(Row(item["text"], int(item["label"]), "chat_control_dev", kind))
-    return rows
-
-
-def extra_rows() -> list[Row]:
-    """Rows every model trains on and no fold holds out: the generated everyday prompts
-    that use attack words innocently (``guard_hard_negatives.py``) and the development
-    chat-control messages. They are written for training or read already, so they are
-    not a source to generalise to and are never scored here."""
-    import guard_hard_negatives
-
-    return [*guard_hard_negatives.hard_negative_rows(), *chat_control_rows()]
-
-
 @functools.lru_cache(maxsize=1)
 def always_rows() -> tuple[list[Row], sparse.csr_matrix]:
-    """:func:`extra_rows` and their features."""
-    extra = extra_rows()
+    """Rows every model trains on and no fold holds out: the generated everyday prompts
+    that use attack words innocently (``guard_hard_negatives.py``). They are written
+    for training, so they are not a source to generalise to and are never scored here."""
+    import guard_hard_negatives
+
+    extra = guard_hard_negatives.hard_negative_rows()
     return extra, matrix(extra)
 
 
@@ -170,13 +146,15 @@ def logit_key(rows: list[Row]) -> str:
     the hard negatives every model trains on, the fitting code, ``C``, and the source of
     the classifier's modules (a change there, even one that keeps every feature, makes
     saved logits stale: they are then computed again)."""
+    import guard_hard_negatives
+
     digest = hashlib.sha256(repr(C).encode())
     for function in (matrix, sample_weights, always_rows, fit, parts, loso_parts):
         digest.update(inspect.getsource(function).encode())
     folder = Path(guard_package.__file__).parent
     for name in _LOGIT_MODULES:
         digest.update((folder / f"{name}.py").read_bytes())
-    for row in (*rows, *extra_rows()):
+    for row in (*rows, *guard_hard_negatives.hard_negative_rows()):
         digest.update(f"{row.source}\0{row.label}\0{row.text}\0".encode())
     return digest.hexdigest()
 

