@@ -497,7 +497,12 @@ def main() -> None:
         help="also the server against a minimal ASGI guard, prompt by prompt (4,000 chars)",
     )
     parser.add_argument("--json", metavar="OUT")
+    parser.add_argument(
+        "--quick", action="store_true", help="4,000 characters, 200 requests (bench/run.py)"
+    )
     args = parser.parse_args()
+    if args.quick:
+        args.chars, args.requests = "4000", min(args.requests, 200)
     lengths = [int(part) for part in args.chars.split(",")]
     result = bench(
         lengths,

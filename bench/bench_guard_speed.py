@@ -99,7 +99,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=400)
     parser.add_argument("--peer", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="40 runs per cell (bench/run.py)")
     args = parser.parse_args()
+    if args.quick:
+        args.repeats = min(args.repeats, 40)
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     default = Guard()
     moderated = Guard(Policy().with_scanner("moderated_content", enabled=True))

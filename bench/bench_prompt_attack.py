@@ -201,7 +201,7 @@ def peer(by_length: dict[int, list[str]], repeats: int) -> tuple[str, dict[str, 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--base-rev", default="47b126a", help="revision to compare against (default: 47b126a)"
+        "--base-rev", default="HEAD", help="revision to compare against (default: HEAD)"
     )
     parser.add_argument(
         "--from-checkout",
@@ -214,7 +214,12 @@ def main() -> int:
     parser.add_argument(
         "--degenerate", action="store_true", help="runs and repeated words, not corpus prompts"
     )
+    parser.add_argument(
+        "--quick", action="store_true", help="30 scans and 20 prompts a length (bench/run.py)"
+    )
     args = parser.parse_args()
+    if args.quick:
+        args.repeats, args.prompts = min(args.repeats, 30), min(args.prompts, 20)
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     from watchkeeper.llm.guard._prompt_attack import scan_prompt_attack
 
