@@ -218,7 +218,7 @@ def main() -> None:
     attack_sources = sorted({r.source for r in rows if r.label == 1})
     if args.logits is not None:
         logits = saved["logit"]
-        pattern_only = np.array([attack_score_parts(r.text)[1] for r in rows])
+        pattern_only = parts(rows, None)[0]
     else:
         pattern_only, logits = loso_parts(rows, x)
     if args.save_logits is not None:
