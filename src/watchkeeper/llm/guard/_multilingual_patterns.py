@@ -73,16 +73,28 @@ def imperative(*words: str) -> str:
     """An alternation of ``words`` (forms that are the third person too), each matched
     only where an imperative stands (see ``_OPENS_ORDER``). The look-behinds follow the
     word, reaching back over it (``.{n}``), so they run only where a word matched; they
-    consume nothing, so what a match holds is unchanged."""
-    by_length: dict[int, list[str]] = {}
-    for word in words:
-        by_length.setdefault(len(word), []).append(word)
+    consume nothing, so what a match holds is unchanged. The openers of one length share
+    one look-behind (a look-behind must have one width): a repeated word ("ignore
+    ignore ...") costs a dozen look-behinds a place instead of sixty-five."""
     ways = []
-    for length, group in by_length.items():
+    for length, group in _by_length(words).items():
         back = f".{{{length}}}"
-        lead = "".join(f"|(?<=\\b{opener} {back})" for opener in _OPENS_ORDER)
+        lead = "".join(
+            f"|(?<=\\b(?:{'|'.join(openers)}) {back})" for openers in _OPENERS_BY_LENGTH.values()
+        )
         ways.append(f"(?:{'|'.join(group)})(?:(?<!\\w {back}){lead})")
     return f"(?:{'|'.join(ways)})"
+
+
+def _by_length(words: tuple[str, ...]) -> dict[int, list[str]]:
+    """``words`` grouped by their length, in the order of their first appearance."""
+    grouped: dict[int, list[str]] = {}
+    for word in words:
+        grouped.setdefault(len(word), []).append(word)
+    return grouped
+
+
+_OPENERS_BY_LENGTH = _by_length(_OPENS_ORDER)
 
 
 _THIRD_PERSON_TOO = imperative("ignora", "olvida", "omite", "descarta", "salta", "pasa por alto",
