@@ -229,6 +229,20 @@ class _LeetTriggers:
         self.folded_present = folded_present
         self.present: dict[str, bool] = {}
         self._windows: str | None = None
+        self._positions: dict[str, npt.NDArray[np.intp]] = {}
+
+    def positions(self, needle: str) -> npt.NDArray[np.intp]:
+        """Every start of ``needle`` in ``leet``, ascending (overlapping ones too);
+        kept, since several patterns share a trigger."""
+        found = self._positions.get(needle)
+        if found is None:
+            places = []
+            at = self.leet.find(needle)
+            while at >= 0:
+                places.append(at)
+                at = self.leet.find(needle, at + 1)
+            found = self._positions[needle] = np.array(places, dtype=np.intp)
+        return found
 
     def windows(self) -> str:
         """The text of ``leet`` within a trigger's length of a changed character."""
@@ -318,7 +332,7 @@ def leet_families(
             continue
         reach = REACH[id(item)]
         if reach is not None and changed.size > 0 and holds_trigger(item):
-            if not _near_trigger(item, leet, changed, reach, triggers.present):
+            if not _near_trigger(item, leet, changed, reach, triggers):
                 continue
         elif (
             reach is not None
@@ -337,50 +351,68 @@ def _near_trigger(
     leet: str,
     changed: npt.NDArray[np.intp],
     reach: int,
-    present: Mapping[str, bool] | None = None,
+    triggers: _LeetTriggers,
 ) -> bool:
-    """Whether ``item`` matches around an occurrence of one of its triggers in ``leet``
-    that has a changed character within its reach.
+    """Whether ``item`` may match around an occurrence of one of its triggers in
+    ``leet`` that has a changed character within its reach.
 
     Every match of ``item`` holds one of its triggers (:func:`holds_trigger`) and
     spans at most ``reach`` characters; a match that ``folded`` lacks reads a changed
     character (in it or next to it). A match holding the trigger at ``i`` (length
     ``k``) lies in ``[i + k - reach, i + reach]``, so a changed character must lie in
-    ``[i + k - reach - 1, i + reach]``: each such occurrence's window is searched
-    (ending one character after the match can, for a look-ahead). A search cut at a
-    window's end can match where the whole text does not, which the caller's search of
-    the whole text settles; it cannot miss a match inside the window.
+    ``[i + k - reach - 1, i + reach]``: the windows of such occurrences (ending one
+    character after the match can, for a look-ahead) are merged and each merged window
+    is searched once. A search cut at a window's end, or across two windows that
+    overlap, can match where the whole text does not, which the caller's search of the
+    whole text settles; it cannot miss a match inside a window. When the windows cover
+    the text, the caller's search reads it once and this reads nothing.
     """
     length = len(leet)
-    windows: list[tuple[int, int]] = []
+    lows, highs = [], []
     for trigger in item.triggers:
-        if present is not None and present.get(trigger) is False:
+        if triggers.present.get(trigger) is False:
             continue  # known to be absent from ``leet``
+        places = triggers.positions(trigger)
+        if places.size == 0:
+            continue
         size = len(trigger)
-        at = leet.find(trigger)
-        while at >= 0:
-            first = int(np.searchsorted(changed, at + size - reach - 1))
-            if first < changed.size and changed[first] <= at + reach:
-                if len(windows) == _MAX_WINDOWS:
-                    # Windows that overlap would read the text many times over: the
-                    # caller's search of the whole text reads it once (counted before
-                    # any is searched).
-                    return True
-                windows.append((max(0, at + size - reach), min(length, at + reach + 1)))
-            at = leet.find(trigger, at + 1)
-    return any(item.pattern.search(leet, low, high) is not None for low, high in windows)
+        # The first changed character at or after each window's left edge, if any,
+        # must also lie at or before the occurrence's reach.
+        first = np.searchsorted(changed, places + (size - reach - 1))
+        inside = first < changed.size
+        inside[inside] = changed[first[inside]] <= places[inside] + reach
+        near = places[inside]
+        if near.size:
+            lows.append(np.maximum(near + (size - reach), 0))
+            highs.append(np.minimum(near + (reach + 1), length))
+    if not lows:
+        return False
+    low_edges, high_edges = _merged_windows(np.concatenate(lows), np.concatenate(highs))
+    if int((high_edges - low_edges).sum()) >= length:
+        return True
+    return any(
+        item.pattern.search(leet, low, high) is not None
+        for low, high in zip(low_edges.tolist(), high_edges.tolist(), strict=True)
+    )
+
+
+def _merged_windows(
+    starts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp]
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """The windows ``[starts[i], ends[i])`` merged where they overlap or touch."""
+    order = np.argsort(starts, kind="stable")
+    starts, ends = starts[order], np.maximum.accumulate(ends[order])
+    gaps = np.flatnonzero(starts[1:] > ends[:-1])
+    lows = np.concatenate((starts[:1], starts[gaps + 1]))
+    highs = np.concatenate((ends[gaps], ends[-1:]))
+    return lows, highs
 
 
 def _merged(
     points: npt.NDArray[np.intp], before: int, after: int, length: int
 ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
     """The windows ``[point - before, point + after)`` (clipped to the text), merged."""
-    starts = np.maximum(points - before, 0)
-    ends = np.minimum(points + after, length)
-    gaps = np.flatnonzero(starts[1:] > ends[:-1])
-    lows = np.concatenate((starts[:1], starts[gaps + 1]))
-    highs = np.concatenate((ends[gaps], ends[-1:]))
-    return lows, highs
+    return _merged_windows(np.maximum(points - before, 0), np.minimum(points + after, length))
 
 
 def _near(pattern: re.Pattern[str], text: str, changed: npt.NDArray[np.intp], margin: int) -> bool:
