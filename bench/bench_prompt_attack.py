@@ -52,6 +52,7 @@ MODULES = (
     "_structure_search",
     "_structure",
     "_classifier",
+    "_multilingual_words",
     "_multilingual_patterns",
     "_attack_patterns",
     "_pattern_search",

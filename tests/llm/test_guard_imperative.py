@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from watchkeeper.llm.guard._multilingual_patterns import _OPENS_ORDER, imperative
+from watchkeeper.llm.guard._multilingual_words import OPENS_ORDER, imperative
 
 WORDS = ("ignora", "olvida", "ignore", "oublie", "dimentica", "pasa por alto")
 
@@ -18,14 +18,14 @@ def one_look_behind_each(*words: str) -> str:
     for length in dict.fromkeys(len(word) for word in words):
         group = [word for word in words if len(word) == length]
         back = f".{{{length}}}"
-        lead = "".join(f"|(?<=\\b{opener} {back})" for opener in _OPENS_ORDER)
+        lead = "".join(f"|(?<=\\b{opener} {back})" for opener in OPENS_ORDER)
         ways.append(f"(?:{'|'.join(group)})(?:(?<!\\w {back}){lead})")
     return f"(?:{'|'.join(ways)})"
 
 
 def texts() -> list[str]:
     subjects = ["mi perro", "él", "el sistema", "xahora", "ahoras", "", "\n", "¡", "ok,"]
-    before = [*_OPENS_ORDER, *subjects]
+    before = [*OPENS_ORDER, *subjects]
     out = []
     for word in WORDS:
         for lead in before:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from watchkeeper.llm.guard._multilingual_patterns import MULTILINGUAL_PATTERNS, imperative
+from watchkeeper.llm.guard._multilingual_patterns import MULTILINGUAL_PATTERNS
+from watchkeeper.llm.guard._multilingual_words import imperative
 
 __all__ = ["ATTACK_PATTERNS", "AttackPattern"]
 
