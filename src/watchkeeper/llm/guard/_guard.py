@@ -63,9 +63,36 @@ def _decode(value: bytes, where: str) -> str:
         ) from None
 
 
+def _text(value: str, where: str) -> str:
+    """``value``, refused when it holds a lone surrogate (U+D800 to U+DFFF).
+
+    Such a code point is no character: JSON's ``"\\ud800"``, ``os.fsdecode`` and
+    ``errors="surrogateescape"`` make them, and no detector can read one. The strict
+    UTF-8 codec finds the first in C.
+
+    >>> _text("a\\ud800b", "the text")
+    Traceback (most recent call last):
+    ...
+    watchkeeper._exceptions.InputError: the text holds a lone surrogate (U+D800 at offset 1), ...
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise InputError(
+            f"{where} holds a lone surrogate (U+{ord(value[error.start]):04X} at offset "
+            f"{error.start}), which is not a character; send valid Unicode, or replace it "
+            "first: text.encode('utf-8', 'replace').decode('utf-8')"
+        ) from None
+    return value
+
+
 def _messages(content: Content, default_role: str) -> tuple[Message, ...]:
     if isinstance(content, str | bytes):
-        plain = _decode(content, "the text") if isinstance(content, bytes) else content
+        plain = (
+            _decode(content, "the text")
+            if isinstance(content, bytes)
+            else _text(content, "the text")
+        )
         return (Message(default_role, plain),)
     if isinstance(content, Mapping):
         if "messages" not in content:
@@ -97,7 +124,7 @@ def _messages(content: Content, default_role: str) -> tuple[Message, ...]:
                 f"message {index} content must be text, got {type(text).__name__}; "
                 "flatten multi-part content to a string"
             )
-        out.append(Message(str(role), text))
+        out.append(Message(str(role), _text(text, f"message {index} content")))
     return tuple(out)
 
 
