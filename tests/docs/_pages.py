@@ -7,7 +7,6 @@ working, or output that stops matching what the page shows, fails CI.
 from __future__ import annotations
 
 import os
-import re
 import shlex
 import socket
 import subprocess
@@ -22,9 +21,21 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def blocks(page: str, language: str) -> list[str]:
-    """The code blocks of ``docs/<page>`` fenced as ``language``, in order."""
-    text = (DOCS / page).read_text(encoding="utf-8")
-    return [m.group(1) for m in re.finditer(rf"^```{language}\n(.*?)^```", text, re.S | re.M)]
+    """The code blocks of ``docs/<page>`` fenced as ``language`` (``""``: no language),
+    in order."""
+    found: list[str] = []
+    opened: str | None = None
+    lines: list[str] = []
+    for line in (DOCS / page).read_text(encoding="utf-8").splitlines():
+        if opened is None and line.startswith("```"):
+            opened, lines = line[3:].strip(), []
+        elif opened is not None and line.strip() == "```":
+            if opened == language:
+                found.append("".join(f"{kept}\n" for kept in lines))
+            opened = None
+        elif opened is not None:
+            lines.append(line)
+    return found
 
 
 def block(page: str, language: str, holding: str) -> str:
