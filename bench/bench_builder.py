@@ -9,6 +9,7 @@ temporary package), and a peer: ``numpy.histogram`` per column on the same edges
 does in one call per statistic. Prints rows/s of each and the ratios.
 
     .venv/bin/python bench/bench_builder.py [--rounds 7] [--chunks 30] [--base-rev 3a76ad2]
+    .venv/bin/python bench/bench_builder.py --quick   # 3 rounds of 10 chunks
 """
 
 from __future__ import annotations
@@ -93,7 +94,12 @@ def main() -> None:
     parser.add_argument(
         "--base-rev", default="3a76ad2", help="git revision of the 'before' builder"
     )
+    parser.add_argument(
+        "--quick", action="store_true", help="smaller sizes, for a smoke run: 3 rounds of 10 chunks"
+    )
     args = parser.parse_args()
+    if args.quick:
+        args.rounds, args.chunks = min(args.rounds, 3), min(args.chunks, 10)
     reference, tables = _data(args.chunks)
     rows = args.chunks * CHUNK
     with tempfile.TemporaryDirectory() as tmp:

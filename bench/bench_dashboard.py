@@ -1,6 +1,7 @@
 """Dashboard load times with 100 models x 1,000 windows on SQLite.
 
     python bench/bench_dashboard.py [--models 100] [--windows 1000] [--repeat 7] [--json OUT]
+    python bench/bench_dashboard.py --quick   # 20 models x 250 windows, 3 repeats
 
 Seeds a SQLite store through the store's repository and tables (no window computation:
 the points are what closed windows would have written): per model one active version,
@@ -240,7 +241,15 @@ def main() -> None:
     parser.add_argument("--windows", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--json", help="write the results here too")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="smaller sizes, for a smoke run: 20 models x 250 windows, 3 repeats",
+    )
     args = parser.parse_args()
+    if args.quick:
+        args.models, args.windows = min(args.models, 20), min(args.windows, 250)
+        args.repeat = min(args.repeat, 3)
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
         store, seconds = seed(url, args.models, args.windows)

@@ -1,6 +1,7 @@
 """Ingestion throughput of the monitoring service, into SQLite and PostgreSQL.
 
     python bench/bench_ingest.py [--batches 60] [--backend sqlite|postgresql|both] [--json OUT]
+    python bench/bench_ingest.py --quick   # 20 batches per backend
 
 Calls ``MonitoringService.ingest_predictions`` directly (no HTTP) with Arrow batches of
 1,000 records of 20 numeric features, an id, a timestamp, a prediction, a score and a
@@ -115,7 +116,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batches", type=int, default=60, help="batches of 1,000 (default 60)")
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--json", help="write the figures here as JSON")
+    parser.add_argument(
+        "--quick", action="store_true", help="smaller sizes, for a smoke run: 20 batches"
+    )
     args = parser.parse_args(argv)
+    if args.quick:
+        args.batches = min(args.batches, 20)
     batches = make_batches(args.batches + 1)
     results: dict[str, Any] = {
         "batch_size": BATCH,

@@ -21,6 +21,7 @@ the reference at 10M within 1.25x of 1M and under 768 MiB; ``report`` on 10M row
 side under 1 GiB. The load average is printed beside every step: the machine is shared.
 
     python bench/bench_profile.py [--sizes 1 10 [50]] [--no-whylogs]
+    python bench/bench_profile.py --quick   # 1M rows only (and whylogs on 1M)
 """
 
 from __future__ import annotations
@@ -117,7 +118,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10], help="millions of rows")
     parser.add_argument("--no-whylogs", action="store_true", help="skip the peer")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--quick", action="store_true", help="smaller sizes, for a smoke run: 1M rows only"
+    )
     options = parser.parse_args(argv)
+    if options.quick:
+        # The smallest size keeps every step, the byte-identity check and whylogs at 1M.
+        options.sizes = [min(options.sizes)]
     if options.child:
         return _child(options.child[0], options.child[1:])
     folder = workload.ensure_workload(FILE_ROWS)

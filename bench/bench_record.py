@@ -1,6 +1,7 @@
 """Record mode end to end: SDK -> ``watchkeeper serve`` -> SQLite, predictions per second.
 
     python bench/bench_record.py [--records N] [--only NAME,...] [--json OUT]
+    python bench/bench_record.py --quick   # 20,000 predictions per scenario
 
 Each scenario gets a fresh ``watchkeeper serve`` (its own process, one uvicorn worker, an
 API key with the ``ingest`` scope, a SQLite file in WAL mode with ``synchronous=FULL``)
@@ -303,7 +304,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sdk-batch", type=int, help="the SDK's batch_size (default its own)")
     parser.add_argument("--json", help="write the figures here as JSON")
     parser.add_argument("--base-src", help="also run each scenario from this source tree first")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="smaller sizes, for a smoke run: 20,000 predictions per scenario",
+    )
     args = parser.parse_args(argv)
+    if args.quick:
+        # Each scenario starts its own server (seconds), so fewer records barely shorten it.
+        args.records = min(args.records, 20_000)
     BATCH = args.batch
     if args.sdk_batch:
         SDK_OPTIONS["batch_size"] = args.sdk_batch

@@ -1,6 +1,6 @@
 """The service boundary under hostile traffic (issue 13, SECURITY.md).
 
-    python bench/bench_security.py [--floods 4] [--json OUT]
+    python bench/bench_security.py [--floods 4] [--json OUT] [--quick]
 
 Starts the real server (``python -m watchkeeper serve``, keys on, SQLite in a temporary
 directory) and measures:
@@ -100,7 +100,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--floods", type=int, default=4)
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--quick", action="store_true", help="smaller sizes, for a smoke run: 2 flood threads"
+    )
     args = parser.parse_args()
+    if args.quick:
+        args.floods = min(args.floods, 2)
     server = start_server(Path(tempfile.mkdtemp()))
     try:
         result = {"healthz": _health(server, args.floods), "probes": _probes_run(server)}

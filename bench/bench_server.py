@@ -1,6 +1,7 @@
 """HTTP ingestion throughput of ``watchkeeper serve``, JSON and Arrow bodies, SQLite and PostgreSQL.
 
     python bench/bench_server.py [--batches 30] [--backend sqlite|postgresql|both] [--json OUT]
+    python bench/bench_server.py --quick   # 10 batches of each body per backend
 
 Starts ``watchkeeper serve --dev`` (uvicorn, one process) on a free loopback port as a
 subprocess, registers a model with 20 numeric features, and POSTs batches of 1,000
@@ -186,7 +187,12 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=30)
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--json", metavar="OUT")
+    parser.add_argument(
+        "--quick", action="store_true", help="smaller sizes, for a smoke run: 10 batches"
+    )
     args = parser.parse_args()
+    if args.quick:
+        args.batches = min(args.batches, 10)
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
     results = [bench(backend, args.batches) for backend in backends]
     for result in results:

@@ -1,6 +1,7 @@
 """Spark performance profiles (late labels joined in the lake) against two peers, same run.
 
     python bench/bench_spark_performance.py [--rows 400000] [--json OUT]
+    python bench/bench_spark_performance.py --quick   # 50,000 rows, 1 timed run each
 
 A lake of ``--rows`` binary-classifier predictions over 24 hours in 4 regions, and
 labels for 80 % of them, shuffled, as parquet. Timed, each after one warm-up run:
@@ -81,7 +82,15 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=400_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="smaller sizes, for a smoke run: 50,000 rows, 1 timed run each",
+    )
     args = parser.parse_args()
+    if args.quick:
+        # Starting Spark and the warm-ups take most of a quick run (~30 s here).
+        args.rows, args.repeat = min(args.rows, 50_000), min(args.repeat, 1)
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     from pyspark.sql import SparkSession
 
