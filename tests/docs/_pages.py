@@ -53,6 +53,12 @@ class Command:
     text: str
     shown: str
 
+    @property
+    def argv(self) -> list[str]:
+        """The command's words, as the shell splits them (comments dropped; no
+        variables expanded)."""
+        return shlex.split(self.text.replace("\\\n", " "), comments=True)
+
 
 def commands(code: str) -> list[Command]:
     """Split a shell block into its commands: a command ends where its quotes are
