@@ -62,8 +62,8 @@ def _card(args: argparse.Namespace) -> int:
     if not written:
         write_output(STDOUT, render_card_markdown(card))
     elif not args.quiet and STDOUT not in written:
-        print(f"wrote the card of {card.model} {card.version or ''} to {', '.join(written)}",
-              file=sys.stderr)  # fmt: skip
+        which = " ".join(part for part in (card.model, card.version) if part)
+        print(f"wrote the card of {which} to {', '.join(written)}", file=sys.stderr)
     return EXIT_OK
 
 
