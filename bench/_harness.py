@@ -336,10 +336,17 @@ def print_table(title: str, headers: Sequence[str], rows: Sequence[Sequence[obje
     print(format_table(headers, rows))
 
 
-def save_results(prefix: str, payload: Mapping[str, object]) -> Path:
-    """Write bench/results/PREFIX-TIMESTAMP.json and PREFIX-latest.json; return the first."""
+def save_results(prefix: str, payload: Mapping[str, object], *, quick: bool = False) -> Path:
+    """Write bench/results/PREFIX-TIMESTAMP.json and PREFIX-latest.json; return the first.
+
+    A ``--quick`` run writes PREFIX-quick-TIMESTAMP.json and PREFIX-quick-latest.json
+    instead, with ``"quick": true`` in the payload, so a smoke run never replaces the
+    figures of a full run that someone quotes from PREFIX-latest.json.
+    """
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
+    if quick:
+        prefix, payload = f"{prefix}-quick", {"quick": True, **payload}
     text = json.dumps(payload, indent=2, default=str) + "\n"
     path = RESULTS_DIR / f"{prefix}-{stamp}.json"
     path.write_text(text)

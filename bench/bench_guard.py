@@ -237,7 +237,8 @@ def main() -> int:
     )
     h.save_results("guard", {"quality": quality, "latency_prompt": lat_prompt,
                              "latency_response": lat_response, "peer": peer,
-                             "peer_note": peer_note, "machine": h.machine_info()})  # fmt: skip
+                             "peer_note": peer_note, "machine": h.machine_info()},
+                   quick=args.quick)  # fmt: skip
     return 0
 
 

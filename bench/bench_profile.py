@@ -21,7 +21,10 @@ the reference at 10M within 1.25x of 1M and under 768 MiB; ``report`` on 10M row
 side under 1 GiB. The load average is printed beside every step: the machine is shared.
 
     python bench/bench_profile.py [--sizes 1 10 [50]] [--no-whylogs]
-    python bench/bench_profile.py --quick   # 1M rows only (and whylogs on 1M)
+    python bench/bench_profile.py --quick   # 1M rows only, whylogs on 100,000
+
+``--quick`` gives whylogs the 100,000-row current file of the same workload (on 1M it
+took 80 s under load 5-7, most of a quick run) and saves profile-quick-*.json.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ import _harness as h
 import workload
 
 FILE_ROWS = 1_000_000
+QUICK_PEER_ROWS = 100_000
 BATCH_ROWS = 65_536
 TARGET_ROWS_PER_SECOND = 1_000_000
 TARGET_PROFILE_RSS_BYTES = 768 * 2**20
@@ -119,7 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-whylogs", action="store_true", help="skip the peer")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument(
-        "--quick", action="store_true", help="smaller sizes, for a smoke run: 1M rows only"
+        "--quick",
+        action="store_true",
+        help="smaller sizes, for a smoke run: 1M rows only, whylogs on 100,000",
     )
     options = parser.parse_args(argv)
     if options.quick:
@@ -147,10 +153,12 @@ def main(argv: list[str] | None = None) -> int:
         if not options.no_whylogs:
             python = h.ensure_venv("whylogs", WHYLOGS_REQUIREMENTS)
             version = h.installed_version("whylogs", "whylogs")
+            peer_rows = QUICK_PEER_ROWS if options.quick else FILE_ROWS
+            peer_file = str(workload.ensure_workload(peer_rows) / "current.parquet")
             runs.append(
                 _measure(
-                    f"whylogs {version} one-pass 1,000,000",
-                    [str(python), str(PEER_SCRIPT), str(BATCH_ROWS), cur_file],
+                    f"whylogs {version} one-pass {peer_rows:,}",
+                    [str(python), str(PEER_SCRIPT), str(BATCH_ROWS), peer_file],
                 )
             )
     h.print_table(
@@ -162,7 +170,11 @@ def main(argv: list[str] | None = None) -> int:
     print()
     for line in summary["lines"]:
         print(line)
-    path = h.save_results("profile", {"machine": h.machine_info(), "runs": runs, **summary})
+    path = h.save_results(
+        "profile",
+        {"machine": h.machine_info(), "runs": runs, **summary},
+        quick=options.quick,
+    )
     print(f"results: {path}")
     return 0
 

@@ -26,15 +26,16 @@ Peers of the caller's overhead, timed the same way in the same run:
 * ``httpx.post`` per prediction: logging without an SDK, one synchronous request each
   (fewer calls: it is slow).
 
-Throughput (issue 16), end to end against the real server (``create_app`` on uvicorn,
-a child process, on a SQLite file): ``N`` predictions (20 numeric features, 3 segments,
-event times spread over 4 hourly windows, rows from a pool of 4,096) logged back to
-back from one thread, from the first call until ``close()`` returned with everything
-posted (the server answered). Predictions/s are given on the wall clock and per CPU
-second of this process (all its threads: on a shared machine the wall clock measures the
-neighbours too); one call in four is timed for the caller's p50/p99 (timing every call
-would add its own cost to the throughput). After the run the windows are closed and
-their row counts summed (they must give ``N``). ``--only throughput`` runs only this:
+Throughput (issue 16), end to end against the real server (``create_app`` on uvicorn, a
+child process, on a SQLite file): ``N`` predictions (20 numeric features, 3 segments,
+event times spread over 4 hourly windows, 1 with ``--quick``, rows from a pool of 4,096)
+logged back to back from one thread, from the first call until ``close()`` returned with
+everything posted (the server answered). Predictions/s are given on the wall clock and
+per CPU second of this process (all its threads: on a shared machine the wall clock
+measures the neighbours too); one call in four is timed for the caller's p50/p99 (timing
+every call would add its own cost to the throughput). After the run the windows are
+closed and their row counts summed (they must give ``N``). ``--only throughput`` runs
+only this:
 
 * ``profile``: ``Client(mode="profile")``;
 * ``profile log_predictions``: the same rows as Arrow tables of 10,000 rows
@@ -510,8 +511,13 @@ def print_throughput(results: list[dict[str, Any]]) -> None:
 
 
 def main() -> None:
+    global HOURS
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="20,000 calls per scenario")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="10,000 calls per scenario, 50,000 predictions end to end",
+    )
     parser.add_argument("--calls", type=int, default=None, help="calls per scenario")
     parser.add_argument("--predictions", type=int, default=None, help="throughput run size")
     parser.add_argument("--only", choices=["throughput", "overhead"], default=None)
@@ -521,12 +527,17 @@ def main() -> None:
     if args.serve:
         serve(args.serve)
         return
-    calls = args.calls or (20_000 if args.quick else 200_000)
+    # Quick sizes: 20,000 calls and 200,000 predictions took 93 s under load 5-7, and
+    # closing the 4 x 4 (window, segment) pairs of each of the three models to count their
+    # rows took 38 s at load 4 whatever N is, so a quick run spreads over one hour.
+    calls = args.calls or (10_000 if args.quick else 200_000)
+    if args.quick:
+        HOURS = 1
     results: list[dict[str, Any]] = []
     if args.only != "throughput":
         results = bench_overhead(calls)
     if args.only != "overhead":
-        n = args.predictions or (200_000 if args.quick else 1_000_000)
+        n = args.predictions or (50_000 if args.quick else 1_000_000)
         throughput = bench_throughput(n, max(2_000, n // 200))
         print_throughput(throughput)
         results += throughput

@@ -16,11 +16,13 @@ interpreter start-up or imports.
   rows split into 8 parquet files (Spark reads a file's single row group as one task),
   one pass and a two-pass reference; session start-up timed apart.
 
-The per-side runs read the 1M-row files 10 times (10M rows per side), or once with
-``--quick``; ``--whylogs-rows 10000000`` runs whylogs on 10M rows too (about 5 minutes
-of CPU).
+The per-side runs read the 1M-row files 10 times (10M rows per side);
+``--whylogs-rows 10000000`` runs whylogs on 10M rows too (about 5 minutes of CPU).
+``--quick`` runs every step once on the 100,000-row files of the same workload (whylogs
+on 1M rows took 66 s under load 5-7; Spark's session start-up, about 30 s, stays).
 
     python bench/bench_whylogs.py [--quick] [--whylogs-rows N]
+    python bench/bench_whylogs.py --quick   # 100,000 rows per step, results whylogs-quick-*.json
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ import _harness as h
 import workload
 
 FILE_ROWS = 1_000_000
+QUICK_FILE_ROWS = 100_000
 BATCH_ROWS = 65_536
 # whylogs 1.6 uses np.unicode_ (removed in numpy 2); pyarrow 20+ needs numpy 2.
 WHYLOGS_REQUIREMENTS = ["whylogs", "numpy<2", "pandas<3", "pyarrow<20"]
@@ -146,9 +149,9 @@ def _measure(label: str, cmd: list[str], env: dict[str, str] | None = None) -> d
     return {"label": label, "load_1min": load, **m.to_json(), **inner}
 
 
-def _wk(kind: str, *args: str) -> dict[str, Any]:
+def _wk(kind: str, file_rows: int, *args: str) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "--child", kind, *args]
-    return _measure(f"wk {kind} ({int(args[1]) * FILE_ROWS:,} rows)", cmd)
+    return _measure(f"wk {kind} ({int(args[1]) * file_rows:,} rows)", cmd)
 
 
 def _sizes(run: dict[str, Any], prefix: str) -> list[int]:
@@ -161,14 +164,19 @@ def _mean(values: list[int]) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="1M rows per side, not 10M")
-    parser.add_argument("--whylogs-rows", type=int, default=FILE_ROWS, help="a multiple of 1M")
+    parser.add_argument(
+        "--quick", action="store_true", help="the 100,000-row files, each step once, not 1M/10M"
+    )
+    parser.add_argument(
+        "--whylogs-rows", type=int, help="a multiple of the file's rows (default: one file)"
+    )
     parser.add_argument("--no-spark", action="store_true", help="skip the Spark figure")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     if options.child:
         return _child(options.child[0], options.child[1:])
-    folder = workload.ensure_workload(FILE_ROWS)
+    file_rows = QUICK_FILE_ROWS if options.quick else FILE_ROWS
+    folder = workload.ensure_workload(file_rows)
     ref_file, cur_file = str(folder / "reference.parquet"), str(folder / "current.parquet")
     side_repeat = 1 if options.quick else 10
     whylogs_python = h.ensure_venv("whylogs", WHYLOGS_REQUIREMENTS)
@@ -177,17 +185,19 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         wkp = str(Path(tmp) / "reference.wkp")
         big_wkp = str(Path(tmp) / "reference-big.wkp")
-        runs["one-pass"] = _wk("one-pass", cur_file, "1")
-        runs["reference"] = _wk("reference", ref_file, "1", wkp)
-        runs["current"] = _wk("current", cur_file, "1", wkp)
-        repeat = max(1, options.whylogs_rows // FILE_ROWS)
+        runs["one-pass"] = _wk("one-pass", file_rows, cur_file, "1")
+        runs["reference"] = _wk("reference", file_rows, ref_file, "1", wkp)
+        runs["current"] = _wk("current", file_rows, cur_file, "1", wkp)
+        repeat = max(1, (options.whylogs_rows or file_rows) // file_rows)
         runs["whylogs"] = _measure(
-            f"whylogs {whylogs_version} ({repeat * FILE_ROWS:,} rows)",
+            f"whylogs {whylogs_version} ({repeat * file_rows:,} rows)",
             [str(whylogs_python), str(PEER_SCRIPT), str(BATCH_ROWS), *[cur_file] * repeat],
         )
         if side_repeat > 1:
-            runs["reference-side"] = _wk("reference", ref_file, str(side_repeat), big_wkp)
-            runs["current-side"] = _wk("current", cur_file, str(side_repeat), big_wkp)
+            runs["reference-side"] = _wk(
+                "reference", file_rows, ref_file, str(side_repeat), big_wkp
+            )
+            runs["current-side"] = _wk("current", file_rows, cur_file, str(side_repeat), big_wkp)
         else:
             runs["reference-side"], runs["current-side"] = runs["reference"], runs["current"]
         if not options.no_spark:
@@ -195,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
             spark_dir = Path(tmp) / "spark"
             spark_dir.mkdir()
             cmd = [sys.executable, __file__, "--child", "spark", cur_file, str(spark_dir)]
-            runs["spark"] = _measure("wk spark local[2] (1,000,000 rows)", cmd, env=env)
+            runs["spark"] = _measure(f"wk spark local[2] ({file_rows:,} rows)", cmd, env=env)
     _print(runs, whylogs_version)
     path = h.save_results(
         "whylogs",
@@ -206,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
             "runs": runs,
             "summary": _summary(runs),
         },
+        quick=options.quick,
     )
     print(f"results: {path}")
     return 0

@@ -1,26 +1,36 @@
 """``bench/run.py --quick`` (docs/benchmarks.md: "smaller sizes, a few minutes") passes
 ``--quick`` only to the scripts that have a quick mode and names the others as skipped,
 instead of failing on an argument their parser does not know. Every script in bench/ has
-one now, so a quick run skips none; a new script without one fails here, not in the run."""
+one now, so a quick run skips none; a new script without one fails here, not in the run.
+A quick run's results go to files named ``*-quick-*`` that say ``"quick": true``, so a
+smoke run never replaces the figures of a full run in ``PREFIX-latest.json``."""
 
 from __future__ import annotations
 
 import ast
 import importlib.util
+import json
 import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _runner() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
+def _load(name: str, path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
+
+
+def _runner() -> ModuleType:
+    return _load("bench_run", ROOT / "bench" / "run.py")
 
 
 def test_a_quick_mode_is_a_parser_that_takes_quick(tmp_path: Path) -> None:
@@ -80,3 +90,37 @@ def test_a_quick_run_passes_quick_and_prints_the_peer_figure() -> None:
     assert "now / peer speed" in done.stdout
     assert "all 1 passed" in done.stdout
     assert "skipped" not in done.stdout
+
+
+def test_a_quick_run_does_not_replace_the_full_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    harness = _load("bench_harness", ROOT / "bench" / "_harness.py")
+    # bench/results/ holds the real figures; this test writes to a folder of its own.
+    monkeypatch.setattr(harness, "RESULTS_DIR", tmp_path)
+    full = harness.save_results("drift", {"rows": 1_000_000})
+    quick = harness.save_results("drift", {"rows": 10_000}, quick=True)
+    assert full.name.startswith("drift-2") and quick.name.startswith("drift-quick-2")
+    latest = json.loads((tmp_path / "drift-latest.json").read_text())
+    assert latest == {"rows": 1_000_000}
+    quick_latest = json.loads((tmp_path / "drift-quick-latest.json").read_text())
+    assert quick_latest == {"quick": True, "rows": 10_000}
+    assert json.loads(quick.read_text()) == quick_latest
+
+
+def test_every_script_that_saves_results_says_whether_the_run_was_quick() -> None:
+    """Each ``save_results(...)`` call passes ``quick=``; a script that writes into
+    bench/results/ by itself names its quick files apart."""
+    for script in _runner().discover(None):
+        source = script.read_text(encoding="utf-8")
+        calls = [
+            node
+            for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "save_results"
+        ]
+        for call in calls:
+            assert any(k.arg == "quick" for k in call.keywords), f"{script.name}: save_results"
+        if "RESULTS_DIR" in source and not calls:
+            assert "-quick" in source, f"{script.name} writes results without a quick name"
