@@ -25,7 +25,6 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 from tests.docs._pages import block, blocks, commands
-from tests.integrations.conftest import spark  # noqa: F401 (the shared Spark session)
 
 from watchkeeper import ProfileFormatError
 from watchkeeper.profile import Profile
@@ -110,7 +109,7 @@ def _check_format(path: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
 def test_the_spark_snippet(
-    spark: Any,  # noqa: F811 (the imported fixture)
+    spark: Any,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,

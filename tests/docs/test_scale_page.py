@@ -14,39 +14,18 @@ for real (``POST .../profiles``) and tests/server covers.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
-from tests._serving import serving
+from tests.docs._lake import write_lake
 from tests.docs._pages import block, blocks
-from tests.integrations.conftest import spark  # noqa: F401 (the shared Spark session)
 
 from watchkeeper.service import MonitoringService
-from watchkeeper.service._settings import Settings
-from watchkeeper.store import Store
 
 PAGE = "scale.md"
 SPARK_PANDAS = "ignore:PySpark does not yet fully support pandas:FutureWarning"
-REFERENCE = [{"age": 20.0 + i % 50, "plan": ["gold", "silver", "basic"][i % 3]} for i in range(300)]
-
-
-@pytest.fixture
-def served() -> Iterator[tuple[MonitoringService, str, str]]:
-    """The real service with ``churn`` v3, served; yields it, its URL and an ingest key."""
-    service = MonitoringService(Store("sqlite://"), Settings(database_url="sqlite://"))
-    service.create_model(
-        "churn", "binary_classification", {"age": "numeric", "plan": "categorical"}
-    )
-    service.create_version("churn", "v3", reference=pa.Table.from_pylist(REFERENCE), activate=True)
-    key = service.create_api_key(["ingest"], name="sdk")[1]
-    with serving(service, Settings(database_url="sqlite://")) as url:
-        yield service, url, key
-    service.store.close()
 
 
 def test_every_python_block_is_run_here() -> None:
@@ -67,40 +46,15 @@ def test_profile_mode_posts_the_prediction_as_a_profile(
     assert {(w.segment, w.n_records) for w in windows} == {(None, 1), ("region=eu", 1)}
 
 
-def _lake(root: Path) -> None:
-    """Predictions of two hours, and the late labels of most of them."""
-    start = datetime(2026, 11, 1, 10, tzinfo=UTC)
-    n = 400
-    proba = [((i * 37) % 100) / 100 for i in range(n)]
-    (root / "predictions").mkdir()
-    (root / "labels").mkdir()
-    predictions = {
-        "id": list(range(n)),
-        "ts": pa.array(
-            [start + timedelta(seconds=18 * i) for i in range(n)], pa.timestamp("us", "UTC")
-        ),
-        "age": [20.0 + i % 50 for i in range(n)],
-        "plan": [["gold", "silver", "basic"][i % 3] for i in range(n)],
-        "region": [["eu", "us"][i % 2] for i in range(n)],
-        "latency_ms": [3.0 + i % 7 for i in range(n)],
-        "failed": [i % 50 == 0 for i in range(n)],
-        "proba": proba,
-        "pred": [int(p > 0.5) for p in proba],
-    }
-    pq.write_table(pa.table(predictions), root / "predictions" / "part-0.parquet")
-    labels = {"id": list(range(0, n, 2)), "label": [int(proba[i] > 0.4) for i in range(0, n, 2)]}
-    pq.write_table(pa.table(labels), root / "labels" / "part-0.parquet")
-
-
 @pytest.mark.slow
 @pytest.mark.filterwarnings(SPARK_PANDAS)
 def test_the_spark_monitor_example_posts_every_window(
-    spark: Any,  # noqa: F811 (the imported fixture)
+    spark: Any,
     served: tuple[MonitoringService, str, str],
     tmp_path: Path,
 ) -> None:
     service, url, key = served
-    _lake(tmp_path)
+    write_lake(tmp_path)
     code = block(PAGE, "python", "monitor(df, url=URL")
     monitor_call = code.split("\n\n(spark.readStream")[0]  # the stream half never ends
     df = spark.read.parquet(str(tmp_path / "predictions"))
@@ -115,10 +69,10 @@ def test_the_spark_monitor_example_posts_every_window(
 @pytest.mark.slow
 @pytest.mark.filterwarnings(SPARK_PANDAS)
 def test_the_spark_performance_profiles_example(
-    spark: Any,  # noqa: F811 (the imported fixture)
+    spark: Any,
     tmp_path: Path,
 ) -> None:
-    _lake(tmp_path)
+    write_lake(tmp_path)
     code = block(PAGE, "python", "performance_profiles(").replace("s3://lake/", f"{tmp_path}/")
     *lines, last = code.strip().splitlines()
     names: dict[str, Any] = {"spark": spark}
