@@ -1,6 +1,7 @@
-"""The Python examples of the library's smaller pages run as written and print what
-they show: docs/streaming.md, docs/quality.md, docs/fairness.md, docs/multivariate.md
-and docs/schema.md, one test each, on the pages themselves.
+"""The examples of the library's smaller pages run as written and print what they
+show: docs/streaming.md, docs/quality.md, docs/fairness.md, docs/multivariate.md,
+docs/schema.md, docs/attribution.md and docs/service-kinds.md (its watchkeeper.yaml
+through ``parse_config``), on the pages themselves.
 
 A block's ``# ...`` comment lines that follow ``print`` calls are its output; an
 expression's trailing comment is its value where the page states one. Left out:
@@ -136,3 +137,44 @@ def test_schema_override_and_file(tmp_path: Path) -> None:
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     roles = {c["name"]: c.get("role") for c in report["schema"]["columns"]}
     assert roles["customer_id"] == "id" and roles["churned"] == "target"
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 3)
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return type(value)(_rounded(v) for v in value)
+    return value
+
+
+def test_attribution_values_are_its_comments() -> None:
+    """Each expression line followed by a ``# value`` comment gives that value (rounded to
+    3 decimals, as the page says; a parenthesised remark after the value is prose)."""
+    pytest.importorskip("sklearn")
+    lines = block("attribution.md", "python", "attribution_drift(").strip().splitlines()
+    names: dict[str, Any] = {}
+    statements: list[str] = []
+    checked = 0
+    for line, following in zip(lines, [*lines[1:], ""], strict=True):
+        if line.startswith("#"):
+            continue
+        if not following.startswith("# "):
+            statements.append(line)
+            continue
+        exec("\n".join(statements), names)
+        statements = []
+        shown = following[2:].split("   (")[0].split(" (mean")[0].strip()
+        assert repr(_rounded(eval(line, names))) == shown, line
+        checked += 1
+    assert checked == 4
+
+
+def test_service_kinds_options_are_a_valid_watchkeeper_yaml() -> None:
+    from watchkeeper.service.config import parse_config
+
+    config = parse_config(block("service-kinds.md", "yaml", "monitoring:"))
+    assert [m.name for m in config.monitors] == [
+        "concept-shift", "estimated-accuracy", "age-parity", "attributions",
+    ]  # fmt: skip
