@@ -1,4 +1,4 @@
-"""``bench/run.py --quick`` (docs/benchmarks.md: "smaller sizes, a few minutes") passes
+"""``bench/run.py --quick`` (docs/benchmarks.md: "smaller sizes: about 10 minutes") passes
 ``--quick`` only to the scripts that have a quick mode and names the others as skipped,
 instead of failing on an argument their parser does not know. Every script in bench/ has
 one now, so a quick run skips none; a new script without one fails here, not in the run.
