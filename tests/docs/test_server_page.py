@@ -181,7 +181,7 @@ def test_windows_metrics_and_alerts(shell: dict[str, str]) -> None:
     status, body = run('curl "$S/v1/alerts?model=churn" -H "Authorization: Bearer $K"', shell)
     fired = json.loads(body)["alerts"]
     assert fired, body
-    code = block(PAGE, "bash", "/ack").replace("73dd1cfa71e7edc4", fired[0]["key"])
+    code = block(PAGE, "bash", "/ack").replace("312664ecfd062cc0", fired[0]["key"])
     for command in commands(code):
         status, body = run(command, shell)
         assert status < 400, f"{command.text}\n{status} {body}"
