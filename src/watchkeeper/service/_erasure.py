@@ -68,7 +68,7 @@ def erase(
 ) -> tuple[ErasureResult, dict[str, Any]]:
     """Erase and recompute (``recompute(row, now)`` closes the flagged windows); the
     result and what the audit entry keeps of the request."""
-    row = registry.model(model)
+    row = registry.model(model, fresh=True)  # the subject column as declared now
     ids = [str(i) for i in ids if str(i)]
     if len(ids) > MAX_IDS:
         raise InputError(f"{len(ids)} ids in one erasure; send at most {MAX_IDS} per request")

@@ -123,9 +123,16 @@ class Registry:
             self._models.clear()
             self._versions.clear()
 
-    def model(self, name: str) -> ModelRow:
-        """The stored model row (cached); :class:`NotFound` when unknown."""
-        row = self._models.get(name)
+    def model(self, name: str, *, fresh: bool = False) -> ModelRow:
+        """The stored model row (cached); :class:`NotFound` when unknown.
+
+        ``fresh`` reads it from the store (and caches what it read): another process
+        (``watchkeeper apply``, another worker) may have changed it since, and the paths
+        that store data must see its declarations as they are now (a column declared
+        ``pii: hash`` is hashed from the next batch on, whoever declared it). One
+        indexed read a batch.
+        """
+        row = None if fresh else self._models.get(name)
         if row is None:
             row = self.store.get_model(name)
             if row is None:

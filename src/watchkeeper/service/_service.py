@@ -127,7 +127,8 @@ class MonitoringService(
     def ingest_predictions(self, model: str, version: str, records: pa.Table) -> IngestResult:
         """Validate and store a batch of predictions; returns once the accepted ones are
         durable. Records that fail validation are listed in the result, not stored."""
-        plan = _privacy.plan_of(self._registry.model(model).schema)
+        # Fresh: the declarations of now, even if another process changed them.
+        plan = _privacy.plan_of(self._registry.model(model, fresh=True).schema)
         records = _privacy.protect_records(records, plan, self.settings.pii_key)
         return _ingestion.ingest_predictions(self._registry, model, version, records)
 
@@ -147,7 +148,7 @@ class MonitoringService(
         part_key: str | None = None,
     ) -> ProfileIngestResult:
         """Store a window's profile (.wkp on the reference bins), merged at close."""
-        _privacy.refuse_profiles(model, self._registry.model(model).schema)
+        _privacy.refuse_profiles(model, self._registry.model(model, fresh=True).schema)
         return _profile_ingest.ingest_profile(
             self._registry, model, version, window_start, body,
             segment=segment, operations=operations, part_key=part_key,

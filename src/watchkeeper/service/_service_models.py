@@ -74,7 +74,7 @@ class ModelMethods:
         """Register a version with its reference data (or a reference profile, for data
         too large to send) and baseline metrics; idempotent given the same reference."""
         known = {v.version for v in self._registry.list_versions(model)}
-        plan = _privacy.plan_of(self._registry.model(model).schema)
+        plan = _privacy.plan_of(self._registry.model(model, fresh=True).schema)
         if reference_profile is not None and not plan.empty:
             raise InputError(
                 f"model {model!r} declares pii columns and a profile keeps category values; "
