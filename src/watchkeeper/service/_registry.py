@@ -97,6 +97,38 @@ def _checked_reference_profile(data: Profile | bytes, kinds: Mapping[str, str]) 
     return profile.to_bytes()
 
 
+def _canonical(schema: Mapping[str, Any] | None) -> str:
+    """A schema in one form, to tell whether two are the same: the short form
+    (``{name: kind}``), ``{"features": ...}`` and the ``columns`` that
+    ``watchkeeper apply`` keeps beside them all become one entry a feature,
+    ``{"kind": ..., "pii": ...}``.
+
+    >>> applied = {"features": {"age": "numeric"}, "columns": {"age": {"kind": "numeric"}}}
+    >>> _canonical(applied) == _canonical({"age": "numeric"})
+    True
+    >>> _canonical({"email": {"kind": "text", "pii": "hash"}}) == _canonical({"email": "text"})
+    False
+    """
+    rest = dict(schema or {})
+    columns = rest.pop("columns", None)
+    features = rest.pop("features", None)
+    if features is None and columns is None:
+        features = {
+            name: entry
+            for name, entry in rest.items()
+            if isinstance(entry, str) or (isinstance(entry, Mapping) and "kind" in entry)
+        }
+        for name in features:
+            del rest[name]
+    entries: dict[str, dict[str, Any]] = {}
+    for part in (features, columns):
+        if isinstance(part, Mapping):
+            for name, entry in part.items():
+                more = {"kind": entry} if isinstance(entry, str) else dict(entry)
+                entries.setdefault(str(name), {}).update(more)
+    return json.dumps({**rest, "features": entries}, sort_keys=True)
+
+
 class Registry:
     """Models and versions in ``store``, with cached lookups.
 
@@ -188,9 +220,7 @@ class Registry:
                 f"model {name!r} exists with task {existing.task!r}, not {task!r}; "
                 "choose another name"
             )
-        if schema is not None and json.dumps(existing.schema, sort_keys=True) != json.dumps(
-            given, sort_keys=True
-        ):
+        if schema is not None and _canonical(existing.schema) != _canonical(given):
             raise Conflict(
                 f"model {name!r} exists with another schema; change it with "
                 "'watchkeeper apply' or choose another name"
