@@ -130,7 +130,7 @@ def serving(*argv: str, cwd: Path, env: Mapping[str, str]) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(600):
+        for _ in range(1200):  # a start that takes a minute on a loaded machine
             if server.poll() is not None:
                 raise AssertionError((cwd / "serve.log").read_text())
             try:
@@ -138,6 +138,8 @@ def serving(*argv: str, cwd: Path, env: Mapping[str, str]) -> Iterator[str]:
                     break
             except httpx.TransportError:
                 time.sleep(0.05)
+        else:
+            raise AssertionError(f"no answer from {url}/healthz: {(cwd / 'serve.log').read_text()}")
         yield url
     finally:
         server.terminate()
