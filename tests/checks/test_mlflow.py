@@ -8,6 +8,7 @@ keeps it in maintenance mode; the SQLite store is the local store it recommends.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -30,12 +31,18 @@ EXPECTED_METRICS = {
 }
 
 
+_MLFLOW_ENVIRONMENT = ("MLFLOW_TRACKING_URI", "MLFLOW_EXPERIMENT_ID")
+
+
 @pytest.fixture(scope="module")
 def mlflow(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The real mlflow module, tracking to a fresh local store for this module."""
     mlflow = pytest.importorskip("mlflow")
     folder = tmp_path_factory.mktemp("mlflow")
-    previous = mlflow.get_tracking_uri()
+    # set_tracking_uri and set_experiment also write MLFLOW_TRACKING_URI and
+    # MLFLOW_EXPERIMENT_ID into os.environ, which every later test and the servers
+    # they start would inherit: both are put back as they were.
+    saved = {name: os.environ.get(name) for name in _MLFLOW_ENVIRONMENT}
     mlflow.set_tracking_uri(f"sqlite:///{folder / 'mlflow.db'}")
     experiment = mlflow.create_experiment(
         "watchkeeper-tests", artifact_location=(folder / "artifacts").as_uri()
@@ -44,7 +51,13 @@ def mlflow(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     try:
         yield mlflow
     finally:
-        mlflow.set_tracking_uri(previous)
+        mlflow.set_tracking_uri(None)  # no URI of the process's own: the environment's
+        mlflow.tracking.fluent._active_experiment_id = None
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _artifact(client: Any, run_id: str, path: str, folder: Path) -> str:

@@ -75,7 +75,11 @@ def shell(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     folder = tmp_path_factory.mktemp("server-page")
     _data(folder)
     (folder / "watchkeeper.yaml").write_text(CONFIG, encoding="utf-8")
-    env = {"WATCHKEEPER_DATABASE_URL": f"sqlite:///{folder / 'watchkeeper.db'}"}
+    # No tracking server, whatever the environment says: the page shows the 409.
+    env = {
+        "WATCHKEEPER_DATABASE_URL": f"sqlite:///{folder / 'watchkeeper.db'}",
+        "MLFLOW_TRACKING_URI": "",
+    }
     made = watchkeeper("keys", "create", "--scope", "admin", cwd=folder, env=env)
     assert made.returncode == 0, made.stderr
     with serving(cwd=folder, env=env) as url:
