@@ -103,3 +103,19 @@ def test_a_missing_database_is_an_error_not_an_empty_trail(
     assert main(["audit", "verify", "--database-url", missing]) == 2
     assert "there is no database" in capsys.readouterr().err
     assert not (tmp_path / "nope.db").exists()
+
+
+def test_a_field_added_to_an_exported_entry_is_refused(
+    url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The hash covers the known fields: an added one would pass the chain unseen.
+    export = tmp_path / "audit.jsonl"
+    assert main(["audit", "export", "--jsonl", str(export), "--database-url", url]) == 0
+    lines = export.read_text().splitlines()
+    second = json.loads(lines[1])
+    second["approved_by"] = "the board"
+    lines[1] = json.dumps(second)
+    export.write_text("\n".join(lines) + "\n")
+    assert main(["audit", "verify", "--jsonl", str(export)]) == 2
+    error = capsys.readouterr().err
+    assert f"{export}:2 has fields an audit entry does not have (approved_by)" in error

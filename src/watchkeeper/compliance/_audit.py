@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -103,6 +103,10 @@ def record(
     )
 
 
+# The keys of one exported line (AuditEntry.to_dict): the hashed fields and the hash.
+_EXPORTED = frozenset(field.name for field in fields(AuditEntry))
+
+
 def write_jsonl(entries: Iterable[AuditEntry], stream: IO[str]) -> int:
     """One JSON object per line per entry, hash included; the count written."""
     count = 0
@@ -113,6 +117,14 @@ def write_jsonl(entries: Iterable[AuditEntry], stream: IO[str]) -> int:
 
 
 def _entry(data: Any, where: str) -> AuditEntry:
+    extra = sorted(set(data) - _EXPORTED) if isinstance(data, dict) else []
+    if extra:
+        # The hash covers the known fields only: a field added to a line would pass the
+        # chain and be read as part of the record.
+        raise InputError(
+            f"{where} has fields an audit entry does not have ({', '.join(extra)}); "
+            "the file is not as 'watchkeeper audit export --jsonl' wrote it"
+        )
     try:
         at = datetime.strptime(data["at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
         return AuditEntry(
