@@ -229,20 +229,12 @@ class _LeetTriggers:
         self.folded_present = folded_present
         self.present: dict[str, bool] = {}
         self._windows: str | None = None
-        self._positions: dict[str, npt.NDArray[np.intp]] = {}
+        # Several patterns share a trigger: each is looked for once (a str.find loop).
+        self._occurrences = Occurrences(leet)
 
     def positions(self, needle: str) -> npt.NDArray[np.intp]:
-        """Every start of ``needle`` in ``leet``, ascending (overlapping ones too);
-        kept, since several patterns share a trigger."""
-        found = self._positions.get(needle)
-        if found is None:
-            places = []
-            at = self.leet.find(needle)
-            while at >= 0:
-                places.append(at)
-                at = self.leet.find(needle, at + 1)
-            found = self._positions[needle] = np.array(places, dtype=np.intp)
-        return found
+        """Every start of ``needle`` in ``leet``, ascending (overlapping ones too)."""
+        return np.array(self._occurrences.positions(needle), dtype=np.intp)
 
     def windows(self) -> str:
         """The text of ``leet`` within a trigger's length of a changed character."""
