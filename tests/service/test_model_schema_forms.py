@@ -9,8 +9,11 @@ with beside ``features``; ``POST /v1/models`` takes ``{"features": ...}`` or the
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 
 from watchkeeper.service import Conflict, MonitoringService
@@ -67,3 +70,22 @@ def test_the_same_schema_in_another_form_is_the_same_model(
 def test_another_schema_is_a_conflict(service: MonitoringService, schema: dict[str, Any]) -> None:
     with pytest.raises(Conflict, match="exists with another schema"):
         service.create_model("churn", "binary_classification", schema)
+
+
+def test_pii_declared_in_the_short_form_is_applied(tmp_path: Path) -> None:
+    # The short form's pii was accepted and then not applied: the value stored in clear.
+    path = tmp_path / "watchkeeper.db"
+    url = f"sqlite:///{path}"
+    settings = Settings(database_url=url, pii_key=b"0123456789abcdef0123")
+    service = MonitoringService(Store(url), settings)
+    service.create_model(
+        "short", "binary_classification", {"email": {"kind": "categorical", "pii": "hash"}}
+    )
+    service.create_version("short", "v1", activate=True)
+    when = pa.array([datetime(2024, 5, 1, 12, tzinfo=UTC)], pa.timestamp("us", tz="UTC"))
+    batch = pa.table(
+        {"id": ["r1"], "timestamp": when, "feature.email": ["jane@example.org"], "prediction": [1]}
+    )
+    assert service.ingest_predictions("short", "v1", batch).accepted == 1
+    stored = b"".join(part.read_bytes() for part in tmp_path.glob("watchkeeper.db*"))
+    assert b"jane@example.org" not in stored

@@ -193,8 +193,12 @@ class PrivacyPlan:
         schema = schema or {}
         actions: dict[str, PiiAction] = {}
         subject = schema.get("subject")
-        for part in ("features", "columns"):
-            entries = schema.get(part)
+        parts = [schema.get("features"), schema.get("columns")]
+        if parts == [None, None]:
+            # The short form, {name: {"kind": ..., "pii": ...}}, that POST /v1/models
+            # takes too (its pii was accepted and then not applied).
+            parts = [{n: e for n, e in schema.items() if isinstance(e, Mapping) and "kind" in e}]
+        for entries in parts:
             if not isinstance(entries, Mapping):
                 continue
             for name, entry in entries.items():
